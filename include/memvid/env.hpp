@@ -1,0 +1,50 @@
+#pragma once
+// The single seam through which the library touches files (like LevelDB's Env or SQLite's
+// VFS). Production code uses default_env(); tests substitute an Env that tears writes,
+// drops unsynced data, shortens reads or fails with ENOSPC/EIO at a chosen call.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace memvid {
+
+enum class LockKind { Shared, Exclusive };
+
+class File {
+ public:
+  virtual ~File() = default;
+  // Reads up to len bytes at offset; returns how many were read (short only at end of file).
+  // Implementations may return fewer bytes than asked: callers loop (see io::read_exact).
+  virtual std::size_t read_at(std::uint64_t offset, void* buf, std::size_t len) = 0;
+  // Writes all len bytes at offset or throws memvid::Error (Io / NoSpace).
+  virtual void write_at(std::uint64_t offset, const void* buf, std::size_t len) = 0;
+  virtual void sync() = 0;
+  virtual std::uint64_t size() = 0;
+  virtual void truncate(std::uint64_t size) = 0;
+  // Byte-range locks on the file itself; owned by this open file, released when it closes
+  // or its process dies. try_lock returns false when another holder conflicts.
+  virtual bool try_lock(std::uint64_t offset, LockKind kind) = 0;
+  virtual void unlock(std::uint64_t offset) = 0;
+  // True when some other open file holds a conflicting lock on that byte.
+  virtual bool is_locked_elsewhere(std::uint64_t offset, LockKind kind) = 0;
+};
+
+enum class OpenMode { ReadOnly, ReadWrite, CreateNew };
+
+class Env {
+ public:
+  virtual ~Env() = default;
+  virtual std::unique_ptr<File> open(const std::string& path, OpenMode mode) = 0;
+  virtual bool exists(const std::string& path) = 0;
+  virtual void remove(const std::string& path) = 0;
+  // Wall clock in ms since the epoch (UTC); used only where the caller gave no timestamp.
+  virtual std::int64_t now_ms() = 0;
+  virtual void sleep_ms(int ms) = 0;
+};
+
+// The POSIX implementation: pread/pwrite/fdatasync and open-file-description locks.
+std::shared_ptr<Env> default_env();
+
+}  // namespace memvid

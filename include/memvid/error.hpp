@@ -1,0 +1,36 @@
+#pragma once
+// Every failure the library reports is a memvid::Error carrying a code a program can branch
+// on and a message that names the file, offset or field involved.
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace memvid {
+
+enum class ErrorCode {
+  InvalidArgument,        // caller passed something unusable (bad option, bad JSON metadata)
+  NotFound,               // missing file or frame id
+  AlreadyExists,          // create() over an existing file
+  Locked,                 // another process holds the writer lock
+  Corrupt,                // bytes on disk fail a checksum, magic or bounds check
+  InvalidToc,             // the table of contents decodes but is inconsistent
+  AuxiliaryFileDetected,  // a -wal/-shm/-lock/-journal sidecar sits next to the file
+  Io,                     // the operating system refused a read, write or sync (EIO, ...)
+  NoSpace,                // ENOSPC / EDQUOT: the disk is full, nothing committed is lost
+  ReadOnly,               // a write on a handle opened read-only (or sealed)
+  TransactionState,       // begin() inside a transaction, rollback() outside one, ...
+  RecoveryNeeded,         // Strict recovery refused to repair the file
+};
+
+std::string_view to_string(ErrorCode code) noexcept;
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  ErrorCode code() const noexcept { return code_; }
+
+ private:
+  ErrorCode code_;
+};
+
+}  // namespace memvid

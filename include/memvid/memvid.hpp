@@ -1,0 +1,184 @@
+#pragma once
+// The public API: one Memvid handle over one .mv2 file.
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "memvid/env.hpp"
+#include "memvid/error.hpp"
+
+namespace memvid {
+
+using FrameId = std::uint64_t;
+
+enum class FrameKind : std::uint8_t { Text = 0, Document = 1, Chunk = 2, Binary = 3 };
+enum class FrameStatus : std::uint8_t { Active = 0, Deleted = 1, Superseded = 2 };
+
+// AutoTruncate replays committed WAL records and cuts torn or uncommitted tails (the writer
+// default). Strict never modifies the file and refuses a file whose committed state is
+// damaged (the reader default); a writer in Strict mode also refuses to cut a torn tail.
+enum class RecoveryMode { Default, AutoTruncate, Strict };
+
+// Like SQLite's synchronous pragma. Full: every commit is fsynced before it returns.
+// Normal: only checkpoints are fsynced, so a power cut may lose the newest commits but never
+// corrupts the file; a process crash loses nothing. Off: no fsync at all.
+enum class SyncMode { Full, Normal, Off };
+
+struct OpenOptions {
+  RecoveryMode recovery = RecoveryMode::Default;
+  SyncMode sync = SyncMode::Full;
+  int lock_timeout_ms = 250;
+  std::shared_ptr<Env> env;  // null: the POSIX environment
+  std::string command;       // recorded in the owner record; default: this process's command line
+};
+
+struct CreateOptions {
+  OpenOptions open;
+  // Expected size of the memory; sizes the embedded WAL (1 MiB below 100 MB, 4 MiB below
+  // 1 GB, 16 MiB below 10 GB, 64 MiB beyond).
+  std::uint64_t capacity_bytes = 0;
+};
+
+struct Document {
+  std::string payload;  // text (UTF-8) or arbitrary bytes
+  FrameKind kind = FrameKind::Text;
+  std::string title;
+  std::string uri;
+  std::vector<std::string> tags;
+  std::vector<std::string> labels;
+  std::string metadata_json;                 // empty, or a JSON object
+  std::optional<std::int64_t> timestamp_ms;  // default: now
+  std::optional<FrameId> parent;             // for chunks: the document they belong to
+};
+
+struct Frame {
+  FrameId id = 0;
+  FrameKind kind = FrameKind::Text;
+  FrameStatus status = FrameStatus::Active;
+  std::int64_t timestamp_ms = 0;
+  std::string title;
+  std::string uri;
+  std::vector<std::string> tags;
+  std::vector<std::string> labels;
+  std::string metadata_json;
+  std::optional<FrameId> parent;
+  std::optional<FrameId> supersedes;     // the frame this one replaced (update)
+  std::optional<FrameId> superseded_by;  // set once a later update replaced this one
+  std::array<std::uint8_t, 32> content_hash{};  // BLAKE3 of the payload
+  std::uint64_t payload_bytes = 0;              // uncompressed size
+  std::uint64_t stored_bytes = 0;               // size on disk (after zstd, if it helped)
+  bool compressed = false;
+  std::string payload;  // filled by frame(id); empty from frame_info(id)
+};
+
+struct TimelineQuery {
+  std::optional<std::int64_t> since_ms;  // inclusive
+  std::optional<std::int64_t> until_ms;  // inclusive
+  std::size_t limit = 0;                 // 0: no limit
+  bool reverse = false;                  // newest first
+  bool include_inactive = false;         // also deleted and superseded frames
+};
+
+struct TimelineEntry {
+  FrameId id = 0;
+  std::int64_t timestamp_ms = 0;
+  FrameKind kind = FrameKind::Text;
+  FrameStatus status = FrameStatus::Active;
+  std::string title;
+  std::string uri;
+  std::string preview;  // the first characters of the text
+};
+
+struct Stats {
+  std::uint64_t frames = 0;  // every frame ever written, whatever its status
+  std::uint64_t active_frames = 0;
+  std::uint64_t deleted_frames = 0;
+  std::uint64_t superseded_frames = 0;
+  std::uint64_t payload_bytes = 0;  // raw bytes of active frames
+  std::uint64_t stored_bytes = 0;   // their bytes on disk
+  std::uint64_t file_bytes = 0;
+  std::uint64_t wal_bytes = 0;
+  std::uint64_t wal_used_bytes = 0;
+  std::uint64_t wal_pending_transactions = 0;
+  std::uint64_t toc_segments = 0;
+  std::uint64_t generation = 0;  // checkpoints since creation
+};
+
+struct RecoveryInfo {
+  std::uint64_t wal_records_replayed = 0;
+  std::uint64_t transactions_replayed = 0;
+  std::uint64_t bytes_truncated = 0;     // cut by AutoTruncate (or that a writer would cut)
+  bool header_fallback = false;          // the newest header copy was torn; the other was used
+  bool footer_fallback = false;          // the newest footer was damaged; the previous was used
+};
+
+struct OwnerInfo {
+  bool present = false;  // an owner record is written
+  bool alive = false;    // and its writer lock is held right now
+  std::int64_t pid = 0;
+  std::string host;
+  std::string command;
+  std::int64_t started_ms = 0;
+  std::int64_t heartbeat_ms = 0;
+  bool nudge_requested = false;
+};
+
+class Memvid {
+ public:
+  static Memvid create(const std::string& path, const CreateOptions& options = {});
+  static Memvid open(const std::string& path, const OpenOptions& options = {});
+  static Memvid open_read_only(const std::string& path, const OpenOptions& options = {});
+
+  Memvid(Memvid&&) noexcept;
+  Memvid& operator=(Memvid&&) noexcept;
+  ~Memvid();  // a writer commits, checkpoints and releases its lock (errors are swallowed: call close())
+
+  // Writes. Outside begin()/commit() each call is its own transaction.
+  FrameId put(const Document& doc);
+  std::vector<FrameId> put_many(const std::vector<Document>& docs);  // one transaction
+  FrameId update(FrameId id, const Document& doc);                   // supersedes id
+  void delete_frame(FrameId id);                                     // tombstone
+
+  void begin();
+  // Ends an open transaction and checkpoints everything into the file's table of contents.
+  void commit();
+  void rollback();
+  bool in_transaction() const;
+
+  // Reads (a writer sees its own uncommitted transaction).
+  Frame frame(FrameId id) const;       // with payload
+  Frame frame_info(FrameId id) const;  // metadata only
+  std::vector<TimelineEntry> timeline(const TimelineQuery& query = {}) const;
+  Stats stats() const;
+  std::uint64_t frame_count() const;
+
+  // Commits, checkpoints, syncs and closes; the handle is then unusable.
+  void seal();
+  void close();
+
+  const RecoveryInfo& recovery_info() const;
+  const std::string& path() const;
+  bool read_only() const;
+
+  // Owner record of the current writer (or of the last one that crashed).
+  static OwnerInfo who(const std::string& path, std::shared_ptr<Env> env = nullptr);
+  // Asks a long-lived writer to commit and release its lock at its next call.
+  static void nudge(const std::string& path, std::shared_ptr<Env> env = nullptr);
+  // Names a -wal/-shm/-lock/-journal sidecar beside path, or returns nullopt.
+  static std::optional<std::string> find_sidecar(const std::string& path, std::shared_ptr<Env> env = nullptr);
+
+  struct Impl;
+
+ private:
+  explicit Memvid(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+std::string_view to_string(FrameKind kind) noexcept;
+std::string_view to_string(FrameStatus status) noexcept;
+std::optional<FrameKind> frame_kind_from_string(std::string_view name) noexcept;
+
+}  // namespace memvid

@@ -1,0 +1,153 @@
+// Frame record (data region), little-endian:
+//   0  magic "MVFR"       4 version u8 (1)   5 encoding u8 (0 plain, 1 zstd)   6 kind u8   7 reserved
+//   8  frame id u64       16 timestamp ms i64     24 raw payload length u64
+//   32 stored payload length u64      40 metadata length u32    44 reserved u32
+//   48 content hash: BLAKE3(raw payload), 32 bytes
+//   80 metadata: fields {tag varint, length varint, bytes}; tags 1 title, 2 uri, 3 tag (repeats),
+//      4 label (repeats), 5 JSON metadata, 6 parent frame id (varint), 7 superseded frame id (varint);
+//      unknown tags are skipped so later versions can add fields
+//   .. stored payload
+//   end-16: checksum BLAKE3(all preceding bytes)[0..16]
+#include "format/frame_record.hpp"
+
+#include <cstring>
+
+#include "format/blake3.hpp"
+#include "format/bytes.hpp"
+#include "format/checksum.hpp"
+#include "format/compression.hpp"
+#include "format/layout.hpp"
+
+namespace memvid::format {
+namespace {
+constexpr char kMagic[4] = {'M', 'V', 'F', 'R'};
+enum MetaTag : std::uint64_t { kTitle = 1, kUri = 2, kTag = 3, kLabel = 4, kJson = 5, kParent = 6, kSupersedes = 7 };
+
+void put_field(ByteWriter& w, std::uint64_t tag, std::string_view value) {
+  w.varint(tag);
+  w.varint(value.size());
+  w.bytes(value.data(), value.size());
+}
+void put_number(ByteWriter& w, std::uint64_t tag, std::uint64_t value) {
+  ByteWriter v;
+  v.varint(value);
+  w.varint(tag);
+  w.varint(v.size());
+  w.bytes(v.buffer());
+}
+
+std::vector<std::uint8_t> encode_meta(const FrameMeta& m) {
+  ByteWriter w;
+  if (!m.title.empty()) put_field(w, kTitle, m.title);
+  if (!m.uri.empty()) put_field(w, kUri, m.uri);
+  for (const auto& t : m.tags) put_field(w, kTag, t);
+  for (const auto& l : m.labels) put_field(w, kLabel, l);
+  if (!m.metadata_json.empty()) put_field(w, kJson, m.metadata_json);
+  if (m.parent) put_number(w, kParent, *m.parent);
+  if (m.supersedes) put_number(w, kSupersedes, *m.supersedes);
+  return w.take();
+}
+
+FrameMeta decode_meta(ByteReader& r) {
+  FrameMeta m;
+  while (!r.done()) {
+    std::uint64_t tag = r.varint();
+    std::uint64_t len = r.varint();
+    if (len > r.remaining()) r.fail("metadata field " + std::to_string(tag) + " longer than the metadata");
+    auto value = r.bytes(static_cast<std::size_t>(len));
+    std::string text(reinterpret_cast<const char*>(value.data()), value.size());
+    auto number = [&] {
+      ByteReader n(value, "metadata number");
+      return n.varint();
+    };
+    switch (tag) {
+      case kTitle: m.title = std::move(text); break;
+      case kUri: m.uri = std::move(text); break;
+      case kTag: m.tags.push_back(std::move(text)); break;
+      case kLabel: m.labels.push_back(std::move(text)); break;
+      case kJson: m.metadata_json = std::move(text); break;
+      case kParent: m.parent = number(); break;
+      case kSupersedes: m.supersedes = number(); break;
+      default: break;
+    }
+  }
+  return m;
+}
+}  // namespace
+
+std::vector<std::uint8_t> encode_frame_record(std::uint64_t frame_id, std::int64_t timestamp_ms, std::uint8_t kind,
+                                              const FrameMeta& meta, std::span<const std::uint8_t> payload) {
+  if (payload.size() > kMaxPayloadBytes)
+    throw Error(ErrorCode::InvalidArgument, "payload of " + std::to_string(payload.size()) +
+                                                " bytes exceeds the 1 GiB frame limit");
+  std::vector<std::uint8_t> meta_bytes = encode_meta(meta);
+  if (meta_bytes.size() > kMaxMetadataBytes)
+    throw Error(ErrorCode::InvalidArgument, "frame metadata of " + std::to_string(meta_bytes.size()) +
+                                                " bytes exceeds the 16 MiB limit");
+  std::optional<std::vector<std::uint8_t>> packed = compress_if_smaller(payload);
+  std::span<const std::uint8_t> stored = packed ? std::span<const std::uint8_t>(*packed) : payload;
+
+  ByteWriter w;
+  w.buffer().reserve(kFrameRecordHeaderSize + meta_bytes.size() + stored.size() + 16);
+  w.bytes(kMagic, 4);
+  w.u8(1);
+  w.u8(packed ? 1 : 0);
+  w.u8(kind);
+  w.u8(0);
+  w.u64(frame_id);
+  w.i64(timestamp_ms);
+  w.u64(payload.size());
+  w.u64(stored.size());
+  w.u32(static_cast<std::uint32_t>(meta_bytes.size()));
+  w.u32(0);
+  w.bytes(blake3(payload.data(), payload.size()));
+  w.bytes(meta_bytes);
+  w.bytes(stored);
+  w.bytes(checksum16(w.buffer()));
+  return w.take();
+}
+
+FrameRecord decode_frame_record(std::span<const std::uint8_t> bytes, std::uint64_t file_offset) {
+  ByteReader r(bytes, "frame record", file_offset);
+  if (bytes.size() < kFrameRecordHeaderSize + 16) r.fail("record of " + std::to_string(bytes.size()) + " bytes is too short");
+  if (std::memcmp(bytes.data(), kMagic, 4) != 0) r.fail("bad magic");
+  if (!checksum_matches(bytes.first(bytes.size() - 16), bytes.data() + bytes.size() - 16)) r.fail("checksum mismatch");
+  r.skip(4);
+  if (r.u8() != 1) r.fail("unknown frame record version");
+  std::uint8_t encoding = r.u8();
+  if (encoding > 1) r.fail("unknown payload encoding " + std::to_string(encoding));
+  FrameRecord f;
+  f.compressed = encoding == 1;
+  f.kind = r.u8();
+  r.skip(1);
+  f.frame_id = r.u64();
+  f.timestamp_ms = r.i64();
+  f.raw_length = r.u64();
+  std::uint64_t stored_length = r.u64();
+  std::uint32_t meta_length = r.u32();
+  r.skip(4);
+  auto hash = r.bytes(32);
+  std::copy(hash.begin(), hash.end(), f.content_hash.begin());
+  if (f.raw_length > kMaxPayloadBytes) r.fail("payload length " + std::to_string(f.raw_length) + " over the limit");
+  if (static_cast<std::uint64_t>(meta_length) + stored_length + kFrameRecordHeaderSize + 16 != bytes.size())
+    r.fail("metadata and payload lengths do not add up to the record length");
+  if (!f.compressed && stored_length != f.raw_length) r.fail("plain payload length differs from raw length");
+  ByteReader meta(r.bytes(meta_length), "frame metadata", file_offset + kFrameRecordHeaderSize);
+  f.meta = decode_meta(meta);
+  auto stored = r.bytes(static_cast<std::size_t>(stored_length));
+  f.stored_payload.assign(stored.begin(), stored.end());
+  return f;
+}
+
+std::vector<std::uint8_t> frame_payload(const FrameRecord& record, std::uint64_t file_offset) {
+  std::vector<std::uint8_t> raw = record.compressed
+                                      ? decompress_exact(record.stored_payload, record.raw_length, file_offset)
+                                      : record.stored_payload;
+  auto hash = blake3(raw.data(), raw.size());
+  if (hash != record.content_hash)
+    throw Error(ErrorCode::Corrupt, "frame record at file offset " + std::to_string(file_offset) +
+                                        ": payload does not match its content hash");
+  return raw;
+}
+
+}  // namespace memvid::format

@@ -1,0 +1,44 @@
+#pragma once
+// A frame as stored in the data region: fixed header, metadata fields, payload, checksum.
+// Written once and never rewritten; its mutable status lives in the TOC entry.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace memvid::format {
+
+struct FrameMeta {
+  std::string title;
+  std::string uri;
+  std::vector<std::string> tags;
+  std::vector<std::string> labels;
+  std::string metadata_json;
+  std::optional<std::uint64_t> parent;
+  std::optional<std::uint64_t> supersedes;
+};
+
+struct FrameRecord {
+  std::uint64_t frame_id = 0;
+  std::int64_t timestamp_ms = 0;
+  std::uint8_t kind = 0;
+  bool compressed = false;
+  std::uint64_t raw_length = 0;
+  std::array<std::uint8_t, 32> content_hash{};
+  FrameMeta meta;
+  std::vector<std::uint8_t> stored_payload;  // as on disk (zstd frame when compressed)
+};
+
+inline constexpr std::size_t kFrameRecordHeaderSize = 80;
+
+// Builds a record from a raw payload: hashes it and compresses it when that makes it smaller.
+std::vector<std::uint8_t> encode_frame_record(std::uint64_t frame_id, std::int64_t timestamp_ms, std::uint8_t kind,
+                                              const FrameMeta& meta, std::span<const std::uint8_t> payload);
+// Verifies the checksum and every length; file_offset is used in error messages.
+FrameRecord decode_frame_record(std::span<const std::uint8_t> bytes, std::uint64_t file_offset);
+// The payload as the user stored it (decompressed, and checked against the content hash).
+std::vector<std::uint8_t> frame_payload(const FrameRecord& record, std::uint64_t file_offset);
+
+}  // namespace memvid::format

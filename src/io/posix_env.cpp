@@ -1,0 +1,141 @@
+// The production Env: pread/pwrite/fdatasync and open-file-description (OFD) byte-range
+// locks, which belong to the open file rather than the process, so two handles in one
+// process exclude each other just as two processes do, and die with their process.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "memvid/env.hpp"
+#include "memvid/error.hpp"
+
+namespace memvid {
+namespace {
+
+[[noreturn]] void throw_errno(int err, const std::string& what) {
+  ErrorCode code = ErrorCode::Io;
+  if (err == ENOSPC || err == EDQUOT) code = ErrorCode::NoSpace;
+  if (err == ENOENT) code = ErrorCode::NotFound;
+  if (err == EEXIST) code = ErrorCode::AlreadyExists;
+  throw Error(code, what + ": " + std::strerror(err));
+}
+
+class PosixFile final : public File {
+ public:
+  PosixFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~PosixFile() override { ::close(fd_); }
+
+  std::size_t read_at(std::uint64_t offset, void* buf, std::size_t len) override {
+    for (;;) {
+      ssize_t n = ::pread(fd_, buf, len, static_cast<off_t>(offset));
+      if (n >= 0) return static_cast<std::size_t>(n);
+      if (errno != EINTR) throw_errno(errno, "read " + path_ + " at offset " + std::to_string(offset));
+    }
+  }
+
+  void write_at(std::uint64_t offset, const void* buf, std::size_t len) override {
+    const auto* p = static_cast<const std::uint8_t*>(buf);
+    while (len > 0) {
+      ssize_t n = ::pwrite(fd_, p, len, static_cast<off_t>(offset));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw_errno(errno, "write " + path_ + " at offset " + std::to_string(offset));
+      }
+      if (n == 0) throw_errno(ENOSPC, "write " + path_ + " at offset " + std::to_string(offset));
+      p += n;
+      offset += static_cast<std::uint64_t>(n);
+      len -= static_cast<std::size_t>(n);
+    }
+  }
+
+  void sync() override {
+    if (::fdatasync(fd_) != 0) throw_errno(errno, "sync " + path_);
+  }
+
+  std::uint64_t size() override {
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) throw_errno(errno, "stat " + path_);
+    return static_cast<std::uint64_t>(st.st_size);
+  }
+
+  void truncate(std::uint64_t size) override {
+    if (::ftruncate(fd_, static_cast<off_t>(size)) != 0)
+      throw_errno(errno, "truncate " + path_ + " to " + std::to_string(size));
+  }
+
+  bool try_lock(std::uint64_t offset, LockKind kind) override {
+    struct flock fl = range(offset, kind == LockKind::Exclusive ? F_WRLCK : F_RDLCK);
+    if (::fcntl(fd_, F_OFD_SETLK, &fl) == 0) return true;
+    if (errno == EAGAIN || errno == EACCES) return false;
+    throw_errno(errno, "lock " + path_);
+  }
+
+  void unlock(std::uint64_t offset) override {
+    struct flock fl = range(offset, F_UNLCK);
+    ::fcntl(fd_, F_OFD_SETLK, &fl);
+  }
+
+  bool is_locked_elsewhere(std::uint64_t offset, LockKind kind) override {
+    struct flock fl = range(offset, kind == LockKind::Exclusive ? F_WRLCK : F_RDLCK);
+    if (::fcntl(fd_, F_OFD_GETLK, &fl) != 0) throw_errno(errno, "query lock on " + path_);
+    return fl.l_type != F_UNLCK;
+  }
+
+ private:
+  static struct flock range(std::uint64_t offset, short type) {
+    struct flock fl {};
+    fl.l_type = type;
+    fl.l_whence = SEEK_SET;
+    fl.l_start = static_cast<off_t>(offset);
+    fl.l_len = 1;
+    fl.l_pid = 0;  // required by OFD locks
+    return fl;
+  }
+  int fd_;
+  std::string path_;
+};
+
+class PosixEnv final : public Env {
+ public:
+  std::unique_ptr<File> open(const std::string& path, OpenMode mode) override {
+    int flags = O_CLOEXEC;
+    switch (mode) {
+      case OpenMode::ReadOnly: flags |= O_RDONLY; break;
+      case OpenMode::ReadWrite: flags |= O_RDWR; break;
+      case OpenMode::CreateNew: flags |= O_RDWR | O_CREAT | O_EXCL; break;
+    }
+    int fd = ::open(path.c_str(), flags, 0644);
+    if (fd < 0) throw_errno(errno, "open " + path);
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      throw Error(ErrorCode::InvalidArgument, "open " + path + ": not a regular file");
+    }
+    return std::make_unique<PosixFile>(fd, path);
+  }
+  bool exists(const std::string& path) override {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0;
+  }
+  void remove(const std::string& path) override {
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw_errno(errno, "remove " + path);
+  }
+  std::int64_t now_ms() override {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  }
+  void sleep_ms(int ms) override { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+};
+
+}  // namespace
+
+std::shared_ptr<Env> default_env() {
+  static std::shared_ptr<Env> env = std::make_shared<PosixEnv>();
+  return env;
+}
+
+}  // namespace memvid

@@ -1,0 +1,405 @@
+// The public handle: validates what callers pass, turns documents into frame records, and
+// drives the store's transactions. One mutex per handle makes a handle safe to share
+// between threads (calls are serialized).
+#include "memvid/memvid.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <mutex>
+
+#include "format/layout.hpp"
+#include "io/owner.hpp"
+#include "store/store.hpp"
+
+namespace memvid {
+
+struct Memvid::Impl {
+  std::unique_ptr<store::Store> store;
+  std::shared_ptr<Env> env;
+  mutable std::mutex mu;
+  bool closed = false;
+
+  store::Store& s() {
+    if (closed) throw Error(ErrorCode::ReadOnly, "the memory handle is closed");
+    return *store;
+  }
+  const store::Store& s() const {
+    if (closed) throw Error(ErrorCode::ReadOnly, "the memory handle is closed");
+    return *store;
+  }
+};
+
+namespace {
+
+std::shared_ptr<Env> env_or_default(const std::shared_ptr<Env>& env) { return env ? env : default_env(); }
+
+store::StoreConfig make_config(const OpenOptions& o, bool writable) {
+  store::StoreConfig c;
+  c.writable = writable;
+  c.recovery = o.recovery == RecoveryMode::Default ? (writable ? RecoveryMode::AutoTruncate : RecoveryMode::Strict)
+                                                   : o.recovery;
+  c.sync = o.sync;
+  c.lock_timeout_ms = std::max(0, o.lock_timeout_ms);
+  c.command = o.command.empty() ? io::current_command_line() : o.command;
+  c.env = env_or_default(o.env);
+  return c;
+}
+
+void refuse_sidecars(const std::string& path, Env& env) {
+  for (const char* suffix : {"-wal", "-shm", "-lock", "-journal"}) {
+    std::string side = path + suffix;
+    if (env.exists(side)) {
+      throw Error(ErrorCode::AuxiliaryFileDetected,
+                  "refusing to open " + path + ": found sidecar file " + side +
+                      " (a .mv2 memory is a single file; move the sidecar away if it is not yours)");
+    }
+  }
+}
+
+void validate(const Document& doc, const store::Store& s) {
+  if (!doc.metadata_json.empty()) {
+    auto parsed = nlohmann::json::parse(doc.metadata_json, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object())
+      throw Error(ErrorCode::InvalidArgument, "metadata must be a JSON object, got: " + doc.metadata_json.substr(0, 80));
+  }
+  if (doc.parent && *doc.parent >= s.frame_count())
+    throw Error(ErrorCode::InvalidArgument, "parent frame " + std::to_string(*doc.parent) + " does not exist");
+  if (doc.payload.size() > format::kMaxPayloadBytes)
+    throw Error(ErrorCode::InvalidArgument, "payload of " + std::to_string(doc.payload.size()) + " bytes exceeds the 1 GiB limit");
+}
+
+store::NewFrame to_new_frame(const Document& doc, Env& env) {
+  store::NewFrame f;
+  f.timestamp_ms = doc.timestamp_ms ? *doc.timestamp_ms : env.now_ms();
+  f.kind = static_cast<std::uint8_t>(doc.kind);
+  f.meta.title = doc.title;
+  f.meta.uri = doc.uri;
+  f.meta.tags = doc.tags;
+  f.meta.labels = doc.labels;
+  f.meta.metadata_json = doc.metadata_json;
+  f.meta.parent = doc.parent;
+  f.payload = std::span(reinterpret_cast<const std::uint8_t*>(doc.payload.data()), doc.payload.size());
+  return f;
+}
+
+Frame to_frame(const format::TocEntry& e, const format::FrameRecord& rec) {
+  Frame f;
+  f.id = e.frame_id;
+  f.kind = static_cast<FrameKind>(e.kind);
+  f.status = static_cast<FrameStatus>(e.status);
+  f.timestamp_ms = e.timestamp_ms;
+  f.title = rec.meta.title;
+  f.uri = rec.meta.uri;
+  f.tags = rec.meta.tags;
+  f.labels = rec.meta.labels;
+  f.metadata_json = rec.meta.metadata_json;
+  f.parent = rec.meta.parent;
+  f.supersedes = rec.meta.supersedes;
+  if (e.superseded_by != format::kNoFrame) f.superseded_by = e.superseded_by;
+  f.content_hash = rec.content_hash;
+  f.payload_bytes = rec.raw_length;
+  f.stored_bytes = rec.stored_payload.size();
+  f.compressed = rec.compressed;
+  return f;
+}
+
+// The first characters of a text payload, cut at a UTF-8 boundary.
+std::string preview_of(const std::vector<std::uint8_t>& payload, FrameKind kind) {
+  if (kind == FrameKind::Binary) return {};
+  constexpr std::size_t kPreview = 120;
+  std::size_t n = std::min(payload.size(), kPreview);
+  while (n < payload.size() && n > 0 && (payload[n] & 0xC0) == 0x80) --n;
+  std::string out(payload.begin(), payload.begin() + static_cast<std::ptrdiff_t>(n));
+  for (char& c : out) if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  return out;
+}
+
+// Runs fn inside the open transaction, or inside an implicit one that commits on success
+// and rolls back on failure.
+template <typename Fn>
+auto run_in_transaction(store::Store& s, Fn&& fn) {
+  const bool implicit = !s.in_transaction();
+  s.begin(false);
+  try {
+    auto result = fn();
+    if (implicit) s.commit_transaction();
+    s.honour_nudge();
+    return result;
+  } catch (...) {
+    if (implicit) s.rollback_transaction();
+    throw;
+  }
+}
+
+}  // namespace
+
+Memvid::Memvid(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Memvid::Memvid(Memvid&&) noexcept = default;
+Memvid& Memvid::operator=(Memvid&& other) noexcept {
+  if (this != &other) {
+    if (impl_) {
+      try {
+        close();
+      } catch (...) {
+      }
+    }
+    impl_ = std::move(other.impl_);
+  }
+  return *this;
+}
+
+Memvid::~Memvid() {
+  if (!impl_) return;
+  try {
+    close();
+  } catch (...) {
+    // Destructors must not throw; whatever was committed is safe and the rest was never
+    // acknowledged. Call close() to see such errors.
+  }
+}
+
+Memvid Memvid::create(const std::string& path, const CreateOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  auto config = make_config(options.open, true);
+  impl->env = config.env;
+  if (impl->env->exists(path)) throw Error(ErrorCode::AlreadyExists, "cannot create " + path + ": the file exists");
+  refuse_sidecars(path, *impl->env);
+  impl->store = store::Store::create(path, config, format::wal_size_for_capacity(options.capacity_bytes));
+  return Memvid(std::move(impl));
+}
+
+Memvid Memvid::open(const std::string& path, const OpenOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  auto config = make_config(options, true);
+  impl->env = config.env;
+  refuse_sidecars(path, *impl->env);
+  impl->store = store::Store::open(path, config);
+  return Memvid(std::move(impl));
+}
+
+Memvid Memvid::open_read_only(const std::string& path, const OpenOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  auto config = make_config(options, false);
+  impl->env = config.env;
+  refuse_sidecars(path, *impl->env);
+  impl->store = store::Store::open(path, config);
+  return Memvid(std::move(impl));
+}
+
+FrameId Memvid::put(const Document& doc) {
+  std::lock_guard lock(impl_->mu);
+  store::Store& s = impl_->s();
+  if (!s.writable()) throw Error(ErrorCode::ReadOnly, s.path() + " is open read-only");
+  validate(doc, s);
+  return run_in_transaction(s, [&] { return s.append_frame(to_new_frame(doc, *impl_->env)); });
+}
+
+std::vector<FrameId> Memvid::put_many(const std::vector<Document>& docs) {
+  std::lock_guard lock(impl_->mu);
+  store::Store& s = impl_->s();
+  if (!s.writable()) throw Error(ErrorCode::ReadOnly, s.path() + " is open read-only");
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    try {
+      validate(docs[i], s);
+    } catch (const Error& e) {
+      throw Error(e.code(), "document " + std::to_string(i) + ": " + e.what());
+    }
+  }
+  return run_in_transaction(s, [&] {
+    std::vector<FrameId> ids;
+    ids.reserve(docs.size());
+    for (const Document& d : docs) ids.push_back(s.append_frame(to_new_frame(d, *impl_->env)));
+    return ids;
+  });
+}
+
+FrameId Memvid::update(FrameId id, const Document& doc) {
+  std::lock_guard lock(impl_->mu);
+  store::Store& s = impl_->s();
+  if (!s.writable()) throw Error(ErrorCode::ReadOnly, s.path() + " is open read-only");
+  validate(doc, s);
+  format::TocEntry old = s.entry(id);
+  if (old.status != static_cast<std::uint8_t>(FrameStatus::Active)) {
+    throw Error(ErrorCode::InvalidArgument, "frame " + std::to_string(id) + " is " +
+                                                std::string(to_string(static_cast<FrameStatus>(old.status))) +
+                                                "; only an active frame can be updated");
+  }
+  return run_in_transaction(s, [&] {
+    store::NewFrame f = to_new_frame(doc, *impl_->env);
+    f.meta.supersedes = id;
+    FrameId new_id = s.append_frame(f);
+    old.status = static_cast<std::uint8_t>(FrameStatus::Superseded);
+    old.superseded_by = new_id;
+    s.change_entry(old);
+    return new_id;
+  });
+}
+
+void Memvid::delete_frame(FrameId id) {
+  std::lock_guard lock(impl_->mu);
+  store::Store& s = impl_->s();
+  if (!s.writable()) throw Error(ErrorCode::ReadOnly, s.path() + " is open read-only");
+  format::TocEntry e = s.entry(id);
+  if (e.status == static_cast<std::uint8_t>(FrameStatus::Deleted))
+    throw Error(ErrorCode::InvalidArgument, "frame " + std::to_string(id) + " is already deleted");
+  run_in_transaction(s, [&] {
+    e.status = static_cast<std::uint8_t>(FrameStatus::Deleted);
+    s.change_entry(e);
+    return 0;
+  });
+}
+
+void Memvid::begin() {
+  std::lock_guard lock(impl_->mu);
+  impl_->s().begin(true);
+}
+
+void Memvid::commit() {
+  std::lock_guard lock(impl_->mu);
+  store::Store& s = impl_->s();
+  if (!s.writable()) throw Error(ErrorCode::ReadOnly, s.path() + " is open read-only");
+  s.commit_transaction();
+  s.checkpoint();
+  s.honour_nudge();
+}
+
+void Memvid::rollback() {
+  std::lock_guard lock(impl_->mu);
+  store::Store& s = impl_->s();
+  if (!s.explicit_transaction()) throw Error(ErrorCode::TransactionState, "rollback(): no transaction is open");
+  s.rollback_transaction();
+}
+
+bool Memvid::in_transaction() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->s().explicit_transaction();
+}
+
+Frame Memvid::frame(FrameId id) const {
+  std::lock_guard lock(impl_->mu);
+  const store::Store& s = impl_->s();
+  const format::TocEntry& e = s.entry(id);
+  format::FrameRecord rec = s.read_record(e);
+  Frame f = to_frame(e, rec);
+  auto payload = format::frame_payload(rec, e.record_offset);
+  f.payload.assign(payload.begin(), payload.end());
+  return f;
+}
+
+Frame Memvid::frame_info(FrameId id) const {
+  std::lock_guard lock(impl_->mu);
+  const store::Store& s = impl_->s();
+  const format::TocEntry& e = s.entry(id);
+  return to_frame(e, s.read_record(e));
+}
+
+std::vector<TimelineEntry> Memvid::timeline(const TimelineQuery& q) const {
+  std::lock_guard lock(impl_->mu);
+  const store::Store& s = impl_->s();
+  std::vector<std::pair<std::int64_t, FrameId>> order;
+  s.visit_entries([&](const format::TocEntry& e) {
+    if (!q.include_inactive && e.status != static_cast<std::uint8_t>(FrameStatus::Active)) return;
+    if (q.since_ms && e.timestamp_ms < *q.since_ms) return;
+    if (q.until_ms && e.timestamp_ms > *q.until_ms) return;
+    order.emplace_back(e.timestamp_ms, e.frame_id);
+  });
+  std::sort(order.begin(), order.end());
+  if (q.reverse) std::reverse(order.begin(), order.end());
+  if (q.limit > 0 && order.size() > q.limit) order.resize(q.limit);
+  std::vector<TimelineEntry> out;
+  out.reserve(order.size());
+  for (const auto& [ts, id] : order) {
+    const format::TocEntry& e = s.entry(id);
+    format::FrameRecord rec = s.read_record(e);
+    TimelineEntry t;
+    t.id = id;
+    t.timestamp_ms = ts;
+    t.kind = static_cast<FrameKind>(e.kind);
+    t.status = static_cast<FrameStatus>(e.status);
+    t.title = rec.meta.title;
+    t.uri = rec.meta.uri;
+    t.preview = preview_of(format::frame_payload(rec, e.record_offset), t.kind);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+Stats Memvid::stats() const {
+  std::lock_guard lock(impl_->mu);
+  const store::Store& s = impl_->s();
+  Stats st;
+  s.visit_entries([&](const format::TocEntry& e) {
+    ++st.frames;
+    switch (static_cast<FrameStatus>(e.status)) {
+      case FrameStatus::Active:
+        ++st.active_frames;
+        st.payload_bytes += e.payload_length;
+        st.stored_bytes += e.record_length;
+        break;
+      case FrameStatus::Deleted: ++st.deleted_frames; break;
+      case FrameStatus::Superseded: ++st.superseded_frames; break;
+    }
+  });
+  st.file_bytes = s.file_size();
+  st.wal_bytes = s.wal_size();
+  st.wal_used_bytes = s.wal_used();
+  st.wal_pending_transactions = s.wal_pending_transactions();
+  st.toc_segments = s.segment_count();
+  st.generation = s.generation();
+  return st;
+}
+
+std::uint64_t Memvid::frame_count() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->s().frame_count();
+}
+
+void Memvid::seal() {
+  std::lock_guard lock(impl_->mu);
+  store::Store& s = impl_->s();
+  if (s.writable()) {
+    s.commit_transaction();
+    s.checkpoint();
+  }
+  s.close();
+  impl_->closed = true;
+}
+
+void Memvid::close() {
+  std::lock_guard lock(impl_->mu);
+  if (impl_->closed) return;
+  impl_->closed = true;
+  impl_->store->close();
+}
+
+const RecoveryInfo& Memvid::recovery_info() const { return impl_->store->recovery_info(); }
+const std::string& Memvid::path() const { return impl_->store->path(); }
+bool Memvid::read_only() const { return !impl_->store->writable(); }
+
+OwnerInfo Memvid::who(const std::string& path, std::shared_ptr<Env> env) {
+  env = env_or_default(env);
+  if (!env->exists(path)) throw Error(ErrorCode::NotFound, "no memory at " + path);
+  auto file = env->open(path, OpenMode::ReadOnly);
+  return io::read_owner_info(*file);
+}
+
+void Memvid::nudge(const std::string& path, std::shared_ptr<Env> env) {
+  env = env_or_default(env);
+  if (!env->exists(path)) throw Error(ErrorCode::NotFound, "no memory at " + path);
+  auto file = env->open(path, OpenMode::ReadWrite);
+  io::set_nudge_flag(*file, true);
+}
+
+std::optional<std::string> Memvid::find_sidecar(const std::string& path, std::shared_ptr<Env> env) {
+  env = env_or_default(env);
+  try {
+    refuse_sidecars(path, *env);
+  } catch (const Error& e) {
+    for (const char* suffix : {"-wal", "-shm", "-lock", "-journal"})
+      if (env->exists(path + suffix)) return path + suffix;
+  }
+  return std::nullopt;
+}
+
+}  // namespace memvid

@@ -1,0 +1,48 @@
+#include "memvid/memvid.hpp"
+
+namespace memvid {
+
+std::string_view to_string(ErrorCode code) noexcept {
+  switch (code) {
+    case ErrorCode::InvalidArgument: return "InvalidArgument";
+    case ErrorCode::NotFound: return "NotFound";
+    case ErrorCode::AlreadyExists: return "AlreadyExists";
+    case ErrorCode::Locked: return "Locked";
+    case ErrorCode::Corrupt: return "Corrupt";
+    case ErrorCode::InvalidToc: return "InvalidToc";
+    case ErrorCode::AuxiliaryFileDetected: return "AuxiliaryFileDetected";
+    case ErrorCode::Io: return "Io";
+    case ErrorCode::NoSpace: return "NoSpace";
+    case ErrorCode::ReadOnly: return "ReadOnly";
+    case ErrorCode::TransactionState: return "TransactionState";
+    case ErrorCode::RecoveryNeeded: return "RecoveryNeeded";
+  }
+  return "Unknown";
+}
+
+std::string_view to_string(FrameKind kind) noexcept {
+  switch (kind) {
+    case FrameKind::Text: return "text";
+    case FrameKind::Document: return "document";
+    case FrameKind::Chunk: return "chunk";
+    case FrameKind::Binary: return "binary";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(FrameStatus status) noexcept {
+  switch (status) {
+    case FrameStatus::Active: return "active";
+    case FrameStatus::Deleted: return "deleted";
+    case FrameStatus::Superseded: return "superseded";
+  }
+  return "unknown";
+}
+
+std::optional<FrameKind> frame_kind_from_string(std::string_view name) noexcept {
+  for (FrameKind k : {FrameKind::Text, FrameKind::Document, FrameKind::Chunk, FrameKind::Binary})
+    if (to_string(k) == name) return k;
+  return std::nullopt;
+}
+
+}  // namespace memvid

@@ -1,0 +1,125 @@
+#pragma once
+// The store: one .mv2 file's committed state (TOC entries) plus the open transaction, and
+// the write path that makes transactions durable (WAL) and folds them into the TOC
+// (checkpoint). Recovery runs on open. docs/FORMAT.md and docs/ARCHITECTURE.md explain why
+// each step happens in the order it does.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <set>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "format/frame_record.hpp"
+#include "format/header.hpp"
+#include "format/toc.hpp"
+#include "io/wal.hpp"
+#include "memvid/memvid.hpp"
+
+namespace memvid::store {
+
+struct StoreConfig {
+  bool writable = false;
+  RecoveryMode recovery = RecoveryMode::Strict;  // resolved: never Default here
+  SyncMode sync = SyncMode::Full;
+  int lock_timeout_ms = 250;
+  std::string command;
+  std::shared_ptr<Env> env;
+};
+
+struct NewFrame {
+  std::int64_t timestamp_ms = 0;
+  std::uint8_t kind = 0;
+  format::FrameMeta meta;
+  std::span<const std::uint8_t> payload;
+};
+
+inline constexpr std::uint64_t kCheckpointEveryTransactions = 1000;
+
+class Store {
+ public:
+  static std::unique_ptr<Store> create(const std::string& path, const StoreConfig& config, std::uint64_t wal_size);
+  static std::unique_ptr<Store> open(const std::string& path, const StoreConfig& config);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Reads see the committed state plus this handle's open transaction.
+  std::uint64_t frame_count() const { return entries_.size() + txn_new_frames_; }
+  const format::TocEntry& entry(std::uint64_t id) const;
+  format::FrameRecord read_record(const format::TocEntry& entry) const;
+  void visit_entries(const std::function<void(const format::TocEntry&)>& fn) const;
+
+  // Writes; an implicit transaction is opened when none is.
+  void begin(bool explicit_transaction);
+  bool in_transaction() const { return txn_active_; }
+  bool explicit_transaction() const { return txn_active_ && txn_explicit_; }
+  std::uint64_t append_frame(const NewFrame& frame);
+  void change_entry(const format::TocEntry& entry);
+  void commit_transaction();
+  void rollback_transaction();
+  void checkpoint();
+  // Checks for a nudge after a write: commits, checkpoints and lets go of the writer lock.
+  void honour_nudge();
+  void close();
+
+  bool writable() const { return config_.writable; }
+  const RecoveryInfo& recovery_info() const { return recovery_; }
+  const std::string& path() const { return path_; }
+  std::uint64_t file_size() const;
+  std::uint64_t wal_size() const { return wal_.size(); }
+  std::uint64_t wal_used() const { return wal_.used(); }
+  std::uint64_t wal_pending_transactions() const { return txns_since_checkpoint_; }
+  std::uint64_t segment_count() const { return manifest_.segments.size(); }
+  std::uint64_t generation() const { return header_.generation; }
+
+ private:
+  Store(std::string path, StoreConfig config, std::unique_ptr<File> file);
+
+  struct Undo {
+    std::size_t old_size = 0;
+    std::vector<format::TocEntry> replaced;
+    std::vector<std::uint64_t> newly_dirty;
+  };
+
+  void load();                              // header -> footer -> TOC -> WAL replay -> tail
+  void load_committed(const format::Header& header, std::uint64_t file_size);
+  void replay_wal(std::uint64_t file_size);
+  void cut_uncommitted_tail();
+  Undo apply(std::span<const format::TocEntry> changes);
+  void undo(const Undo& u);
+  void checkpoint_now();
+  std::vector<std::uint64_t> segment_ids(const format::SegmentRef& ref) const;
+  void write_header(const format::Header& header);
+  void take_writer_lock();
+  void ensure_writer();
+  void sync_if(bool condition);
+  void end_transaction();
+
+  std::string path_;
+  StoreConfig config_;
+  std::unique_ptr<File> file_;
+  bool closed_ = false;
+  bool released_ = false;  // let go of the writer lock after a nudge
+  bool broken_ = false;    // a sync failed after a header write: state on disk is unknown
+
+  format::Header header_;
+  format::Manifest manifest_;
+  io::Wal wal_{0, 0};
+  std::vector<format::TocEntry> entries_;  // committed view, indexed by frame id
+  std::set<std::uint64_t> dirty_;          // ids changed since the last checkpoint
+  std::uint64_t append_pos_ = 0;           // where the next data record goes
+  std::uint64_t txns_since_checkpoint_ = 0;
+  RecoveryInfo recovery_;
+
+  bool txn_active_ = false;
+  bool txn_explicit_ = false;
+  std::vector<format::TocEntry> txn_entries_;
+  std::unordered_map<std::uint64_t, std::size_t> txn_latest_;  // id -> index into txn_entries_
+  std::uint64_t txn_new_frames_ = 0;
+  std::uint64_t txn_start_append_pos_ = 0;
+};
+
+}  // namespace memvid::store
