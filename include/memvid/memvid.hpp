@@ -40,6 +40,9 @@ struct CreateOptions {
   // Expected size of the memory; sizes the embedded WAL (1 MiB below 100 MB, 4 MiB below
   // 1 GB, 16 MiB below 10 GB, 64 MiB beyond).
   std::uint64_t capacity_bytes = 0;
+  // Overrides the WAL size chosen from capacity (at least 64 KiB, a multiple of 4 KiB, at
+  // most 64 MiB); 0 keeps the default.
+  std::uint64_t wal_bytes = 0;
 };
 
 struct Document {

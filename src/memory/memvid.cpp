@@ -165,7 +165,12 @@ Memvid Memvid::create(const std::string& path, const CreateOptions& options) {
   impl->env = config.env;
   if (impl->env->exists(path)) throw Error(ErrorCode::AlreadyExists, "cannot create " + path + ": the file exists");
   refuse_sidecars(path, *impl->env);
-  impl->store = store::Store::create(path, config, format::wal_size_for_capacity(options.capacity_bytes));
+  std::uint64_t wal = options.wal_bytes ? options.wal_bytes : format::wal_size_for_capacity(options.capacity_bytes);
+  if (wal < format::kMinWalSize || wal > format::kMaxWalSize || wal % 4096 != 0) {
+    throw Error(ErrorCode::InvalidArgument, "wal_bytes " + std::to_string(wal) +
+                                                " must be a multiple of 4096 between 64 KiB and 64 MiB");
+  }
+  impl->store = store::Store::create(path, config, wal);
   return Memvid(std::move(impl));
 }
 
@@ -259,8 +264,16 @@ void Memvid::commit() {
   std::lock_guard lock(impl_->mu);
   store::Store& s = impl_->s();
   if (!s.writable()) throw Error(ErrorCode::ReadOnly, s.path() + " is open read-only");
+  const bool had_transaction = s.in_transaction();
   s.commit_transaction();
-  s.checkpoint();
+  try {
+    s.checkpoint();
+  } catch (const Error&) {
+    // An error means "not committed": once the transaction is durable in the WAL, a failed
+    // checkpoint (a full disk, say) only postpones folding it into the TOC; the next
+    // checkpoint retries. With no transaction, the checkpoint is all that was asked for.
+    if (!had_transaction) throw;
+  }
   s.honour_nudge();
 }
 

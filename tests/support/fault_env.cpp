@@ -136,6 +136,7 @@ void FaultEnv::set_contents(const std::string& path, std::vector<std::uint8_t> b
 
 std::vector<std::uint8_t> FaultEnv::crash_image(const std::string& path, std::mt19937_64& rng) {
   auto st = state(path);
+  if (!st) return {};  // create() failed and removed its file
   std::vector<std::uint8_t> image = st->durable;
   for (const PendingWrite& w : st->unsynced) {
     if (rng() % 2 == 0) continue;
