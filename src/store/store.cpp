@@ -124,6 +124,23 @@ void Store::take_writer_lock() {
 // Recovery
 
 void Store::load() {
+  // A reader races the writer: if a checkpoint flips the header and the next epoch starts
+  // overwriting the WAL ring while we scan it, the scan stops early and we would hold an
+  // older state than one already committed. Header flips precede every write of the new
+  // epoch, so unchanged header bytes after the scan prove the scan saw an intact epoch.
+  constexpr int kMaxAttempts = 100;
+  for (int attempt = 1;; ++attempt) {
+    std::vector<std::uint8_t> used = load_snapshot();
+    if (config_.writable || attempt == kMaxAttempts) break;
+    if (io::read_bytes(*file_, 0, used.size(), "header page") == used) break;
+  }
+  if (config_.writable) {
+    cut_uncommitted_tail();
+    if (recovery_.footer_fallback) restamp_header_after_fallback();
+  }
+}
+
+std::vector<std::uint8_t> Store::load_snapshot() {
   recovery_ = RecoveryInfo{};
   const std::uint64_t size = file_->size();
   if (size < format::kHeaderPageSize) {
@@ -167,20 +184,21 @@ void Store::load() {
     throw *first_error;
   }
   recovery_.footer_fallback = header_.sequence != candidates.front().sequence;
+  newest_sequence_ = candidates.front().sequence;
   replay_wal(size);
-  if (config_.writable) {
-    cut_uncommitted_tail();
-    if (recovery_.footer_fallback) {
-      // Overwrite the header copy that names the damaged footer, so that it is not chosen
-      // again; the slot written is the damaged one, never the one we loaded.
-      format::Header h = header_;
-      h.sequence = candidates.front().sequence + 1;
-      if (h.sequence % 2 == header_.sequence % 2) ++h.sequence;
-      write_header(h);
-      sync_if(config_.sync != SyncMode::Off);
-      header_ = h;
-    }
-  }
+  page.resize(format::kHeaderSlotOffset[1] + format::kHeaderSize);
+  return page;
+}
+
+void Store::restamp_header_after_fallback() {
+  // Overwrite the header copy that names the damaged footer, so that it is not chosen
+  // again; the slot written is the damaged one, never the one we loaded.
+  format::Header h = header_;
+  h.sequence = newest_sequence_ + 1;
+  if (h.sequence % 2 == header_.sequence % 2) ++h.sequence;
+  write_header(h);
+  sync_if(config_.sync != SyncMode::Off);
+  header_ = h;
 }
 
 void Store::load_committed(const format::Header& h, std::uint64_t size) {

@@ -85,9 +85,11 @@ class Store {
   };
 
   void load();                              // header -> footer -> TOC -> WAL replay -> tail
+  std::vector<std::uint8_t> load_snapshot();  // one attempt; returns the header bytes it used
   void load_committed(const format::Header& header, std::uint64_t file_size);
   void replay_wal(std::uint64_t file_size);
   void cut_uncommitted_tail();
+  void restamp_header_after_fallback();
   Undo apply(std::span<const format::TocEntry> changes);
   void undo(const Undo& u);
   void checkpoint_now();
@@ -106,6 +108,7 @@ class Store {
   bool broken_ = false;    // a sync failed after a header write: state on disk is unknown
 
   format::Header header_;
+  std::uint64_t newest_sequence_ = 0;  // of the newest valid header copy seen at load
   format::Manifest manifest_;
   io::Wal wal_{0, 0};
   std::vector<format::TocEntry> entries_;  // committed view, indexed by frame id

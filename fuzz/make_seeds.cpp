@@ -1,0 +1,43 @@
+// Writes small valid memories (64 KiB WAL) as a seed corpus for memvid_open_fuzzer, so the
+// fuzzer starts from files that pass the checksums and explores deep into recovery.
+//   usage: memvid_fuzz_seeds DIR
+#include <cstdio>
+#include <string>
+
+#include "memvid/memvid.hpp"
+
+using namespace memvid;
+
+static void make(const std::string& path, int frames, bool leave_wal) {
+  std::remove(path.c_str());
+  CreateOptions c;
+  c.wal_bytes = 64 * 1024;
+  c.open.sync = SyncMode::Off;
+  Memvid m = Memvid::create(path, c);
+  for (int i = 0; i < frames; ++i) {
+    Document d;
+    d.payload = "seed document " + std::to_string(i) + std::string(static_cast<std::size_t>(i) * 30, 'a' + i % 26);
+    d.title = "seed " + std::to_string(i);
+    d.tags = {"tag"};
+    d.metadata_json = R"({"i":1})";
+    d.timestamp_ms = i;
+    m.put(d);
+    if (i % 4 == 3) m.commit();
+  }
+  if (frames > 2) m.delete_frame(1);
+  if (frames > 3) {
+    Document u;
+    u.payload = "updated";
+    m.update(2, u);
+  }
+  if (leave_wal) std::quick_exit(0);  // no close: committed transactions stay in the WAL
+}
+
+int main(int argc, char** argv) {
+  if (argc != 2) return 2;
+  std::string dir = argv[1];
+  make(dir + "/empty.mv2", 0, false);
+  make(dir + "/small.mv2", 6, false);
+  make(dir + "/checkpointed.mv2", 13, false);
+  make(dir + "/pending-wal.mv2", 7, true);
+}

@@ -1,0 +1,93 @@
+// libFuzzer target: arbitrary bytes opened as a memory, read-only (Strict) and as a
+// recovering writer (AutoTruncate), then every read the API offers. Anything but a
+// memvid::Error is a bug: a crash, a sanitizer report, a hang or a huge allocation.
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "memvid/memvid.hpp"
+
+namespace {
+
+// The smallest in-memory Env: one file, no faults, locks always granted.
+class BytesFile final : public memvid::File {
+ public:
+  explicit BytesFile(std::vector<std::uint8_t>& bytes) : bytes_(bytes) {}
+  std::size_t read_at(std::uint64_t offset, void* buf, std::size_t len) override {
+    if (offset >= bytes_.size()) return 0;
+    std::size_t n = std::min<std::size_t>(len, bytes_.size() - offset);
+    std::memcpy(buf, bytes_.data() + offset, n);
+    return n;
+  }
+  void write_at(std::uint64_t offset, const void* buf, std::size_t len) override {
+    if (offset + len > (64u << 20)) throw memvid::Error(memvid::ErrorCode::NoSpace, "fuzz file limit");
+    if (bytes_.size() < offset + len) bytes_.resize(offset + len);
+    std::memcpy(bytes_.data() + offset, buf, len);
+  }
+  void sync() override {}
+  std::uint64_t size() override { return bytes_.size(); }
+  void truncate(std::uint64_t size) override { bytes_.resize(size); }
+  bool try_lock(std::uint64_t, memvid::LockKind) override { return true; }
+  void unlock(std::uint64_t) override {}
+  bool is_locked_elsewhere(std::uint64_t, memvid::LockKind) override { return false; }
+
+ private:
+  std::vector<std::uint8_t>& bytes_;
+};
+
+class BytesEnv final : public memvid::Env {
+ public:
+  std::vector<std::uint8_t> bytes;
+  std::unique_ptr<memvid::File> open(const std::string&, memvid::OpenMode) override {
+    return std::make_unique<BytesFile>(bytes);
+  }
+  bool exists(const std::string& path) override { return path == "/fuzz.mv2"; }
+  void remove(const std::string&) override {}
+  std::int64_t now_ms() override { return 0; }
+  void sleep_ms(int) override {}
+};
+
+void read_everything(memvid::Memvid& m) {
+  std::uint64_t n = std::min<std::uint64_t>(m.frame_count(), 64);
+  for (std::uint64_t id = 0; id < n; ++id) {
+    try {
+      m.frame(id);
+    } catch (const memvid::Error&) {
+    }
+  }
+  try {
+    memvid::TimelineQuery q;
+    q.include_inactive = true;
+    q.limit = 64;
+    m.timeline(q);
+    m.stats();
+  } catch (const memvid::Error&) {
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  for (bool writer : {false, true}) {
+    auto env = std::make_shared<BytesEnv>();
+    env->bytes.assign(data, data + size);
+    memvid::OpenOptions o;
+    o.env = env;
+    o.command = "fuzz";
+    try {
+      memvid::Memvid m = writer ? memvid::Memvid::open("/fuzz.mv2", o) : memvid::Memvid::open_read_only("/fuzz.mv2", o);
+      read_everything(m);
+      if (writer) {
+        memvid::Document d;
+        d.payload = "fuzz";
+        d.timestamp_ms = 1;
+        m.put(d);
+        m.commit();
+      }
+    } catch (const memvid::Error&) {
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# One command for a fresh Debian 12 machine: installs what memvid-cpp needs, builds it in
+# Release, puts `memvid` at ./bin/memvid (and in /usr/local/bin when run as root), and runs
+# a short example: create a memory, put a few documents, show the timeline.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DMEMVID_BUILD_TESTS=OFF >/dev/null
+cmake --build build/release --target memvid_cli
+mkdir -p bin
+ln -sf ../build/release/memvid bin/memvid
+if [ "$(id -u)" -eq 0 ]; then ln -sf "$PWD/build/release/memvid" /usr/local/bin/memvid; fi
+echo "memvid is at $PWD/bin/memvid"
+
+example="$(mktemp -d)/notes.mv2"
+./bin/memvid create "$example"
+./bin/memvid put "$example" --text "memvid keeps an AI agent's memory in one file." --title "What memvid is" --tag intro --timestamp 2024-01-15
+./bin/memvid put "$example" --text "Every commit is crash-safe: a killed writer loses nothing it acknowledged." --title "Crash safety" --timestamp 2024-02-01
+./bin/memvid put "$example" --text "Copy the .mv2 file to back it up; there are no sidecar files." --title "Backups" --label ops --timestamp 2024-03-10
+./bin/memvid timeline "$example"
+./bin/memvid stats "$example"
+echo "example memory: $example"

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds and runs every test: the full suite in an optimized build with assertions, the
+# same suite under AddressSanitizer + UBSan, and a bounded libFuzzer run over the reader.
+# Environment: MEMVID_FUZZ_SECONDS (default 60), MEMVID_SKIP_SANITIZE=1, MEMVID_SKIP_FUZZ=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+jobs="$(nproc)"
+
+echo "== build and test (RelWithDebInfo)"
+cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMVID_BUILD_BENCH=ON >/dev/null
+cmake --build build/test -j "$jobs"
+ctest --test-dir build/test --output-on-failure -j "$jobs"
+
+if [ "${MEMVID_SKIP_SANITIZE:-0}" != 1 ]; then
+  echo "== build and test under AddressSanitizer + UBSan"
+  cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMEMVID_SANITIZE=ON -DMEMVID_BUILD_BENCH=OFF >/dev/null
+  cmake --build build/asan -j "$jobs"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    MEMVID_CRASH_ROUNDS=200 ctest --test-dir build/asan --output-on-failure -j "$jobs"
+fi
+
+if [ "${MEMVID_SKIP_FUZZ:-0}" != 1 ]; then
+  echo "== libFuzzer: open arbitrary bytes as a memory (${MEMVID_FUZZ_SECONDS:-60} s)"
+  CXX=clang++ CC=clang cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMVID_FUZZ=ON \
+    -DMEMVID_BUILD_TESTS=OFF -DMEMVID_BUILD_BENCH=OFF >/dev/null
+  cmake --build build/fuzz -j "$jobs" --target memvid_open_fuzzer memvid_fuzz_seeds
+  corpus="$(mktemp -d)"
+  build/fuzz/fuzz/memvid_fuzz_seeds "$corpus"
+  cp fuzz/regressions/* "$corpus"/ 2>/dev/null || true
+  build/fuzz/fuzz/memvid_open_fuzzer -max_total_time="${MEMVID_FUZZ_SECONDS:-60}" -max_len=262144 \
+    -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 "$corpus" 2>&1 | tail -n 15
+  rm -rf "$corpus"
+  # Crashes found earlier, kept as regression inputs, must stay fixed.
+  if ls fuzz/regressions/* >/dev/null 2>&1; then build/fuzz/fuzz/memvid_open_fuzzer fuzz/regressions/*; fi
+fi
+echo "all tests passed"
