@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "format/header.hpp"
 #include "format/layout.hpp"
 #include "io/owner.hpp"
 #include "store/store.hpp"
@@ -401,6 +402,18 @@ void Memvid::nudge(const std::string& path, std::shared_ptr<Env> env) {
   env = env_or_default(env);
   if (!env->exists(path)) throw Error(ErrorCode::NotFound, "no memory at " + path);
   auto file = env->open(path, OpenMode::ReadWrite);
+  // Only ever write into a file that is a memory.
+  std::vector<std::uint8_t> page(format::kHeaderSlotOffset[1] + format::kHeaderSize);
+  std::size_t got = 0;
+  while (got < page.size()) {
+    std::size_t n = file->read_at(got, page.data() + got, page.size() - got);
+    if (n == 0) break;
+    got += n;
+  }
+  if (got < page.size() || (!format::Header::decode(std::span(page).first(format::kHeaderSize)) &&
+                            !format::Header::decode(std::span(page).subspan(format::kHeaderSlotOffset[1])))) {
+    throw Error(ErrorCode::Corrupt, path + " is not a memvid file (no valid header); nothing was written");
+  }
   io::set_nudge_flag(*file, true);
 }
 

@@ -91,6 +91,7 @@ std::unique_ptr<Store> Store::create(const std::string& path, const StoreConfig&
     }
     s->sync_if(config.sync != SyncMode::Off);
     s->load();
+    s->announce_owner();
   } catch (...) {
     s->file_.reset();
     config.env->remove(path);
@@ -109,11 +110,15 @@ std::unique_ptr<Store> Store::open(const std::string& path, const StoreConfig& c
     io::acquire_reader_lock(*s->file_, *config.env, path, config.lock_timeout_ms);
   }
   s->load();
+  if (config.writable) s->announce_owner();
   return s;
 }
 
-void Store::take_writer_lock() {
-  io::acquire_writer_lock(*file_, *config_.env, path_, config_.lock_timeout_ms);
+void Store::take_writer_lock() { io::acquire_writer_lock(*file_, *config_.env, path_, config_.lock_timeout_ms); }
+
+// Written only after load() accepted the file, so a writer pointed at something that is not
+// a memory changes none of its bytes.
+void Store::announce_owner() {
   std::int64_t now = config_.env->now_ms();
   format::OwnerRecord owner{::getpid(), now, now, io::current_host_name(), config_.command};
   io::write_owner_record(*file_, owner);
@@ -137,6 +142,11 @@ void Store::load() {
   if (config_.writable) {
     cut_uncommitted_tail();
     if (recovery_.footer_fallback) restamp_header_after_fallback();
+  } else if (!file_->is_locked_elsewhere(format::kWriterLockByte, LockKind::Exclusive)) {
+    // With no live writer, bytes past the committed state are a crashed writer's leftovers:
+    // report what the next writer will cut. (A live writer's tail is work in progress.)
+    const std::uint64_t size = file_->size();
+    if (size > append_pos_) recovery_.bytes_truncated = size - append_pos_;
   }
 }
 
@@ -392,6 +402,7 @@ void Store::ensure_writer() {
     take_writer_lock();
     released_ = false;
     load();
+    announce_owner();
   }
 }
 

@@ -96,6 +96,7 @@ class Store {
   std::vector<std::uint64_t> segment_ids(const format::SegmentRef& ref) const;
   void write_header(const format::Header& header);
   void take_writer_lock();
+  void announce_owner();
   void ensure_writer();
   void sync_if(bool condition);
   void end_transaction();

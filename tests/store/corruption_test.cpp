@@ -265,3 +265,32 @@ TEST(Corruption, RandomBytesAreNotAMemory) {
     }
   }
 }
+
+TEST(Corruption, LeftoverTailIsReportedByReadersAndCutByWriters) {
+  auto image = build(false);
+  const std::size_t committed = image.size();
+  image.resize(committed + 5000, 0xAB);  // what a killed writer's unfinished transaction leaves
+  auto env = std::make_shared<FaultEnv>();
+  env->set_contents(kPath, image);
+  OpenOptions o;
+  o.env = env;
+  {
+    Memvid r = Memvid::open_read_only(kPath, o);
+    EXPECT_EQ(r.recovery_info().bytes_truncated, 5000u);
+    EXPECT_EQ(r.frame_count(), 20u);
+  }
+  EXPECT_EQ(env->contents(kPath).size(), committed + 5000);  // a reader never modifies the file
+  OpenOptions strict = o;
+  strict.recovery = RecoveryMode::Strict;
+  try {
+    Memvid::open(kPath, strict);
+    FAIL() << "a Strict writer must refuse to cut";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::RecoveryNeeded);
+  }
+  {
+    Memvid w = Memvid::open(kPath, o);
+    EXPECT_EQ(w.recovery_info().bytes_truncated, 5000u);
+  }
+  EXPECT_EQ(env->contents(kPath).size(), committed);
+}

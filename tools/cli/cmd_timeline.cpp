@@ -1,0 +1,65 @@
+// memvid timeline FILE [--since TS] [--until TS] [--limit N] [--reverse] [--all]
+#include <iostream>
+#include <memory>
+
+#include "commands.hpp"
+#include "memvid/timestamp.hpp"
+#include "output.hpp"
+
+namespace memvid::cli {
+
+void add_timeline_command(CLI::App& app, GlobalOptions& global, Registry& registry) {
+  struct Args {
+    std::string path;
+    std::string since, until;
+    std::size_t limit = 0;
+    bool reverse = false;
+    bool all = false;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand("timeline", "List frames in time order");
+  add_file_argument(*cmd, args->path);
+  cmd->add_option("--since", args->since, "Only frames at or after this time (ms or ISO-8601)")->check(timestamp_validator());
+  cmd->add_option("--until", args->until, "Only frames at or before this time (ms or ISO-8601)")->check(timestamp_validator());
+  cmd->add_option("--limit", args->limit, "At most this many frames (0: all)")->check(non_negative_integer());
+  cmd->add_flag("--reverse", args->reverse, "Newest first");
+  cmd->add_flag("--all", args->all, "Also deleted and superseded frames");
+  add_open_flags(*cmd, global);
+  add_json_flag(*cmd, global);
+
+  registry.push_back({cmd, [args, cmd, &global] {
+                        TimelineQuery q;
+                        if (cmd->count("--since") > 0) q.since_ms = timestamp_flag_value(args->since);
+                        if (cmd->count("--until") > 0) q.until_ms = timestamp_flag_value(args->until);
+                        q.limit = args->limit;
+                        q.reverse = args->reverse;
+                        q.include_inactive = args->all;
+                        Memvid mem = Memvid::open_read_only(args->path, open_options(global));
+                        const std::vector<TimelineEntry> entries = mem.timeline(q);
+                        mem.close();
+                        if (global.json) {
+                          Json out = Json::array();
+                          for (const TimelineEntry& e : entries) {
+                            out.push_back({{"id", e.id},
+                                           {"timestamp", e.timestamp_ms},
+                                           {"time", format_timestamp_iso(e.timestamp_ms)},
+                                           {"kind", to_string(e.kind)},
+                                           {"status", to_string(e.status)},
+                                           {"title", e.title},
+                                           {"uri", e.uri},
+                                           {"preview", e.preview}});
+                          }
+                          print_json(out);
+                          return;
+                        }
+                        for (const TimelineEntry& e : entries) {
+                          std::cout << '#' << e.id << "  " << format_timestamp_iso(e.timestamp_ms);
+                          if (e.status != FrameStatus::Active) std::cout << "  (" << to_string(e.status) << ')';
+                          if (!e.title.empty()) std::cout << "  " << e.title;
+                          if (!e.preview.empty()) std::cout << "  \u2014 " << e.preview;
+                          std::cout << '\n';
+                        }
+                      }});
+}
+
+}  // namespace memvid::cli

@@ -1,0 +1,34 @@
+#pragma once
+// The command table: each cmd_*.cpp registers its subcommand with CLI11 and hands back the
+// work to do once parsing succeeded. Running after the parse (rather than in CLI11
+// callbacks) keeps usage errors (exit 2, CLI11's message) apart from failures of the work
+// itself (exit code chosen by the memvid::Error it throws).
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <vector>
+
+#include "options.hpp"
+
+namespace memvid::cli {
+
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<void()> run;
+};
+using Registry = std::vector<Command>;
+
+void add_create_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_put_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_put_many_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_view_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_update_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_delete_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_timeline_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_stats_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_verify_single_file_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_who_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_nudge_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_version_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+
+}  // namespace memvid::cli

@@ -1,0 +1,80 @@
+#include "options.hpp"
+
+#include "memvid/timestamp.hpp"
+
+namespace memvid::cli {
+
+void add_json_flag(CLI::App& cmd, GlobalOptions& global) {
+  cmd.add_flag("--json", global.json, "Print machine-readable JSON (errors go to stderr as JSON too)");
+}
+
+void add_open_flags(CLI::App& cmd, GlobalOptions& global) {
+  cmd.add_option("--lock-timeout", global.lock_timeout_ms, "How long to wait for a lock held by another process, in ms")
+      ->type_name("MS")
+      ->default_val(250)
+      ->check(non_negative_integer());
+  cmd.add_option("--sync", global.sync, "full: fsync every commit; normal: fsync checkpoints only; off: never fsync")
+      ->default_val("full")
+      ->check(CLI::IsMember({"full", "normal", "off"}, CLI::ignore_case));
+}
+
+OpenOptions open_options(const GlobalOptions& global) {
+  OpenOptions o;
+  o.lock_timeout_ms = global.lock_timeout_ms;
+  o.sync = global.sync == "off" ? SyncMode::Off : global.sync == "normal" ? SyncMode::Normal : SyncMode::Full;
+  return o;
+}
+
+void add_file_argument(CLI::App& cmd, std::string& path) {
+  cmd.add_option("FILE", path, "The .mv2 memory file")->required();
+}
+
+CLI::Validator non_negative_integer() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        if (!value.empty() && value.find_first_not_of("0123456789") == std::string::npos) return {};
+        return "expected a non-negative integer, got '" + value + "'";
+      },
+      "");
+}
+
+CLI::Validator timestamp_validator() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        if (parse_timestamp_ms(value)) return {};
+        return "not a timestamp: '" + value + "' (use ms since the epoch or ISO-8601 like 2024-01-31T12:00:00Z)";
+      },
+      "TIMESTAMP");
+}
+
+std::int64_t timestamp_flag_value(const std::string& text) {
+  if (auto ms = parse_timestamp_ms(text)) return *ms;
+  throw Error(ErrorCode::InvalidArgument, "not a timestamp: '" + text + "'");
+}
+
+void add_meta_flags(CLI::App& cmd, MetaFlags& flags) {
+  flags.cmd = &cmd;
+  cmd.add_option("--title", flags.title, "Title of the frame");
+  cmd.add_option("--uri", flags.uri, "URI of the frame (e.g. mv2://notes/today)");
+  // allow_extra_args(false): one value per --tag, so a trailing FILE is not taken as a tag.
+  cmd.add_option("--tag", flags.tags, "A tag (repeatable)")->allow_extra_args(false);
+  cmd.add_option("--label", flags.labels, "A label (repeatable)")->allow_extra_args(false);
+  cmd.add_option("--metadata", flags.metadata, "Free-form metadata: a JSON object");
+  cmd.add_option("--timestamp", flags.timestamp, "Frame time: ms since the epoch or ISO-8601 (default: now)")
+      ->check(timestamp_validator());
+  cmd.add_option("--kind", flags.kind, "Frame kind")->check(CLI::IsMember({"text", "document", "chunk", "binary"}));
+}
+
+RecordDefaults MetaFlags::defaults() const {
+  RecordDefaults d;
+  if (given("--title")) d.title = title;
+  if (given("--uri")) d.uri = uri;
+  d.tags = tags;
+  d.labels = labels;
+  if (given("--metadata")) d.metadata = parse_metadata_object(metadata, "--metadata");
+  if (given("--timestamp")) d.timestamp_ms = timestamp_flag_value(timestamp);
+  if (given("--kind")) d.kind = frame_kind_from_string(kind);
+  return d;
+}
+
+}  // namespace memvid::cli

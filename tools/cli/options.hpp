@@ -1,0 +1,50 @@
+#pragma once
+// Flags that several commands share, declared once so that every command spells and
+// documents them the same way.
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "memvid/memvid.hpp"
+#include "records.hpp"
+
+namespace memvid::cli {
+
+// Only the one subcommand that was invoked writes these.
+struct GlobalOptions {
+  bool json = false;
+  int lock_timeout_ms = 250;
+  std::string sync = "full";  // checked by CLI11: full, normal or off
+};
+
+void add_json_flag(CLI::App& cmd, GlobalOptions& global);
+// --lock-timeout and --sync, for commands that open the memory through Memvid.
+void add_open_flags(CLI::App& cmd, GlobalOptions& global);
+OpenOptions open_options(const GlobalOptions& global);
+void add_file_argument(CLI::App& cmd, std::string& path);
+
+// Digits only: CLI11 would otherwise wrap "-1" into a huge unsigned frame id.
+CLI::Validator non_negative_integer();
+
+// Rejects at parse time what parse_timestamp_ms would reject, so a bad --since is a usage
+// error reported by CLI11 like any other.
+CLI::Validator timestamp_validator();
+// For values that already passed timestamp_validator().
+std::int64_t timestamp_flag_value(const std::string& text);
+
+// The metadata flags of put and update.
+struct MetaFlags {
+  CLI::App* cmd = nullptr;
+  std::string title, uri, metadata, timestamp, kind;
+  std::vector<std::string> tags, labels;
+
+  bool given(const char* flag) const { return cmd->count(flag) > 0; }
+  // What the flags say, as defaults for documents built from files or records.
+  RecordDefaults defaults() const;
+};
+void add_meta_flags(CLI::App& cmd, MetaFlags& flags);
+
+}  // namespace memvid::cli

@@ -1,0 +1,67 @@
+#include "output.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+namespace memvid::cli {
+
+int exit_code_for(ErrorCode code) noexcept {
+  switch (code) {
+    case ErrorCode::InvalidArgument:
+    case ErrorCode::TransactionState: return kExitUsage;
+    case ErrorCode::NotFound: return kExitNotFound;
+    case ErrorCode::Locked: return kExitLocked;
+    case ErrorCode::Corrupt:
+    case ErrorCode::InvalidToc:
+    case ErrorCode::RecoveryNeeded:
+    case ErrorCode::AuxiliaryFileDetected: return kExitCorrupt;
+    case ErrorCode::Io:
+    case ErrorCode::NoSpace:
+    case ErrorCode::ReadOnly: return kExitIo;
+    case ErrorCode::AlreadyExists: return kExitOther;
+  }
+  return kExitOther;
+}
+
+std::string exit_codes_help() {
+  return "Exit codes:\n"
+         "  0  success\n"
+         "  1  other error (e.g. AlreadyExists)\n"
+         "  2  usage error: bad flags or arguments, malformed input (InvalidArgument, TransactionState)\n"
+         "  3  not found: no such memory file or frame (NotFound)\n"
+         "  4  locked: another process holds the writer lock (Locked; see `memvid who`, `memvid nudge`)\n"
+         "  5  corruption: damaged file or sidecar present (Corrupt, InvalidToc, RecoveryNeeded,\n"
+         "     AuxiliaryFileDetected)\n"
+         "  6  I/O error (Io, NoSpace, ReadOnly)\n"
+         "Errors are printed on stderr as `memvid: error[Code]: message`, or as\n"
+         "{\"error\":{\"code\":...,\"message\":...}} with --json.";
+}
+
+void report_error(std::string_view code_name, std::string_view message, bool json) {
+  std::cout.flush();
+  if (json) {
+    Json err{{"error", {{"code", code_name}, {"message", message}}}};
+    std::cerr << err.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
+  } else {
+    std::cerr << "memvid: error[" << code_name << "]: " << message << '\n';
+  }
+}
+
+void print_json(const Json& value) {
+  std::cout << value.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+}
+
+std::string format_id_ranges(const std::vector<FrameId>& ids) {
+  std::string out;
+  for (std::size_t i = 0; i < ids.size();) {
+    std::size_t j = i;
+    while (j + 1 < ids.size() && ids[j + 1] == ids[j] + 1) ++j;
+    if (!out.empty()) out += ", ";
+    out += std::to_string(ids[i]);
+    if (j > i) out += "-" + std::to_string(ids[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+}  // namespace memvid::cli

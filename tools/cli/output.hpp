@@ -1,0 +1,42 @@
+#pragma once
+// How results and failures leave the process: JSON or text on stdout, errors on stderr, and
+// the exit code a script can branch on.
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "memvid/error.hpp"
+#include "memvid/memvid.hpp"
+
+namespace memvid::cli {
+
+// Output JSON keeps keys in the order written (id first), which reads better than sorted.
+using Json = nlohmann::ordered_json;
+
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitOther = 1,
+  kExitUsage = 2,
+  kExitNotFound = 3,
+  kExitLocked = 4,
+  kExitCorrupt = 5,
+  kExitIo = 6,
+};
+
+int exit_code_for(ErrorCode code) noexcept;
+// The table shown at the foot of `memvid --help`.
+std::string exit_codes_help();
+
+// `memvid: error[Locked]: ...`, or {"error":{"code":"Locked","message":"..."}} with --json.
+void report_error(std::string_view code_name, std::string_view message, bool json);
+
+// Pretty JSON on stdout. Strings that are not valid UTF-8 (titles taken from arbitrary
+// files) are printed with U+FFFD in place of the bad bytes rather than failing the command.
+void print_json(const Json& value);
+
+// "0-4" for contiguous ids, "0-4, 9" otherwise.
+std::string format_id_ranges(const std::vector<FrameId>& ids);
+
+}  // namespace memvid::cli

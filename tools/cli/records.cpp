@@ -1,0 +1,135 @@
+#include "records.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "memvid/timestamp.hpp"
+
+namespace memvid::cli {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void fail(const std::string& where, const std::string& what) {
+  throw Error(ErrorCode::InvalidArgument, where + ": " + what);
+}
+
+std::string string_field(const json& record, const char* key, const std::string& where) {
+  const json& v = record.at(key);
+  if (!v.is_string()) fail(where, std::string("\"") + key + "\" must be a string, got " + v.type_name());
+  return v.get<std::string>();
+}
+
+std::vector<std::string> string_list_field(const json& record, const char* key, const std::string& where) {
+  const json& v = record.at(key);
+  if (v.is_string()) return {v.get<std::string>()};
+  if (!v.is_array()) fail(where, std::string("\"") + key + "\" must be an array of strings, got " + v.type_name());
+  std::vector<std::string> out;
+  for (const json& item : v) {
+    if (!item.is_string())
+      fail(where, std::string("\"") + key + "\" must hold only strings, found " + item.type_name());
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+std::int64_t timestamp_field(const json& v, const std::string& where) {
+  if (v.is_number_integer() && !v.is_number_unsigned()) return v.get<std::int64_t>();
+  if (v.is_number_unsigned()) {
+    auto u = v.get<std::uint64_t>();
+    if (u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return static_cast<std::int64_t>(u);
+  }
+  if (v.is_string()) {
+    if (auto ms = parse_timestamp_ms(v.get<std::string>())) return *ms;
+    fail(where, "\"timestamp\" is not a timestamp: '" + v.get<std::string>() + "'");
+  }
+  fail(where, "\"timestamp\" must be integer ms since the epoch or an ISO-8601 string, got " + v.dump());
+}
+
+void append_missing(std::vector<std::string>& to, const std::vector<std::string>& from) {
+  for (const std::string& s : from)
+    if (std::find(to.begin(), to.end(), s) == to.end()) to.push_back(s);
+}
+
+}  // namespace
+
+json parse_metadata_object(std::string_view text, const std::string& what) {
+  json parsed = json::parse(text, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object())
+    throw Error(ErrorCode::InvalidArgument, what + " must be a JSON object, got: " + std::string(text.substr(0, 80)));
+  return parsed;
+}
+
+void apply_defaults(Document& doc, const RecordDefaults& defaults) {
+  if (defaults.title && doc.title.empty()) doc.title = *defaults.title;
+  if (defaults.uri && doc.uri.empty()) doc.uri = *defaults.uri;
+  append_missing(doc.tags, defaults.tags);
+  append_missing(doc.labels, defaults.labels);
+  if (!defaults.metadata.empty()) {
+    json merged = defaults.metadata;
+    if (!doc.metadata_json.empty()) merged.update(json::parse(doc.metadata_json));
+    doc.metadata_json = merged.dump();
+  }
+  if (!doc.timestamp_ms) doc.timestamp_ms = defaults.timestamp_ms;
+}
+
+Document record_to_document(const json& record, const RecordDefaults& defaults, const std::string& where) {
+  if (!record.is_object()) fail(where, std::string("expected a JSON object, got ") + record.type_name());
+  if (!record.contains("text")) fail(where, "missing the required \"text\" field");
+  Document doc;
+  doc.payload = string_field(record, "text", where);
+  doc.kind = defaults.kind.value_or(FrameKind::Text);
+  if (record.contains("title")) doc.title = string_field(record, "title", where);
+  if (record.contains("uri")) doc.uri = string_field(record, "uri", where);
+  if (record.contains("tags")) doc.tags = string_list_field(record, "tags", where);
+  if (record.contains("labels")) doc.labels = string_list_field(record, "labels", where);
+  if (record.contains("metadata")) {
+    const json& m = record.at("metadata");
+    if (!m.is_object()) fail(where, std::string("\"metadata\" must be a JSON object, got ") + m.type_name());
+    // A compact dump with sorted keys: the same record always stores the same bytes.
+    doc.metadata_json = m.dump();
+  }
+  if (record.contains("timestamp")) doc.timestamp_ms = timestamp_field(record.at("timestamp"), where);
+  if (record.contains("kind")) {
+    const std::string name = string_field(record, "kind", where);
+    auto kind = frame_kind_from_string(name);
+    if (!kind) fail(where, "\"kind\" must be text, document, chunk or binary, got '" + name + "'");
+    doc.kind = *kind;
+  }
+  if (record.contains("parent")) {
+    const json& p = record.at("parent");
+    if (!p.is_number_unsigned()) fail(where, "\"parent\" must be a frame id (a non-negative integer), got " + p.dump());
+    doc.parent = p.get<FrameId>();
+  }
+  apply_defaults(doc, defaults);
+  return doc;
+}
+
+std::vector<Document> parse_jsonl(std::string_view text, const RecordDefaults& defaults, const std::string& source) {
+  // A byte-order mark is not JSON, but editors on some systems add one.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  std::vector<Document> docs;
+  std::size_t line_no = 0;
+  while (!text.empty()) {
+    ++line_no;
+    const std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    const std::string where = source + " line " + std::to_string(line_no);
+    json record;
+    try {
+      record = json::parse(line);
+    } catch (const json::parse_error& e) {
+      // nlohmann prefixes "[json.exception.parse_error.101] "; the rest says where and why.
+      std::string why = e.what();
+      if (auto close = why.find("] "); why.rfind("[json.exception", 0) == 0 && close != std::string::npos)
+        why = why.substr(close + 2);
+      fail(where, "malformed JSON: " + why);
+    }
+    docs.push_back(record_to_document(record, defaults, where));
+  }
+  return docs;
+}
+
+}  // namespace memvid::cli
