@@ -58,7 +58,11 @@ std::string format_id_ranges(const std::vector<FrameId>& ids) {
     while (j + 1 < ids.size() && ids[j + 1] == ids[j] + 1) ++j;
     if (!out.empty()) out += ", ";
     out += std::to_string(ids[i]);
-    if (j > i) out += "-" + std::to_string(ids[j]);
+    if (j > i) {
+      // Two appends, not "-" + to_string(): GCC 12 -O3 flags the latter with a bogus -Wrestrict.
+      out += '-';
+      out += std::to_string(ids[j]);
+    }
     i = j + 1;
   }
   return out;
