@@ -120,8 +120,8 @@ void Store::take_writer_lock() { io::acquire_writer_lock(*file_, *config_.env, p
 // a memory changes none of its bytes.
 void Store::announce_owner() {
   std::int64_t now = config_.env->now_ms();
-  format::OwnerRecord owner{::getpid(), now, now, io::current_host_name(), config_.command};
-  io::write_owner_record(*file_, owner);
+  owner_ = format::OwnerRecord{::getpid(), now, now, io::current_host_name(), config_.command};
+  io::write_owner_record(*file_, owner_);
   io::set_nudge_flag(*file_, false);
 }
 
@@ -622,6 +622,13 @@ void Store::checkpoint_now() {
   wal_.reset(h.wal_salt);
   append_pos_ = footer_offset + footer_bytes.size();
   txns_since_checkpoint_ = 0;
+  // The heartbeat lets `who` show that a long-lived writer is still making progress; the
+  // checkpoint is already committed, so a failure to refresh it is not an error.
+  try {
+    owner_.heartbeat_ms = config_.env->now_ms();
+    io::write_owner_record(*file_, owner_);
+  } catch (const Error&) {
+  }
 }
 
 // A failed or torn write here can only damage the slot of the older copy; the other copy

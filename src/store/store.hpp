@@ -14,6 +14,7 @@
 
 #include "format/frame_record.hpp"
 #include "format/header.hpp"
+#include "format/owner_record.hpp"
 #include "format/toc.hpp"
 #include "io/wal.hpp"
 #include "memvid/memvid.hpp"
@@ -109,6 +110,7 @@ class Store {
   bool broken_ = false;    // a sync failed after a header write: state on disk is unknown
 
   format::Header header_;
+  format::OwnerRecord owner_;
   std::uint64_t newest_sequence_ = 0;  // of the newest valid header copy seen at load
   format::Manifest manifest_;
   io::Wal wal_{0, 0};

@@ -2,7 +2,9 @@
 // reopening between steps so every behaviour is checked on what reached the file.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <fstream>
 
 #include <unistd.h>
@@ -395,4 +397,17 @@ TEST(MemvidApi, OwnerRecordWhileOpenAndClearedOnClose) {
   OwnerInfo who = Memvid::who(path);
   EXPECT_FALSE(who.present);
   EXPECT_FALSE(who.alive);
+}
+
+TEST(MemvidApi, CheckpointRefreshesTheOwnerHeartbeat) {
+  TempDir dir;
+  auto path = dir.file("a.mv2");
+  auto m = Memvid::create(path, fast_create());
+  OwnerInfo before = Memvid::who(path);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  m.put(doc("x"));
+  m.commit();
+  OwnerInfo after = Memvid::who(path);
+  EXPECT_EQ(after.started_ms, before.started_ms);
+  EXPECT_GT(after.heartbeat_ms, before.heartbeat_ms);
 }
