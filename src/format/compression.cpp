@@ -11,12 +11,32 @@ namespace {
 constexpr int kLevel = 3;
 // Below this, the zstd frame header alone eats any saving.
 constexpr std::size_t kMinCompressible = 64;
+
+// Creating a zstd context costs more than compressing a small document, so each thread
+// keeps one of each kind for its lifetime.
+struct Contexts {
+  ZSTD_CCtx* c = ZSTD_createCCtx();
+  ZSTD_DCtx* d = ZSTD_createDCtx();
+  Contexts() = default;
+  Contexts(const Contexts&) = delete;
+  Contexts& operator=(const Contexts&) = delete;
+  ~Contexts() {
+    ZSTD_freeCCtx(c);
+    ZSTD_freeDCtx(d);
+  }
+};
+
+Contexts& contexts() {
+  thread_local Contexts ctx;
+  if (!ctx.c || !ctx.d) throw Error(ErrorCode::Io, "zstd: cannot allocate a context");
+  return ctx;
+}
 }  // namespace
 
 std::optional<std::vector<std::uint8_t>> compress_if_smaller(std::span<const std::uint8_t> raw) {
   if (raw.size() < kMinCompressible) return std::nullopt;
   std::vector<std::uint8_t> out(ZSTD_compressBound(raw.size()));
-  std::size_t n = ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), kLevel);
+  std::size_t n = ZSTD_compressCCtx(contexts().c, out.data(), out.size(), raw.data(), raw.size(), kLevel);
   if (ZSTD_isError(n) || n >= raw.size()) return std::nullopt;
   out.resize(n);
   return out;
@@ -31,7 +51,7 @@ std::vector<std::uint8_t> decompress_exact(std::span<const std::uint8_t> packed,
   if (declared == ZSTD_CONTENTSIZE_ERROR || declared == ZSTD_CONTENTSIZE_UNKNOWN || declared != raw_length)
     throw fail("zstd frame does not declare the expected " + std::to_string(raw_length) + " bytes");
   std::vector<std::uint8_t> out(raw_length);
-  std::size_t n = ZSTD_decompress(out.data(), out.size(), packed.data(), packed.size());
+  std::size_t n = ZSTD_decompressDCtx(contexts().d, out.data(), out.size(), packed.data(), packed.size());
   if (ZSTD_isError(n)) throw fail(std::string("zstd: ") + ZSTD_getErrorName(n));
   if (n != raw_length) throw fail("zstd produced " + std::to_string(n) + " bytes, expected " + std::to_string(raw_length));
   return out;

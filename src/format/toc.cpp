@@ -1,8 +1,14 @@
 // TOC entry, 48 bytes: 0 frame id u64 | 8 record offset u64 | 16 timestamp ms i64 |
 //   24 superseded-by frame id u64 (all ones: none) | 32 record length u32 |
 //   36 payload length u32 | 40 status u8 | 41 kind u8 | 42 reserved [6].
-// TOC segment: 0 magic "MVTS" | 4 version u8, 3 reserved | 8 entry count u64 |
-//   16 entries, ascending frame id | checksum BLAKE3(preceding bytes)[0..16].
+// TOC segment: 0 magic "MVTS" | 4 version u8 (2), 3 reserved | 8 entry count u64 |
+//   16 entries, strictly ascending frame id, each as varints relative to the entry before
+//   (the first relative to an all-zero entry):
+//     frame id delta (>= 1, except the first) | record offset: zigzag of (offset - previous
+//     offset - previous record length) | record length | payload length |
+//     timestamp: zigzag of (timestamp - previous timestamp) | flags: status (bits 0-1),
+//     kind (bits 2-3), has superseded-by (bit 4) | superseded-by frame id, if flagged
+//   then checksum BLAKE3(preceding bytes)[0..16].
 // Manifest ("TOC"): 0 magic "MV2TOC\0\0" | 8 generation u64 | 16 next frame id u64 |
 //   24 previous footer offset u64 | 32 segment count u32 | 36 reserved u32 |
 //   40 per segment: offset u64, length u64, entry count u64, segment checksum [16].
@@ -50,17 +56,37 @@ TocEntry TocEntry::decode_from(const std::uint8_t* in) {
   return e;
 }
 
+namespace {
+std::uint64_t zigzag(std::int64_t v) {
+  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+}
+std::int64_t unzigzag(std::uint64_t v) { return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1); }
+constexpr std::uint8_t kSegmentVersion = 2;
+constexpr std::uint8_t kHasSupersededBy = 0x10;
+}  // namespace
+
 std::vector<std::uint8_t> encode_toc_segment(std::span<const TocEntry> entries) {
   ByteWriter w;
+  w.buffer().reserve(kTocSegmentOverhead + entries.size() * 12);
   w.bytes(kSegmentMagic, 4);
-  w.u8(1);
+  w.u8(kSegmentVersion);
   w.zeros(3);
   w.u64(entries.size());
-  std::size_t at = w.size();
-  w.zeros(entries.size() * TocEntry::kEncodedSize);
+  TocEntry prev{};
+  prev.record_length = 0;
   for (const TocEntry& e : entries) {
-    e.encode_to(w.buffer().data() + at);
-    at += TocEntry::kEncodedSize;
+    w.varint(e.frame_id - prev.frame_id);
+    // Wrapping arithmetic on purpose: the zigzag of the two's-complement difference
+    // round-trips every pair of offsets.
+    w.varint(zigzag(static_cast<std::int64_t>(e.record_offset - prev.record_offset - prev.record_length)));
+    w.varint(e.record_length);
+    w.varint(e.payload_length);
+    w.varint(zigzag(static_cast<std::int64_t>(static_cast<std::uint64_t>(e.timestamp_ms) -
+                                              static_cast<std::uint64_t>(prev.timestamp_ms))));
+    const bool superseded = e.superseded_by != kNoFrame;
+    w.u8(static_cast<std::uint8_t>((e.status & 3) | ((e.kind & 3) << 2) | (superseded ? kHasSupersededBy : 0)));
+    if (superseded) w.varint(e.superseded_by);
+    prev = e;
   }
   w.bytes(checksum16(w.buffer()));
   return w.take();
@@ -68,25 +94,45 @@ std::vector<std::uint8_t> encode_toc_segment(std::span<const TocEntry> entries) 
 
 std::vector<TocEntry> decode_toc_segment(std::span<const std::uint8_t> bytes, std::uint64_t file_offset) {
   ByteReader r(bytes, "TOC segment", file_offset);
-  if (bytes.size() < 32) r.fail("shorter than an empty segment");
+  if (bytes.size() < kTocSegmentOverhead) r.fail("shorter than an empty segment");
   if (!checksum_matches(bytes.first(bytes.size() - 16), bytes.data() + bytes.size() - 16))
     r.fail("checksum mismatch");
   if (std::memcmp(r.bytes(4).data(), kSegmentMagic, 4) != 0) r.fail("bad magic");
-  if (r.u8() != 1) r.fail("unknown segment version");
+  if (r.u8() != kSegmentVersion) r.fail("unknown segment version");
   r.skip(3);
-  std::uint64_t count = r.u64();
-  if (count != (bytes.size() - 32) / TocEntry::kEncodedSize || toc_segment_size(count) != bytes.size())
-    r.fail("entry count " + std::to_string(count) + " does not match segment length " + std::to_string(bytes.size()));
+  const std::uint64_t count = r.u64();
+  if (!toc_segment_length_plausible(bytes.size(), count))
+    r.fail("entry count " + std::to_string(count) + " cannot fit a segment of " + std::to_string(bytes.size()) + " bytes");
+  ByteReader body(bytes.subspan(16, bytes.size() - kTocSegmentOverhead), "TOC segment entries", file_offset + 16);
+  auto u32_field = [&](const char* what) {
+    std::uint64_t v = body.varint();
+    if (v > 0xFFFFFFFFull) body.fail(std::string(what) + " does not fit 32 bits");
+    return static_cast<std::uint32_t>(v);
+  };
   std::vector<TocEntry> out;
   out.reserve(count);
-  const std::uint8_t* p = bytes.data() + 16;
-  for (std::uint64_t i = 0; i < count; ++i, p += TocEntry::kEncodedSize) {
-    out.push_back(TocEntry::decode_from(p));
-    if (i > 0 && out[i].frame_id <= out[i - 1].frame_id) {
+  TocEntry prev{};
+  for (std::uint64_t i = 0; i < count; ++i) {
+    TocEntry e;
+    e.frame_id = prev.frame_id + body.varint();  // wraps for a descending pair, caught below
+    if (i > 0 && e.frame_id <= prev.frame_id) {
       throw Error(ErrorCode::InvalidToc, "TOC segment at file offset " + std::to_string(file_offset) +
                                              ": entries not in ascending frame order at entry " + std::to_string(i));
     }
+    e.record_offset = prev.record_offset + prev.record_length + static_cast<std::uint64_t>(unzigzag(body.varint()));
+    e.record_length = u32_field("record length");
+    e.payload_length = u32_field("payload length");
+    e.timestamp_ms = static_cast<std::int64_t>(static_cast<std::uint64_t>(prev.timestamp_ms) +
+                                               static_cast<std::uint64_t>(unzigzag(body.varint())));
+    const std::uint8_t flags = body.u8();
+    if (flags & ~0x1F) body.fail("unknown entry flags " + std::to_string(flags));
+    e.status = flags & 3;
+    e.kind = (flags >> 2) & 3;
+    e.superseded_by = (flags & kHasSupersededBy) ? body.varint() : kNoFrame;
+    out.push_back(e);
+    prev = e;
   }
+  if (!body.done()) body.fail(std::to_string(body.remaining()) + " bytes left after the last entry");
   return out;
 }
 
@@ -127,7 +173,7 @@ Manifest Manifest::decode(std::span<const std::uint8_t> bytes, std::uint64_t fil
     auto c = r.bytes(16);
     std::copy(c.begin(), c.end(), s.checksum.begin());
     if (s.offset < kHeaderPageSize || s.offset > file_offset || s.length > file_offset - s.offset ||
-        s.entry_count > kMaxFrames || s.length != toc_segment_size(s.entry_count)) {
+        s.entry_count > kMaxFrames || !toc_segment_length_plausible(s.length, s.entry_count)) {
       throw Error(ErrorCode::InvalidToc, "TOC at file offset " + std::to_string(file_offset) + ": segment " +
                                              std::to_string(i) + " (offset " + std::to_string(s.offset) +
                                              ", length " + std::to_string(s.length) +

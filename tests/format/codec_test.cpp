@@ -67,7 +67,7 @@ TEST(Codec, FooterAndManifestRoundTrip) {
   m.generation = 3;
   m.next_frame_id = 10;
   m.prev_footer_offset = 9000;
-  m.segments.push_back({5000, toc_segment_size(10), 10, {}});
+  m.segments.push_back({5000, 200, 10, {}});
   auto bytes = m.encode();
   Manifest back = Manifest::decode(bytes, 10000, 20000);
   EXPECT_EQ(back.segments, m.segments);
@@ -84,8 +84,13 @@ TEST(Codec, FooterAndManifestRoundTrip) {
 TEST(Codec, TocSegmentRoundTripAndOrderCheck) {
   std::vector<TocEntry> entries;
   for (std::uint64_t i = 0; i < 5; ++i) entries.push_back({i, 5000 + i * 100, static_cast<std::int64_t>(i), kNoFrame, 100, 50, 0, 0});
+  entries[3].superseded_by = 4;
+  entries[3].status = 2;
+  entries[2].kind = 3;
+  entries[1].timestamp_ms = -5;  // deltas go both ways
+  entries[4].record_offset = 100;
   auto bytes = encode_toc_segment(entries);
-  EXPECT_EQ(bytes.size(), toc_segment_size(5));
+  EXPECT_LE(bytes.size(), kTocSegmentOverhead + 5 * 12);  // compact: ~9 bytes an entry, not 48
   EXPECT_EQ(decode_toc_segment(bytes, 0), entries);
   std::swap(entries[1], entries[2]);
   auto unordered = encode_toc_segment(entries);
@@ -95,8 +100,17 @@ TEST(Codec, TocSegmentRoundTripAndOrderCheck) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::InvalidToc);
   }
-  bytes[30] ^= 4;
+  bytes[20] ^= 4;
   EXPECT_THROW(decode_toc_segment(bytes, 0), Error);
+}
+
+TEST(Codec, TocSegmentRoundTripsExtremeValues) {
+  std::vector<TocEntry> entries = {
+      {0, ~0ull - 10, INT64_MIN, kNoFrame, 0xFFFFFFFFu, 0xFFFFFFFFu, 1, 3},
+      {1, 0, INT64_MAX, ~0ull - 1, 0, 0, 2, 0},
+      {~0ull - 1, 1ull << 62, 0, 0, 96, 1, 0, 1}};
+  EXPECT_EQ(decode_toc_segment(encode_toc_segment(entries), 0), entries);
+  EXPECT_EQ(decode_toc_segment(encode_toc_segment({}), 0), std::vector<TocEntry>{});
 }
 
 TEST(Codec, FrameRecordRoundTripCompressesWhenItHelps) {
