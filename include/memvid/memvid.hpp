@@ -177,6 +177,7 @@ class Memvid {
 
  private:
   explicit Memvid(std::unique_ptr<Impl> impl);
+  static Memvid open_existing(const std::string& path, const OpenOptions& options, bool writable);
   std::unique_ptr<Impl> impl_;
 };
 

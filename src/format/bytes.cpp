@@ -12,17 +12,6 @@ void ByteWriter::padded_text(std::string_view text, std::size_t width) {
   zeros(width - n);
 }
 
-std::uint64_t ByteReader::varint() {
-  std::uint64_t v = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    std::uint8_t b = u8();
-    if (shift == 63 && b > 1) fail("varint overflows 64 bits");
-    v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
-    if ((b & 0x80) == 0) return v;
-  }
-  fail("varint longer than 10 bytes");
-}
-
 std::string ByteReader::padded_text(std::size_t width) {
   auto s = bytes(width);
   std::size_t n = 0;

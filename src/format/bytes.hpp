@@ -64,7 +64,17 @@ class ByteReader {
   std::uint32_t u32() { return static_cast<std::uint32_t>(fixed(4)); }
   std::uint64_t u64() { return fixed(8); }
   std::int64_t i64() { return static_cast<std::int64_t>(fixed(8)); }
-  std::uint64_t varint();
+  // Inline: open decodes hundreds of thousands of TOC segment varints.
+  std::uint64_t varint() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 70 && pos_ < data_.size(); shift += 7) {
+      const std::uint8_t b = data_[pos_++];
+      if (shift == 63 && b > 1) fail("varint overflows 64 bits");
+      v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+      if ((b & 0x80) == 0) return v;
+    }
+    fail(pos_ >= data_.size() ? "varint runs past the end" : "varint longer than 10 bytes");
+  }
   std::span<const std::uint8_t> bytes(std::size_t len) {
     need(len);
     auto s = data_.subspan(pos_, len);

@@ -93,6 +93,13 @@ std::vector<std::uint8_t> encode_toc_segment(std::span<const TocEntry> entries) 
 }
 
 std::vector<TocEntry> decode_toc_segment(std::span<const std::uint8_t> bytes, std::uint64_t file_offset) {
+  std::vector<TocEntry> out;
+  decode_toc_segment(bytes, file_offset, [&](const TocEntry& e) { out.push_back(e); });
+  return out;
+}
+
+void decode_toc_segment(std::span<const std::uint8_t> bytes, std::uint64_t file_offset,
+                        const std::function<void(const TocEntry&)>& fn) {
   ByteReader r(bytes, "TOC segment", file_offset);
   if (bytes.size() < kTocSegmentOverhead) r.fail("shorter than an empty segment");
   if (!checksum_matches(bytes.first(bytes.size() - 16), bytes.data() + bytes.size() - 16))
@@ -109,8 +116,6 @@ std::vector<TocEntry> decode_toc_segment(std::span<const std::uint8_t> bytes, st
     if (v > 0xFFFFFFFFull) body.fail(std::string(what) + " does not fit 32 bits");
     return static_cast<std::uint32_t>(v);
   };
-  std::vector<TocEntry> out;
-  out.reserve(count);
   TocEntry prev{};
   for (std::uint64_t i = 0; i < count; ++i) {
     TocEntry e;
@@ -129,11 +134,10 @@ std::vector<TocEntry> decode_toc_segment(std::span<const std::uint8_t> bytes, st
     e.status = flags & 3;
     e.kind = (flags >> 2) & 3;
     e.superseded_by = (flags & kHasSupersededBy) ? body.varint() : kNoFrame;
-    out.push_back(e);
+    fn(e);
     prev = e;
   }
   if (!body.done()) body.fail(std::to_string(body.remaining()) + " bytes left after the last entry");
-  return out;
 }
 
 std::vector<std::uint8_t> Manifest::encode() const {

@@ -3,6 +3,7 @@
 // listing the live segments, and the commit footer that seals the manifest.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <vector>
@@ -35,6 +36,10 @@ struct TocEntry {
 // (about 9 bytes an entry instead of 48: open time and merge cost scale with this), checksum.
 std::vector<std::uint8_t> encode_toc_segment(std::span<const TocEntry> entries);
 std::vector<TocEntry> decode_toc_segment(std::span<const std::uint8_t> bytes, std::uint64_t file_offset);
+// The same, handing each entry to fn: open decodes straight into its table, because an
+// intermediate copy of a large TOC costs a page fault per 4 KiB in a fresh process.
+void decode_toc_segment(std::span<const std::uint8_t> bytes, std::uint64_t file_offset,
+                        const std::function<void(const TocEntry&)>& fn);
 inline constexpr std::uint64_t kTocSegmentOverhead = 32;     // header 16 + checksum 16
 inline constexpr std::uint64_t kMinEncodedTocEntry = 6;      // six one-byte fields
 // Whether a segment of this length can hold this many entries (checked before decoding).

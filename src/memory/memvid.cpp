@@ -29,6 +29,11 @@ struct Memvid::Impl {
     if (closed) throw Error(ErrorCode::ReadOnly, "the memory handle is closed");
     return *store;
   }
+  store::Store& writer() {
+    store::Store& st = s();
+    if (!st.writable()) throw Error(ErrorCode::ReadOnly, st.path() + " is open read-only");
+    return st;
+  }
 };
 
 namespace {
@@ -47,14 +52,18 @@ store::StoreConfig make_config(const OpenOptions& o, bool writable) {
   return c;
 }
 
-void refuse_sidecars(const std::string& path, Env& env) {
+std::optional<std::string> sidecar_of(const std::string& path, Env& env) {
   for (const char* suffix : {"-wal", "-shm", "-lock", "-journal"}) {
-    std::string side = path + suffix;
-    if (env.exists(side)) {
-      throw Error(ErrorCode::AuxiliaryFileDetected,
-                  "refusing to open " + path + ": found sidecar file " + side +
-                      " (a .mv2 memory is a single file; move the sidecar away if it is not yours)");
-    }
+    if (env.exists(path + suffix)) return path + suffix;
+  }
+  return std::nullopt;
+}
+
+void refuse_sidecars(const std::string& path, Env& env) {
+  if (auto side = sidecar_of(path, env)) {
+    throw Error(ErrorCode::AuxiliaryFileDetected,
+                "refusing to open " + path + ": found sidecar file " + *side +
+                    " (a .mv2 memory is a single file; move the sidecar away if it is not yours)");
   }
 }
 
@@ -175,36 +184,31 @@ Memvid Memvid::create(const std::string& path, const CreateOptions& options) {
   return Memvid(std::move(impl));
 }
 
-Memvid Memvid::open(const std::string& path, const OpenOptions& options) {
+Memvid Memvid::open_existing(const std::string& path, const OpenOptions& options, bool writable) {
   auto impl = std::make_unique<Impl>();
-  auto config = make_config(options, true);
+  auto config = make_config(options, writable);
   impl->env = config.env;
   refuse_sidecars(path, *impl->env);
   impl->store = store::Store::open(path, config);
   return Memvid(std::move(impl));
 }
 
+Memvid Memvid::open(const std::string& path, const OpenOptions& options) { return open_existing(path, options, true); }
+
 Memvid Memvid::open_read_only(const std::string& path, const OpenOptions& options) {
-  auto impl = std::make_unique<Impl>();
-  auto config = make_config(options, false);
-  impl->env = config.env;
-  refuse_sidecars(path, *impl->env);
-  impl->store = store::Store::open(path, config);
-  return Memvid(std::move(impl));
+  return open_existing(path, options, false);
 }
 
 FrameId Memvid::put(const Document& doc) {
   std::lock_guard lock(impl_->mu);
-  store::Store& s = impl_->s();
-  if (!s.writable()) throw Error(ErrorCode::ReadOnly, s.path() + " is open read-only");
+  store::Store& s = impl_->writer();
   validate(doc, s);
   return run_in_transaction(s, [&] { return s.append_frame(to_new_frame(doc, *impl_->env)); });
 }
 
 std::vector<FrameId> Memvid::put_many(const std::vector<Document>& docs) {
   std::lock_guard lock(impl_->mu);
-  store::Store& s = impl_->s();
-  if (!s.writable()) throw Error(ErrorCode::ReadOnly, s.path() + " is open read-only");
+  store::Store& s = impl_->writer();
   for (std::size_t i = 0; i < docs.size(); ++i) {
     try {
       validate(docs[i], s);
@@ -222,8 +226,7 @@ std::vector<FrameId> Memvid::put_many(const std::vector<Document>& docs) {
 
 FrameId Memvid::update(FrameId id, const Document& doc) {
   std::lock_guard lock(impl_->mu);
-  store::Store& s = impl_->s();
-  if (!s.writable()) throw Error(ErrorCode::ReadOnly, s.path() + " is open read-only");
+  store::Store& s = impl_->writer();
   validate(doc, s);
   format::TocEntry old = s.entry(id);
   if (old.status != static_cast<std::uint8_t>(FrameStatus::Active)) {
@@ -244,8 +247,7 @@ FrameId Memvid::update(FrameId id, const Document& doc) {
 
 void Memvid::delete_frame(FrameId id) {
   std::lock_guard lock(impl_->mu);
-  store::Store& s = impl_->s();
-  if (!s.writable()) throw Error(ErrorCode::ReadOnly, s.path() + " is open read-only");
+  store::Store& s = impl_->writer();
   format::TocEntry e = s.entry(id);
   if (e.status == static_cast<std::uint8_t>(FrameStatus::Deleted))
     throw Error(ErrorCode::InvalidArgument, "frame " + std::to_string(id) + " is already deleted");
@@ -263,8 +265,7 @@ void Memvid::begin() {
 
 void Memvid::commit() {
   std::lock_guard lock(impl_->mu);
-  store::Store& s = impl_->s();
-  if (!s.writable()) throw Error(ErrorCode::ReadOnly, s.path() + " is open read-only");
+  store::Store& s = impl_->writer();
   const bool had_transaction = s.in_transaction();
   s.commit_transaction();
   try {
@@ -419,13 +420,7 @@ void Memvid::nudge(const std::string& path, std::shared_ptr<Env> env) {
 
 std::optional<std::string> Memvid::find_sidecar(const std::string& path, std::shared_ptr<Env> env) {
   env = env_or_default(env);
-  try {
-    refuse_sidecars(path, *env);
-  } catch (const Error& e) {
-    for (const char* suffix : {"-wal", "-shm", "-lock", "-journal"})
-      if (env->exists(path + suffix)) return path + suffix;
-  }
-  return std::nullopt;
+  return sidecar_of(path, *env);
 }
 
 }  // namespace memvid

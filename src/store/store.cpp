@@ -251,7 +251,7 @@ void Store::load_committed(const format::Header& h, std::uint64_t size) {
     auto bytes = io::read_bytes(*file_, ref.offset, ref.length, "TOC segment");
     if (!std::equal(ref.checksum.begin(), ref.checksum.end(), bytes.end() - 16))
       throw Error(ErrorCode::Corrupt, where("TOC segment is not the one the TOC names (checksum differs)", ref.offset));
-    for (const TocEntry& e : format::decode_toc_segment(bytes, ref.offset)) {
+    format::decode_toc_segment(bytes, ref.offset, [&](const TocEntry& e) {
       if (e.frame_id >= manifest.next_frame_id)
         invalid_toc(where("TOC segment names frame " + std::to_string(e.frame_id) + " beyond the frame count", ref.offset));
       if (e.record_offset < data_start || e.record_offset > footer->toc_offset ||
@@ -261,7 +261,7 @@ void Store::load_committed(const format::Header& h, std::uint64_t size) {
         invalid_toc(where("frame " + std::to_string(e.frame_id) + " has an unknown status or kind", ref.offset));
       entries[e.frame_id] = e;
       seen[e.frame_id] = true;
-    }
+    });
   }
   for (std::uint64_t id = 0; id < seen.size(); ++id)
     if (!seen[id]) invalid_toc(where("frame " + std::to_string(id) + " has no TOC entry", footer->toc_offset));
@@ -539,7 +539,7 @@ void Store::commit_transaction() {
 std::vector<std::uint64_t> Store::segment_ids(const format::SegmentRef& ref) const {
   auto bytes = io::read_bytes(*file_, ref.offset, ref.length, "TOC segment");
   std::vector<std::uint64_t> ids;
-  for (const TocEntry& e : format::decode_toc_segment(bytes, ref.offset)) ids.push_back(e.frame_id);
+  format::decode_toc_segment(bytes, ref.offset, [&](const TocEntry& e) { ids.push_back(e.frame_id); });
   return ids;
 }
 
