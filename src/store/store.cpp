@@ -643,13 +643,20 @@ void Store::sync_if(bool condition) {
 }
 
 void Store::honour_nudge() {
-  if (!config_.writable || closed_ || released_ || txn_active_) return;
-  if (!io::nudge_requested(*file_)) return;
-  checkpoint_now();
-  if (file_->size() > append_pos_) file_->truncate(append_pos_);
-  io::clear_owner_record(*file_);
-  io::set_nudge_flag(*file_, false);
-  sync_if(config_.sync != SyncMode::Off);
+  if (!config_.writable || closed_ || released_ || broken_ || txn_active_) return;
+  // Runs after a write has committed, so its failures must not surface as that write's
+  // failure: if the checkpoint fails (a full disk, say), keep the lock; the nudger times out
+  // with Locked and may ask again.
+  try {
+    if (!io::nudge_requested(*file_)) return;
+    checkpoint_now();
+    if (file_->size() > append_pos_) file_->truncate(append_pos_);
+    io::clear_owner_record(*file_);
+    io::set_nudge_flag(*file_, false);
+    sync_if(config_.sync != SyncMode::Off);
+  } catch (const Error&) {
+    return;
+  }
   file_->unlock(format::kWriterLockByte);
   released_ = true;
 }

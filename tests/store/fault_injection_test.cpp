@@ -325,3 +325,21 @@ TEST(FaultInjection, ShortReadsAreHarmless) {
   Memvid m = Memvid::open_read_only(kPath, o);
   EXPECT_EQ(observe(m), state_after(ops, ops.size()));
 }
+
+TEST(FaultInjection, NudgeThatCannotCheckpointDoesNotFailTheCommittedPut) {
+  auto env = std::make_shared<FaultEnv>();
+  Memvid m = Memvid::create(kPath, options(env, SyncMode::Full));
+  Memvid::nudge(kPath, env);
+  // A put writes its frame record, then its WAL records; the third write is the nudge's
+  // checkpoint, which finds the disk full.
+  env->fail_write_at(2, ErrorCode::NoSpace);
+  FrameId id = m.put(doc("kept", "k", 1));
+  EXPECT_TRUE(env->fault_fired());
+  EXPECT_EQ(m.frame(id).payload, "kept");
+  EXPECT_TRUE(Memvid::who(kPath, env).alive);  // it kept the lock
+  m.put(doc("second", "s", 2));                // and goes on writing
+  m.close();
+  OpenOptions o;
+  o.env = env;
+  EXPECT_EQ(Memvid::open_read_only(kPath, o).frame_count(), 2u);
+}
