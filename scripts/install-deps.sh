@@ -16,5 +16,14 @@ fi
 echo "installing: ${missing[*]}" >&2
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# A mirror hiccup should not fail a whole CI run: try a few times.
+for attempt in 1 2 3; do
+  if $SUDO apt-get update -qq &&
+     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+    exit 0
+  fi
+  echo "apt-get failed (attempt $attempt); retrying" >&2
+  sleep $((attempt * 10))
+done
+echo "could not install: ${missing[*]}" >&2
+exit 1

@@ -7,6 +7,7 @@
 
 #include "format/checksum.hpp"
 #include "format/header.hpp"
+#include "format/layout.hpp"
 #include "format/toc.hpp"
 #include "memvid/memvid.hpp"
 #include "support/fault_env.hpp"
@@ -38,6 +39,14 @@ std::vector<std::uint8_t> build(bool pending_wal) {
   m.delete_frame(3);
   if (!pending_wal) m.close();
   return env->contents(kPath);
+}
+
+// The header copy with the highest sequence: the one that names the committed state.
+format::Header newest_header(const std::vector<std::uint8_t>& image) {
+  auto a = format::Header::decode(std::span(image).subspan(format::kHeaderSlotOffset[0], format::kHeaderSize));
+  auto b = format::Header::decode(std::span(image).subspan(format::kHeaderSlotOffset[1], format::kHeaderSize));
+  if (!a || (b && b->sequence > a->sequence)) return *b;
+  return *a;
 }
 
 bool is_integrity_error(ErrorCode c) {
@@ -79,9 +88,7 @@ struct Region {
 };
 
 std::vector<Region> regions(const std::vector<std::uint8_t>& image) {
-  auto h = *format::Header::decode(std::span(image).subspan(0, 128));
-  auto h1 = format::Header::decode(std::span(image).subspan(512, 128));
-  if (h1 && h1->sequence > h.sequence) h = *h1;
+  auto h = newest_header(image);
   auto footer = *format::Footer::decode(std::span(image).subspan(h.footer_offset, 64));
   std::size_t data_start = h.wal_offset + h.wal_size;
   return {{"header copy A", 0, 128},
@@ -152,9 +159,7 @@ TEST(Corruption, TornNewestHeaderFallsBackToTheOtherCopy) {
 
 TEST(Corruption, DamagedFooterStrictRefusesAutoTruncateFallsBack) {
   auto image = build(false);
-  auto h0 = *format::Header::decode(std::span(image).subspan(0, 128));
-  auto h1 = *format::Header::decode(std::span(image).subspan(512, 128));
-  auto newest = h0.sequence > h1.sequence ? h0 : h1;
+  auto newest = newest_header(image);
   image[newest.footer_offset + 20] ^= 0xFF;
   auto env = std::make_shared<FaultEnv>();
   env->set_contents(kPath, image);
@@ -206,9 +211,7 @@ TEST(Corruption, FlippedPayloadByteIsReportedForThatFrameOnly) {
 
 TEST(Corruption, HostileTocWithValidChecksumsIsRejectedWithoutHugeAllocations) {
   const auto original = build(false);
-  auto h0 = *format::Header::decode(std::span(original).subspan(0, 128));
-  auto h1 = *format::Header::decode(std::span(original).subspan(512, 128));
-  auto h = h0.sequence > h1.sequence ? h0 : h1;
+  auto h = newest_header(original);
   auto footer = *format::Footer::decode(std::span(original).subspan(h.footer_offset, 64));
   auto toc = std::vector<std::uint8_t>(original.begin() + static_cast<std::ptrdiff_t>(footer.toc_offset),
                                        original.begin() + static_cast<std::ptrdiff_t>(h.footer_offset));
