@@ -228,13 +228,15 @@ FrameId Memvid::update(FrameId id, const Document& doc) {
   std::lock_guard lock(impl_->mu);
   store::Store& s = impl_->writer();
   validate(doc, s);
-  format::TocEntry old = s.entry(id);
-  if (old.status != static_cast<std::uint8_t>(FrameStatus::Active)) {
-    throw Error(ErrorCode::InvalidArgument, "frame " + std::to_string(id) + " is " +
-                                                std::string(to_string(static_cast<FrameStatus>(old.status))) +
-                                                "; only an active frame can be updated");
-  }
+  // The entry is read inside the transaction: opening it is what re-takes the writer lock
+  // (and reloads) after a nudge, so only then is the frame's status current.
   return run_in_transaction(s, [&] {
+    format::TocEntry old = s.entry(id);
+    if (old.status != static_cast<std::uint8_t>(FrameStatus::Active)) {
+      throw Error(ErrorCode::InvalidArgument, "frame " + std::to_string(id) + " is " +
+                                                  std::string(to_string(static_cast<FrameStatus>(old.status))) +
+                                                  "; only an active frame can be updated");
+    }
     store::NewFrame f = to_new_frame(doc, *impl_->env);
     f.meta.supersedes = id;
     FrameId new_id = s.append_frame(f);
@@ -248,10 +250,10 @@ FrameId Memvid::update(FrameId id, const Document& doc) {
 void Memvid::delete_frame(FrameId id) {
   std::lock_guard lock(impl_->mu);
   store::Store& s = impl_->writer();
-  format::TocEntry e = s.entry(id);
-  if (e.status == static_cast<std::uint8_t>(FrameStatus::Deleted))
-    throw Error(ErrorCode::InvalidArgument, "frame " + std::to_string(id) + " is already deleted");
   run_in_transaction(s, [&] {
+    format::TocEntry e = s.entry(id);  // inside the transaction, as in update()
+    if (e.status == static_cast<std::uint8_t>(FrameStatus::Deleted))
+      throw Error(ErrorCode::InvalidArgument, "frame " + std::to_string(id) + " is already deleted");
     e.status = static_cast<std::uint8_t>(FrameStatus::Deleted);
     s.change_entry(e);
     return 0;

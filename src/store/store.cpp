@@ -398,11 +398,17 @@ void Store::ensure_writer() {
   if (broken_) throw Error(ErrorCode::Io, path_ + ": an earlier sync failed, so the file's state is unknown; reopen it");
   if (released_) {
     // We let go of the lock after a nudge: take it back and reload whatever the other
-    // writer committed meanwhile.
+    // writer committed meanwhile. Until the reload succeeds our state is stale, so a
+    // failure lets go of the lock again rather than let a write use old offsets.
     take_writer_lock();
+    try {
+      load();
+      announce_owner();
+    } catch (...) {
+      file_->unlock(format::kWriterLockByte);
+      throw;
+    }
     released_ = false;
-    load();
-    announce_owner();
   }
 }
 

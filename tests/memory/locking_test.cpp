@@ -205,3 +205,33 @@ TEST(Locking, NudgeMakesALongLivedWriterCommitAndRelease) {
   for (FrameId id = 0; id < r.frame_count(); ++id) found |= r.frame(id).payload == "from the nudger";
   EXPECT_TRUE(found);
 }
+
+TEST(Locking, ANudgedWriterReloadsWhatTheNextWriterCommitted) {
+  TempDir dir;
+  auto path = dir.file("a.mv2");
+  OpenOptions o;
+  o.lock_timeout_ms = 0;
+  Memvid a = Memvid::create(path);
+  a.put(doc("zero"));
+  Memvid::nudge(path);
+  a.put(doc("one"));  // commits, then honours the nudge: checkpoint and let go
+  {
+    Memvid b = Memvid::open(path, o);
+    b.delete_frame(0);
+    b.put(doc("from b"));
+  }
+  // a takes the lock back on its next write and sees b's changes, not its stale copy.
+  try {
+    a.update(0, doc("zero v2"));
+    FAIL() << "frame 0 was deleted by the other writer";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidArgument) << e.what();
+  }
+  FrameId id = a.put(doc("two"));
+  EXPECT_EQ(id, 3u);
+  EXPECT_EQ(a.frame(2).payload, "from b");
+  a.close();
+  Memvid r = Memvid::open_read_only(path);
+  EXPECT_EQ(r.frame_count(), 4u);
+  EXPECT_EQ(r.frame_info(0).status, FrameStatus::Deleted);
+}
