@@ -157,6 +157,9 @@ class Memvid {
   std::vector<TimelineEntry> timeline(const TimelineQuery& query = {}) const;
   Stats stats() const;
   std::uint64_t frame_count() const;
+  // A read-only handle reads the snapshot committed when it opened; refresh() moves it to
+  // the newest committed state. A writer's view is always current, so it is a no-op there.
+  void refresh();
 
   // Commits, checkpoints, syncs and closes; the handle is then unusable.
   void seal();

@@ -372,6 +372,11 @@ std::uint64_t Memvid::frame_count() const {
   return impl_->s().frame_count();
 }
 
+void Memvid::refresh() {
+  std::lock_guard lock(impl_->mu);
+  impl_->s().refresh();
+}
+
 void Memvid::seal() {
   std::lock_guard lock(impl_->mu);
   store::Store& s = impl_->s();

@@ -667,6 +667,11 @@ void Store::honour_nudge() {
   released_ = true;
 }
 
+void Store::refresh() {
+  if (config_.writable || closed_) return;
+  load();
+}
+
 void Store::close() {
   if (closed_) return;
   if (config_.writable && !released_ && !broken_) {

@@ -65,6 +65,7 @@ class Store {
   // Checks for a nudge after a write: commits, checkpoints and lets go of the writer lock.
   void honour_nudge();
   void close();
+  void refresh();
 
   bool writable() const { return config_.writable; }
   const RecoveryInfo& recovery_info() const { return recovery_; }

@@ -411,3 +411,19 @@ TEST(MemvidApi, CheckpointRefreshesTheOwnerHeartbeat) {
   EXPECT_EQ(after.started_ms, before.started_ms);
   EXPECT_GT(after.heartbeat_ms, before.heartbeat_ms);
 }
+
+TEST(MemvidApi, RefreshMovesAReaderToTheNewestCommit) {
+  TempDir dir;
+  auto path = dir.file("a.mv2");
+  auto writer = Memvid::create(path, fast_create());
+  writer.put(doc("first"));
+  auto reader = Memvid::open_read_only(path);
+  writer.put(doc("second"));  // in the WAL
+  writer.commit();            // and checkpointed
+  writer.put(doc("third"));   // in the next WAL epoch
+  EXPECT_EQ(reader.frame_count(), 1u);  // still its snapshot
+  reader.refresh();
+  ASSERT_EQ(reader.frame_count(), 3u);
+  EXPECT_EQ(reader.frame(2).payload, "third");
+  EXPECT_NO_THROW(writer.refresh());
+}
