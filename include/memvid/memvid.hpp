@@ -33,6 +33,9 @@ struct OpenOptions {
   int lock_timeout_ms = 250;
   std::shared_ptr<Env> env;  // null: the POSIX environment
   std::string command;       // recorded in the owner record; default: this process's command line
+  // A writer handle checks this often (in ms) for a `nudge` while it sits idle, so that a
+  // long-lived writer lets go of its lock even between calls. 0: only at the next write.
+  int nudge_poll_ms = 100;
 };
 
 struct CreateOptions {

@@ -6,7 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "format/header.hpp"
 #include "format/layout.hpp"
@@ -20,6 +23,39 @@ struct Memvid::Impl {
   std::shared_ptr<Env> env;
   mutable std::mutex mu;
   bool closed = false;
+
+  // The nudge poller: a writer that sits idle between calls still notices a nudge. It takes
+  // the handle's mutex, so it never runs during a call.
+  std::thread poller;
+  std::condition_variable wake;
+  bool stop_polling = false;
+
+  ~Impl() { stop_poller(); }
+
+  void start_poller(int period_ms) {
+    if (period_ms <= 0 || !store->writable()) return;
+    poller = std::thread([this, period_ms] {
+      std::unique_lock lock(mu);
+      while (!stop_polling) {
+        wake.wait_for(lock, std::chrono::milliseconds(period_ms));
+        if (stop_polling || closed) break;
+        try {
+          store->honour_nudge();
+        } catch (...) {
+          // Nothing to report to: the handle's next call meets the same condition.
+        }
+      }
+    });
+  }
+
+  void stop_poller() {
+    {
+      std::lock_guard lock(mu);
+      stop_polling = true;
+    }
+    wake.notify_all();
+    if (poller.joinable()) poller.join();
+  }
 
   store::Store& s() {
     if (closed) throw Error(ErrorCode::ReadOnly, "the memory handle is closed");
@@ -181,6 +217,7 @@ Memvid Memvid::create(const std::string& path, const CreateOptions& options) {
                                                 " must be a multiple of 4096 between 64 KiB and 64 MiB");
   }
   impl->store = store::Store::create(path, config, wal);
+  impl->start_poller(options.open.nudge_poll_ms);
   return Memvid(std::move(impl));
 }
 
@@ -190,6 +227,7 @@ Memvid Memvid::open_existing(const std::string& path, const OpenOptions& options
   impl->env = config.env;
   refuse_sidecars(path, *impl->env);
   impl->store = store::Store::open(path, config);
+  impl->start_poller(options.nudge_poll_ms);
   return Memvid(std::move(impl));
 }
 
@@ -378,6 +416,7 @@ void Memvid::refresh() {
 }
 
 void Memvid::seal() {
+  impl_->stop_poller();
   std::lock_guard lock(impl_->mu);
   store::Store& s = impl_->s();
   if (s.writable()) {
@@ -389,6 +428,7 @@ void Memvid::seal() {
 }
 
 void Memvid::close() {
+  impl_->stop_poller();
   std::lock_guard lock(impl_->mu);
   if (impl_->closed) return;
   impl_->closed = true;

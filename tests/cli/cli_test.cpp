@@ -526,7 +526,10 @@ TEST_F(Cli, LockedWhoAndNudge) {
   {
     // Locks belong to the open file description, so the CLI child is refused even though
     // this process, not another, holds the writer lock.
-    memvid::Memvid writer = memvid::Memvid::open(file);
+    // No poller: this test watches the nudge flag stay set until the writer's next call.
+    memvid::OpenOptions no_poll;
+    no_poll.nudge_poll_ms = 0;
+    memvid::Memvid writer = memvid::Memvid::open(file, no_poll);
     CliRun put = memvid({"put", "m.mv2", "--text", "x", "--lock-timeout", "20"});
     EXPECT_EQ(put.code, 4) << put;
     EXPECT_NE(put.err.find("error[Locked]"), std::string::npos) << put;

@@ -211,7 +211,9 @@ TEST(Locking, ANudgedWriterReloadsWhatTheNextWriterCommitted) {
   auto path = dir.file("a.mv2");
   OpenOptions o;
   o.lock_timeout_ms = 0;
-  Memvid a = Memvid::create(path);
+  CreateOptions synchronous;
+  synchronous.open.nudge_poll_ms = 0;  // this test drives the nudge through write calls
+  Memvid a = Memvid::create(path, synchronous);
   a.put(doc("zero"));
   Memvid::nudge(path);
   a.put(doc("one"));  // commits, then honours the nudge: checkpoint and let go
@@ -234,4 +236,26 @@ TEST(Locking, ANudgedWriterReloadsWhatTheNextWriterCommitted) {
   Memvid r = Memvid::open_read_only(path);
   EXPECT_EQ(r.frame_count(), 4u);
   EXPECT_EQ(r.frame_info(0).status, FrameStatus::Deleted);
+}
+
+TEST(Locking, AnIdleWriterHonoursANudge) {
+  TempDir dir;
+  auto path = dir.file("a.mv2");
+  Memvid idle = Memvid::create(path);  // polls for nudges every 100 ms by default
+  idle.put(doc("written before going idle"));
+  OpenOptions quick;
+  quick.lock_timeout_ms = 0;
+  EXPECT_THROW(Memvid::open(path, quick), Error);
+  Memvid::nudge(path);
+  OpenOptions patient;
+  patient.lock_timeout_ms = 5000;
+  auto start = std::chrono::steady_clock::now();
+  {
+    Memvid other = Memvid::open(path, patient);  // no call on `idle` in between
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+    EXPECT_EQ(other.frame(0).payload, "written before going idle");
+    other.put(doc("from the other writer"));
+  }
+  EXPECT_EQ(idle.put(doc("back again")), 2u);  // takes the lock back and sees the other's frame
+  EXPECT_EQ(idle.frame(1).payload, "from the other writer");
 }

@@ -141,6 +141,7 @@ CreateOptions options(const std::shared_ptr<FaultEnv>& env, SyncMode sync) {
   CreateOptions c;
   c.open.env = env;
   c.open.sync = sync;
+  c.open.nudge_poll_ms = 0;  // nudges are honoured at write calls only, so tests stay deterministic
   c.wal_bytes = 64 * 1024;
   return c;
 }

@@ -22,6 +22,8 @@ OpenOptions open_options(const GlobalOptions& global) {
   OpenOptions o;
   o.lock_timeout_ms = global.lock_timeout_ms;
   o.sync = global.sync == "off" ? SyncMode::Off : global.sync == "normal" ? SyncMode::Normal : SyncMode::Full;
+  // A CLI command is over in moments and releases its lock at exit: no poller thread.
+  o.nudge_poll_ms = 0;
   return o;
 }
 
