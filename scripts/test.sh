@@ -27,11 +27,15 @@ if [ "${MEMVID_SKIP_FUZZ:-0}" != 1 ]; then
   cmake --build build/fuzz -j "$jobs" --target memvid_open_fuzzer memvid_fuzz_seeds
   corpus="$(mktemp -d)"
   build/fuzz/fuzz/memvid_fuzz_seeds "$corpus"
-  cp fuzz/regressions/* "$corpus"/ 2>/dev/null || true
+  find fuzz/regressions -type f ! -name README.md -exec cp {} "$corpus"/ \; 2>/dev/null || true
+  # A crashing input is written to fuzz/regressions/: commit it with the fix, and every later
+  # run replays it (below).
+  mkdir -p fuzz/regressions
   build/fuzz/fuzz/memvid_open_fuzzer -max_total_time="${MEMVID_FUZZ_SECONDS:-60}" -max_len=262144 \
-    -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 "$corpus" 2>&1 | tail -n 15
+    -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix=fuzz/regressions/ "$corpus" 2>&1 | tail -n 15
   rm -rf "$corpus"
   # Crashes found earlier, kept as regression inputs, must stay fixed.
-  if ls fuzz/regressions/* >/dev/null 2>&1; then build/fuzz/fuzz/memvid_open_fuzzer fuzz/regressions/*; fi
+  inputs=(); for f in fuzz/regressions/*; do [ "${f##*/}" = README.md ] || inputs+=("$f"); done
+  if [ ${#inputs[@]} -gt 0 ] && [ -e "${inputs[0]}" ]; then build/fuzz/fuzz/memvid_open_fuzzer "${inputs[@]}"; fi
 fi
 echo "all tests passed"
