@@ -3,7 +3,7 @@
 # when everything is already there.
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config git zstd
-          libzstd-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+          libzstd-dev nlohmann-json3-dev libcli11-dev
           libgtest-dev libgmock-dev libbenchmark-dev
           clang libclang-rt-14-dev)
 missing=()
