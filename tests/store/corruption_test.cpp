@@ -49,6 +49,19 @@ format::Header newest_header(const std::vector<std::uint8_t>& image) {
   return *a;
 }
 
+// A fresh in-memory disk holding these bytes as the memory file, and options that use it.
+std::shared_ptr<FaultEnv> env_holding(const std::vector<std::uint8_t>& image) {
+  auto env = std::make_shared<FaultEnv>();
+  env->set_contents(kPath, image);
+  return env;
+}
+
+OpenOptions options_for(const std::shared_ptr<FaultEnv>& env) {
+  OpenOptions o;
+  o.env = env;
+  return o;
+}
+
 bool is_integrity_error(ErrorCode c) {
   return c == ErrorCode::Corrupt || c == ErrorCode::InvalidToc || c == ErrorCode::RecoveryNeeded;
 }
@@ -56,10 +69,8 @@ bool is_integrity_error(ErrorCode c) {
 // Opens the image and reads everything; returns how many frames read back intact.
 // Any failure must be a typed integrity error, and any payload returned must be right.
 void open_and_read_all(const std::vector<std::uint8_t>& image, bool writer, const std::string& context) {
-  auto env = std::make_shared<FaultEnv>();
-  env->set_contents(kPath, image);
-  OpenOptions o;
-  o.env = env;
+  auto env = env_holding(image);
+  OpenOptions o = options_for(env);
   try {
     Memvid m = writer ? Memvid::open(kPath, o) : Memvid::open_read_only(kPath, o);
     ASSERT_LE(m.frame_count(), 20u) << context;
@@ -143,10 +154,8 @@ TEST(Corruption, TornNewestHeaderFallsBackToTheOtherCopy) {
   ASSERT_TRUE(h0 && h1);
   std::size_t newest = h0->sequence > h1->sequence ? 0 : 512;
   for (std::size_t i = 40; i < 128; ++i) image[newest + i] = 0;  // torn: second half never written
-  auto env = std::make_shared<FaultEnv>();
-  env->set_contents(kPath, image);
-  OpenOptions o;
-  o.env = env;
+  auto env = env_holding(image);
+  OpenOptions o = options_for(env);
   Memvid m = Memvid::open_read_only(kPath, o);
   EXPECT_TRUE(m.recovery_info().header_fallback);
   // The older header names the previous checkpoint, and its WAL epoch is still intact in the
@@ -161,10 +170,8 @@ TEST(Corruption, DamagedFooterStrictRefusesAutoTruncateFallsBack) {
   auto image = build(false);
   auto newest = newest_header(image);
   image[newest.footer_offset + 20] ^= 0xFF;
-  auto env = std::make_shared<FaultEnv>();
-  env->set_contents(kPath, image);
-  OpenOptions o;
-  o.env = env;
+  auto env = env_holding(image);
+  OpenOptions o = options_for(env);
   try {
     Memvid::open_read_only(kPath, o);
     FAIL() << "Strict must refuse a damaged footer";
@@ -193,10 +200,8 @@ TEST(Corruption, FlippedPayloadByteIsReportedForThatFrameOnly) {
   auto it = std::search(image.begin(), image.end(), needle.begin(), needle.end());
   ASSERT_NE(it, image.end());
   *(it + 3) ^= 0x01;
-  auto env = std::make_shared<FaultEnv>();
-  env->set_contents(kPath, image);
-  OpenOptions o;
-  o.env = env;
+  auto env = env_holding(image);
+  OpenOptions o = options_for(env);
   Memvid m = Memvid::open_read_only(kPath, o);
   try {
     m.frame(5);
@@ -229,10 +234,8 @@ TEST(Corruption, HostileTocWithValidChecksumsIsRejectedWithoutHugeAllocations) {
     return image;
   };
   auto expect_rejected = [&](const std::vector<std::uint8_t>& image, const char* what) {
-    auto env = std::make_shared<FaultEnv>();
-    env->set_contents(kPath, image);
-    OpenOptions o;
-    o.env = env;
+    auto env = env_holding(image);
+    OpenOptions o = options_for(env);
     try {
       Memvid::open_read_only(kPath, o);
       ADD_FAILURE() << what << " was accepted";
@@ -256,10 +259,8 @@ TEST(Corruption, RandomBytesAreNotAMemory) {
   for (std::size_t size : {0u, 10u, 4095u, 4096u, 70000u, 300000u}) {
     std::vector<std::uint8_t> junk(size);
     for (auto& b : junk) b = static_cast<std::uint8_t>(rng());
-    auto env = std::make_shared<FaultEnv>();
-    env->set_contents(kPath, junk);
-    OpenOptions o;
-    o.env = env;
+    auto env = env_holding(junk);
+    OpenOptions o = options_for(env);
     try {
       Memvid::open_read_only(kPath, o);
       FAIL() << size;
@@ -273,10 +274,8 @@ TEST(Corruption, LeftoverTailIsReportedByReadersAndCutByWriters) {
   auto image = build(false);
   const std::size_t committed = image.size();
   image.resize(committed + 5000, 0xAB);  // what a killed writer's unfinished transaction leaves
-  auto env = std::make_shared<FaultEnv>();
-  env->set_contents(kPath, image);
-  OpenOptions o;
-  o.env = env;
+  auto env = env_holding(image);
+  OpenOptions o = options_for(env);
   {
     Memvid r = Memvid::open_read_only(kPath, o);
     EXPECT_EQ(r.recovery_info().bytes_truncated, 5000u);
