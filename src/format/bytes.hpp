@@ -39,9 +39,6 @@ class ByteWriter {
   void zeros(std::size_t n) { out_.insert(out_.end(), n, 0); }
   // Fixed-width text field, NUL padded; longer text is cut at a UTF-8 boundary.
   void padded_text(std::string_view text, std::size_t width);
-  void patch_u32(std::size_t at, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) out_[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
-  }
   std::size_t size() const { return out_.size(); }
   std::vector<std::uint8_t>& buffer() { return out_; }
   std::vector<std::uint8_t> take() { return std::move(out_); }
@@ -80,10 +77,6 @@ class ByteReader {
     auto s = data_.subspan(pos_, len);
     pos_ += len;
     return s;
-  }
-  std::string string(std::size_t len) {
-    auto s = bytes(len);
-    return std::string(reinterpret_cast<const char*>(s.data()), s.size());
   }
   std::string padded_text(std::size_t width);
   void skip(std::size_t len) { need(len); pos_ += len; }

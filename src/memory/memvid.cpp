@@ -14,6 +14,7 @@
 #include "format/header.hpp"
 #include "format/layout.hpp"
 #include "io/owner.hpp"
+#include "io/read_exact.hpp"
 #include "store/store.hpp"
 
 namespace memvid {
@@ -451,16 +452,13 @@ void Memvid::nudge(const std::string& path, std::shared_ptr<Env> env) {
   if (!env->exists(path)) throw Error(ErrorCode::NotFound, "no memory at " + path);
   auto file = env->open(path, OpenMode::ReadWrite);
   // Only ever write into a file that is a memory.
-  std::vector<std::uint8_t> page(format::kHeaderSlotOffset[1] + format::kHeaderSize);
-  std::size_t got = 0;
-  while (got < page.size()) {
-    std::size_t n = file->read_at(got, page.data() + got, page.size() - got);
-    if (n == 0) break;
-    got += n;
-  }
-  if (got < page.size() || (!format::Header::decode(std::span(page).first(format::kHeaderSize)) &&
-                            !format::Header::decode(std::span(page).subspan(format::kHeaderSlotOffset[1])))) {
-    throw Error(ErrorCode::Corrupt, path + " is not a memvid file (no valid header); nothing was written");
+  const Error not_a_memory(ErrorCode::Corrupt, path + " is not a memvid file (no valid header); nothing was written");
+  const std::size_t header_bytes = format::kHeaderSlotOffset[1] + format::kHeaderSize;
+  if (file->size() < header_bytes) throw not_a_memory;
+  std::vector<std::uint8_t> page = io::read_bytes(*file, 0, header_bytes, "header page");
+  if (!format::Header::decode(std::span(page).first(format::kHeaderSize)) &&
+      !format::Header::decode(std::span(page).subspan(format::kHeaderSlotOffset[1]))) {
+    throw not_a_memory;
   }
   io::set_nudge_flag(*file, true);
 }

@@ -630,6 +630,11 @@ TEST_F(Cli, RefusedWriterLeavesForeignFileUntouched) {
   write_bytes(path("noise.mv2"), noise);
   EXPECT_EQ(memvid({"put", "noise.mv2", "--text", "x"}).code, 5);
   EXPECT_TRUE(read_bytes(path("noise.mv2")) == noise) << "a refused writer modified a file that is not a memory";
+  EXPECT_EQ(memvid({"nudge", "noise.mv2"}).code, 5);
+  EXPECT_TRUE(read_bytes(path("noise.mv2")) == noise) << "nudge modified a file that is not a memory";
+  write_bytes(path("tiny.mv2"), "short");
+  EXPECT_EQ(memvid({"nudge", "tiny.mv2"}).code, 5);
+  EXPECT_TRUE(read_bytes(path("tiny.mv2")) == "short") << "nudge modified a file too short to be a memory";
 }
 
 TEST_F(Cli, SameBatchGivesIdenticalBytes) {
