@@ -4,6 +4,7 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config git zstd
           libzstd-dev nlohmann-json3-dev libcli11-dev
+          libutf8proc-dev libstemmer-dev libxxhash-dev python3
           libgtest-dev libgmock-dev libbenchmark-dev
           clang libclang-rt-14-dev)
 missing=()

@@ -20,6 +20,7 @@ enum class ErrorCode {
   ReadOnly,               // a write on a handle opened read-only (or sealed)
   TransactionState,       // begin() inside a transaction, rollback() outside one, ...
   RecoveryNeeded,         // Strict recovery refused to repair the file
+  InvalidQuery,           // a malformed search query; the message names the character position
 };
 
 std::string_view to_string(ErrorCode code) noexcept;

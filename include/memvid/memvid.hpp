@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "memvid/env.hpp"
@@ -46,6 +47,60 @@ struct CreateOptions {
   // Overrides the WAL size chosen from capacity (at least 64 KiB, a multiple of 4 KiB, at
   // most 64 MiB); 0 keeps the default.
   std::uint64_t wal_bytes = 0;
+  // Lexical index settings, fixed for the memory's lifetime (recorded in the file).
+  // Snowball stemmer language ("english", "french", ..., or "none" for no stemming); the
+  // English stop-word list applies to "english" only.
+  std::string language = "english";
+  // Long texts are indexed as chunks of about this many bytes, cut at paragraph or sentence
+  // boundaries, each overlapping the previous one by about chunk_overlap bytes.
+  std::uint32_t chunk_bytes = 4000;
+  std::uint32_t chunk_overlap = 400;
+};
+
+enum class SearchMode { Lex, Sem, Auto };
+
+struct FindOptions {
+  std::size_t k = 10;
+  std::size_t offset = 0;   // skip this many hits (ignored when cursor is set)
+  std::string cursor;       // FindResult::next_cursor of the previous page
+  SearchMode mode = SearchMode::Lex;
+  std::size_t snippet_chars = 200;  // 0: no snippet
+  bool collapse_chunks = true;      // one hit per document (its best chunk)
+  std::string scope;                // only frames whose uri starts with this
+  std::optional<FrameId> as_of_frame;        // only frames with id <= this
+  std::optional<std::int64_t> as_of_ms;      // only frames with timestamp <= this
+  double title_weight = 2.0;        // BM25F weight of title terms relative to body terms
+};
+
+struct Span {
+  std::uint32_t begin = 0;  // byte offsets into Hit::snippet
+  std::uint32_t end = 0;
+};
+
+struct Hit {
+  FrameId id = 0;
+  double score = 0;
+  std::size_t rank = 0;  // 1-based, across pages
+  FrameKind kind = FrameKind::Text;
+  std::int64_t timestamp_ms = 0;
+  std::string title;
+  std::string uri;
+  std::vector<std::string> tags;
+  std::vector<std::string> labels;
+  std::uint32_t chunk = 0;         // which chunk of the frame's text matched best
+  std::uint32_t chunk_count = 1;
+  std::uint64_t chunk_begin = 0;   // that chunk's byte range in the payload
+  std::uint64_t chunk_end = 0;
+  std::string snippet;             // UTF-8, at most about snippet_chars characters
+  std::vector<Span> highlights;    // the matched terms inside snippet
+};
+
+struct FindResult {
+  std::vector<Hit> hits;
+  std::string next_cursor;  // empty when there are no more hits
+  SearchMode mode_used = SearchMode::Lex;
+  std::string note;         // e.g. why a requested mode was not used
+  double elapsed_ms = 0;
 };
 
 struct Document {
@@ -159,6 +214,11 @@ class Memvid {
   Frame frame_info(FrameId id) const;  // metadata only
   std::vector<TimelineEntry> timeline(const TimelineQuery& query = {}) const;
   Stats stats() const;
+  // Ranked search (BM25) in the query language of docs/QUERY.md: terms, "phrases",
+  // AND/OR/NOT/-term, parentheses, title:/tag:/label:/kind:/uri: fields and
+  // date:[FROM TO UNTIL] ranges. Sees committed frames plus this handle's own transaction.
+  // Throws InvalidQuery (with the position) for a malformed query.
+  FindResult find(std::string_view query, const FindOptions& options = {}) const;
   std::uint64_t frame_count() const;
   // A read-only handle reads the snapshot committed when it opened; refresh() moves it to
   // the newest committed state. A writer's view is always current, so it is a no-op there.
@@ -190,5 +250,7 @@ class Memvid {
 std::string_view to_string(FrameKind kind) noexcept;
 std::string_view to_string(FrameStatus status) noexcept;
 std::optional<FrameKind> frame_kind_from_string(std::string_view name) noexcept;
+std::string_view to_string(SearchMode mode) noexcept;
+std::optional<SearchMode> search_mode_from_string(std::string_view name) noexcept;
 
 }  // namespace memvid

@@ -8,6 +8,7 @@ namespace memvid::cli {
 int exit_code_for(ErrorCode code) noexcept {
   switch (code) {
     case ErrorCode::InvalidArgument:
+    case ErrorCode::InvalidQuery:
     case ErrorCode::TransactionState: return kExitUsage;
     case ErrorCode::NotFound: return kExitNotFound;
     case ErrorCode::Locked: return kExitLocked;
@@ -27,7 +28,8 @@ std::string exit_codes_help() {
   return "Exit codes:\n"
          "  0  success\n"
          "  1  other error (e.g. AlreadyExists)\n"
-         "  2  usage error: bad flags or arguments, malformed input (InvalidArgument, TransactionState)\n"
+         "  2  usage error: bad flags or arguments, malformed input or query (InvalidArgument,
+     InvalidQuery, TransactionState)\n"
          "  3  not found: no such memory file or frame (NotFound)\n"
          "  4  locked: another process holds the writer lock (Locked; see `memvid who`, `memvid nudge`)\n"
          "  5  corruption: damaged file or sidecar present (Corrupt, InvalidToc, RecoveryNeeded,\n"
