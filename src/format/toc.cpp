@@ -27,6 +27,7 @@ constexpr char kSegmentMagic[4] = {'M', 'V', 'T', 'S'};
 constexpr char kManifestMagic[8] = {'M', 'V', '2', 'T', 'O', 'C', '\0', '\0'};
 constexpr char kFooterMagic[8] = {'M', 'V', '2', 'F', 'O', 'O', 'T', '\0'};
 constexpr std::size_t kSegmentRefSize = 40;
+constexpr char kExtensionMagic[4] = {'M', 'V', 'I', 'X'};
 }  // namespace
 
 void TocEntry::encode_to(std::uint8_t* out) const {
@@ -154,6 +155,11 @@ std::vector<std::uint8_t> Manifest::encode() const {
     w.u64(s.entry_count);
     w.bytes(s.checksum);
   }
+  if (!extension.empty()) {
+    w.bytes(kExtensionMagic, 4);
+    w.u32(static_cast<std::uint32_t>(extension.size()));
+    w.bytes(extension);
+  }
   return w.take();
 }
 
@@ -166,7 +172,7 @@ Manifest Manifest::decode(std::span<const std::uint8_t> bytes, std::uint64_t fil
   m.prev_footer_offset = r.u64();
   std::uint32_t count = r.u32();
   r.skip(4);
-  if (count > kMaxTocSegments || count * kSegmentRefSize != r.remaining())
+  if (count > kMaxTocSegments || count * kSegmentRefSize > r.remaining())
     r.fail("segment count " + std::to_string(count) + " does not fit the TOC length");
   if (m.next_frame_id > kMaxFrames) r.fail("frame count " + std::to_string(m.next_frame_id) + " is not plausible");
   for (std::uint32_t i = 0; i < count; ++i) {
@@ -185,6 +191,15 @@ Manifest Manifest::decode(std::span<const std::uint8_t> bytes, std::uint64_t fil
                                              "-byte file");
     }
     m.segments.push_back(s);
+  }
+  if (!r.done()) {
+    // Written by a version with indexes: a tagged, length-prefixed block that must fill
+    // the rest of the TOC exactly.
+    if (std::memcmp(r.bytes(4).data(), kExtensionMagic, 4) != 0) r.fail("unknown bytes after the segment list");
+    const std::uint32_t length = r.u32();
+    if (length != r.remaining()) r.fail("extension length " + std::to_string(length) + " does not fit the TOC length");
+    auto ext = r.bytes(length);
+    m.extension.assign(ext.begin(), ext.end());
   }
   return m;
 }

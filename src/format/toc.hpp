@@ -60,6 +60,9 @@ struct Manifest {
   std::uint64_t next_frame_id = 0;
   std::uint64_t prev_footer_offset = 0;  // 0: none
   std::vector<SegmentRef> segments;      // oldest first
+  // Bytes the index layer owns (its settings and index segment list); the store carries
+  // them from commit to commit without looking inside. Empty in files without indexes.
+  std::vector<std::uint8_t> extension;
 
   std::vector<std::uint8_t> encode() const;
   static Manifest decode(std::span<const std::uint8_t> bytes, std::uint64_t file_offset, std::uint64_t file_size);

@@ -6,72 +6,15 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 #include "format/header.hpp"
 #include "format/layout.hpp"
 #include "io/owner.hpp"
 #include "io/read_exact.hpp"
+#include "memory/memvid_impl.hpp"
 #include "store/store.hpp"
 
 namespace memvid {
-
-struct Memvid::Impl {
-  std::unique_ptr<store::Store> store;
-  std::shared_ptr<Env> env;
-  mutable std::mutex mu;
-  bool closed = false;
-
-  // The nudge poller: a writer that sits idle between calls still notices a nudge. It takes
-  // the handle's mutex, so it never runs during a call.
-  std::thread poller;
-  std::condition_variable wake;
-  bool stop_polling = false;
-
-  ~Impl() { stop_poller(); }
-
-  void start_poller(int period_ms) {
-    if (period_ms <= 0 || !store->writable()) return;
-    poller = std::thread([this, period_ms] {
-      std::unique_lock lock(mu);
-      while (!stop_polling) {
-        wake.wait_for(lock, std::chrono::milliseconds(period_ms));
-        if (stop_polling || closed) break;
-        try {
-          store->honour_nudge();
-        } catch (...) {
-          // Nothing to report to: the handle's next call meets the same condition.
-        }
-      }
-    });
-  }
-
-  void stop_poller() {
-    {
-      std::lock_guard lock(mu);
-      stop_polling = true;
-    }
-    wake.notify_all();
-    if (poller.joinable()) poller.join();
-  }
-
-  store::Store& s() {
-    if (closed) throw Error(ErrorCode::ReadOnly, "the memory handle is closed");
-    return *store;
-  }
-  const store::Store& s() const {
-    if (closed) throw Error(ErrorCode::ReadOnly, "the memory handle is closed");
-    return *store;
-  }
-  store::Store& writer() {
-    store::Store& st = s();
-    if (!st.writable()) throw Error(ErrorCode::ReadOnly, st.path() + " is open read-only");
-    return st;
-  }
-};
 
 namespace {
 
@@ -164,19 +107,37 @@ std::string preview_of(const std::vector<std::uint8_t>& payload, FrameKind kind)
 
 // Runs fn inside the open transaction, or inside an implicit one that commits on success
 // and rolls back on failure.
+// The index follows the store: whatever the store rolled back, it forgets too.
 template <typename Fn>
-auto run_in_transaction(store::Store& s, Fn&& fn) {
+auto run_in_transaction(store::Store& s, index::SearchIndex& idx, Fn&& fn) {
   const bool implicit = !s.in_transaction();
   s.begin(false);
   try {
     auto result = fn();
     if (implicit) s.commit_transaction();
+    idx.sync_with_store();
     s.honour_nudge();
     return result;
   } catch (...) {
     if (implicit) s.rollback_transaction();
+    idx.sync_with_store();
     throw;
   }
+}
+
+// Appends a frame to the store and indexes its text (from the caller's document: no read).
+FrameId append_indexed(store::Store& s, index::SearchIndex& idx, const store::NewFrame& f, const Document& doc) {
+  const FrameId id = s.append_frame(f);
+  index::FrameText t;
+  t.id = id;
+  t.kind = f.kind;
+  t.payload = doc.payload;
+  t.title = doc.title;
+  t.uri = doc.uri;
+  t.tags = doc.tags;
+  t.labels = doc.labels;
+  idx.add_frame(t);
+  return id;
 }
 
 }  // namespace
@@ -217,7 +178,12 @@ Memvid Memvid::create(const std::string& path, const CreateOptions& options) {
     throw Error(ErrorCode::InvalidArgument, "wal_bytes " + std::to_string(wal) +
                                                 " must be a multiple of 4096 between 64 KiB and 64 MiB");
   }
-  impl->store = store::Store::create(path, config, wal);
+  index::IndexSettings settings;
+  settings.language = options.language;
+  settings.chunk_bytes = options.chunk_bytes;
+  settings.chunk_overlap = options.chunk_overlap;
+  impl->store = store::Store::create(path, config, wal, index::SearchIndex::initial_extension(settings));
+  impl->index = std::make_unique<index::SearchIndex>(*impl->store);
   impl->start_poller(options.open.nudge_poll_ms);
   return Memvid(std::move(impl));
 }
@@ -228,6 +194,7 @@ Memvid Memvid::open_existing(const std::string& path, const OpenOptions& options
   impl->env = config.env;
   refuse_sidecars(path, *impl->env);
   impl->store = store::Store::open(path, config);
+  impl->index = std::make_unique<index::SearchIndex>(*impl->store);
   impl->start_poller(options.nudge_poll_ms);
   return Memvid(std::move(impl));
 }
@@ -242,7 +209,8 @@ FrameId Memvid::put(const Document& doc) {
   std::lock_guard lock(impl_->mu);
   store::Store& s = impl_->writer();
   validate(doc, s);
-  return run_in_transaction(s, [&] { return s.append_frame(to_new_frame(doc, *impl_->env)); });
+  return run_in_transaction(s, *impl_->index,
+                            [&] { return append_indexed(s, *impl_->index, to_new_frame(doc, *impl_->env), doc); });
 }
 
 std::vector<FrameId> Memvid::put_many(const std::vector<Document>& docs) {
@@ -255,10 +223,10 @@ std::vector<FrameId> Memvid::put_many(const std::vector<Document>& docs) {
       throw Error(e.code(), "document " + std::to_string(i) + ": " + e.what());
     }
   }
-  return run_in_transaction(s, [&] {
+  return run_in_transaction(s, *impl_->index, [&] {
     std::vector<FrameId> ids;
     ids.reserve(docs.size());
-    for (const Document& d : docs) ids.push_back(s.append_frame(to_new_frame(d, *impl_->env)));
+    for (const Document& d : docs) ids.push_back(append_indexed(s, *impl_->index, to_new_frame(d, *impl_->env), d));
     return ids;
   });
 }
@@ -269,7 +237,7 @@ FrameId Memvid::update(FrameId id, const Document& doc) {
   validate(doc, s);
   // The entry is read inside the transaction: opening it is what re-takes the writer lock
   // (and reloads) after a nudge, so only then is the frame's status current.
-  return run_in_transaction(s, [&] {
+  return run_in_transaction(s, *impl_->index, [&] {
     format::TocEntry old = s.entry(id);
     if (old.status != static_cast<std::uint8_t>(FrameStatus::Active)) {
       throw Error(ErrorCode::InvalidArgument, "frame " + std::to_string(id) + " is " +
@@ -278,7 +246,7 @@ FrameId Memvid::update(FrameId id, const Document& doc) {
     }
     store::NewFrame f = to_new_frame(doc, *impl_->env);
     f.meta.supersedes = id;
-    FrameId new_id = s.append_frame(f);
+    FrameId new_id = append_indexed(s, *impl_->index, f, doc);
     old.status = static_cast<std::uint8_t>(FrameStatus::Superseded);
     old.superseded_by = new_id;
     s.change_entry(old);
@@ -289,7 +257,7 @@ FrameId Memvid::update(FrameId id, const Document& doc) {
 void Memvid::delete_frame(FrameId id) {
   std::lock_guard lock(impl_->mu);
   store::Store& s = impl_->writer();
-  run_in_transaction(s, [&] {
+  run_in_transaction(s, *impl_->index, [&] {
     format::TocEntry e = s.entry(id);  // inside the transaction, as in update()
     if (e.status == static_cast<std::uint8_t>(FrameStatus::Deleted))
       throw Error(ErrorCode::InvalidArgument, "frame " + std::to_string(id) + " is already deleted");
@@ -308,7 +276,12 @@ void Memvid::commit() {
   std::lock_guard lock(impl_->mu);
   store::Store& s = impl_->writer();
   const bool had_transaction = s.in_transaction();
-  s.commit_transaction();
+  try {
+    s.commit_transaction();
+  } catch (...) {
+    impl_->index->sync_with_store();
+    throw;
+  }
   try {
     s.checkpoint();
   } catch (const Error&) {
@@ -325,6 +298,7 @@ void Memvid::rollback() {
   store::Store& s = impl_->s();
   if (!s.explicit_transaction()) throw Error(ErrorCode::TransactionState, "rollback(): no transaction is open");
   s.rollback_transaction();
+  impl_->index->sync_with_store();
 }
 
 bool Memvid::in_transaction() const {
@@ -353,14 +327,12 @@ Frame Memvid::frame_info(FrameId id) const {
 std::vector<TimelineEntry> Memvid::timeline(const TimelineQuery& q) const {
   std::lock_guard lock(impl_->mu);
   const store::Store& s = impl_->s();
+  // The time index yields (timestamp, id) in order; status comes from the TOC.
   std::vector<std::pair<std::int64_t, FrameId>> order;
-  s.visit_entries([&](const format::TocEntry& e) {
-    if (!q.include_inactive && e.status != static_cast<std::uint8_t>(FrameStatus::Active)) return;
-    if (q.since_ms && e.timestamp_ms < *q.since_ms) return;
-    if (q.until_ms && e.timestamp_ms > *q.until_ms) return;
-    order.emplace_back(e.timestamp_ms, e.frame_id);
-  });
-  std::sort(order.begin(), order.end());
+  for (const index::TimeEntry& t : impl_->index->time_range(q.since_ms, q.until_ms)) {
+    if (!q.include_inactive && s.entry(t.frame_id).status != static_cast<std::uint8_t>(FrameStatus::Active)) continue;
+    order.emplace_back(t.timestamp_ms, t.frame_id);
+  }
   if (q.reverse) std::reverse(order.begin(), order.end());
   if (q.limit > 0 && order.size() > q.limit) order.resize(q.limit);
   std::vector<TimelineEntry> out;

@@ -46,4 +46,19 @@ std::optional<FrameKind> frame_kind_from_string(std::string_view name) noexcept 
   return std::nullopt;
 }
 
+std::string_view to_string(SearchMode mode) noexcept {
+  switch (mode) {
+    case SearchMode::Lex: return "lex";
+    case SearchMode::Sem: return "sem";
+    case SearchMode::Auto: return "auto";
+  }
+  return "unknown";
+}
+
+std::optional<SearchMode> search_mode_from_string(std::string_view name) noexcept {
+  for (SearchMode m : {SearchMode::Lex, SearchMode::Sem, SearchMode::Auto})
+    if (to_string(m) == name) return m;
+  return std::nullopt;
+}
+
 }  // namespace memvid

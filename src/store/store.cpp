@@ -63,13 +63,15 @@ Store::Store(std::string path, StoreConfig config, std::unique_ptr<File> file)
 
 Store::~Store() = default;
 
-std::unique_ptr<Store> Store::create(const std::string& path, const StoreConfig& config, std::uint64_t wal_size) {
+std::unique_ptr<Store> Store::create(const std::string& path, const StoreConfig& config, std::uint64_t wal_size,
+                                     std::vector<std::uint8_t> extension) {
   auto file = config.env->open(path, OpenMode::CreateNew);
   std::unique_ptr<Store> s(new Store(path, config, std::move(file)));
   try {
     s->take_writer_lock();
     const std::uint64_t data_start = format::kWalOffset + wal_size;
     format::Manifest manifest;
+    manifest.extension = std::move(extension);
     std::vector<std::uint8_t> toc = manifest.encode();
     format::Footer footer{data_start, toc.size(), 0, format::checksum16(toc)};
     auto footer_bytes = footer.encode();
@@ -148,6 +150,8 @@ void Store::load() {
     const std::uint64_t size = file_->size();
     if (size > append_pos_) recovery_.bytes_truncated = size - append_pos_;
   }
+  ++change_counter_;
+  if (participant_) participant_->store_reloaded();
 }
 
 std::vector<std::uint8_t> Store::load_snapshot() {
@@ -268,6 +272,7 @@ void Store::load_committed(const format::Header& h, std::uint64_t size) {
 
   header_ = h;
   manifest_ = std::move(manifest);
+  committed_toc_offset_ = footer->toc_offset;
   entries_ = std::move(entries);
   dirty_.clear();
   append_pos_ = h.footer_offset + format::Footer::kEncodedSize;
@@ -389,6 +394,11 @@ void Store::visit_entries(const std::function<void(const TocEntry&)>& fn) const 
 
 std::uint64_t Store::file_size() const { return file_->size(); }
 
+std::vector<std::uint8_t> Store::read_bytes(std::uint64_t offset, std::uint64_t length, const char* what) const {
+  if (closed_) throw Error(ErrorCode::ReadOnly, path_ + " is closed");
+  return io::read_bytes(*file_, offset, length, what);
+}
+
 // ---------------------------------------------------------------------------------------
 // Transactions
 
@@ -442,6 +452,7 @@ std::uint64_t Store::append_frame(const NewFrame& frame) {
   e.status = static_cast<std::uint8_t>(FrameStatus::Active);
   e.kind = frame.kind;
   append_pos_ += record.size();
+  ++change_counter_;
   txn_latest_[id] = txn_entries_.size();
   txn_entries_.push_back(e);
   ++txn_new_frames_;
@@ -450,6 +461,7 @@ std::uint64_t Store::append_frame(const NewFrame& frame) {
 
 void Store::change_entry(const TocEntry& e) {
   if (!txn_active_) throw Error(ErrorCode::TransactionState, "change_entry outside a transaction");
+  ++change_counter_;
   txn_latest_[e.frame_id] = txn_entries_.size();
   txn_entries_.push_back(e);
 }
@@ -467,6 +479,7 @@ void Store::rollback_transaction() {
   // The frame records already written past the committed data are simply overwritten by
   // the next append (or cut at close): nothing references them.
   append_pos_ = txn_start_append_pos_;
+  ++change_counter_;
   end_transaction();
 }
 
@@ -600,6 +613,8 @@ void Store::checkpoint_now() {
   manifest.next_frame_id = entries_.size();
   manifest.prev_footer_offset = header_.footer_offset;
   manifest.segments = std::move(refs);
+  manifest.extension =
+      participant_ ? participant_->prepare_checkpoint(append_pos_, out) : manifest_.extension;
   std::vector<std::uint8_t> toc = manifest.encode();
   format::Footer footer{append_pos_ + out.size(), toc.size(), manifest.generation, format::checksum16(toc)};
   out.insert(out.end(), toc.begin(), toc.end());
@@ -624,8 +639,10 @@ void Store::checkpoint_now() {
   }
   header_ = h;
   manifest_ = std::move(manifest);
+  committed_toc_offset_ = footer.toc_offset;
   dirty_.clear();
   wal_.reset(h.wal_salt);
+  if (participant_) participant_->checkpoint_committed();
   append_pos_ = footer_offset + footer_bytes.size();
   txns_since_checkpoint_ = 0;
   // The heartbeat lets `who` show that a long-lived writer is still making progress; the

@@ -39,9 +39,26 @@ struct NewFrame {
 
 inline constexpr std::uint64_t kCheckpointEveryTransactions = 1000;
 
+// The index layer's part in a checkpoint. The store calls it and never looks inside what it
+// writes: index segments go into the file beside the TOC segments, and the bytes returned
+// become the manifest's extension, committed (or not) together with the TOC.
+class CheckpointParticipant {
+ public:
+  virtual ~CheckpointParticipant() = default;
+  // Appends this checkpoint's segments to out (out.front() will sit at file offset `at`)
+  // and returns the extension naming them. Throwing aborts the checkpoint.
+  virtual std::vector<std::uint8_t> prepare_checkpoint(std::uint64_t at, std::vector<std::uint8_t>& out) = 0;
+  // The checkpoint prepared last is now the committed state.
+  virtual void checkpoint_committed() = 0;
+  // The store re-read its committed state from the file (refresh, or a reload after a nudge).
+  virtual void store_reloaded() = 0;
+};
+
 class Store {
  public:
-  static std::unique_ptr<Store> create(const std::string& path, const StoreConfig& config, std::uint64_t wal_size);
+  // extension: the index layer's initial manifest extension (its settings).
+  static std::unique_ptr<Store> create(const std::string& path, const StoreConfig& config, std::uint64_t wal_size,
+                                       std::vector<std::uint8_t> extension = {});
   static std::unique_ptr<Store> open(const std::string& path, const StoreConfig& config);
   ~Store();
   Store(const Store&) = delete;
@@ -52,6 +69,15 @@ class Store {
   const format::TocEntry& entry(std::uint64_t id) const;
   format::FrameRecord read_record(const format::TocEntry& entry) const;
   void visit_entries(const std::function<void(const format::TocEntry&)>& fn) const;
+  // Frames [0, committed_frame_count()) are committed (the rest belong to the open transaction).
+  std::uint64_t committed_frame_count() const { return entries_.size(); }
+  std::vector<std::uint8_t> read_bytes(std::uint64_t offset, std::uint64_t length, const char* what) const;
+  // Where the committed TOC starts: every committed segment lies before it.
+  std::uint64_t committed_toc_offset() const { return committed_toc_offset_; }
+  const std::vector<std::uint8_t>& manifest_extension() const { return manifest_.extension; }
+  void set_participant(CheckpointParticipant* participant) { participant_ = participant; }
+  // Bumped by every change a reader of entries could notice (writes, rollbacks, reloads).
+  std::uint64_t change_counter() const { return change_counter_; }
 
   // Writes; an implicit transaction is opened when none is.
   void begin(bool explicit_transaction);
@@ -120,6 +146,9 @@ class Store {
   std::uint64_t append_pos_ = 0;           // where the next data record goes
   std::uint64_t txns_since_checkpoint_ = 0;
   RecoveryInfo recovery_;
+  CheckpointParticipant* participant_ = nullptr;
+  std::uint64_t committed_toc_offset_ = 0;
+  std::uint64_t change_counter_ = 0;
 
   bool txn_active_ = false;
   bool txn_explicit_ = false;

@@ -28,8 +28,8 @@ std::string exit_codes_help() {
   return "Exit codes:\n"
          "  0  success\n"
          "  1  other error (e.g. AlreadyExists)\n"
-         "  2  usage error: bad flags or arguments, malformed input or query (InvalidArgument,
-     InvalidQuery, TransactionState)\n"
+         "  2  usage error: bad flags or arguments, malformed input or query\n"
+         "     (InvalidArgument, InvalidQuery, TransactionState)\n"
          "  3  not found: no such memory file or frame (NotFound)\n"
          "  4  locked: another process holds the writer lock (Locked; see `memvid who`, `memvid nudge`)\n"
          "  5  corruption: damaged file or sidecar present (Corrupt, InvalidToc, RecoveryNeeded,\n"

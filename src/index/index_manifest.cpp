@@ -1,0 +1,88 @@
+#include "index/index_manifest.hpp"
+
+#include <algorithm>
+
+#include "format/bytes.hpp"
+#include "format/layout.hpp"
+#include "memvid/error.hpp"
+
+namespace memvid::index {
+
+namespace {
+constexpr std::uint32_t kVersion = 1;
+constexpr std::size_t kMaxSegments = 4096;
+constexpr std::size_t kRefSize = 8 * 8 + 2 * 16;
+}  // namespace
+
+std::vector<std::uint8_t> IndexManifest::encode() const {
+  format::ByteWriter w;
+  w.u32(kVersion);
+  w.u8(static_cast<std::uint8_t>(settings.language.size()));
+  w.bytes(settings.language.data(), settings.language.size());
+  w.u32(settings.chunk_bytes);
+  w.u32(settings.chunk_overlap);
+  w.u64(indexed_frames);
+  w.u32(static_cast<std::uint32_t>(segments.size()));
+  for (const IndexSegmentRef& s : segments) {
+    w.u64(s.first_frame);
+    w.u64(s.end_frame);
+    w.u64(s.lex_offset);
+    w.u64(s.lex_length);
+    w.u64(s.lex_docs);
+    w.bytes(s.lex_checksum);
+    w.u64(s.time_offset);
+    w.u64(s.time_length);
+    w.u64(s.time_entries);
+    w.bytes(s.time_checksum);
+  }
+  return w.take();
+}
+
+IndexManifest IndexManifest::decode(std::span<const std::uint8_t> bytes, std::uint64_t toc_offset,
+                                    std::uint64_t frame_count, const std::string& where) {
+  format::ByteReader r(bytes, where + " index section", 0);
+  auto fail = [&](const std::string& why) { throw Error(ErrorCode::InvalidToc, where + ": index section: " + why); };
+  if (r.u32() != kVersion) fail("unknown version");
+  IndexManifest m;
+  const std::uint8_t lang_len = r.u8();
+  auto lang = r.bytes(lang_len);
+  m.settings.language.assign(lang.begin(), lang.end());
+  m.settings.chunk_bytes = r.u32();
+  m.settings.chunk_overlap = r.u32();
+  m.indexed_frames = r.u64();
+  const std::uint32_t count = r.u32();
+  if (count > kMaxSegments || count * kRefSize != r.remaining()) fail("segment count does not fit");
+  if (m.indexed_frames > frame_count) fail("claims more indexed frames than the memory has");
+  std::uint64_t expect_first = 0;
+  auto inside = [&](std::uint64_t off, std::uint64_t len) {
+    return off >= format::kHeaderPageSize && off <= toc_offset && len <= toc_offset - off;
+  };
+  for (std::uint32_t i = 0; i < count; ++i) {
+    IndexSegmentRef s;
+    s.first_frame = r.u64();
+    s.end_frame = r.u64();
+    s.lex_offset = r.u64();
+    s.lex_length = r.u64();
+    s.lex_docs = r.u64();
+    auto c = r.bytes(16);
+    std::copy(c.begin(), c.end(), s.lex_checksum.begin());
+    s.time_offset = r.u64();
+    s.time_length = r.u64();
+    s.time_entries = r.u64();
+    c = r.bytes(16);
+    std::copy(c.begin(), c.end(), s.time_checksum.begin());
+    const std::string seg = "segment " + std::to_string(i);
+    if (s.first_frame != expect_first || s.end_frame <= s.first_frame || s.end_frame > m.indexed_frames)
+      fail(seg + " covers frames [" + std::to_string(s.first_frame) + ", " + std::to_string(s.end_frame) +
+           ") out of sequence");
+    if (!inside(s.lex_offset, s.lex_length) || !inside(s.time_offset, s.time_length))
+      fail(seg + " lies outside the committed data");
+    if (s.time_entries != s.frames() || s.lex_docs > s.lex_length) fail(seg + " has impossible counts");
+    expect_first = s.end_frame;
+    m.segments.push_back(s);
+  }
+  if (expect_first != m.indexed_frames) fail("segments do not cover the indexed frames");
+  return m;
+}
+
+}  // namespace memvid::index

@@ -1,0 +1,315 @@
+#include "index/search_index.hpp"
+
+#include <algorithm>
+
+#include "format/frame_record.hpp"
+#include "index/lex_merge.hpp"
+#include "memvid/memvid.hpp"
+#include "store/merge_policy.hpp"
+
+namespace memvid::index {
+
+namespace {
+
+class StoreSource final : public ByteSource {
+ public:
+  explicit StoreSource(const store::Store& store) : store_(store) {}
+  std::vector<std::uint8_t> read(std::uint64_t offset, std::uint64_t length) const override {
+    return store_.read_bytes(offset, length, "index segment");
+  }
+
+ private:
+  const store::Store& store_;
+};
+
+std::string segment_name(const store::Store& store, std::size_t i, std::uint64_t offset) {
+  return store.path() + ": lexical segment " + std::to_string(i) + " at file offset " + std::to_string(offset);
+}
+
+}  // namespace
+
+SearchIndex::SearchIndex(store::Store& store) : store_(store), file_source_(std::make_shared<StoreSource>(store)) {
+  reset_from_store();
+  store_.set_participant(this);
+}
+
+SearchIndex::~SearchIndex() { store_.set_participant(nullptr); }
+
+std::vector<std::uint8_t> SearchIndex::initial_extension(const IndexSettings& settings) {
+  text::Analyzer check(settings.language);  // throws for an unknown language
+  if (settings.language.size() > 64) throw Error(ErrorCode::InvalidArgument, "language name too long");
+  if (settings.chunk_bytes < 64 || settings.chunk_bytes > (1u << 24))
+    throw Error(ErrorCode::InvalidArgument, "chunk_bytes must be between 64 and 16777216, not " +
+                                                std::to_string(settings.chunk_bytes));
+  if (settings.chunk_overlap >= settings.chunk_bytes)
+    throw Error(ErrorCode::InvalidArgument, "chunk_overlap must be smaller than chunk_bytes");
+  IndexManifest m;
+  m.settings = settings;
+  return m.encode();
+}
+
+void SearchIndex::reset_from_store() {
+  const auto& ext = store_.manifest_extension();
+  if (ext.empty()) {
+    manifest_ = IndexManifest{};  // a file from before indexes: everything is indexed on open
+  } else {
+    manifest_ = IndexManifest::decode(ext, store_.committed_toc_offset(), store_.committed_frame_count(), store_.path());
+  }
+  if (!analyzer_ || analyzer_->language() != manifest_.settings.language)
+    analyzer_ = std::make_unique<text::Analyzer>(manifest_.settings.language);
+  segments_open_ = false;
+  segments_.clear();
+  time_cache_.assign(manifest_.segments.size(), nullptr);
+  buffer_.clear();
+  buffer_end_ = manifest_.indexed_frames;
+  buffer_segment_.reset();
+  buffer_changed_ = true;
+  pending_.reset();
+}
+
+text::ChunkOptions SearchIndex::chunk_options() const {
+  text::ChunkOptions o;
+  o.target_bytes = manifest_.settings.chunk_bytes;
+  o.overlap_bytes = manifest_.settings.chunk_overlap;
+  return o;
+}
+
+bool SearchIndex::indexes_kind(std::uint8_t kind) { return kind != static_cast<std::uint8_t>(FrameKind::Binary); }
+
+void SearchIndex::index_frame(const FrameText& f) const {
+  buffer_changed_ = true;
+  buffer_end_ = f.id + 1;
+  if (!indexes_kind(f.kind)) return;
+  std::vector<std::string> keywords;
+  for (const auto& t : f.tags) keywords.push_back(kTagPrefix + text::Analyzer::fold(t));
+  for (const auto& l : f.labels) keywords.push_back(kLabelPrefix + text::Analyzer::fold(l));
+  keywords.push_back(kKindPrefix + std::string(to_string(static_cast<FrameKind>(f.kind))));
+  if (!f.uri.empty()) keywords.push_back(kUriPrefix + text::Analyzer::fold(f.uri));
+  std::vector<text::Token> title, body;
+  analyzer_->analyze(f.title, title);
+  for (const text::ChunkRange& c : text::chunk_text(f.payload, chunk_options())) {
+    body.clear();
+    analyzer_->analyze(f.payload.substr(c.begin, c.end - c.begin), body);
+    buffer_.add(f.id, title, body, keywords);
+  }
+}
+
+void SearchIndex::add_frame(const FrameText& frame) {
+  catch_up(frame.id);
+  if (frame.id != buffer_end_) return;  // already indexed (cannot happen through the API)
+  index_frame(frame);
+}
+
+void SearchIndex::catch_up(std::uint64_t frame_end) const {
+  // Frames the store replayed from the WAL (or that an older version wrote without an
+  // index) are indexed from their records.
+  while (buffer_end_ < frame_end) {
+    const format::TocEntry& e = store_.entry(buffer_end_);
+    format::FrameRecord rec = store_.read_record(e);
+    std::vector<std::uint8_t> payload;
+    if (indexes_kind(rec.kind)) payload = format::frame_payload(rec, e.record_offset);
+    FrameText f;
+    f.id = e.frame_id;
+    f.kind = rec.kind;
+    f.payload = std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size());
+    f.title = rec.meta.title;
+    f.uri = rec.meta.uri;
+    f.tags = rec.meta.tags;
+    f.labels = rec.meta.labels;
+    index_frame(f);
+  }
+}
+
+void SearchIndex::sync_with_store() {
+  const std::uint64_t n = store_.frame_count();
+  if (buffer_end_ > n) {
+    buffer_.drop_frames_from(n);
+    buffer_end_ = std::max(n, manifest_.indexed_frames);
+    buffer_changed_ = true;
+  }
+}
+
+void SearchIndex::open_segments() const {
+  if (segments_open_) return;
+  std::vector<std::shared_ptr<const LexSegment>> segs;
+  for (std::size_t i = 0; i < manifest_.segments.size(); ++i) {
+    const IndexSegmentRef& r = manifest_.segments[i];
+    segs.push_back(LexSegment::open(file_source_, r.lex_offset, r.lex_length, &r.lex_checksum,
+                                    segment_name(store_, i, r.lex_offset)));
+  }
+  segments_ = std::move(segs);
+  segments_open_ = true;
+}
+
+std::vector<std::shared_ptr<const LexSegment>> SearchIndex::lex_segments() const {
+  open_segments();
+  catch_up(store_.frame_count());
+  std::vector<std::shared_ptr<const LexSegment>> out = segments_;
+  if (buffer_.doc_count() > 0) {
+    if (buffer_changed_ || !buffer_segment_) {
+      auto bytes = buffer_.encode();
+      const std::uint64_t size = bytes.size();
+      buffer_segment_ = LexSegment::open(std::make_shared<MemorySource>(std::move(bytes)), 0, size, nullptr,
+                                         store_.path() + ": in-memory index buffer");
+      buffer_changed_ = false;
+    }
+    out.push_back(buffer_segment_);
+  }
+  return out;
+}
+
+const std::vector<TimeEntry>& SearchIndex::time_entries(std::size_t i) const {
+  if (!time_cache_[i]) {
+    const IndexSegmentRef& r = manifest_.segments[i];
+    auto bytes = store_.read_bytes(r.time_offset, r.time_length, "time index segment");
+    auto entries = decode_time_segment(bytes, r.time_offset, &r.time_checksum);
+    if (entries.size() != r.time_entries)
+      throw Error(ErrorCode::Corrupt, store_.path() + ": time index segment at file offset " +
+                                          std::to_string(r.time_offset) + " holds a different entry count than the TOC says");
+    time_cache_[i] = std::make_shared<const std::vector<TimeEntry>>(std::move(entries));
+  }
+  return *time_cache_[i];
+}
+
+std::vector<TimeEntry> SearchIndex::buffer_time_entries(std::uint64_t end) const {
+  std::vector<TimeEntry> out;
+  for (std::uint64_t id = manifest_.indexed_frames; id < end; ++id) out.push_back({store_.entry(id).timestamp_ms, id});
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<TimeEntry> SearchIndex::time_range(std::optional<std::int64_t> since,
+                                               std::optional<std::int64_t> until) const {
+  const TimeEntry lo{since.value_or(INT64_MIN), 0};
+  std::vector<TimeEntry> out;
+  auto take = [&](const std::vector<TimeEntry>& v) {
+    auto it = std::lower_bound(v.begin(), v.end(), lo);
+    for (; it != v.end() && (!until || it->timestamp_ms <= *until); ++it) out.push_back(*it);
+  };
+  for (std::size_t i = 0; i < manifest_.segments.size(); ++i) take(time_entries(i));
+  take(buffer_time_entries(store_.frame_count()));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::uint8_t> SearchIndex::prepare_checkpoint(std::uint64_t at, std::vector<std::uint8_t>& out) {
+  const std::uint64_t committed = store_.committed_frame_count();
+  open_segments();
+  if (buffer_end_ > committed) {
+    // Only when closing with a transaction open: its frames are being rolled back.
+    buffer_.drop_frames_from(committed);
+    buffer_end_ = std::max(committed, manifest_.indexed_frames);
+    buffer_changed_ = true;
+  }
+  catch_up(committed);
+
+  Pending p;
+  p.manifest = manifest_;
+  p.manifest.indexed_frames = committed;
+  p.manifest.segments.clear();
+  std::vector<IndexSegmentRef> refs = manifest_.segments;
+  std::vector<std::shared_ptr<const LexSegment>> segs = segments_;
+  std::vector<std::shared_ptr<const std::vector<TimeEntry>>> times(manifest_.segments.size());
+  for (std::size_t i = 0; i < times.size(); ++i) times[i] = time_cache_[i];
+  std::vector<bool> fresh(refs.size(), false);
+  std::vector<std::vector<std::uint8_t>> fresh_lex(refs.size());
+  if (committed > manifest_.indexed_frames) {
+    IndexSegmentRef r;
+    r.first_frame = manifest_.indexed_frames;
+    r.end_frame = committed;
+    auto bytes = buffer_.encode();
+    const std::uint64_t size = bytes.size();
+    refs.push_back(r);
+    fresh_lex.push_back(bytes);
+    segs.push_back(LexSegment::open(std::make_shared<MemorySource>(std::move(bytes)), 0, size, nullptr,
+                                    store_.path() + ": new lexical segment"));
+    times.push_back(std::make_shared<const std::vector<TimeEntry>>(buffer_time_entries(committed)));
+    fresh.push_back(true);
+  }
+  if (refs.empty()) return manifest_.encode();
+
+  auto live = [&](std::uint64_t frame) { return store_.entry(frame).status == static_cast<std::uint8_t>(FrameStatus::Active); };
+  std::vector<std::uint64_t> sizes;
+  for (const auto& r : refs) sizes.push_back(r.frames());
+  // Without new frames there is no new segment to place, and nothing to merge.
+  std::vector<store::MergeGroup> groups;
+  if (fresh.back()) {
+    groups = store::plan_segment_merges(sizes);
+  } else {
+    for (std::size_t i = 0; i < refs.size(); ++i) groups.push_back({i});
+  }
+  for (const store::MergeGroup& g : groups) {
+    if (g.size() == 1 && !fresh[g[0]]) {
+      p.manifest.segments.push_back(refs[g[0]]);
+      p.segments.push_back(segs[g[0]]);
+      p.times.push_back(times[g[0]] ? times[g[0]] : nullptr);
+      continue;
+    }
+    IndexSegmentRef r;
+    r.first_frame = refs[g.front()].first_frame;
+    r.end_frame = refs[g.back()].end_frame;
+    std::vector<std::uint8_t> lex;
+    auto merged_times = std::make_shared<std::vector<TimeEntry>>();
+    if (g.size() == 1) {
+      lex = std::move(fresh_lex[g[0]]);
+      *merged_times = *times[g[0]];
+    } else {
+      std::vector<std::shared_ptr<const LexSegment>> inputs;
+      for (std::size_t i : g) {
+        inputs.push_back(segs[i]);
+        const auto& t = (i < time_cache_.size()) ? time_entries(i) : *times[i];
+        merged_times->insert(merged_times->end(), t.begin(), t.end());
+      }
+      lex = merge_lex_segments(inputs, live);
+      std::sort(merged_times->begin(), merged_times->end());
+    }
+    auto time_bytes = encode_time_segment(*merged_times);
+    r.lex_offset = at + out.size();
+    r.lex_length = lex.size();
+    out.insert(out.end(), lex.begin(), lex.end());
+    r.time_offset = at + out.size();
+    r.time_length = time_bytes.size();
+    r.time_entries = merged_times->size();
+    r.time_checksum = time_segment_checksum(time_bytes);
+    out.insert(out.end(), time_bytes.begin(), time_bytes.end());
+    // The lexical segment's own trailer checksum identifies it (like TOC segments).
+    std::copy(lex.end() - 16, lex.end(), r.lex_checksum.begin());
+    {
+      auto probe = LexSegment::open(std::make_shared<MemorySource>(lex), 0, lex.size(), nullptr, "merged segment");
+      r.lex_docs = probe->doc_count();
+    }
+    p.manifest.segments.push_back(r);
+    p.segments.push_back(nullptr);
+    p.times.push_back(merged_times);
+  }
+  auto ext = p.manifest.encode();
+  pending_ = std::move(p);
+  return ext;
+}
+
+void SearchIndex::checkpoint_committed() {
+  if (!pending_) {
+    // Nothing changed in the index (no frames, no segments); the extension was carried over.
+    return;
+  }
+  Pending p = std::move(*pending_);
+  pending_.reset();
+  manifest_ = std::move(p.manifest);
+  segments_.clear();
+  for (std::size_t i = 0; i < manifest_.segments.size(); ++i) {
+    const IndexSegmentRef& r = manifest_.segments[i];
+    segments_.push_back(p.segments[i] ? p.segments[i]
+                                      : LexSegment::open(file_source_, r.lex_offset, r.lex_length, &r.lex_checksum,
+                                                         segment_name(store_, i, r.lex_offset)));
+  }
+  segments_open_ = true;
+  time_cache_ = std::move(p.times);
+  buffer_.clear();
+  buffer_end_ = manifest_.indexed_frames;
+  buffer_segment_.reset();
+  buffer_changed_ = true;
+}
+
+void SearchIndex::store_reloaded() { reset_from_store(); }
+
+}  // namespace memvid::index

@@ -1,0 +1,97 @@
+#pragma once
+// The index of one memory: its lexical and time segments in the file, plus an in-memory
+// buffer of frames written since the last checkpoint. It takes part in every checkpoint
+// (writing the buffer as a new segment and merging segments by the tiered policy) and is
+// read by the search layer through snapshots.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "index/index_manifest.hpp"
+#include "index/lex_builder.hpp"
+#include "index/lex_segment.hpp"
+#include "index/time_segment.hpp"
+#include "store/store.hpp"
+#include "text/analyzer.hpp"
+#include "text/chunker.hpp"
+
+namespace memvid::index {
+
+// What the index reads of a frame.
+struct FrameText {
+  std::uint64_t id = 0;
+  std::uint8_t kind = 0;
+  std::string_view payload;
+  std::string_view title;
+  std::string_view uri;
+  std::span<const std::string> tags;
+  std::span<const std::string> labels;
+};
+
+class SearchIndex final : public store::CheckpointParticipant {
+ public:
+  explicit SearchIndex(store::Store& store);
+  ~SearchIndex() override;
+  SearchIndex(const SearchIndex&) = delete;
+  SearchIndex& operator=(const SearchIndex&) = delete;
+
+  // The extension a new memory starts with; throws InvalidArgument for a bad setting.
+  static std::vector<std::uint8_t> initial_extension(const IndexSettings& settings);
+
+  const IndexSettings& settings() const { return manifest_.settings; }
+  const text::Analyzer& analyzer() const { return *analyzer_; }
+  text::ChunkOptions chunk_options() const;
+  // Whether a frame of this kind has text to index.
+  static bool indexes_kind(std::uint8_t kind);
+
+  // A frame just appended to the store (committed or in the open transaction).
+  void add_frame(const FrameText& frame);
+  // Forgets buffered frames the store no longer has (after a rollback or failed commit).
+  void sync_with_store();
+
+  // Every lexical segment a search must read, the buffer last (encoded if it changed).
+  std::vector<std::shared_ptr<const LexSegment>> lex_segments() const;
+  // Frames with since <= timestamp <= until in (timestamp, id) order, whatever their status.
+  std::vector<TimeEntry> time_range(std::optional<std::int64_t> since, std::optional<std::int64_t> until) const;
+  std::size_t segment_count() const { return manifest_.segments.size(); }
+  std::uint64_t indexed_frames() const { return manifest_.indexed_frames; }
+
+  std::vector<std::uint8_t> prepare_checkpoint(std::uint64_t at, std::vector<std::uint8_t>& out) override;
+  void checkpoint_committed() override;
+  void store_reloaded() override;
+
+ private:
+  void reset_from_store();
+  void open_segments() const;
+  void catch_up(std::uint64_t frame_end) const;
+  void index_frame(const FrameText& frame) const;
+  const std::vector<TimeEntry>& time_entries(std::size_t segment) const;
+  std::vector<TimeEntry> buffer_time_entries(std::uint64_t end) const;
+
+  store::Store& store_;
+  IndexManifest manifest_;
+  std::unique_ptr<text::Analyzer> analyzer_;
+  std::shared_ptr<const ByteSource> file_source_;
+  // Loaded on first use, so that opening a memory with a damaged index still reads frames.
+  mutable bool segments_open_ = false;
+  mutable std::vector<std::shared_ptr<const LexSegment>> segments_;
+  mutable std::vector<std::shared_ptr<const std::vector<TimeEntry>>> time_cache_;
+  // Frames [manifest_.indexed_frames, buffer_end_) are indexed in buffer_.
+  mutable LexBuilder buffer_;
+  mutable std::uint64_t buffer_end_ = 0;
+  mutable std::shared_ptr<const LexSegment> buffer_segment_;
+  mutable bool buffer_changed_ = true;
+
+  struct Pending {
+    IndexManifest manifest;
+    std::vector<std::shared_ptr<const LexSegment>> segments;  // null where a new one must be opened
+    std::vector<std::shared_ptr<const std::vector<TimeEntry>>> times;
+  };
+  std::optional<Pending> pending_;
+};
+
+}  // namespace memvid::index

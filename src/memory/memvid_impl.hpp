@@ -1,0 +1,73 @@
+#pragma once
+// The state behind a Memvid handle, shared by the files that implement its methods.
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "index/search_index.hpp"
+#include "memvid/memvid.hpp"
+#include "search/searcher.hpp"
+#include "store/store.hpp"
+
+namespace memvid {
+
+struct Memvid::Impl {
+  std::unique_ptr<store::Store> store;
+  // Declared after the store: destroyed first, while the store it reads is still there.
+  std::unique_ptr<index::SearchIndex> index;
+  mutable search::Searcher searcher;
+  std::shared_ptr<Env> env;
+  mutable std::mutex mu;
+  bool closed = false;
+
+  // The nudge poller: a writer that sits idle between calls still notices a nudge. It takes
+  // the handle's mutex, so it never runs during a call.
+  std::thread poller;
+  std::condition_variable wake;
+  bool stop_polling = false;
+
+  ~Impl() { stop_poller(); }
+
+  void start_poller(int period_ms) {
+    if (period_ms <= 0 || !store->writable()) return;
+    poller = std::thread([this, period_ms] {
+      std::unique_lock lock(mu);
+      while (!stop_polling) {
+        wake.wait_for(lock, std::chrono::milliseconds(period_ms));
+        if (stop_polling || closed) break;
+        try {
+          store->honour_nudge();
+        } catch (...) {
+          // Nothing to report to: the handle's next call meets the same condition.
+        }
+      }
+    });
+  }
+
+  void stop_poller() {
+    {
+      std::lock_guard lock(mu);
+      stop_polling = true;
+    }
+    wake.notify_all();
+    if (poller.joinable()) poller.join();
+  }
+
+  store::Store& s() {
+    if (closed) throw Error(ErrorCode::ReadOnly, "the memory handle is closed");
+    return *store;
+  }
+  const store::Store& s() const {
+    if (closed) throw Error(ErrorCode::ReadOnly, "the memory handle is closed");
+    return *store;
+  }
+  store::Store& writer() {
+    store::Store& st = s();
+    if (!st.writable()) throw Error(ErrorCode::ReadOnly, st.path() + " is open read-only");
+    return st;
+  }
+};
+
+}  // namespace memvid

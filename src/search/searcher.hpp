@@ -1,0 +1,72 @@
+#pragma once
+// Ranked retrieval over a memory's lexical segments: compiles a parsed query into scorers
+// per segment and collects the top k with MaxScore dynamic pruning, refined by per-block
+// score bounds, so that long posting lists are mostly skipped rather than scored.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "index/search_index.hpp"
+#include "search/query.hpp"
+
+namespace memvid::search {
+
+// A position in the ranking (score descending, then frame, then chunk ascending): a page
+// starts strictly after it.
+struct RankKey {
+  double score = 0;
+  std::uint64_t frame = 0;
+  std::uint32_t chunk = 0;
+};
+
+struct SearchRequest {
+  const Node* root = nullptr;
+  std::size_t k = 10;
+  std::size_t offset = 0;
+  std::optional<RankKey> after;
+  bool collapse_chunks = true;
+  double title_weight = 2.0;
+  std::string scope;  // uri prefix
+  std::optional<std::uint64_t> as_of_frame;
+  std::optional<std::int64_t> as_of_ms;
+};
+
+struct RawHit {
+  std::uint64_t frame = 0;
+  double score = 0;
+  std::uint32_t chunk = 0;
+  std::uint32_t chunk_count = 1;
+};
+
+struct SearchResult {
+  std::vector<RawHit> hits;
+  bool more = false;                     // another page exists
+  std::vector<std::string> match_terms;  // analyzed terms a snippet should highlight
+};
+
+// What the engine asks of the memory about frames.
+struct FrameFacts {
+  std::function<bool(std::uint64_t frame)> live;
+  std::function<std::int64_t(std::uint64_t frame)> timestamp;
+  std::uint64_t change_counter = 0;  // changes when liveness may have changed
+};
+
+class Searcher {
+ public:
+  SearchResult search(const index::SearchIndex& index, const FrameFacts& facts, const SearchRequest& request);
+
+ private:
+  const std::vector<bool>& live_docs(const std::shared_ptr<const index::LexSegment>& segment, const FrameFacts& facts);
+  struct LiveCache {
+    std::uint64_t counter = 0;
+    std::weak_ptr<const index::LexSegment> segment;
+    std::vector<bool> live;
+  };
+  std::unordered_map<const index::LexSegment*, LiveCache> live_cache_;
+};
+
+}  // namespace memvid::search
