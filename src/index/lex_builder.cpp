@@ -1,37 +1,73 @@
 #include "index/lex_builder.hpp"
 
 #include <algorithm>
-#include <string_view>
+
+#include <xxhash.h>
 
 #include "index/lex_segment.hpp"
 
 namespace memvid::index {
 
+std::uint32_t TermTable::intern(std::string_view term) {
+  if ((spans_.size() + 1) * 2 > slots_.size()) grow();
+  const std::uint64_t h = XXH3_64bits(term.data(), term.size());
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    const std::uint32_t s = slots_[i];
+    if (s == 0) {
+      const auto id = static_cast<std::uint32_t>(spans_.size());
+      spans_.emplace_back(static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(term.size()));
+      arena_.append(term);
+      hashes_.push_back(h);
+      slots_[i] = id + 1;
+      return id;
+    }
+    if (hashes_[s - 1] == h && this->term(s - 1) == term) return s - 1;
+  }
+}
+
+void TermTable::grow() {
+  std::vector<std::uint32_t> slots(std::max<std::size_t>(1024, slots_.size() * 2), 0);
+  const std::size_t mask = slots.size() - 1;
+  for (std::uint32_t id = 0; id < spans_.size(); ++id) {
+    std::size_t i = hashes_[id] & mask;
+    while (slots[i] != 0) i = (i + 1) & mask;
+    slots[i] = id + 1;
+  }
+  slots_ = std::move(slots);
+}
+
 void LexBuilder::add(std::uint64_t frame_id, std::span<const text::Token> title, std::span<const text::Token> body,
                      std::span<const std::string> keywords) {
   const auto doc = static_cast<std::uint32_t>(docs_.size());
-  // Group this document's tokens by term, keeping positions in order per field.
-  struct Occ {
-    std::vector<std::uint32_t> title, body;
-  };
-  std::unordered_map<std::string_view, Occ> local;
-  local.reserve(title.size() + body.size());
-  for (const auto& t : title) local[t.term].title.push_back(t.position);
-  for (const auto& t : body) local[t.term].body.push_back(t.position);
-  for (auto& [term, occ] : local) {
-    if (term.empty() || term.size() > kMaxTermBytes) continue;
-    auto& list = postings_[std::string(term)];
-    list.push_back(doc);
-    list.push_back(static_cast<std::uint32_t>(occ.title.size()));
-    list.push_back(static_cast<std::uint32_t>(occ.body.size()));
-    list.insert(list.end(), occ.title.begin(), occ.title.end());
-    list.insert(list.end(), occ.body.begin(), occ.body.end());
+  // Group this document's tokens by term: sort (term, field, position) and walk the runs.
+  scratch_.clear();
+  for (const auto& t : title) scratch_.push_back({t.term, 0, t.position});
+  for (const auto& t : body) scratch_.push_back({t.term, 1, t.position});
+  std::sort(scratch_.begin(), scratch_.end());
+  for (std::size_t i = 0; i < scratch_.size();) {
+    std::size_t j = i;
+    std::uint32_t n_title = 0;
+    while (j < scratch_.size() && scratch_[j].term == scratch_[i].term) n_title += scratch_[j++].field == 0;
+    const std::string_view term = scratch_[i].term;
+    if (!term.empty() && term.size() <= kMaxTermBytes) {
+      const std::uint32_t id = terms_.intern(term);
+      if (id >= postings_.size()) postings_.resize(id + 1);
+      auto& list = postings_[id];
+      list.push_back(doc);
+      list.push_back(n_title);
+      list.push_back(static_cast<std::uint32_t>(j - i) - n_title);
+      for (std::size_t k = i; k < j; ++k) list.push_back(scratch_[k].position);
+    }
+    i = j;
   }
   for (const std::string& k : keywords) {
     if (k.empty() || k.size() > kMaxTermBytes) continue;
-    auto& list = postings_[k];
+    const std::uint32_t id = terms_.intern(k);
+    if (id >= postings_.size()) postings_.resize(id + 1);
+    auto& list = postings_[id];
     // A value given twice (two equal tags) is one posting.
-    if (list.size() >= 3 && list[list.size() - 3] == doc) continue;
+    if (list.size() >= 3 && list[list.size() - 3] == doc && list[list.size() - 2] == 0 && list.back() == 0) continue;
     list.insert(list.end(), {doc, 0u, 0u});
   }
   docs_.push_back({frame_id, static_cast<std::uint32_t>(title.size()), static_cast<std::uint32_t>(body.size())});
@@ -43,25 +79,24 @@ void LexBuilder::drop_frames_from(std::uint64_t frame_id) {
   const auto cut = static_cast<std::uint32_t>(it - docs_.begin());
   if (cut == docs_.size()) return;
   docs_.erase(it, docs_.end());
-  for (auto p = postings_.begin(); p != postings_.end();) {
-    auto& list = p->second;
+  for (auto& list : postings_) {
     std::size_t i = 0;
     while (i < list.size() && list[i] < cut) i += 3 + list[i + 1] + list[i + 2];
     list.resize(i);
-    p = list.empty() ? postings_.erase(p) : std::next(p);
   }
 }
 
 std::vector<std::uint8_t> LexBuilder::encode() const {
-  std::vector<const std::pair<const std::string, std::vector<std::uint32_t>>*> terms;
-  terms.reserve(postings_.size());
-  for (const auto& p : postings_) terms.push_back(&p);
-  std::sort(terms.begin(), terms.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  std::vector<std::uint32_t> order;
+  order.reserve(postings_.size());
+  for (std::uint32_t id = 0; id < postings_.size(); ++id)
+    if (!postings_[id].empty()) order.push_back(id);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return terms_.term(a) < terms_.term(b); });
   SegmentWriter writer;
   PostingListWriter list;
   std::vector<std::uint8_t> docs, positions;
-  for (const auto* t : terms) {
-    const auto& data = t->second;
+  for (std::uint32_t id : order) {
+    const auto& data = postings_[id];
     for (std::size_t i = 0; i < data.size();) {
       const std::uint32_t doc = data[i], nt = data[i + 1], nb = data[i + 2];
       std::span<const std::uint32_t> tp(data.data() + i + 3, nt), bp(data.data() + i + 3 + nt, nb);
@@ -70,7 +105,7 @@ std::vector<std::uint8_t> LexBuilder::encode() const {
     }
     const std::uint32_t df = list.count();
     list.finish(docs, positions);
-    writer.add_term(t->first, df, docs, positions);
+    writer.add_term(terms_.term(id), df, docs, positions);
   }
   for (const Doc& d : docs_) writer.add_doc(d.frame_id, d.title_len, d.body_len);
   return writer.finish();

@@ -4,12 +4,28 @@
 #include <cstdint>
 #include <span>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "text/analyzer.hpp"
 
 namespace memvid::index {
+
+// Interns terms as dense ids: one hash probe per distinct term of a document, and no
+// allocation per lookup (ingest spends most of its time here).
+class TermTable {
+ public:
+  std::uint32_t intern(std::string_view term);
+  std::string_view term(std::uint32_t id) const { return {arena_.data() + spans_[id].first, spans_[id].second}; }
+  std::uint32_t size() const { return static_cast<std::uint32_t>(spans_.size()); }
+
+ private:
+  void grow();
+  std::vector<std::uint32_t> slots_;  // 0: empty, else id + 1
+  std::vector<std::uint64_t> hashes_;
+  std::string arena_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> spans_;
+};
 
 class LexBuilder {
  public:
@@ -29,9 +45,21 @@ class LexBuilder {
     std::uint32_t title_len;
     std::uint32_t body_len;
   };
-  // Per term, per posting: doc, title position count, body position count, positions.
-  std::unordered_map<std::string, std::vector<std::uint32_t>> postings_;
+  struct Occurrence {
+    std::string_view term;
+    std::uint32_t field;  // 0 title, 1 body: titles sort first, as the posting stores them
+    std::uint32_t position;
+    bool operator<(const Occurrence& o) const {
+      if (term != o.term) return term < o.term;
+      if (field != o.field) return field < o.field;
+      return position < o.position;
+    }
+  };
+  TermTable terms_;
+  // Per term id, per posting: doc, title position count, body position count, positions.
+  std::vector<std::vector<std::uint32_t>> postings_;
   std::vector<Doc> docs_;
+  std::vector<Occurrence> scratch_;
 };
 
 }  // namespace memvid::index

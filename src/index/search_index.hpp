@@ -50,6 +50,8 @@ class SearchIndex final : public store::CheckpointParticipant {
 
   // A frame just appended to the store (committed or in the open transaction).
   void add_frame(const FrameText& frame);
+  // Several, in id order (put_many): analyzed on two threads.
+  void add_frames(std::span<const FrameText> frames);
   // Forgets buffered frames the store no longer has (after a rollback or failed commit).
   void sync_with_store();
 
@@ -68,6 +70,14 @@ class SearchIndex final : public store::CheckpointParticipant {
   void reset_from_store();
   void open_segments() const;
   void catch_up(std::uint64_t frame_end) const;
+  struct AnalyzedFrame {
+    std::uint64_t id = 0;
+    std::vector<text::Token> title;
+    std::vector<std::vector<text::Token>> chunks;
+    std::vector<std::string> keywords;
+  };
+  AnalyzedFrame analyze_frame(const FrameText& frame) const;
+  void add_analyzed(const AnalyzedFrame& frame) const;
   void index_frame(const FrameText& frame) const;
   const std::vector<TimeEntry>& time_entries(std::size_t segment) const;
   std::vector<TimeEntry> buffer_time_entries(std::uint64_t end) const;

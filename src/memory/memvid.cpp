@@ -125,18 +125,22 @@ auto run_in_transaction(store::Store& s, index::SearchIndex& idx, Fn&& fn) {
   }
 }
 
-// Appends a frame to the store and indexes its text (from the caller's document: no read).
-FrameId append_indexed(store::Store& s, index::SearchIndex& idx, const store::NewFrame& f, const Document& doc) {
-  const FrameId id = s.append_frame(f);
+index::FrameText frame_text(FrameId id, std::uint8_t kind, const Document& doc) {
   index::FrameText t;
   t.id = id;
-  t.kind = f.kind;
+  t.kind = kind;
   t.payload = doc.payload;
   t.title = doc.title;
   t.uri = doc.uri;
   t.tags = doc.tags;
   t.labels = doc.labels;
-  idx.add_frame(t);
+  return t;
+}
+
+// Appends a frame to the store and indexes its text (from the caller's document: no read).
+FrameId append_indexed(store::Store& s, index::SearchIndex& idx, const store::NewFrame& f, const Document& doc) {
+  const FrameId id = s.append_frame(f);
+  idx.add_frame(frame_text(id, f.kind, doc));
   return id;
 }
 
@@ -226,7 +230,14 @@ std::vector<FrameId> Memvid::put_many(const std::vector<Document>& docs) {
   return run_in_transaction(s, *impl_->index, [&] {
     std::vector<FrameId> ids;
     ids.reserve(docs.size());
-    for (const Document& d : docs) ids.push_back(append_indexed(s, *impl_->index, to_new_frame(d, *impl_->env), d));
+    std::vector<index::FrameText> texts;
+    texts.reserve(docs.size());
+    for (const Document& d : docs) {
+      const store::NewFrame f = to_new_frame(d, *impl_->env);
+      ids.push_back(s.append_frame(f));
+      texts.push_back(frame_text(ids.back(), f.kind, d));
+    }
+    impl_->index->add_frames(texts);
     return ids;
   });
 }

@@ -1,0 +1,66 @@
+#pragma once
+// The search query language (docs/QUERY.md), parsed into a small tree that the engine
+// evaluates. The parser only recognizes syntax: it does not tokenize, case-fold or stem
+// words; a Term keeps the word exactly as typed and the engine analyzes it.
+//
+// Shape of the tree (after normalization):
+//   - juxtaposition and OR make an Or node; AND binds tighter than OR;
+//   - And/Or nodes have >= 2 children and never a child of their own type (flattened);
+//   - a negated clause (NOT x, -x) or a required one (+x) in an OR list lifts out of it:
+//     `a b +c -d` = (AND (OR a b) c (NOT d)); a lone negation stays (NOT x);
+//   - NOT NOT x is x.
+// Every failure is a memvid::Error with ErrorCode::InvalidQuery whose message reads
+// "<what went wrong> at position N: <excerpt>", N being the 1-based code point column.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace memvid::search {
+
+enum class Field : std::uint8_t { Text, Title, Tag, Label, Kind, Uri };
+
+// "text", "title", "tag", "label", "kind", "uri": the names to_debug_string prints.
+std::string_view field_name(Field field) noexcept;
+
+struct Node;
+using NodePtr = std::unique_ptr<Node>;
+
+struct Node {
+  enum class Type { Term, Phrase, DateRange, And, Or, Not };
+  Type type = Type::Term;
+  // Term/Phrase: Text (title and body) or Title. Tag/Label/Kind/Uri: Term only, matched
+  // exactly (Uri: as a prefix of the frame's uri). Unused (Text) for the other types.
+  Field field = Field::Text;
+  // Term on Text/Title: the word as typed, unnormalized (the engine analyzes it, and one
+  // word may analyze to several terms or none, e.g. "state-of-the-art", "--").
+  // Phrase: the text between the quotes with \" and \\ unescaped.
+  // Tag/Label/Uri: the raw value. Kind: the canonical lowercase kind name.
+  std::string text;
+  // DateRange: both bounds inclusive, in ms since the epoch; nullopt = open end.
+  std::optional<std::int64_t> from_ms, until_ms;
+  // And/Or: two or more; Not: exactly one; leaves: none.
+  std::vector<NodePtr> children;
+  // Byte offset in the query where the node starts (for And/Or: its earliest child).
+  std::size_t position = 0;
+};
+
+struct Query {
+  NodePtr root;  // nullptr for an empty or whitespace-only query (it matches nothing)
+};
+
+// Throws memvid::Error(ErrorCode::InvalidQuery) for a malformed query.
+Query parse_query(std::string_view input);
+
+// An S-expression for tests and debugging, e.g.
+//   (OR (TERM text "foo") (NOT (PHRASE title "a b")) (DATE 2024-01-01T00:00:00.000Z *))
+std::string to_debug_string(const Node& node);
+
+inline constexpr std::size_t kMaxQueryBytes = 10000;
+inline constexpr std::size_t kMaxQueryDepth = 32;     // nested parentheses
+inline constexpr std::size_t kMaxQueryClauses = 1024; // terms, phrases and date ranges
+
+}  // namespace memvid::search
