@@ -16,7 +16,10 @@ static void make(const std::string& path, int frames, bool leave_wal) {
   Memvid m = Memvid::create(path, c);
   for (int i = 0; i < frames; ++i) {
     Document d;
-    d.payload = "seed document " + std::to_string(i) + std::string(static_cast<std::size_t>(i) * 30, 'a' + i % 26);
+    // Common words give multi-block posting lists (skip tables); positions feed phrases.
+    d.payload = i >= 20 ? "the quick brown fox " + std::to_string(i % 7)
+                        : "seed document " + std::to_string(i) + std::string(static_cast<std::size_t>(i) * 30, 'a' + i % 26);
+    d.uri = "mv2://seed/" + std::to_string(i % 3);
     d.title = "seed " + std::to_string(i);
     d.tags = {"tag"};
     d.metadata_json = R"({"i":1})";
@@ -40,4 +43,5 @@ int main(int argc, char** argv) {
   make(dir + "/small.mv2", 6, false);
   make(dir + "/checkpointed.mv2", 13, false);
   make(dir + "/pending-wal.mv2", 7, true);
+  make(dir + "/indexed.mv2", 300, false);
 }

@@ -65,6 +65,14 @@ void read_everything(memvid::Memvid& m) {
     m.stats();
   } catch (const memvid::Error&) {
   }
+  // Searching decodes every index structure: dictionary blocks, skip tables, postings,
+  // positions (phrases), keyword terms (filters) and time segments (dates).
+  for (const char* query : {"the quick", "\"brown fox\"", "tag:a OR uri:mv2", "date:[* TO 2030-01-01] x"}) {
+    try {
+      m.find(query);
+    } catch (const memvid::Error&) {
+    }
+  }
 }
 
 }  // namespace

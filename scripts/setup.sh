@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command for a fresh Debian 12 machine: installs what memvid-cpp needs, builds it in
 # Release, puts `memvid` at ./bin/memvid (and in /usr/local/bin when run as root), and runs
-# a short example: create a memory, put a few documents, show the timeline.
+# a short example: create a memory, put a few documents, search it, show the timeline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -17,6 +17,8 @@ example="$(mktemp -d)/notes.mv2"
 ./bin/memvid put "$example" --text "memvid keeps an AI agent's memory in one file." --title "What memvid is" --tag intro --timestamp 2024-01-15
 ./bin/memvid put "$example" --text "Every commit is crash-safe: a killed writer loses nothing it acknowledged." --title "Crash safety" --timestamp 2024-02-01
 ./bin/memvid put "$example" --text "Copy the .mv2 file to back it up; there are no sidecar files." --title "Backups" --label ops --timestamp 2024-03-10
+./bin/memvid find "$example" --query "crash-safe commits"
+./bin/memvid find "$example" --query '"one file" OR tag:intro'
 ./bin/memvid timeline "$example"
 ./bin/memvid stats "$example"
 echo "example memory: $example"

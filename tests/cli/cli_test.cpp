@@ -652,3 +652,48 @@ TEST_F(Cli, SameBatchGivesIdenticalBytes) {
 }
 
 }  // namespace
+
+TEST_F(Cli, FindRanksFiltersPagesAndReportsBadQueries) {
+  create();
+  ASSERT_EQ(memvid({"put-many", "m.mv2"}, jsonl_batch(40)).code, 0);
+  json r = memvid_json({"find", "m.mv2", "--query", "topic 3", "-k", "3"});
+  ASSERT_EQ(r["hits"].size(), 3u);
+  EXPECT_EQ(r["mode"], "lex");
+  const json& top = r["hits"][0];
+  EXPECT_EQ(top["rank"], 1);
+  // "3" matches exactly one record number ("record number 3 about topic 3") twice.
+  EXPECT_EQ(top["id"], 3);
+  EXPECT_EQ(top["title"], "R3");
+  EXPECT_EQ(top["tags"], json::array({"batch", "t0"}));
+  EXPECT_GT(top["score"].get<double>(), r["hits"][1]["score"].get<double>());
+  EXPECT_FALSE(top["highlights"].empty());
+  ASSERT_TRUE(r["next_cursor"].is_string());
+
+  // The next page by cursor continues the ranking.
+  json page2 = memvid_json({"find", "m.mv2", "--query", "topic 3", "-k", "3", "--cursor", r["next_cursor"]});
+  ASSERT_EQ(page2["hits"].size(), 3u);
+  EXPECT_EQ(page2["hits"][0]["rank"], 4);
+
+  json tagged = memvid_json({"find", "m.mv2", "--query", "tag:t1 AND topic", "-k", "100"});
+  EXPECT_EQ(tagged["hits"].size(), 13u);  // i % 3 == 1 for i < 40
+  json dated = memvid_json({"find", "m.mv2", "--query", "date:[1700000000000 TO 1700000004999]", "-k", "100"});
+  EXPECT_EQ(dated["hits"].size(), 5u);
+
+  CliRun none = memvid({"find", "m.mv2", "--query", "the"});
+  EXPECT_EQ(none.code, 0) << none;
+  EXPECT_EQ(none.out, "no hits\n");
+
+  CliRun text = memvid({"find", "m.mv2", "--query", "\"record number 7\"", "-k", "1"});
+  EXPECT_EQ(text.code, 0) << text;
+  EXPECT_NE(text.out.find("1. #7"), std::string::npos) << text;
+  EXPECT_NE(text.out.find("[[record]] [[number]] [[7]]"), std::string::npos) << text;
+
+  CliRun bad = memvid({"find", "m.mv2", "--query", "(topic AND"});
+  EXPECT_EQ(bad.code, 2) << bad;
+  EXPECT_NE(bad.err.find("error[InvalidQuery]"), std::string::npos) << bad;
+  EXPECT_NE(bad.err.find("position"), std::string::npos) << bad;
+  CliRun sem = memvid({"find", "m.mv2", "--query", "topic", "--mode", "sem"});
+  EXPECT_EQ(sem.code, 2) << sem;
+  CliRun missing = memvid({"find", "nope.mv2", "--query", "topic"});
+  EXPECT_EQ(missing.code, 3) << missing;
+}
