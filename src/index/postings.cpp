@@ -48,6 +48,51 @@ inline bool get_varint64(const std::uint8_t*& p, const std::uint8_t* end, std::u
   return false;
 }
 
+std::uint32_t bits_for(const std::uint32_t* v, std::size_t n) {
+  std::uint32_t all = 0;
+  for (std::size_t i = 0; i < n; ++i) all |= v[i];
+  return all == 0 ? 0 : 32 - static_cast<std::uint32_t>(__builtin_clz(all));
+}
+
+// A full block's 128 values at a common bit width: 16 * bits bytes, low bits first.
+void put_packed(std::vector<std::uint8_t>& out, const std::uint32_t* v) {
+  const std::uint32_t bits = bits_for(v, kBlockSize);
+  out.push_back(static_cast<std::uint8_t>(bits));
+  std::uint64_t acc = 0;
+  std::uint32_t have = 0;
+  for (std::uint32_t i = 0; i < kBlockSize; ++i) {
+    acc |= static_cast<std::uint64_t>(v[i]) << have;
+    have += bits;
+    while (have >= 8) {
+      out.push_back(static_cast<std::uint8_t>(acc));
+      acc >>= 8;
+      have -= 8;
+    }
+  }
+  if (have > 0) out.push_back(static_cast<std::uint8_t>(acc));
+}
+
+bool get_packed(const std::uint8_t*& p, const std::uint8_t* end, std::uint32_t* v) {
+  if (p >= end) return false;
+  const std::uint32_t bits = *p++;
+  if (bits > 32) return false;
+  const std::size_t bytes = (kBlockSize * bits + 7) / 8;
+  if (static_cast<std::size_t>(end - p) < bytes) return false;
+  const std::uint64_t mask = bits == 32 ? 0xFFFFFFFFull : (1ull << bits) - 1;
+  std::uint64_t acc = 0;
+  std::uint32_t have = 0;
+  for (std::uint32_t i = 0; i < kBlockSize; ++i) {
+    while (have < bits) {
+      acc |= static_cast<std::uint64_t>(*p++) << have;
+      have += 8;
+    }
+    v[i] = static_cast<std::uint32_t>(acc & mask);
+    acc >>= bits;
+    have -= bits;
+  }
+  return true;
+}
+
 void put_run(std::vector<std::uint8_t>& out, std::span<const std::uint32_t> positions) {
   std::uint32_t prev = 0;
   for (std::size_t i = 0; i < positions.size(); ++i) {
@@ -72,11 +117,11 @@ void PostingListWriter::add(std::uint32_t doc, std::span<const std::uint32_t> ti
     block_pos_start_ = positions_.size();
   }
   const std::uint32_t delta = (count_ == 0) ? doc : doc - prev_doc_ - 1;
-  put_varint(block_, delta);
   const auto tf_body = static_cast<std::uint32_t>(body_positions.size());
   const auto tf_title = static_cast<std::uint32_t>(title_positions.size());
-  put_varint(block_, (static_cast<std::uint64_t>(tf_body) << 1) | (tf_title ? 1 : 0));
-  if (tf_title) put_varint(block_, tf_title);
+  deltas_[in_block_] = delta;
+  tf_body_[in_block_] = tf_body;
+  tf_title_[in_block_] = tf_title;
   put_run(positions_, title_positions);
   put_run(positions_, body_positions);
   meta_.max_tf_body = std::max(meta_.max_tf_body, tf_body);
@@ -93,6 +138,19 @@ void PostingListWriter::add_keyword(std::uint32_t doc) { add(doc, {}, {}, 0, 0);
 
 void PostingListWriter::close_block() {
   if (in_block_ == 0) return;
+  if (in_block_ == kBlockSize) {
+    // Full blocks are bit-packed (doc deltas, body and title frequencies, each at the
+    // block's widest value); the last, partial block uses varints.
+    put_packed(block_, deltas_);
+    put_packed(block_, tf_body_);
+    put_packed(block_, tf_title_);
+  } else {
+    for (std::uint32_t i = 0; i < in_block_; ++i) {
+      put_varint(block_, deltas_[i]);
+      put_varint(block_, (static_cast<std::uint64_t>(tf_body_[i]) << 1) | (tf_title_[i] ? 1 : 0));
+      if (tf_title_[i]) put_varint(block_, tf_title_[i]);
+    }
+  }
   // Skip entry: last doc (delta from the previous block's last, +1 so the first block can
   // start at doc 0), the two byte sizes, and the block's score-bounding statistics.
   put_varint(skip_, any_ ? meta_.last_doc - prev_block_last_ - 1 : meta_.last_doc);
@@ -183,15 +241,21 @@ void PostingCursor::load_block(std::size_t b) {
   const std::uint8_t* p = docs_->data() + m.docs_offset;
   const std::uint8_t* end = p + m.docs_bytes;
   std::uint32_t prev = b == 0 ? 0 : blocks_[b - 1].last_doc;
+  const bool packed = m.count == kBlockSize;
+  if (packed && (!get_packed(p, end, docs_buf_) || !get_packed(p, end, tf_body_) || !get_packed(p, end, tf_title_)))
+    fail("truncated block");
   for (std::uint32_t i = 0; i < m.count; ++i) {
-    std::uint32_t delta, tf;
-    if (!get_varint32(p, end, delta) || !get_varint32(p, end, tf)) fail("truncated block");
+    std::uint32_t delta = docs_buf_[i];
+    if (!packed) {
+      std::uint32_t tf;
+      if (!get_varint32(p, end, delta) || !get_varint32(p, end, tf)) fail("truncated block");
+      tf_body_[i] = tf >> 1;
+      tf_title_[i] = 0;
+      if ((tf & 1) && !get_varint32(p, end, tf_title_[i])) fail("truncated block");
+    }
     const std::uint64_t d = (b == 0 && i == 0) ? std::uint64_t{delta} : std::uint64_t{prev} + delta + 1;
     if (d > m.last_doc) fail("document out of order");
     docs_buf_[i] = static_cast<std::uint32_t>(d);
-    tf_body_[i] = tf >> 1;
-    tf_title_[i] = 0;
-    if ((tf & 1) && !get_varint32(p, end, tf_title_[i])) fail("truncated block");
     if (tf_body_[i] > m.max_tf_body || tf_title_[i] > m.max_tf_title) fail("term frequency above the block maximum");
     prev = docs_buf_[i];
   }

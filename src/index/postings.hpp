@@ -5,8 +5,11 @@
 // Two parts, each with its own checksum in the term dictionary:
 //   docs part       varint posting count, then a skip table (one entry per block of 128
 //                   postings: last doc, byte sizes, and the largest term frequencies and
-//                   smallest lengths in the block), then the blocks: per posting a doc delta,
-//                   (tf_body << 1 | has_title) and, if has_title, tf_title, all varints.
+//                   smallest lengths in the block), then the blocks. A full block holds its
+//                   128 doc deltas, body frequencies and title frequencies bit-packed (a
+//                   width byte, then 16 x width bytes each); the last, partial block holds
+//                   per posting a doc delta, (tf_body << 1 | has_title) and, if has_title,
+//                   tf_title, all varints.
 //   positions part  per posting: its title positions then its body positions, each run
 //                   delta-encoded; one block's positions are contiguous.
 // The skip table lets a search jump over blocks without decoding them, and bound the score
@@ -54,6 +57,9 @@ class PostingListWriter {
   std::vector<std::uint8_t> blocks_;
   std::vector<std::uint8_t> positions_;
   std::vector<std::uint8_t> block_;
+  std::uint32_t deltas_[kBlockSize];
+  std::uint32_t tf_body_[kBlockSize];
+  std::uint32_t tf_title_[kBlockSize];
   std::uint32_t count_ = 0, in_block_ = 0;
   std::uint32_t prev_doc_ = 0, prev_block_last_ = 0;
   bool any_ = false;
