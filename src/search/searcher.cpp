@@ -423,12 +423,25 @@ SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts&
       if (doc == kNoDoc) break;
       bool skip = false;
       if (top.full()) {
-        // Block-max check: bound this document from the posting blocks alone.
-        double ub = 0;
-        std::uint32_t block_end;
-        for (std::size_t i = 0; i < cl.size(); ++i)
-          if (i < essential || cl[i].s->doc() == doc) ub += cl[i].s->block_max(doc, block_end);
-        skip = ub + kEpsilon <= top.threshold();
+        // Block-max: the posting blocks that hold `doc` bound every document up to the
+        // earliest of their ends. If even that bound cannot beat the k-th score, skip the
+        // whole window without decoding it.
+        double window_ub = 0, doc_ub = 0;
+        std::uint32_t window_end = kNoDoc - 1;
+        for (std::size_t i = 0; i < cl.size(); ++i) {
+          std::uint32_t block_end = kNoDoc - 1;
+          const double bound = cl[i].s->block_max(doc, block_end);
+          window_ub += bound;
+          window_end = std::min(window_end, block_end);
+          if (i < essential || cl[i].s->doc() == doc) doc_ub += bound;
+        }
+        if (window_ub + kEpsilon <= top.threshold()) {
+          const std::uint32_t next = window_end + 1;  // kNoDoc when the window runs to the end
+          for (std::size_t i = essential; i < cl.size(); ++i) cl[i].s->advance(next);
+          continue;
+        }
+        // Otherwise bound this one document: clauses not on it contribute nothing.
+        skip = doc_ub + kEpsilon <= top.threshold();
       }
       if (!skip) skip = !gate(doc);
       if (!skip) {
