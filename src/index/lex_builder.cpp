@@ -40,25 +40,28 @@ void TermTable::grow() {
 void LexBuilder::add(std::uint64_t frame_id, std::span<const text::Token> title, std::span<const text::Token> body,
                      std::span<const std::string> keywords) {
   const auto doc = static_cast<std::uint32_t>(docs_.size());
-  // Group this document's tokens by term: sort (term, field, position) and walk the runs.
+  // Group this document's tokens by term: intern each token, then sort 64-bit keys
+  // (term id, field, position) and walk the runs; titles sort before bodies, as the
+  // posting stores them.
   scratch_.clear();
-  for (const auto& t : title) scratch_.push_back({t.term, 0, t.position});
-  for (const auto& t : body) scratch_.push_back({t.term, 1, t.position});
+  auto key = [&](const text::Token& t, std::uint64_t field) -> std::uint64_t {
+    if (t.term.empty() || t.term.size() > kMaxTermBytes) return ~0ull;
+    return (std::uint64_t{terms_.intern(t.term)} << 32) | (field << 31) | (t.position & 0x7FFFFFFFu);
+  };
+  for (const auto& t : title) scratch_.push_back(key(t, 0));
+  for (const auto& t : body) scratch_.push_back(key(t, 1));
   std::sort(scratch_.begin(), scratch_.end());
-  for (std::size_t i = 0; i < scratch_.size();) {
+  for (std::size_t i = 0; i < scratch_.size() && scratch_[i] != ~0ull;) {
+    const auto id = static_cast<std::uint32_t>(scratch_[i] >> 32);
     std::size_t j = i;
     std::uint32_t n_title = 0;
-    while (j < scratch_.size() && scratch_[j].term == scratch_[i].term) n_title += scratch_[j++].field == 0;
-    const std::string_view term = scratch_[i].term;
-    if (!term.empty() && term.size() <= kMaxTermBytes) {
-      const std::uint32_t id = terms_.intern(term);
-      if (id >= postings_.size()) postings_.resize(id + 1);
-      auto& list = postings_[id];
-      list.push_back(doc);
-      list.push_back(n_title);
-      list.push_back(static_cast<std::uint32_t>(j - i) - n_title);
-      for (std::size_t k = i; k < j; ++k) list.push_back(scratch_[k].position);
-    }
+    while (j < scratch_.size() && (scratch_[j] >> 32) == id) n_title += ((scratch_[j++] >> 31) & 1) == 0;
+    if (id >= postings_.size()) postings_.resize(id + 1);
+    auto& list = postings_[id];
+    list.push_back(doc);
+    list.push_back(n_title);
+    list.push_back(static_cast<std::uint32_t>(j - i) - n_title);
+    for (std::size_t k = i; k < j; ++k) list.push_back(static_cast<std::uint32_t>(scratch_[k] & 0x7FFFFFFFu));
     i = j;
   }
   for (const std::string& k : keywords) {

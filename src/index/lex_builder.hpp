@@ -45,21 +45,11 @@ class LexBuilder {
     std::uint32_t title_len;
     std::uint32_t body_len;
   };
-  struct Occurrence {
-    std::string_view term;
-    std::uint32_t field;  // 0 title, 1 body: titles sort first, as the posting stores them
-    std::uint32_t position;
-    bool operator<(const Occurrence& o) const {
-      if (term != o.term) return term < o.term;
-      if (field != o.field) return field < o.field;
-      return position < o.position;
-    }
-  };
   TermTable terms_;
   // Per term id, per posting: doc, title position count, body position count, positions.
   std::vector<std::vector<std::uint32_t>> postings_;
   std::vector<Doc> docs_;
-  std::vector<Occurrence> scratch_;
+  std::vector<std::uint64_t> scratch_;
 };
 
 }  // namespace memvid::index
