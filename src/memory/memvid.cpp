@@ -39,6 +39,17 @@ std::optional<std::string> sidecar_of(const std::string& path, Env& env) {
   return std::nullopt;
 }
 
+// What a create killed before its first header write leaves: an empty file, or one whose
+// header page is still all zeros and no larger than an empty memory. No frame can be in it.
+bool is_unfinished_create(const std::string& path, Env& env) {
+  auto file = env.open(path, OpenMode::ReadOnly);
+  const std::uint64_t size = file->size();
+  if (size == 0) return true;
+  if (size > format::kHeaderPageSize + format::kMaxWalSize + format::kHeaderPageSize) return false;
+  auto page = io::read_bytes(*file, 0, std::min<std::uint64_t>(size, format::kHeaderPageSize), "header page");
+  return std::all_of(page.begin(), page.end(), [](std::uint8_t b) { return b == 0; });
+}
+
 void refuse_sidecars(const std::string& path, Env& env) {
   if (auto side = sidecar_of(path, env)) {
     throw Error(ErrorCode::AuxiliaryFileDetected,
@@ -175,7 +186,12 @@ Memvid Memvid::create(const std::string& path, const CreateOptions& options) {
   auto impl = std::make_unique<Impl>();
   auto config = make_config(options.open, true);
   impl->env = config.env;
-  if (impl->env->exists(path)) throw Error(ErrorCode::AlreadyExists, "cannot create " + path + ": the file exists");
+  if (impl->env->exists(path)) {
+    if (!is_unfinished_create(path, *impl->env))
+      throw Error(ErrorCode::AlreadyExists, "cannot create " + path + ": the file exists");
+    // A create killed before it wrote a header left this file; it holds nothing.
+    impl->env->remove(path);
+  }
   refuse_sidecars(path, *impl->env);
   std::uint64_t wal = options.wal_bytes ? options.wal_bytes : format::wal_size_for_capacity(options.capacity_bytes);
   if (wal < format::kMinWalSize || wal > format::kMaxWalSize || wal % 4096 != 0) {

@@ -465,6 +465,8 @@ class Parser {
       if (iequals(f.name, name)) info = &f;
     if (!info) {
       if (!value_follows) return nullptr;  // "note: ..." is plain text
+      // A URL typed into a query (https://..., mailto:x) is text, not a field.
+      if (s_.substr(colon + 1, 2) == "//" || iequals(name, "mailto")) return nullptr;
       fail(start, "unknown field '" + std::string(name) + "'", " (known: title, tag, label, kind, uri, date)");
     }
     const std::string label = "'" + std::string(info->name) + ":'";

@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
       try {
         return Memvid::open(path, o);
       } catch (const Error& e) {
-        if (e.code() != ErrorCode::NotFound) throw;
+        // A kill inside an earlier create leaves a file with no header: create replaces it.
+        if (e.code() != ErrorCode::NotFound && e.code() != ErrorCode::Corrupt) throw;
         CreateOptions c;
         c.open = o;
         return Memvid::create(path, c);
