@@ -427,3 +427,25 @@ TEST(MemvidApi, RefreshMovesAReaderToTheNewestCommit) {
   EXPECT_EQ(reader.frame(2).payload, "third");
   EXPECT_NO_THROW(writer.refresh());
 }
+
+TEST(MemvidApi, CreateReplacesOnlyWhatAKilledCreateLeft) {
+  TempDir dir;
+  const std::string empty = dir.file("empty.mv2"), zeros = dir.file("zeros.mv2"), foreign = dir.file("foreign.mv2");
+  { std::ofstream(empty, std::ios::binary); }
+  { std::ofstream(zeros, std::ios::binary) << std::string(4096 + 65536, '\0'); }
+  { std::ofstream(foreign, std::ios::binary) << "not a memory, but somebody's data"; }
+  EXPECT_THROW(Memvid::open(empty, fast()), Error);  // nothing to open...
+  Memvid a = Memvid::create(empty, fast_create());   // ...but create may take its place
+  a.put(doc("x"));
+  a.close();
+  Memvid b = Memvid::create(zeros, fast_create());
+  b.close();
+  try {
+    Memvid::create(foreign, fast_create());
+    FAIL() << "create overwrote a foreign file";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::AlreadyExists);
+  }
+  std::ifstream in(foreign, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "not a memory, but somebody's data");
+}
