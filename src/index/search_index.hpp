@@ -4,6 +4,7 @@
 // (writing the buffer as a new segment and merging segments by the tiered policy) and is
 // read by the search layer through snapshots.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -50,8 +51,11 @@ class SearchIndex final : public store::CheckpointParticipant {
 
   // A frame just appended to the store (committed or in the open transaction).
   void add_frame(const FrameText& frame);
-  // Several, in id order (put_many): analyzed on two threads.
-  void add_frames(std::span<const FrameText> frames);
+  // Several consecutive frames (put_many), analyzed on a second thread. The caller may
+  // store them window by window in before_each_window(begin, end), which runs on this
+  // thread while the next windows are analyzed.
+  void add_frames(std::span<const FrameText> frames,
+                  const std::function<void(std::size_t begin, std::size_t end)>& before_each_window = {});
   // Forgets buffered frames the store no longer has (after a rollback or failed commit).
   void sync_with_store();
 

@@ -246,14 +246,19 @@ std::vector<FrameId> Memvid::put_many(const std::vector<Document>& docs) {
   return run_in_transaction(s, *impl_->index, [&] {
     std::vector<FrameId> ids;
     ids.reserve(docs.size());
+    // Frame ids are consecutive from the current count, so the index can analyze the
+    // documents while the store writes them.
+    const FrameId first = s.frame_count();
     std::vector<index::FrameText> texts;
     texts.reserve(docs.size());
-    for (const Document& d : docs) {
-      const store::NewFrame f = to_new_frame(d, *impl_->env);
-      ids.push_back(s.append_frame(f));
-      texts.push_back(frame_text(ids.back(), f.kind, d));
-    }
-    impl_->index->add_frames(texts);
+    for (std::size_t i = 0; i < docs.size(); ++i)
+      texts.push_back(frame_text(first + i, static_cast<std::uint8_t>(docs[i].kind), docs[i]));
+    impl_->index->add_frames(texts, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) {
+        ids.push_back(s.append_frame(to_new_frame(docs[i], *impl_->env)));
+        if (ids.back() != first + i) throw Error(ErrorCode::Io, "frame ids out of sequence");
+      }
+    });
     return ids;
   });
 }
