@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace memvid::search {
 
@@ -63,6 +64,23 @@ PhraseScorer::PhraseScorer(std::vector<index::PostingCursor> cursors, std::vecto
 }
 
 double PhraseScorer::max_score() const { return idf_ * (bm25_.k1 + 1); }
+
+double PhraseScorer::block_max(std::uint32_t target, std::uint32_t& block_end) {
+  // A phrase occurs at most as often as its rarest word, in a document at least as long as
+  // the longest of the words' block minimums; the window ends where the first block ends.
+  const double w = bm25_.title_weight;
+  double tf = std::numeric_limits<double>::infinity(), len = 0;
+  block_end = kNoDoc - 1;
+  for (const auto& c : cursors_) {
+    const std::size_t b = c.block_for(target);
+    if (b >= c.blocks().size()) return 0;
+    const index::BlockMeta& m = c.blocks()[b];
+    tf = std::min(tf, (field_ == TermField::Both ? m.max_tf_body : 0) + w * m.max_tf_title);
+    len = std::max(len, m.min_body_len + w * m.min_title_len);
+    block_end = std::min(block_end, m.last_doc);
+  }
+  return idf_ * bm25_.tf_part(tf, len);
+}
 
 std::uint64_t PhraseScorer::cost() const {
   std::uint64_t c = ~0ull;

@@ -82,6 +82,7 @@ class PhraseScorer final : public Scorer {
   std::uint32_t advance(std::uint32_t target) override;
   double score() override;
   double max_score() const override;
+  double block_max(std::uint32_t target, std::uint32_t& block_end) override;
   std::uint64_t cost() const override;
 
  private:

@@ -107,6 +107,38 @@ struct Reference {
   }
 };
 
+// The same for a two-word phrase: occurrences of a directly followed by b, per field.
+std::vector<std::pair<double, FrameId>> phrase_rank(const Reference& ref, const std::string& a, const std::string& b) {
+  auto count = [&](const std::vector<std::string>& words) {
+    double n = 0;
+    for (std::size_t i = 0; i + 1 < words.size(); ++i) n += words[i] == a && words[i + 1] == b;
+    return n;
+  };
+  const double n = static_cast<double>(ref.docs.size());
+  double sum_len = 0;
+  for (const auto& d : ref.docs) sum_len += d.body.size() + ref.w * d.title.size();
+  const double avg = sum_len / n;
+  double idf = 0;
+  for (const std::string& t : {a, b}) {
+    double df = 0;
+    for (const auto& e : ref.docs)
+      if (std::count(e.body.begin(), e.body.end(), t) || std::count(e.title.begin(), e.title.end(), t)) ++df;
+    idf += std::log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+  std::vector<std::pair<double, FrameId>> out;
+  for (FrameId id = 0; id < ref.docs.size(); ++id) {
+    const auto& d = ref.docs[id];
+    const double tf = count(d.body) + ref.w * count(d.title);
+    if (tf == 0) continue;
+    const double len = d.body.size() + ref.w * d.title.size();
+    out.emplace_back(idf * tf * (ref.k1 + 1) / (tf + ref.k1 * (1 - ref.b + ref.b * len / avg)), id);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) {
+    return x.first != y.first ? x.first > y.first : x.second < y.second;
+  });
+  return out;
+}
+
 // A corpus with a skewed (Zipf-like) vocabulary, so some terms have long posting lists
 // (many blocks: the pruning paths run) and others are rare.
 struct Corpus {
@@ -208,6 +240,19 @@ TEST(FindTest, PrunedTopKEqualsBruteForceAcrossSegmentLayouts) {
       o.snippet_chars = 0;
       expect_same_ranking(batch.find(dedup, o), want, k, "batch: " + dedup);
       expect_same_ranking(small.find(dedup, o), want, k, "small: " + dedup);
+    }
+  }
+  // Phrases of frequent words: block bounds prune most of their documents.
+  for (int i = 0; i < 60; ++i) {
+    const std::string a = corpus.word(), b = corpus.word();
+    const auto want = phrase_rank(ref, a, b);
+    for (std::size_t k : {1u, 10u}) {
+      FindOptions o;
+      o.k = k;
+      o.snippet_chars = 0;
+      const std::string q = "\"" + a + " " + b + "\"";
+      expect_same_ranking(batch.find(q, o), want, k, "batch: " + q);
+      expect_same_ranking(small.find(q, o), want, k, "small: " + q);
     }
   }
 }
