@@ -57,6 +57,7 @@ struct Args {
   bool keep = false;
   std::size_t num_queries = 300;
   std::uint64_t seed = 20240531;
+  std::size_t batch = 10000;  // documents per put_many (1: one transaction per document)
 };
 
 [[noreturn]] void usage(const char* msg) {
@@ -72,6 +73,7 @@ struct Args {
          "  --reps N             timed passes over the queries per size (default 3)\n"
          "  --k N                hits per query (default 10)\n"
          "  --snippet-chars N    FindOptions::snippet_chars (default 200, the library default)\n"
+         "  --batch N            documents per put_many call (default 10000; 1 = a commit per document)\n"
          "  --json OUT           also write every figure as JSON\n"
          "  --keep               keep the scratch directory and its memories\n";
   std::exit(2);
@@ -123,6 +125,8 @@ Args parse_args(int argc, char** argv) {
       a.snippet_chars = std::stoul(value());
     } else if (arg == "--json") {
       a.json_out = value();
+    } else if (arg == "--batch") {
+      a.batch = std::max<std::size_t>(1, std::stoul(value()));
     } else if (arg == "--keep") {
       a.keep = true;
     } else if (arg == "--help" || arg == "-h") {
@@ -360,7 +364,7 @@ SizeResult measure_size(const Args& args, const std::vector<CorpusDoc>& corpus, 
     memvid::CreateOptions co;
     co.capacity_bytes = r.raw_bytes * 2;
     auto mem = memvid::Memvid::create(path, co);
-    constexpr std::size_t kBatch = 10000;
+    const std::size_t kBatch = args.batch;
     for (std::size_t b = 0; b < docs.size(); b += kBatch) {
       std::vector<memvid::Document> batch(std::make_move_iterator(docs.begin() + static_cast<std::ptrdiff_t>(b)),
                                           std::make_move_iterator(docs.begin() + static_cast<std::ptrdiff_t>(
@@ -449,7 +453,7 @@ std::string human_bytes(double b) {
 }
 
 void print_tables(const Args& args, const std::vector<SizeResult>& results, std::size_t nq) {
-  std::printf("\nIngest (put_many in 10K-document batches + commit + seal; SyncMode::Full):\n\n");
+  std::printf("\nIngest (put_many in batches of %zu documents + commit + seal; SyncMode::Full):\n\n", args.batch);
   std::printf("| docs | ingest | docs/s | file | bytes/doc | file / raw (title+text) | open_read_only | first find |\n");
   std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const auto& r : results) {

@@ -265,7 +265,11 @@ class Parser {
   std::string op_text(std::size_t at) const {
     std::size_t length = 0;
     op_at(at, &length);
-    return "'" + std::string(s_.substr(at, length)) + "'";
+    // Appended piecewise: GCC 12 at -O3 misreports "lit" + std::string as overlapping memcpy.
+    std::string text(1, '\'');
+    text.append(s_.substr(at, length));
+    text += '\'';
+    return text;
   }
 
   // After a binary operator or NOT at `op_pos` (spaces skipped): an operand must follow.
@@ -469,7 +473,9 @@ class Parser {
       if (s_.substr(colon + 1, 2) == "//" || iequals(name, "mailto")) return nullptr;
       fail(start, "unknown field '" + std::string(name) + "'", " (known: title, tag, label, kind, uri, date)");
     }
-    const std::string label = "'" + std::string(info->name) + ":'";
+    std::string label(1, '\'');
+    label.append(info->name);
+    label += ":'";
     if (!value_follows || s_[colon + 1] == ')') fail(start, "missing value after " + label);
     i_ = colon + 1;
     if (info->is_date) return parse_date(start);
