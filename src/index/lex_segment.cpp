@@ -6,6 +6,7 @@
 #include <xxhash.h>
 
 #include "format/bytes.hpp"
+#include "index/varint.hpp"
 #include "memvid/error.hpp"
 
 namespace memvid::index {
@@ -15,14 +16,6 @@ namespace {
 constexpr char kTrailerMagic[8] = {'M', 'V', 'L', 'X', 'S', 'E', 'G', '1'};
 constexpr std::size_t kTrailerBody = 120;
 constexpr std::size_t kTrailerSize = kTrailerBody + 16;
-
-void put_varint(std::vector<std::uint8_t>& out, std::uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<std::uint8_t>(v | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<std::uint8_t>(v));
-}
 
 void put_u32(std::vector<std::uint8_t>& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
