@@ -31,6 +31,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_common.hpp"
 #include "memvid/memvid.hpp"
 
 #ifndef MEMVID_BENCH_CORPUS_DEFAULT
@@ -67,42 +68,11 @@ std::string corpus_path() {
   return env != nullptr && *env != '\0' ? std::string(env) : std::string(MEMVID_BENCH_CORPUS_DEFAULT);
 }
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-std::string read_corpus_bytes(const std::string& path) {
-  if (!fs::exists(path)) throw std::runtime_error("corpus not found: " + path);
-  const bool zst = path.size() > 4 && path.compare(path.size() - 4, 4, ".zst") == 0;
-  if (!zst) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-  const std::string cmd = "zstd -dc -- " + shell_quote(path);
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (pipe == nullptr) throw std::runtime_error("cannot run: " + cmd);
-  std::string data;
-  std::vector<char> buf(1 << 20);
-  std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) data.append(buf.data(), n);
-  if (::pclose(pipe) != 0) throw std::runtime_error("failed: " + cmd);
-  return data;
-}
 
 // All corpus documents, as Documents, loaded once. Throws if the corpus cannot be read.
 const std::vector<memvid::Document>& corpus() {
   static const std::vector<memvid::Document> docs = [] {
-    const std::string data = read_corpus_bytes(corpus_path());
+    const std::string data = bench::read_file_bytes(corpus_path());
     std::vector<memvid::Document> out;
     out.reserve(50000);
     std::size_t pos = 0;
