@@ -35,6 +35,11 @@ std::uint64_t hash64(std::span<const std::uint8_t> bytes) { return XXH3_64bits(b
 
 std::uint32_t part_hash(std::span<const std::uint8_t> bytes) { return static_cast<std::uint32_t>(hash64(bytes)); }
 
+std::uint64_t encoded_doc_count(std::span<const std::uint8_t> segment) {
+  if (segment.size() < kTrailerSize) throw Error(ErrorCode::Corrupt, "segment shorter than its trailer");
+  return format::load_u64(segment.data() + segment.size() - kTrailerSize + 16);
+}
+
 std::vector<std::uint8_t> MemorySource::read(std::uint64_t offset, std::uint64_t length) const {
   if (offset > bytes_.size() || length > bytes_.size() - offset)
     throw Error(ErrorCode::Corrupt, "in-memory segment read out of range");

@@ -136,5 +136,7 @@ class LexSegment {
 };
 
 std::uint32_t part_hash(std::span<const std::uint8_t> bytes);
+// The document count a segment's trailer records (for segments this process just wrote).
+std::uint64_t encoded_doc_count(std::span<const std::uint8_t> segment);
 
 }  // namespace memvid::index

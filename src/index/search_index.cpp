@@ -353,10 +353,7 @@ std::vector<std::uint8_t> SearchIndex::prepare_checkpoint(std::uint64_t at, std:
     out.insert(out.end(), time_bytes.begin(), time_bytes.end());
     // The lexical segment's own trailer checksum identifies it (like TOC segments).
     std::copy(lex.end() - 16, lex.end(), r.lex_checksum.begin());
-    {
-      auto probe = LexSegment::open(std::make_shared<MemorySource>(lex), 0, lex.size(), nullptr, "merged segment");
-      r.lex_docs = probe->doc_count();
-    }
+    r.lex_docs = encoded_doc_count(lex);
     p.manifest.segments.push_back(r);
     p.segments.push_back(nullptr);
     p.times.push_back(merged_times);

@@ -56,12 +56,14 @@ bool is_filter(const Node& n) {
   return false;
 }
 
-void collect_terms(const text::Analyzer& analyzer, const Node& n, std::vector<std::string>& out) {
-  if (n.type == Node::Type::Not) return;
+// The analyzed words of the query's text clauses; negated ones only if asked (they need
+// statistics, but a snippet must not highlight them).
+void collect_terms(const text::Analyzer& analyzer, const Node& n, bool negated, std::vector<std::string>& out) {
+  if (n.type == Node::Type::Not && !negated) return;
   if ((n.type == Node::Type::Term || n.type == Node::Type::Phrase) && (n.field == Field::Text || n.field == Field::Title)) {
     for (auto& t : analyze(analyzer, n.text).terms) out.push_back(t);
   }
-  for (const auto& c : n.children) collect_terms(analyzer, *c, out);
+  for (const auto& c : n.children) collect_terms(analyzer, *c, negated, out);
 }
 
 // Compilation of one query against one segment. A clause compiles to a scorer, to Empty
@@ -280,7 +282,7 @@ SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts&
   const Node& root = *req.root;
   const auto segments = index.lex_segments();
   if (segments.empty()) return result;
-  collect_terms(index.analyzer(), root, result.match_terms);
+  collect_terms(index.analyzer(), root, /*negated=*/false, result.match_terms);
 
   // Collection statistics over every segment, so a document scores the same whichever
   // segment holds it.
@@ -329,12 +331,7 @@ SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts&
   std::map<std::string, double> df;
   {
     std::vector<std::string> all;
-    std::function<void(const Node&)> walk = [&](const Node& n) {
-      if ((n.type == Node::Type::Term || n.type == Node::Type::Phrase) && (n.field == Field::Text || n.field == Field::Title))
-        for (auto& t : analyze(index.analyzer(), n.text).terms) all.push_back(t);
-      for (const auto& c : n.children) walk(*c);
-    };
-    walk(root);
+    collect_terms(index.analyzer(), root, /*negated=*/true, all);
     for (const auto& t : all) df.emplace(t, 0.0);
     for (const auto& s : segments)
       for (auto& [term, count] : df)
