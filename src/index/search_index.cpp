@@ -199,13 +199,13 @@ void SearchIndex::catch_up(std::uint64_t frame_end) const {
   }
 }
 
-void SearchIndex::sync_with_store() {
-  const std::uint64_t n = store_.frame_count();
-  if (buffer_end_ > n) {
-    buffer_.drop_frames_from(n);
-    buffer_end_ = std::max(n, manifest_.indexed_frames);
-    buffer_changed_ = true;
-  }
+void SearchIndex::sync_with_store() { forget_frames_from(store_.frame_count()); }
+
+void SearchIndex::forget_frames_from(std::uint64_t frame_end) {
+  if (buffer_end_ <= frame_end) return;
+  buffer_.drop_frames_from(frame_end);
+  buffer_end_ = std::max(frame_end, manifest_.indexed_frames);
+  buffer_changed_ = true;
 }
 
 void SearchIndex::open_segments() const {
@@ -274,12 +274,9 @@ std::vector<TimeEntry> SearchIndex::time_range(std::optional<std::int64_t> since
 std::vector<std::uint8_t> SearchIndex::prepare_checkpoint(std::uint64_t at, std::vector<std::uint8_t>& out) {
   const std::uint64_t committed = store_.committed_frame_count();
   open_segments();
-  if (buffer_end_ > committed) {
-    // Only when closing with a transaction open: its frames are being rolled back.
-    buffer_.drop_frames_from(committed);
-    buffer_end_ = std::max(committed, manifest_.indexed_frames);
-    buffer_changed_ = true;
-  }
+  // Frames past the committed ones exist only when closing with a transaction open: they
+  // are being rolled back.
+  forget_frames_from(committed);
   catch_up(committed);
 
   Pending p;

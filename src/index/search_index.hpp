@@ -63,8 +63,6 @@ class SearchIndex final : public store::CheckpointParticipant {
   std::vector<std::shared_ptr<const LexSegment>> lex_segments() const;
   // Frames with since <= timestamp <= until in (timestamp, id) order, whatever their status.
   std::vector<TimeEntry> time_range(std::optional<std::int64_t> since, std::optional<std::int64_t> until) const;
-  std::size_t segment_count() const { return manifest_.segments.size(); }
-  std::uint64_t indexed_frames() const { return manifest_.indexed_frames; }
 
   std::vector<std::uint8_t> prepare_checkpoint(std::uint64_t at, std::vector<std::uint8_t>& out) override;
   void checkpoint_committed() override;
@@ -74,6 +72,7 @@ class SearchIndex final : public store::CheckpointParticipant {
   void reset_from_store();
   void open_segments() const;
   void catch_up(std::uint64_t frame_end) const;
+  void forget_frames_from(std::uint64_t frame_end);
   struct AnalyzedFrame {
     std::uint64_t id = 0;
     std::vector<text::Token> title;
