@@ -8,11 +8,15 @@
 
 using namespace memvid;
 
-static void make(const std::string& path, int frames, bool leave_wal) {
+// vector_rows > 0: the memory holds caller vectors (8 dimensions), so its index has a vector
+// part whatever model is installed; compressed makes it IVF-PQ (from 1,024 rows).
+static void make(const std::string& path, int frames, bool leave_wal, bool compressed = false) {
   std::remove(path.c_str());
   CreateOptions c;
   c.wal_bytes = 64 * 1024;
   c.open.sync = SyncMode::Off;
+  c.embedding_model = "custom:seed";
+  c.vector_compression = compressed;
   Memvid m = Memvid::create(path, c);
   for (int i = 0; i < frames; ++i) {
     Document d;
@@ -24,8 +28,14 @@ static void make(const std::string& path, int frames, bool leave_wal) {
     d.tags = {"tag"};
     d.metadata_json = R"({"i":1})";
     d.timestamp_ms = i;
+    for (int k = 0; k < 8; ++k) d.embedding.push_back(static_cast<float>((i * 7 + k * 13) % 17) - 8.0f);
+    if (compressed) {
+      d.payload = "v" + std::to_string(i);
+      d.uri.clear();
+      d.metadata_json.clear();
+    }
     m.put(d);
-    if (i % 4 == 3) m.commit();
+    if (i % 4 == 3 && (!compressed || i % 512 == 511)) m.commit();
   }
   if (frames > 2) m.delete_frame(1);
   if (frames > 3) {
@@ -42,6 +52,7 @@ int main(int argc, char** argv) {
   make(dir + "/empty.mv2", 0, false);
   make(dir + "/small.mv2", 6, false);
   make(dir + "/checkpointed.mv2", 13, false);
-  make(dir + "/pending-wal.mv2", 7, true);
   make(dir + "/indexed.mv2", 300, false);
+  make(dir + "/compressed.mv2", 1100, false, true);
+  make(dir + "/pending-wal.mv2", 7, true);  // last: it ends the process
 }

@@ -67,11 +67,28 @@ void read_everything(memvid::Memvid& m) {
   }
   // Searching decodes every index structure: dictionary blocks, skip tables, postings,
   // positions (phrases), keyword terms (filters) and time segments (dates).
+  memvid::FindOptions lex;
+  lex.mode = memvid::SearchMode::Lex;
   for (const char* query : {"the quick", "\"brown fox\"", "tag:a OR uri:mv2", "date:[* TO 2030-01-01] x"}) {
     try {
-      m.find(query);
+      m.find(query, lex);
     } catch (const memvid::Error&) {
     }
+  }
+  // Vector parts (Flat lists, HNSW graphs, IVF-PQ lists and codes) with a query vector of the
+  // memory's dimension, and the fusion of both sides.
+  try {
+    const memvid::Stats st = m.stats();
+    if (st.embedding_dimension > 0 && st.embedding_dimension <= 4096) {
+      memvid::FindOptions sem;
+      sem.mode = memvid::SearchMode::Sem;
+      sem.query_vector.assign(st.embedding_dimension, 0.5f);
+      sem.query_vector[0] = -1.0f;
+      m.find("", sem);
+      sem.mode = memvid::SearchMode::Auto;
+      m.find("quick fox", sem);
+    }
+  } catch (const memvid::Error&) {
   }
 }
 

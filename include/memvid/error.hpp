@@ -21,6 +21,9 @@ enum class ErrorCode {
   TransactionState,       // begin() inside a transaction, rollback() outside one, ...
   RecoveryNeeded,         // Strict recovery refused to repair the file
   InvalidQuery,           // a malformed search query; the message names the character position
+  ModelUnavailable,       // semantic search asked for, but the embedding model is not installed or configured
+  ModelMismatch,          // a vector from a different embedding model (or dimension) than the memory's
+  ProviderFailed,         // an embedding endpoint failed: unreachable, timed out, HTTP error, bad answer
 };
 
 std::string_view to_string(ErrorCode code) noexcept;

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "memvid/embedding.hpp"
 #include "memvid/env.hpp"
 #include "memvid/error.hpp"
 
@@ -37,6 +38,10 @@ struct OpenOptions {
   // A writer handle checks this often (in ms) for a `nudge` while it sits idle, so that a
   // long-lived writer lets go of its lock even between calls. 0: only at the next write.
   int nudge_poll_ms = 100;
+  // Embeds documents at put and queries at find. Null: made from the memory's recorded model
+  // when possible (the built-in model; "openai:<model>" and "ollama:<model>" endpoints, at
+  // $MEMVID_EMBEDDING_URL when set). Its model() must be the memory's (ModelMismatch).
+  std::shared_ptr<EmbeddingProvider> embedder;
 };
 
 struct CreateOptions {
@@ -55,21 +60,45 @@ struct CreateOptions {
   // boundaries, each overlapping the previous one by about chunk_overlap bytes.
   std::uint32_t chunk_bytes = 4000;
   std::uint32_t chunk_overlap = 400;
+  // The embedding model whose vectors the memory holds, fixed for its lifetime:
+  //   ""          open.embedder's model when one is given, else "builtin"
+  //   "builtin"   the offline built-in model (kBuiltinModelName)
+  //   "none"      no semantic index
+  //   "p:m"       any other "provider:model", e.g. "openai:text-embedding-3-small",
+  //               "ollama:nomic-embed-text", or "custom:my-model" for vectors the caller computes
+  std::string embedding_model;
+  std::uint32_t embedding_dimension = 0;  // 0: fixed by the first vector
+  // Product-quantized vector index (about 16x smaller, approximate scores that find re-ranks
+  // exactly); the raw vectors stay in the frames.
+  bool vector_compression = false;
 };
 
+// Lex: BM25 over the lexical index. Sem: nearest vectors. Auto: both, fused (see Fusion);
+// falls back to Lex, and says so in FindResult::note, when semantic search is unavailable.
 enum class SearchMode { Lex, Sem, Auto };
+// Linear: min-max normalized BM25 and cosine, weighted (1 - semantic_weight) and
+// semantic_weight. Rrf: reciprocal rank fusion, 1/(60 + rank) summed.
+enum class Fusion { Linear, Rrf };
 
 struct FindOptions {
   std::size_t k = 10;
   std::size_t offset = 0;   // skip this many hits (ignored when cursor is set)
   std::string cursor;       // FindResult::next_cursor of the previous page
-  SearchMode mode = SearchMode::Lex;
+  SearchMode mode = SearchMode::Auto;
   std::size_t snippet_chars = 200;  // 0: no snippet
   bool collapse_chunks = true;      // one hit per document (its best chunk)
   std::string scope;                // only frames whose uri starts with this
   std::optional<FrameId> as_of_frame;        // only frames with id <= this
   std::optional<std::int64_t> as_of_ms;      // only frames with timestamp <= this
   double title_weight = 2.0;        // BM25F weight of title terms relative to body terms
+  // Semantic and hybrid search.
+  std::vector<float> query_vector;  // use this vector instead of embedding the query text
+  std::string query_vector_model;   // the model it came from (checked when set)
+  Fusion fusion = Fusion::Linear;
+  double semantic_weight = 0.2;     // Linear fusion: the cosine's share of the score
+  std::size_t candidates = 100;     // Auto: how many hits each retriever contributes
+  std::size_t ef_search = 64;       // HNSW search breadth (recall against speed)
+  std::size_t nprobe = 16;          // compressed index: inverted lists visited
 };
 
 struct Span {
@@ -93,6 +122,11 @@ struct Hit {
   std::uint64_t chunk_end = 0;
   std::string snippet;             // UTF-8, at most about snippet_chars characters
   std::vector<Span> highlights;    // the matched terms inside snippet
+  // Which retrievers found the hit, and what each scored (Auto fuses them into score).
+  bool lexical_match = false;
+  bool semantic_match = false;
+  double lexical_score = 0;   // BM25
+  double semantic_score = 0;  // cosine with the query
 };
 
 struct FindResult {
@@ -113,6 +147,10 @@ struct Document {
   std::string metadata_json;                 // empty, or a JSON object
   std::optional<std::int64_t> timestamp_ms;  // default: now
   std::optional<FrameId> parent;             // for chunks: the document they belong to
+  // The document's vector, when the caller computed it (otherwise the memory's embedder
+  // makes one from title and text). embedding_model, when set, must be the memory's.
+  std::vector<float> embedding;
+  std::string embedding_model;
 };
 
 struct Frame {
@@ -132,6 +170,7 @@ struct Frame {
   std::uint64_t payload_bytes = 0;              // uncompressed size
   std::uint64_t stored_bytes = 0;               // size on disk (after zstd, if it helped)
   bool compressed = false;
+  std::vector<float> embedding;  // as stored (empty: the frame has no vector)
   std::string payload;  // filled by frame(id); empty from frame_info(id)
 };
 
@@ -166,6 +205,12 @@ struct Stats {
   std::uint64_t wal_pending_transactions = 0;
   std::uint64_t toc_segments = 0;
   std::uint64_t generation = 0;  // checkpoints since creation
+  std::string embedding_model;   // empty: no semantic index
+  std::uint32_t embedding_dimension = 0;
+  bool vector_compression = false;
+  std::uint64_t vectors = 0;     // frames with a vector (including deleted ones not yet purged)
+  // Why semantic search cannot run right now (model not installed, ...); empty when it can.
+  std::string semantic_unavailable;
 };
 
 struct RecoveryInfo {
@@ -252,5 +297,7 @@ std::string_view to_string(FrameStatus status) noexcept;
 std::optional<FrameKind> frame_kind_from_string(std::string_view name) noexcept;
 std::string_view to_string(SearchMode mode) noexcept;
 std::optional<SearchMode> search_mode_from_string(std::string_view name) noexcept;
+std::string_view to_string(Fusion fusion) noexcept;
+std::optional<Fusion> fusion_from_string(std::string_view name) noexcept;
 
 }  // namespace memvid

@@ -4,12 +4,14 @@
 //   32 stored payload length u64      40 metadata length u32    44 reserved u32
 //   48 content hash: BLAKE3(raw payload), 32 bytes
 //   80 metadata: fields {tag varint, length varint, bytes}; tags 1 title, 2 uri, 3 tag (repeats),
-//      4 label (repeats), 5 JSON metadata, 6 parent frame id (varint), 7 superseded frame id (varint);
+//      4 label (repeats), 5 JSON metadata, 6 parent frame id (varint), 7 superseded frame id (varint),
+//      8 embedding (dimension x f32 little-endian, the vector as the provider gave it);
 //      unknown tags are skipped so later versions can add fields
 //   .. stored payload
 //   end-16: checksum BLAKE3(all preceding bytes)[0..16]
 #include "format/frame_record.hpp"
 
+#include <bit>
 #include <cstring>
 
 #include "format/blake3.hpp"
@@ -21,7 +23,7 @@
 namespace memvid::format {
 namespace {
 constexpr char kMagic[4] = {'M', 'V', 'F', 'R'};
-enum MetaTag : std::uint64_t { kTitle = 1, kUri = 2, kTag = 3, kLabel = 4, kJson = 5, kParent = 6, kSupersedes = 7 };
+enum MetaTag : std::uint64_t { kTitle = 1, kUri = 2, kTag = 3, kLabel = 4, kJson = 5, kParent = 6, kSupersedes = 7, kEmbedding = 8 };
 
 void put_field(ByteWriter& w, std::uint64_t tag, std::string_view value) {
   w.varint(tag);
@@ -45,6 +47,11 @@ std::vector<std::uint8_t> encode_meta(const FrameMeta& m) {
   if (!m.metadata_json.empty()) put_field(w, kJson, m.metadata_json);
   if (m.parent) put_number(w, kParent, *m.parent);
   if (m.supersedes) put_number(w, kSupersedes, *m.supersedes);
+  if (!m.embedding.empty()) {
+    w.varint(kEmbedding);
+    w.varint(m.embedding.size() * 4);
+    for (float x : m.embedding) w.u32(std::bit_cast<std::uint32_t>(x));
+  }
   return w.take();
 }
 
@@ -68,6 +75,15 @@ FrameMeta decode_meta(ByteReader& r) {
       case kJson: m.metadata_json = std::move(text); break;
       case kParent: m.parent = number(); break;
       case kSupersedes: m.supersedes = number(); break;
+      case kEmbedding: {
+        if (len % 4 != 0 || len / 4 > kMaxEmbeddingDimension)
+          r.fail("embedding field of " + std::to_string(len) + " bytes is not a vector of at most " +
+                 std::to_string(kMaxEmbeddingDimension) + " floats");
+        ByteReader v(value, "embedding");
+        m.embedding.resize(static_cast<std::size_t>(len / 4));
+        for (float& x : m.embedding) x = std::bit_cast<float>(v.u32());
+        break;
+      }
       default: break;
     }
   }

@@ -18,6 +18,7 @@ struct FrameMeta {
   std::string metadata_json;
   std::optional<std::uint64_t> parent;
   std::optional<std::uint64_t> supersedes;
+  std::vector<float> embedding;  // empty: the frame has no vector
 };
 
 struct FrameRecord {

@@ -37,5 +37,6 @@ inline constexpr std::uint64_t kMaxPayloadBytes = 1ull << 30;      // 1 GiB per 
 inline constexpr std::uint64_t kMaxMetadataBytes = 16ull << 20;    // 16 MiB per frame
 inline constexpr std::uint64_t kMaxTocSegments = 4096;
 inline constexpr std::uint64_t kMaxFrames = 1ull << 32;
+inline constexpr std::uint64_t kMaxEmbeddingDimension = 16384;
 
 }  // namespace memvid::format

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "format/frame_record.hpp"
+#include "format/layout.hpp"
 #include "index/lex_merge.hpp"
 #include "memvid/memvid.hpp"
 #include "store/merge_policy.hpp"
@@ -32,7 +33,12 @@ std::string segment_name(const store::Store& store, std::size_t i, std::uint64_t
 
 }  // namespace
 
-SearchIndex::SearchIndex(store::Store& store) : store_(store), file_source_(std::make_shared<StoreSource>(store)) {
+SearchIndex::SearchIndex(store::Store& store)
+    : store_(store),
+      file_source_(std::make_shared<StoreSource>(store)),
+      vectors_(file_source_, store.path(), [&store](std::uint64_t frame) {
+        return store.read_record(store.entry(frame)).meta.embedding;
+      }) {
   reset_from_store();
   store_.set_participant(this);
 }
@@ -47,6 +53,12 @@ std::vector<std::uint8_t> SearchIndex::initial_extension(const IndexSettings& se
                                                 std::to_string(settings.chunk_bytes));
   if (settings.chunk_overlap >= settings.chunk_bytes)
     throw Error(ErrorCode::InvalidArgument, "chunk_overlap must be smaller than chunk_bytes");
+  if (settings.embedding_model.size() > 255 || settings.embedding_model.find(':') == 0)
+    throw Error(ErrorCode::InvalidArgument, "embedding model name '" + settings.embedding_model.substr(0, 80) +
+                                                "' must be \"provider:model\" and at most 255 bytes");
+  if (settings.embedding_dimension > format::kMaxEmbeddingDimension)
+    throw Error(ErrorCode::InvalidArgument, "embedding dimension must be at most " +
+                                                std::to_string(format::kMaxEmbeddingDimension));
   IndexManifest m;
   m.settings = settings;
   return m.encode();
@@ -69,6 +81,7 @@ void SearchIndex::reset_from_store() {
   buffer_segment_.reset();
   buffer_changed_ = true;
   pending_.reset();
+  vectors_.reset(manifest_.settings, manifest_.segments);
 }
 
 text::ChunkOptions SearchIndex::chunk_options() const {
@@ -83,6 +96,7 @@ bool SearchIndex::indexes_kind(std::uint8_t kind) { return kind != static_cast<s
 SearchIndex::AnalyzedFrame SearchIndex::analyze_frame(const FrameText& f) const {
   AnalyzedFrame a;
   a.id = f.id;
+  if (!f.embedding.empty()) a.vector = normalized(f.embedding);
   if (!indexes_kind(f.kind)) return a;
   for (const auto& t : f.tags) a.keywords.push_back(kTagPrefix + text::Analyzer::fold(t));
   for (const auto& l : f.labels) a.keywords.push_back(kLabelPrefix + text::Analyzer::fold(l));
@@ -100,6 +114,7 @@ void SearchIndex::add_analyzed(const AnalyzedFrame& a) const {
   buffer_changed_ = true;
   buffer_end_ = a.id + 1;
   for (const auto& body : a.chunks) buffer_.add(a.id, a.title, body, a.keywords);
+  if (!a.vector.empty()) vectors_.add(a.id, a.vector);
 }
 
 void SearchIndex::index_frame(const FrameText& f) const { add_analyzed(analyze_frame(f)); }
@@ -195,6 +210,7 @@ void SearchIndex::catch_up(std::uint64_t frame_end) const {
     f.uri = rec.meta.uri;
     f.tags = rec.meta.tags;
     f.labels = rec.meta.labels;
+    f.embedding = rec.meta.embedding;
     index_frame(f);
   }
 }
@@ -204,6 +220,7 @@ void SearchIndex::sync_with_store() { forget_frames_from(store_.frame_count()); 
 void SearchIndex::forget_frames_from(std::uint64_t frame_end) {
   if (buffer_end_ <= frame_end) return;
   buffer_.drop_frames_from(frame_end);
+  vectors_.forget_from(frame_end);
   buffer_end_ = std::max(frame_end, manifest_.indexed_frames);
   buffer_changed_ = true;
 }
@@ -235,6 +252,11 @@ std::vector<std::shared_ptr<const LexSegment>> SearchIndex::lex_segments() const
     out.push_back(buffer_segment_);
   }
   return out;
+}
+
+const VectorIndex& SearchIndex::vectors() const {
+  catch_up(store_.frame_count());
+  return vectors_;
 }
 
 const std::vector<TimeEntry>& SearchIndex::time_entries(std::size_t i) const {
@@ -282,6 +304,7 @@ std::vector<std::uint8_t> SearchIndex::prepare_checkpoint(std::uint64_t at, std:
   Pending p;
   p.manifest = manifest_;
   p.manifest.indexed_frames = committed;
+  p.manifest.settings.embedding_dimension = vectors_.dimension();
   p.manifest.segments.clear();
   std::vector<IndexSegmentRef> refs = manifest_.segments;
   std::vector<std::shared_ptr<const LexSegment>> segs = segments_;
@@ -326,6 +349,10 @@ std::vector<std::uint8_t> SearchIndex::prepare_checkpoint(std::uint64_t at, std:
     r.end_frame = refs[g.back()].end_frame;
     std::vector<std::uint8_t> lex;
     auto merged_times = std::make_shared<std::vector<TimeEntry>>();
+    // Index manifest_.segments.size() stands for the buffer in both the vector index and fresh.
+    std::function<bool(std::uint64_t)> purge;
+    if (g.size() > 1) purge = live;
+    std::vector<std::uint8_t> vec = vectors_.build_segment(g, purge);
     if (g.size() == 1) {
       lex = std::move(fresh_lex[g[0]]);
       *merged_times = *times[g[0]];
@@ -348,6 +375,13 @@ std::vector<std::uint8_t> SearchIndex::prepare_checkpoint(std::uint64_t at, std:
     r.time_entries = merged_times->size();
     r.time_checksum = time_segment_checksum(time_bytes);
     out.insert(out.end(), time_bytes.begin(), time_bytes.end());
+    if (!vec.empty()) {
+      r.vec_offset = at + out.size();
+      r.vec_length = vec.size();
+      r.vec_count = encoded_vec_count(vec);
+      r.vec_checksum = vec_segment_checksum(vec);
+      out.insert(out.end(), vec.begin(), vec.end());
+    }
     // The lexical segment's own trailer checksum identifies it (like TOC segments).
     std::copy(lex.end() - 16, lex.end(), r.lex_checksum.begin());
     r.lex_docs = encoded_doc_count(lex);
@@ -377,6 +411,7 @@ void SearchIndex::checkpoint_committed() {
   }
   segments_open_ = true;
   time_cache_ = std::move(p.times);
+  vectors_.committed(manifest_.settings, manifest_.segments, {});
   buffer_.clear();
   buffer_end_ = manifest_.indexed_frames;
   buffer_segment_.reset();

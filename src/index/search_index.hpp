@@ -16,6 +16,7 @@
 #include "index/lex_builder.hpp"
 #include "index/lex_segment.hpp"
 #include "index/time_segment.hpp"
+#include "index/vector_index.hpp"
 #include "store/store.hpp"
 #include "text/analyzer.hpp"
 #include "text/chunker.hpp"
@@ -31,6 +32,7 @@ struct FrameText {
   std::string_view uri;
   std::span<const std::string> tags;
   std::span<const std::string> labels;
+  std::span<const float> embedding;  // empty: no vector
 };
 
 class SearchIndex final : public store::CheckpointParticipant {
@@ -61,6 +63,8 @@ class SearchIndex final : public store::CheckpointParticipant {
 
   // Every lexical segment a search must read, the buffer last (encoded if it changed).
   std::vector<std::shared_ptr<const LexSegment>> lex_segments() const;
+  // The vector index, caught up with every frame the store has.
+  const VectorIndex& vectors() const;
   // Frames with since <= timestamp <= until in (timestamp, id) order, whatever their status.
   std::vector<TimeEntry> time_range(std::optional<std::int64_t> since, std::optional<std::int64_t> until) const;
 
@@ -78,6 +82,7 @@ class SearchIndex final : public store::CheckpointParticipant {
     std::vector<text::Token> title;
     std::vector<std::vector<text::Token>> chunks;
     std::vector<std::string> keywords;
+    std::vector<float> vector;  // unit length
   };
   AnalyzedFrame analyze_frame(const FrameText& frame) const;
   void add_analyzed(const AnalyzedFrame& frame) const;
@@ -98,6 +103,7 @@ class SearchIndex final : public store::CheckpointParticipant {
   mutable std::uint64_t buffer_end_ = 0;
   mutable std::shared_ptr<const LexSegment> buffer_segment_;
   mutable bool buffer_changed_ = true;
+  mutable VectorIndex vectors_;
 
   struct Pending {
     IndexManifest manifest;

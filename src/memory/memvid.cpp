@@ -102,6 +102,7 @@ Frame to_frame(const format::TocEntry& e, const format::FrameRecord& rec) {
   f.payload_bytes = rec.raw_length;
   f.stored_bytes = rec.stored_payload.size();
   f.compressed = rec.compressed;
+  f.embedding = rec.meta.embedding;
   return f;
 }
 
@@ -136,8 +137,9 @@ auto run_in_transaction(store::Store& s, index::SearchIndex& idx, Fn&& fn) {
   }
 }
 
-index::FrameText frame_text(FrameId id, std::uint8_t kind, const Document& doc) {
+index::FrameText frame_text(FrameId id, std::uint8_t kind, const Document& doc, std::span<const float> vector) {
   index::FrameText t;
+  t.embedding = vector;
   t.id = id;
   t.kind = kind;
   t.payload = doc.payload;
@@ -151,8 +153,60 @@ index::FrameText frame_text(FrameId id, std::uint8_t kind, const Document& doc) 
 // Appends a frame to the store and indexes its text (from the caller's document: no read).
 FrameId append_indexed(store::Store& s, index::SearchIndex& idx, const store::NewFrame& f, const Document& doc) {
   const FrameId id = s.append_frame(f);
-  idx.add_frame(frame_text(id, f.kind, doc));
+  idx.add_frame(frame_text(id, f.kind, doc, f.meta.embedding));
   return id;
+}
+
+// The vector each document is stored with (empty: none): the caller's, or the memory's
+// embedder's when one is available (without one the document is stored for lexical search
+// only; Stats::semantic_unavailable says why). Everything is checked before anything is
+// written, so a bad vector never leaves half a transaction behind.
+std::vector<std::vector<float>> vectors_for(Memvid::Impl& impl, std::span<const Document* const> docs) {
+  const std::string& model = impl.model();
+  const index::VectorIndex& vectors = impl.index->vectors();
+  std::vector<std::vector<float>> out(docs.size());
+  std::vector<std::size_t> to_embed;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    const Document& d = *docs[i];
+    if (!d.embedding.empty()) {
+      if (model.empty())
+        throw Error(ErrorCode::InvalidArgument, impl.store->path() +
+                                                    " was created without an embedding model, so it cannot hold vectors");
+      if (!d.embedding_model.empty() && d.embedding_model != model)
+        throw Error(ErrorCode::ModelMismatch, impl.store->path() + " holds vectors of " + model +
+                                                  "; this document's vector comes from " + d.embedding_model);
+      out[i] = d.embedding;
+    } else if (!model.empty() && index::SearchIndex::indexes_kind(static_cast<std::uint8_t>(d.kind))) {
+      to_embed.push_back(i);
+    }
+  }
+  if (!to_embed.empty()) {
+    if (EmbeddingProvider* provider = impl.embedder.get(model)) {
+      std::vector<EmbeddingText> texts;
+      texts.reserve(to_embed.size());
+      for (std::size_t i : to_embed) texts.push_back({docs[i]->title, docs[i]->payload});
+      auto made = provider->embed_documents(texts);
+      if (made.size() != texts.size())
+        throw Error(ErrorCode::ProviderFailed, provider->model() + " returned " + std::to_string(made.size()) +
+                                                   " vectors for " + std::to_string(texts.size()) + " documents");
+      for (std::size_t j = 0; j < to_embed.size(); ++j) out[to_embed[j]] = std::move(made[j]);
+    }
+  }
+  std::size_t dim = vectors.dimension();
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (out[i].empty()) continue;
+    try {
+      vectors.check_dimension(out[i].size());
+      if (dim != 0 && out[i].size() != dim)
+        throw Error(ErrorCode::ModelMismatch, "vectors of " + std::to_string(dim) + " and " +
+                                                  std::to_string(out[i].size()) + " dimensions in one batch");
+      index::normalized(out[i]);  // rejects NaN and infinities
+    } catch (const Error& e) {
+      throw Error(e.code(), docs.size() > 1 ? "document " + std::to_string(i) + ": " + e.what() : std::string(e.what()));
+    }
+    dim = out[i].size();
+  }
+  return out;
 }
 
 }  // namespace
@@ -202,6 +256,15 @@ Memvid Memvid::create(const std::string& path, const CreateOptions& options) {
   settings.language = options.language;
   settings.chunk_bytes = options.chunk_bytes;
   settings.chunk_overlap = options.chunk_overlap;
+  settings.embedding_model = resolve_model_name(options.embedding_model, options.open.embedder.get());
+  settings.embedding_dimension = options.embedding_dimension;
+  settings.vector_compression = options.vector_compression;
+  if (settings.embedding_model.empty() && (settings.embedding_dimension != 0 || settings.vector_compression))
+    throw Error(ErrorCode::InvalidArgument, "a memory without an embedding model takes no vector settings");
+  if (options.open.embedder && settings.embedding_model != options.open.embedder->model())
+    throw Error(ErrorCode::ModelMismatch, "embedding model " + settings.embedding_model + " requested, but the embedder given is " +
+                                              options.open.embedder->model());
+  impl->embedder = Embedder(options.open.embedder);
   impl->store = store::Store::create(path, config, wal, index::SearchIndex::initial_extension(settings));
   impl->index = std::make_unique<index::SearchIndex>(*impl->store);
   impl->start_poller(options.open.nudge_poll_ms);
@@ -213,6 +276,7 @@ Memvid Memvid::open_existing(const std::string& path, const OpenOptions& options
   auto config = make_config(options, writable);
   impl->env = config.env;
   refuse_sidecars(path, *impl->env);
+  impl->embedder = Embedder(options.embedder);
   impl->store = store::Store::open(path, config);
   impl->index = std::make_unique<index::SearchIndex>(*impl->store);
   impl->start_poller(options.nudge_poll_ms);
@@ -229,8 +293,13 @@ FrameId Memvid::put(const Document& doc) {
   std::lock_guard lock(impl_->mu);
   store::Store& s = impl_->writer();
   validate(doc, s);
-  return run_in_transaction(s, *impl_->index,
-                            [&] { return append_indexed(s, *impl_->index, to_new_frame(doc, *impl_->env), doc); });
+  const Document* one[] = {&doc};
+  auto vectors = vectors_for(*impl_, one);
+  return run_in_transaction(s, *impl_->index, [&] {
+    store::NewFrame f = to_new_frame(doc, *impl_->env);
+    f.meta.embedding = std::move(vectors[0]);
+    return append_indexed(s, *impl_->index, f, doc);
+  });
 }
 
 std::vector<FrameId> Memvid::put_many(const std::vector<Document>& docs) {
@@ -243,6 +312,10 @@ std::vector<FrameId> Memvid::put_many(const std::vector<Document>& docs) {
       throw Error(e.code(), "document " + std::to_string(i) + ": " + e.what());
     }
   }
+  std::vector<const Document*> all;
+  all.reserve(docs.size());
+  for (const Document& d : docs) all.push_back(&d);
+  const auto vectors = vectors_for(*impl_, all);
   return run_in_transaction(s, *impl_->index, [&] {
     std::vector<FrameId> ids;
     ids.reserve(docs.size());
@@ -252,10 +325,12 @@ std::vector<FrameId> Memvid::put_many(const std::vector<Document>& docs) {
     std::vector<index::FrameText> texts;
     texts.reserve(docs.size());
     for (std::size_t i = 0; i < docs.size(); ++i)
-      texts.push_back(frame_text(first + i, static_cast<std::uint8_t>(docs[i].kind), docs[i]));
+      texts.push_back(frame_text(first + i, static_cast<std::uint8_t>(docs[i].kind), docs[i], vectors[i]));
     impl_->index->add_frames(texts, [&](std::size_t begin, std::size_t end) {
       for (std::size_t i = begin; i < end; ++i) {
-        ids.push_back(s.append_frame(to_new_frame(docs[i], *impl_->env)));
+        store::NewFrame f = to_new_frame(docs[i], *impl_->env);
+        f.meta.embedding = vectors[i];
+        ids.push_back(s.append_frame(f));
         if (ids.back() != first + i) throw Error(ErrorCode::Io, "frame ids out of sequence");
       }
     });
@@ -267,6 +342,8 @@ FrameId Memvid::update(FrameId id, const Document& doc) {
   std::lock_guard lock(impl_->mu);
   store::Store& s = impl_->writer();
   validate(doc, s);
+  const Document* one[] = {&doc};
+  auto vectors = vectors_for(*impl_, one);
   // The entry is read inside the transaction: opening it is what re-takes the writer lock
   // (and reloads) after a nudge, so only then is the frame's status current.
   return run_in_transaction(s, *impl_->index, [&] {
@@ -278,6 +355,7 @@ FrameId Memvid::update(FrameId id, const Document& doc) {
     }
     store::NewFrame f = to_new_frame(doc, *impl_->env);
     f.meta.supersedes = id;
+    f.meta.embedding = std::move(vectors[0]);
     FrameId new_id = append_indexed(s, *impl_->index, f, doc);
     old.status = static_cast<std::uint8_t>(FrameStatus::Superseded);
     old.superseded_by = new_id;
@@ -407,6 +485,16 @@ Stats Memvid::stats() const {
   st.wal_pending_transactions = s.wal_pending_transactions();
   st.toc_segments = s.segment_count();
   st.generation = s.generation();
+  const index::VectorIndex& v = impl_->index->vectors();
+  st.embedding_model = impl_->model();
+  st.embedding_dimension = v.dimension();
+  st.vector_compression = v.compression();
+  st.vectors = v.vector_count();
+  try {
+    st.semantic_unavailable = impl_->embedder.probe(st.embedding_model);
+  } catch (const Error& e) {
+    st.semantic_unavailable = e.what();
+  }
   return st;
 }
 

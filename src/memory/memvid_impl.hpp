@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "index/search_index.hpp"
+#include "memory/embedder.hpp"
 #include "memvid/memvid.hpp"
 #include "search/searcher.hpp"
 #include "store/store.hpp"
@@ -18,6 +19,7 @@ struct Memvid::Impl {
   // Declared after the store: destroyed first, while the store it reads is still there.
   std::unique_ptr<index::SearchIndex> index;
   mutable search::Searcher searcher;
+  mutable Embedder embedder{nullptr};
   std::shared_ptr<Env> env;
   mutable std::mutex mu;
   bool closed = false;
@@ -63,6 +65,8 @@ struct Memvid::Impl {
     if (closed) throw Error(ErrorCode::ReadOnly, "the memory handle is closed");
     return *store;
   }
+  const std::string& model() const { return index->settings().embedding_model; }
+
   store::Store& writer() {
     store::Store& st = s();
     if (!st.writable()) throw Error(ErrorCode::ReadOnly, st.path() + " is open read-only");

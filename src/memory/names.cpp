@@ -17,6 +17,9 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::TransactionState: return "TransactionState";
     case ErrorCode::RecoveryNeeded: return "RecoveryNeeded";
     case ErrorCode::InvalidQuery: return "InvalidQuery";
+    case ErrorCode::ModelUnavailable: return "ModelUnavailable";
+    case ErrorCode::ModelMismatch: return "ModelMismatch";
+    case ErrorCode::ProviderFailed: return "ProviderFailed";
   }
   return "Unknown";
 }
@@ -58,6 +61,20 @@ std::string_view to_string(SearchMode mode) noexcept {
 std::optional<SearchMode> search_mode_from_string(std::string_view name) noexcept {
   for (SearchMode m : {SearchMode::Lex, SearchMode::Sem, SearchMode::Auto})
     if (to_string(m) == name) return m;
+  return std::nullopt;
+}
+
+std::string_view to_string(Fusion fusion) noexcept {
+  switch (fusion) {
+    case Fusion::Linear: return "linear";
+    case Fusion::Rrf: return "rrf";
+  }
+  return "unknown";
+}
+
+std::optional<Fusion> fusion_from_string(std::string_view name) noexcept {
+  for (Fusion f : {Fusion::Linear, Fusion::Rrf})
+    if (to_string(f) == name) return f;
   return std::nullopt;
 }
 

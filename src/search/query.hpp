@@ -59,6 +59,11 @@ Query parse_query(std::string_view input);
 //   (OR (TERM text "foo") (NOT (PHRASE title "a b")) (DATE 2024-01-01T00:00:00.000Z *))
 std::string to_debug_string(const Node& node);
 
+// True when the query is only words and phrases in an OR list (on text or title): it ranks
+// and constrains nothing, so hybrid search may add semantic neighbours that match none of
+// it. Any AND, NOT, required clause, field filter or date range constrains the result set.
+bool is_free_text(const Node& node);
+
 inline constexpr std::size_t kMaxQueryBytes = 10000;
 inline constexpr std::size_t kMaxQueryDepth = 32;     // nested parentheses
 inline constexpr std::size_t kMaxQueryClauses = 1024; // terms, phrases and date ranges

@@ -664,4 +664,19 @@ std::string to_debug_string(const Node& node) {
   return out;
 }
 
+bool is_free_text(const Node& node) {
+  switch (node.type) {
+    case Node::Type::Term:
+    case Node::Type::Phrase: return node.field == Field::Text || node.field == Field::Title;
+    case Node::Type::Or:
+      for (const NodePtr& c : node.children)
+        if (!is_free_text(*c)) return false;
+      return true;
+    case Node::Type::And:
+    case Node::Type::Not:
+    case Node::Type::DateRange: return false;
+  }
+  return false;
+}
+
 }  // namespace memvid::search

@@ -656,7 +656,7 @@ TEST_F(Cli, SameBatchGivesIdenticalBytes) {
 TEST_F(Cli, FindRanksFiltersPagesAndReportsBadQueries) {
   create();
   ASSERT_EQ(memvid({"put-many", "m.mv2"}, jsonl_batch(40)).code, 0);
-  json r = memvid_json({"find", "m.mv2", "--query", "topic 3", "-k", "3"});
+  json r = memvid_json({"find", "m.mv2", "--query", "topic 3", "-k", "3", "--mode", "lex"});
   ASSERT_EQ(r["hits"].size(), 3u);
   EXPECT_EQ(r["mode"], "lex");
   const json& top = r["hits"][0];
@@ -670,7 +670,8 @@ TEST_F(Cli, FindRanksFiltersPagesAndReportsBadQueries) {
   ASSERT_TRUE(r["next_cursor"].is_string());
 
   // The next page by cursor continues the ranking.
-  json page2 = memvid_json({"find", "m.mv2", "--query", "topic 3", "-k", "3", "--cursor", r["next_cursor"]});
+  json page2 =
+      memvid_json({"find", "m.mv2", "--query", "topic 3", "-k", "3", "--mode", "lex", "--cursor", r["next_cursor"]});
   ASSERT_EQ(page2["hits"].size(), 3u);
   EXPECT_EQ(page2["hits"][0]["rank"], 4);
 
@@ -692,7 +693,8 @@ TEST_F(Cli, FindRanksFiltersPagesAndReportsBadQueries) {
   EXPECT_EQ(bad.code, 2) << bad;
   EXPECT_NE(bad.err.find("error[InvalidQuery]"), std::string::npos) << bad;
   EXPECT_NE(bad.err.find("position"), std::string::npos) << bad;
-  CliRun sem = memvid({"find", "m.mv2", "--query", "topic", "--mode", "sem"});
+  ASSERT_EQ(memvid({"create", "lexical.mv2", "--embedding", "none"}).code, 0);
+  CliRun sem = memvid({"find", "lexical.mv2", "--query", "topic", "--mode", "sem"});
   EXPECT_EQ(sem.code, 2) << sem;
   CliRun missing = memvid({"find", "nope.mv2", "--query", "topic"});
   EXPECT_EQ(missing.code, 3) << missing;

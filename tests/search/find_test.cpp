@@ -27,6 +27,7 @@ CreateOptions plain_create() {
   c.open.sync = SyncMode::Off;
   c.open.nudge_poll_ms = 0;
   c.language = "none";  // words are indexed as typed (lowercased): easy to reason about
+  c.embedding_model = "none";  // lexical ranking only (tests/search/semantic_find_test.cpp has the rest)
   return c;
 }
 
@@ -40,6 +41,7 @@ OpenOptions plain_open() {
 CreateOptions english_create() {
   CreateOptions c;
   c.open = plain_open();
+  c.embedding_model = "none";
   return c;
 }
 

@@ -1,4 +1,5 @@
 // memvid create FILE [--capacity BYTES] [--language L] [--chunk-bytes N] [--chunk-overlap N]
+//                    [--embedding builtin|none|PROVIDER:MODEL] [--embedding-dimension N] [--vector-compression]
 #include <iostream>
 #include <memory>
 
@@ -26,6 +27,15 @@ void add_create_command(CLI::App& app, GlobalOptions& global, Registry& registry
       ->capture_default_str();
   cmd->add_option("--chunk-overlap", args->defaults.chunk_overlap, "Bytes each chunk repeats of the one before")
       ->capture_default_str();
+  args->defaults.embedding_model = "builtin";
+  cmd->add_option("--embedding", args->defaults.embedding_model,
+                  "Embedding model for semantic search: builtin (offline), none, or provider:model "
+                  "(openai:text-embedding-3-small, ollama:nomic-embed-text, custom:NAME for your own vectors)")
+      ->capture_default_str();
+  cmd->add_option("--embedding-dimension", args->defaults.embedding_dimension,
+                  "Vector length (default: fixed by the first vector)");
+  cmd->add_flag("--vector-compression", args->defaults.vector_compression,
+                "Product-quantized vector index (about 16x smaller; results re-ranked exactly)");
   add_open_flags(*cmd, global);
   add_json_flag(*cmd, global);
 
@@ -34,11 +44,18 @@ void add_create_command(CLI::App& app, GlobalOptions& global, Registry& registry
                         options.open = open_options(global);
                         options.capacity_bytes = args->capacity;
                         Memvid mem = Memvid::create(args->path, options);
+                        const Stats st = mem.stats();
                         mem.close();
-                        if (global.json)
-                          print_json({{"path", args->path}, {"created", true}});
-                        else
+                        if (global.json) {
+                          Json out{{"path", args->path}, {"created", true}, {"embedding_model", st.embedding_model}};
+                          if (!st.semantic_unavailable.empty()) out["semantic_unavailable"] = st.semantic_unavailable;
+                          print_json(out);
+                        } else {
                           std::cout << "created " << args->path << '\n';
+                          if (!st.semantic_unavailable.empty() && !st.embedding_model.empty())
+                            std::cerr << "note: semantic search is unavailable until this is fixed: " << st.semantic_unavailable
+                                      << '\n';
+                        }
                       }});
 }
 

@@ -1,5 +1,7 @@
-// memvid find FILE --query Q [-k N | --top-k N] [--offset N | --cursor C] [--mode lex|auto]
+// memvid find FILE --query Q [-k N | --top-k N] [--offset N | --cursor C] [--mode auto|lex|sem]
 //             [--snippet-chars N] [--scope PREFIX] [--no-collapse] [--as-of-frame ID] [--as-of-ts TS]
+//             [--vector JSON] [--fusion linear|rrf] [--semantic-weight W] [--candidates N] [--ef-search N]
+// memvid vec-search FILE (--query TEXT | --vector JSON) [-k N] [...]: find --mode sem
 #include <unistd.h>
 
 #include <iostream>
@@ -26,95 +28,171 @@ std::string marked_snippet(const Hit& h, bool tty) {
   return out + h.snippet.substr(at);
 }
 
+struct FindArgs {
+  std::string path, query, cursor, mode = "auto", scope, as_of_ts, vector, vector_model, fusion = "linear";
+  std::size_t k = 10, offset = 0, snippet_chars = 200, candidates = 100, ef_search = 64, nprobe = 16;
+  std::uint64_t as_of_frame = 0;
+  double semantic_weight = 0.2;
+  bool no_collapse = false;
+};
+
+// The flags find and vec-search share.
+void add_search_flags(CLI::App& cmd, FindArgs& a) {
+  cmd.add_option("-k,--top-k", a.k, "How many hits")->capture_default_str()->check(CLI::Range(0, 10000));
+  cmd.add_option("--offset", a.offset, "Skip this many hits (pagination)")->check(CLI::Range(0, 100000));
+  cmd.add_option("--cursor", a.cursor, "Continue after a previous page (its next_cursor)");
+  cmd.add_option("--snippet-chars", a.snippet_chars, "Snippet length in characters (0: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+  cmd.add_option("--scope", a.scope, "Only frames whose uri starts with this");
+  cmd.add_option("--as-of-frame", a.as_of_frame, "Only frames with an id up to this one");
+  cmd.add_option("--as-of-ts", a.as_of_ts, "Only frames with a timestamp up to this (ms or ISO-8601)")
+      ->check(timestamp_validator());
+  cmd.add_option("--vector", a.vector, "Search with this query vector (a JSON array of numbers) instead of embedding the text");
+  cmd.add_option("--vector-model", a.vector_model, "The model --vector came from (checked against the memory's)");
+  cmd.add_option("--ef-search", a.ef_search, "HNSW search breadth: higher is slower and finds more of the true nearest")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  cmd.add_option("--nprobe", a.nprobe, "Compressed index: inverted lists visited")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65536));
+}
+
+FindOptions find_options(const FindArgs& a, const CLI::App& cmd) {
+  FindOptions o;
+  o.k = a.k;
+  o.offset = a.offset;
+  o.cursor = a.cursor;
+  o.mode = *search_mode_from_string(a.mode);
+  o.snippet_chars = a.snippet_chars;
+  o.scope = a.scope;
+  o.collapse_chunks = !a.no_collapse;
+  if (cmd.count("--as-of-frame") > 0) o.as_of_frame = a.as_of_frame;
+  if (cmd.count("--as-of-ts") > 0) o.as_of_ms = timestamp_flag_value(a.as_of_ts);
+  if (cmd.count("--vector") > 0) o.query_vector = parse_vector_json(a.vector, "--vector");
+  o.query_vector_model = a.vector_model;
+  o.fusion = *fusion_from_string(a.fusion);
+  o.semantic_weight = a.semantic_weight;
+  o.candidates = a.candidates;
+  o.ef_search = a.ef_search;
+  o.nprobe = a.nprobe;
+  return o;
+}
+
+std::string retrievers(const Hit& h) {
+  if (h.lexical_match && h.semantic_match) return "lex+sem";
+  return h.semantic_match ? "sem" : "lex";
+}
+
+void print_result(const FindResult& r, const std::string& query, bool json) {
+  if (json) {
+    Json hits = Json::array();
+    for (const Hit& h : r.hits) {
+      Json spans = Json::array();
+      for (const Span& s : h.highlights) spans.push_back({s.begin, s.end});
+      Json hit = {{"rank", h.rank},
+                  {"id", h.id},
+                  {"score", h.score},
+                  {"kind", to_string(h.kind)},
+                  {"timestamp", h.timestamp_ms},
+                  {"time", format_timestamp_iso(h.timestamp_ms)},
+                  {"title", h.title},
+                  {"uri", h.uri},
+                  {"tags", h.tags},
+                  {"labels", h.labels},
+                  {"chunk", h.chunk},
+                  {"chunk_count", h.chunk_count},
+                  {"chunk_range", {h.chunk_begin, h.chunk_end}},
+                  {"snippet", h.snippet},
+                  {"highlights", spans},
+                  {"retrievers", retrievers(h)}};
+      if (h.lexical_match) hit["lexical_score"] = h.lexical_score;
+      if (h.semantic_match || r.mode_used != SearchMode::Lex) hit["semantic_score"] = h.semantic_score;
+      hits.push_back(std::move(hit));
+    }
+    Json out = {{"query", query},
+                {"mode", to_string(r.mode_used)},
+                {"hits", hits},
+                {"next_cursor", r.next_cursor.empty() ? Json(nullptr) : Json(r.next_cursor)},
+                {"elapsed_ms", r.elapsed_ms}};
+    if (!r.note.empty()) out["note"] = r.note;
+    print_json(out);
+    return;
+  }
+  if (!r.note.empty()) std::cerr << "note: " << r.note << '\n';
+  if (r.hits.empty()) {
+    std::cout << "no hits\n";
+    return;
+  }
+  const bool tty = ::isatty(STDOUT_FILENO) == 1;
+  for (const Hit& h : r.hits) {
+    std::cout << h.rank << ". #" << h.id << "  score " << h.score;
+    if (r.mode_used == SearchMode::Auto) std::cout << " [" << retrievers(h) << ']';
+    if (!h.title.empty()) std::cout << "  " << h.title;
+    if (!h.uri.empty()) std::cout << "  <" << h.uri << '>';
+    if (h.chunk_count > 1) std::cout << "  (chunk " << h.chunk + 1 << '/' << h.chunk_count << ')';
+    std::cout << '\n';
+    if (!h.snippet.empty()) std::cout << "   " << marked_snippet(h, tty) << '\n';
+  }
+  if (!r.next_cursor.empty()) std::cout << "more: --cursor " << r.next_cursor << '\n';
+}
+
 }  // namespace
 
 void add_find_command(CLI::App& app, GlobalOptions& global, Registry& registry) {
-  struct Args {
-    std::string path, query, cursor, mode = "lex", scope, as_of_ts;
-    std::size_t k = 10, offset = 0, snippet_chars = 200;
-    std::uint64_t as_of_frame = 0;
-    bool no_collapse = false;
-  };
-  auto args = std::make_shared<Args>();
-  CLI::App* cmd = app.add_subcommand("find", "Search the memory (BM25; query language in docs/QUERY.md)");
+  auto args = std::make_shared<FindArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "find", "Search the memory: BM25 and semantic, fused (query language in docs/QUERY.md)");
   add_file_argument(*cmd, args->path);
   cmd->add_option("-q,--query", args->query, "The query, e.g. 'solar \"heat pump\" -gas title:guide'")->required();
-  cmd->add_option("-k,--top-k", args->k, "How many hits")->capture_default_str()->check(CLI::Range(0, 10000));
-  cmd->add_option("--offset", args->offset, "Skip this many hits (pagination)")->check(CLI::Range(0, 100000));
-  cmd->add_option("--cursor", args->cursor, "Continue after a previous page (its next_cursor)");
-  cmd->add_option("--mode", args->mode, "lex, or auto (lexical until a vector index exists)")
+  cmd->add_option("--mode", args->mode,
+                  "auto: lexical and semantic fused (lexical alone when no embedding model is available); "
+                  "lex: BM25 only; sem: nearest vectors only")
       ->check(CLI::IsMember({"lex", "auto", "sem"}))
       ->capture_default_str();
-  cmd->add_option("--snippet-chars", args->snippet_chars, "Snippet length in characters (0: none)")
+  cmd->add_flag("--no-collapse", args->no_collapse, "One hit per matching chunk instead of per document (lex)");
+  cmd->add_option("--fusion", args->fusion, "auto: linear (normalized scores, weighted) or rrf (reciprocal rank)")
+      ->check(CLI::IsMember({"linear", "rrf"}))
+      ->capture_default_str();
+  cmd->add_option("--semantic-weight", args->semantic_weight, "auto, linear fusion: the cosine's share of the score")
       ->capture_default_str()
-      ->check(CLI::Range(0, 100000));
-  cmd->add_option("--scope", args->scope, "Only frames whose uri starts with this");
-  cmd->add_option("--as-of-frame", args->as_of_frame, "Only frames with an id up to this one");
-  cmd->add_option("--as-of-ts", args->as_of_ts, "Only frames with a timestamp up to this (ms or ISO-8601)")
-      ->check(timestamp_validator());
-  cmd->add_flag("--no-collapse", args->no_collapse, "One hit per matching chunk instead of per document");
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--candidates", args->candidates, "auto: hits each retriever contributes to the fusion")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  add_search_flags(*cmd, *args);
   add_open_flags(*cmd, global);
   add_json_flag(*cmd, global);
 
   registry.push_back({cmd, [args, cmd, &global] {
-                        FindOptions o;
-                        o.k = args->k;
-                        o.offset = args->offset;
-                        o.cursor = args->cursor;
-                        o.mode = *search_mode_from_string(args->mode);
-                        o.snippet_chars = args->snippet_chars;
-                        o.scope = args->scope;
-                        o.collapse_chunks = !args->no_collapse;
-                        if (cmd->count("--as-of-frame") > 0) o.as_of_frame = args->as_of_frame;
-                        if (cmd->count("--as-of-ts") > 0) o.as_of_ms = timestamp_flag_value(args->as_of_ts);
+                        const FindOptions o = find_options(*args, *cmd);
                         Memvid mem = Memvid::open_read_only(args->path, open_options(global));
                         const FindResult r = mem.find(args->query, o);
                         mem.close();
-                        if (global.json) {
-                          Json hits = Json::array();
-                          for (const Hit& h : r.hits) {
-                            Json spans = Json::array();
-                            for (const Span& s : h.highlights) spans.push_back({s.begin, s.end});
-                            hits.push_back({{"rank", h.rank},
-                                            {"id", h.id},
-                                            {"score", h.score},
-                                            {"kind", to_string(h.kind)},
-                                            {"timestamp", h.timestamp_ms},
-                                            {"time", format_timestamp_iso(h.timestamp_ms)},
-                                            {"title", h.title},
-                                            {"uri", h.uri},
-                                            {"tags", h.tags},
-                                            {"labels", h.labels},
-                                            {"chunk", h.chunk},
-                                            {"chunk_count", h.chunk_count},
-                                            {"chunk_range", {h.chunk_begin, h.chunk_end}},
-                                            {"snippet", h.snippet},
-                                            {"highlights", spans}});
-                          }
-                          Json out = {{"query", args->query},
-                                      {"mode", to_string(r.mode_used)},
-                                      {"hits", hits},
-                                      {"next_cursor", r.next_cursor.empty() ? Json(nullptr) : Json(r.next_cursor)},
-                                      {"elapsed_ms", r.elapsed_ms}};
-                          if (!r.note.empty()) out["note"] = r.note;
-                          print_json(out);
-                          return;
-                        }
-                        if (!r.note.empty()) std::cerr << "note: " << r.note << '\n';
-                        if (r.hits.empty()) {
-                          std::cout << "no hits\n";
-                          return;
-                        }
-                        const bool tty = ::isatty(STDOUT_FILENO) == 1;
-                        for (const Hit& h : r.hits) {
-                          std::cout << h.rank << ". #" << h.id << "  score " << h.score;
-                          if (!h.title.empty()) std::cout << "  " << h.title;
-                          if (!h.uri.empty()) std::cout << "  <" << h.uri << '>';
-                          if (h.chunk_count > 1) std::cout << "  (chunk " << h.chunk + 1 << '/' << h.chunk_count << ')';
-                          std::cout << '\n';
-                          if (!h.snippet.empty()) std::cout << "   " << marked_snippet(h, tty) << '\n';
-                        }
-                        if (!r.next_cursor.empty()) std::cout << "more: --cursor " << r.next_cursor << '\n';
+                        print_result(r, args->query, global.json);
+                      }});
+}
+
+void add_vec_search_command(CLI::App& app, GlobalOptions& global, Registry& registry) {
+  auto args = std::make_shared<FindArgs>();
+  args->mode = "sem";
+  CLI::App* cmd = app.add_subcommand("vec-search", "Semantic search: the frames nearest to a text or a vector");
+  add_file_argument(*cmd, args->path);
+  cmd->add_option("-q,--query", args->query, "Text to embed with the memory's model");
+  add_search_flags(*cmd, *args);
+  add_open_flags(*cmd, global);
+  add_json_flag(*cmd, global);
+  cmd->callback([cmd] {
+    if ((cmd->count("--query") > 0) == (cmd->count("--vector") > 0))
+      throw CLI::ValidationError("--query/--vector", "give exactly one of --query TEXT and --vector JSON");
+  });
+
+  registry.push_back({cmd, [args, cmd, &global] {
+                        const FindOptions o = find_options(*args, *cmd);
+                        Memvid mem = Memvid::open_read_only(args->path, open_options(global));
+                        const FindResult r = mem.find(args->query, o);
+                        mem.close();
+                        print_result(r, args->query, global.json);
                       }});
 }
 

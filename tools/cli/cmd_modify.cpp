@@ -50,6 +50,13 @@ void add_update_command(CLI::App& app, GlobalOptions& global, Registry& registry
                         doc.metadata_json = args->meta.given("--metadata") ? d.metadata.dump() : old.metadata_json;
                         doc.timestamp_ms = d.timestamp_ms;
                         doc.parent = old.parent;
+                        // An unchanged text keeps its vector (it may have come from the caller);
+                        // a changed one is embedded again unless a vector is given.
+                        if (args->meta.given("--vector"))
+                          doc.embedding = parse_vector_json(args->meta.vector, "--vector");
+                        else if (!payload && doc.title == old.title)
+                          doc.embedding = old.embedding;
+                        doc.embedding_model = args->meta.vector_model;
                         const FrameId new_id = mem.update(args->frame, doc);
                         mem.close();
                         if (global.json)

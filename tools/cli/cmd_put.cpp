@@ -30,6 +30,8 @@ PutResult put_text(Memvid& mem, const PutArgs& args) {
   RecordDefaults d = args.meta.defaults();
   doc.kind = d.kind.value_or(FrameKind::Text);
   apply_defaults(doc, d);
+  if (args.meta.given("--vector")) doc.embedding = parse_vector_json(args.meta.vector, "--vector");
+  doc.embedding_model = args.meta.vector_model;
   return {{mem.put(doc)}, {}};
 }
 
@@ -89,6 +91,8 @@ void add_put_command(CLI::App& app, GlobalOptions& global, Registry& registry) {
   // Cross-flag rules run inside the parse, so breaking them is a usage error like any other.
   cmd->callback([args, cmd] {
     if (cmd->count("--text") == 0 && cmd->count("--input") == 0) throw CLI::RequiredError("--text or --input");
+    if (cmd->count("--vector") > 0 && cmd->count("--text") == 0)
+      throw CLI::ValidationError("--vector", "goes with --text (files and records carry no single vector)");
   });
 
   registry.push_back({cmd, [args, cmd, &global] {

@@ -33,16 +33,27 @@ void add_stats_command(CLI::App& app, GlobalOptions& global, Registry& registry)
                             {"wal_pending_transactions", s.wal_pending_transactions},
                             {"toc_segments", s.toc_segments},
                             {"generation", s.generation},
+                            {"vectors", s.vectors},
+                            {"embedding_dimension", s.embedding_dimension},
+                        };
+                        const std::pair<const char*, std::string> texts[] = {
+                            {"embedding_model", s.embedding_model.empty() ? "none" : s.embedding_model},
+                            {"vector_compression", s.vector_compression ? "pq" : "none"},
+                            {"semantic_unavailable", s.semantic_unavailable},
                         };
                         if (global.json) {
                           Json out{{"path", *path}};
                           for (const auto& [name, value] : fields) out[name] = value;
+                          for (const auto& [name, value] : texts) out[name] = value;
                           print_json(out);
                           return;
                         }
                         std::cout << "path                      " << *path << '\n';
                         for (const auto& [name, value] : fields)
                           std::cout << name << std::string(26 - std::string_view(name).size(), ' ') << value << '\n';
+                        for (const auto& [name, value] : texts)
+                          if (!value.empty())
+                            std::cout << name << std::string(26 - std::string_view(name).size(), ' ') << value << '\n';
                       }});
 }
 

@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include <cstdlib>
+
 #include "memvid/timestamp.hpp"
 
 namespace memvid::cli {
@@ -16,9 +18,19 @@ void add_open_flags(CLI::App& cmd, GlobalOptions& global) {
   cmd.add_option("--sync", global.sync, "full: fsync every commit; normal: fsync checkpoints only; off: never fsync")
       ->default_val("full")
       ->check(CLI::IsMember({"full", "normal", "off"}, CLI::ignore_case));
+  cmd.add_option("--embedding-url", global.embedding_url,
+                 "Base URL of the OpenAI-compatible endpoint for an openai:/ollama: memory (default: "
+                 "$MEMVID_EMBEDDING_URL, else api.openai.com/v1 or 127.0.0.1:11434/v1)");
+  cmd.add_option("--embedding-key-env", global.embedding_key_env,
+                 "Environment variable holding the endpoint's API key (default OPENAI_API_KEY for openai:)");
+  cmd.add_option("--model-path", global.model_path, "The built-in embedding model file (default: see `memvid model`)");
 }
 
 OpenOptions open_options(const GlobalOptions& global) {
+  // The library reads these where it makes a provider from the memory's model name.
+  if (!global.embedding_url.empty()) ::setenv("MEMVID_EMBEDDING_URL", global.embedding_url.c_str(), 1);
+  if (!global.embedding_key_env.empty()) ::setenv("MEMVID_EMBEDDING_KEY_ENV", global.embedding_key_env.c_str(), 1);
+  if (!global.model_path.empty()) ::setenv("MEMVID_MODEL", global.model_path.c_str(), 1);
   OpenOptions o;
   o.lock_timeout_ms = global.lock_timeout_ms;
   o.sync = global.sync == "off" ? SyncMode::Off : global.sync == "normal" ? SyncMode::Normal : SyncMode::Full;
@@ -65,6 +77,9 @@ void add_meta_flags(CLI::App& cmd, MetaFlags& flags) {
   cmd.add_option("--timestamp", flags.timestamp, "Frame time: ms since the epoch or ISO-8601 (default: now)")
       ->check(timestamp_validator());
   cmd.add_option("--kind", flags.kind, "Frame kind")->check(CLI::IsMember({"text", "document", "chunk", "binary"}));
+  cmd.add_option("--vector", flags.vector,
+                 "The document's embedding, computed by you: a JSON array of numbers (with --text)");
+  cmd.add_option("--vector-model", flags.vector_model, "The model --vector came from (checked against the memory's)");
 }
 
 RecordDefaults MetaFlags::defaults() const {

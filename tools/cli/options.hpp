@@ -18,10 +18,12 @@ struct GlobalOptions {
   bool json = false;
   int lock_timeout_ms = 250;
   std::string sync = "full";  // checked by CLI11: full, normal or off
+  std::string embedding_url, embedding_key_env, model_path;
 };
 
 void add_json_flag(CLI::App& cmd, GlobalOptions& global);
-// --lock-timeout and --sync, for commands that open the memory through Memvid.
+// --lock-timeout, --sync and the embedding endpoint flags, for commands that open the memory
+// through Memvid.
 void add_open_flags(CLI::App& cmd, GlobalOptions& global);
 OpenOptions open_options(const GlobalOptions& global);
 void add_file_argument(CLI::App& cmd, std::string& path);
@@ -40,6 +42,7 @@ struct MetaFlags {
   CLI::App* cmd = nullptr;
   std::string title, uri, metadata, timestamp, kind;
   std::vector<std::string> tags, labels;
+  std::string vector, vector_model;
 
   bool given(const char* flag) const { return cmd->count(flag) > 0; }
   // What the flags say, as defaults for documents built from files or records.

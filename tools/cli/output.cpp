@@ -19,6 +19,9 @@ int exit_code_for(ErrorCode code) noexcept {
     case ErrorCode::Io:
     case ErrorCode::NoSpace:
     case ErrorCode::ReadOnly: return kExitIo;
+    case ErrorCode::ModelMismatch: return kExitUsage;
+    case ErrorCode::ModelUnavailable:
+    case ErrorCode::ProviderFailed: return kExitModel;
     case ErrorCode::AlreadyExists: return kExitOther;
   }
   return kExitOther;
@@ -28,13 +31,14 @@ std::string exit_codes_help() {
   return "Exit codes:\n"
          "  0  success\n"
          "  1  other error (e.g. AlreadyExists)\n"
-         "  2  usage error: bad flags or arguments, malformed input or query\n"
-         "     (InvalidArgument, InvalidQuery, TransactionState)\n"
+         "  2  usage error: bad flags or arguments, malformed input or query, a vector from another\n"
+         "     model (InvalidArgument, InvalidQuery, TransactionState, ModelMismatch)\n"
          "  3  not found: no such memory file or frame (NotFound)\n"
          "  4  locked: another process holds the writer lock (Locked; see `memvid who`, `memvid nudge`)\n"
          "  5  corruption: damaged file or sidecar present (Corrupt, InvalidToc, RecoveryNeeded,\n"
          "     AuxiliaryFileDetected)\n"
          "  6  I/O error (Io, NoSpace, ReadOnly)\n"
+         "  7  embedding model missing or its endpoint failing (ModelUnavailable, ProviderFailed)\n"
          "Errors are printed on stderr as `memvid: error[Code]: message`, or as\n"
          "{\"error\":{\"code\":...,\"message\":...}} with --json.";
 }

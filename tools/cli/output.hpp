@@ -23,6 +23,7 @@ enum ExitCode : int {
   kExitLocked = 4,
   kExitCorrupt = 5,
   kExitIo = 6,
+  kExitModel = 7,
 };
 
 int exit_code_for(ErrorCode code) noexcept;

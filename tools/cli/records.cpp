@@ -73,6 +73,23 @@ void apply_defaults(Document& doc, const RecordDefaults& defaults) {
   if (!doc.timestamp_ms) doc.timestamp_ms = defaults.timestamp_ms;
 }
 
+std::vector<float> vector_from_json(const json& value, const std::string& what) {
+  if (!value.is_array() || value.empty()) fail(what, "must be a non-empty JSON array of numbers");
+  std::vector<float> out;
+  out.reserve(value.size());
+  for (const json& x : value) {
+    if (!x.is_number()) fail(what, std::string("must hold only numbers, found ") + x.type_name());
+    out.push_back(x.get<float>());
+  }
+  return out;
+}
+
+std::vector<float> parse_vector_json(std::string_view text, const std::string& what) {
+  json parsed = json::parse(text, nullptr, false);
+  if (parsed.is_discarded()) fail(what, "is not valid JSON (expected an array of numbers like [0.1, -0.2])");
+  return vector_from_json(parsed, what);
+}
+
 Document record_to_document(const json& record, const RecordDefaults& defaults, const std::string& where) {
   if (!record.is_object()) fail(where, std::string("expected a JSON object, got ") + record.type_name());
   if (!record.contains("text")) fail(where, "missing the required \"text\" field");
@@ -90,6 +107,8 @@ Document record_to_document(const json& record, const RecordDefaults& defaults, 
     doc.metadata_json = m.dump();
   }
   if (record.contains("timestamp")) doc.timestamp_ms = timestamp_field(record.at("timestamp"), where);
+  if (record.contains("embedding")) doc.embedding = vector_from_json(record.at("embedding"), where + ": \"embedding\"");
+  if (record.contains("embedding_model")) doc.embedding_model = string_field(record, "embedding_model", where);
   if (record.contains("kind")) {
     const std::string name = string_field(record, "kind", where);
     auto kind = frame_kind_from_string(name);

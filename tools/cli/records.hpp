@@ -36,6 +36,10 @@ struct RecordDefaults {
 // Throws Error(InvalidArgument) naming `what` unless text is a JSON object.
 nlohmann::json parse_metadata_object(std::string_view text, const std::string& what);
 
+// A vector given as a JSON array of numbers (--vector, a record's "embedding").
+std::vector<float> vector_from_json(const nlohmann::json& value, const std::string& what);
+std::vector<float> parse_vector_json(std::string_view text, const std::string& what);
+
 // Builds the document a record describes. `where` ("line 3", "a.json element 2") prefixes
 // every error, which is Error(InvalidArgument).
 Document record_to_document(const nlohmann::json& record, const RecordDefaults& defaults, const std::string& where);

@@ -1,0 +1,112 @@
+#pragma once
+// The fixed trailer of a vector segment, and the scoring kernel every layout shares. The
+// writer, the reader and the tests use these; the tests re-seal edited segments with
+// reseal_vec_segment to reach the structural checks behind the checksums. The byte layout
+// is described at the top of vec_segment.cpp.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+#include "index/vec_segment.hpp"
+
+#if defined(__SSE__) || defined(_M_X64)
+#include <xmmintrin.h>
+#endif
+
+namespace memvid::index::vec {
+
+// Sections in file order; a layout leaves the ones it does not use empty.
+enum Section : std::size_t {
+  kFrames,
+  kVectors,
+  kLevels,
+  kNeighbours,
+  kCoarse,
+  kPqCentroids,
+  kLists,
+  kCodes,
+  kSectionCount
+};
+inline constexpr const char* kSectionNames[kSectionCount] = {"frame column",     "vectors",      "graph levels",
+                                                             "graph neighbours", "coarse centroids", "PQ centroids",
+                                                             "inverted lists",   "PQ codes"};
+
+// Layout parameters (Trailer::params): their meaning depends on the layout.
+inline constexpr std::size_t kHnswM = 0, kHnswEfConstruction = 1, kHnswEntry = 2, kHnswMaxLevel = 3;
+inline constexpr std::size_t kPqLists = 0, kPqSubquantizers = 1, kPqBits = 2, kPqSubDim = 3;
+
+inline constexpr char kTrailerMagic[8] = {'M', 'V', 'V', 'E', 'C', 'S', 'G', '1'};
+inline constexpr std::uint32_t kVersion = 1;
+inline constexpr std::size_t kTrailerBody = 48 + 24 * kSectionCount;
+inline constexpr std::size_t kTrailerSize = kTrailerBody + 16;
+
+struct Part {
+  std::uint64_t offset = 0;  // from the segment's start
+  std::uint64_t length = 0;
+  std::uint64_t hash = 0;  // XXH3-64 of the section's bytes
+};
+
+struct Trailer {
+  std::uint8_t layout = 0;  // VecLayout, unchecked until the reader validates it
+  std::uint32_t version = kVersion;
+  std::uint32_t dim = 0;
+  std::uint64_t rows = 0;
+  std::array<std::uint32_t, 4> params{};
+  std::array<Part, kSectionCount> parts{};
+  bool reserved_zero = true;  // the padding fields read as zero
+};
+
+// The trailer's bytes, its BLAKE3/16 checksum last.
+std::vector<std::uint8_t> encode_trailer(const Trailer& t);
+// Field by field, without judging anything (the reader checks magic and checksum first).
+Trailer decode_trailer(std::span<const std::uint8_t> bytes);
+std::uint64_t section_hash(std::span<const std::uint8_t> bytes);
+// Recomputes every section hash and the trailer checksum of a whole segment, keeping the
+// rest of the trailer as it reads (for tests that forge well-sealed hostile segments).
+void reseal_vec_segment(std::span<std::uint8_t> segment);
+
+// HNSW slots of a node on `levels` levels (faiss: 2M on level 0, M on each level above).
+inline std::uint64_t hnsw_slots(std::uint64_t m, std::uint64_t levels) { return m * (levels + 1); }
+inline std::uint64_t hnsw_level_begin(std::uint64_t m, std::uint64_t level) { return level == 0 ? 0 : m * (level + 1); }
+
+// The inner product every layout scores floats with, in one fixed summation order, so a
+// vector scores the same in a Flat scan, an HNSW walk and a test's brute force.
+inline float dot(const float* a, const float* b, std::size_t n) {
+  std::size_t i = 0;
+#if defined(__SSE__) || defined(_M_X64)
+  __m128 acc0 = _mm_setzero_ps(), acc1 = _mm_setzero_ps();
+  for (; i + 8 <= n; i += 8) {
+    acc0 = _mm_add_ps(acc0, _mm_mul_ps(_mm_loadu_ps(a + i), _mm_loadu_ps(b + i)));
+    acc1 = _mm_add_ps(acc1, _mm_mul_ps(_mm_loadu_ps(a + i + 4), _mm_loadu_ps(b + i + 4)));
+  }
+  if (i + 4 <= n) {
+    acc0 = _mm_add_ps(acc0, _mm_mul_ps(_mm_loadu_ps(a + i), _mm_loadu_ps(b + i)));
+    i += 4;
+  }
+  acc0 = _mm_add_ps(acc0, acc1);
+  alignas(16) float lane[4];
+  _mm_store_ps(lane, acc0);
+#else
+  // The same order as the SSE path, lane by lane.
+  float lane[4] = {0, 0, 0, 0}, high[4] = {0, 0, 0, 0};
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 4; ++j) {
+      lane[j] += a[i + j] * b[i + j];
+      high[j] += a[i + 4 + j] * b[i + 4 + j];
+    }
+  if (i + 4 <= n) {
+    for (int j = 0; j < 4; ++j) lane[j] += a[i + j] * b[i + j];
+    i += 4;
+  }
+  for (int j = 0; j < 4; ++j) lane[j] += high[j];
+#endif
+  float s = (lane[0] + lane[1]) + (lane[2] + lane[3]);
+  for (; i < n; ++i) s += a[i] * b[i];
+  // A NaN (inf - inf from huge values) would break the ordering every search sorts by.
+  return s == s ? s : -std::numeric_limits<float>::infinity();
+}
+
+}  // namespace memvid::index::vec

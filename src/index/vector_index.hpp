@@ -1,0 +1,79 @@
+#pragma once
+// The vector part of a memory's index: one vector segment per index segment (beside its
+// lexical and time parts), plus the vectors of frames written since the last checkpoint,
+// kept in memory and searched exactly. Vectors are L2-normalized when added, so inner
+// product is the cosine. SearchIndex drives its checkpoints; find reads it.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "index/index_manifest.hpp"
+#include "index/vec_segment.hpp"
+
+namespace memvid::index {
+
+// Scales v to unit length; a zero vector stays zero. Throws InvalidArgument for NaN/inf.
+std::vector<float> normalized(std::span<const float> v);
+
+class VectorIndex {
+ public:
+  // Reads a vector the index does not hold exactly (IvfPq segments keep only codes): from
+  // the frame's record. Returns an empty vector when the frame has none.
+  using RecordVectorReader = std::function<std::vector<float>(std::uint64_t frame)>;
+
+  VectorIndex(std::shared_ptr<const ByteSource> file, std::string path, RecordVectorReader read_record_vector);
+
+  // The committed state: settings and segment list from the manifest. Segments open lazily.
+  void reset(const IndexSettings& settings, const std::vector<IndexSegmentRef>& refs);
+
+  const std::string& model() const { return settings_.embedding_model; }
+  std::uint32_t dimension() const { return dimension_; }
+  bool compression() const { return settings_.vector_compression; }
+  // Rows in committed segments plus buffered vectors.
+  std::uint64_t vector_count() const;
+
+  // Checks a vector against the memory's dimension (fixing it if still open); throws
+  // ModelMismatch naming both dimensions.
+  void check_dimension(std::size_t dim) const;
+  // Adds the (already normalized) vector of a frame written after every buffered one.
+  void add(std::uint64_t frame, std::vector<float> unit_vector);
+  void forget_from(std::uint64_t frame);
+
+  // Checkpoint: the bytes of the vector segment that joins the given inputs (committed
+  // segment numbers; refs().size() stands for the buffer), keeping only frames live() admits
+  // (null: all). Empty when no vector remains.
+  std::vector<std::uint8_t> build_segment(std::span<const std::size_t> inputs,
+                                          const std::function<bool(std::uint64_t)>& live) const;
+  // The checkpoint committed: refs is the new segment list; new_segments holds, for each
+  // ref, a segment already in memory (or null to open it from the file on first use).
+  void committed(const IndexSettings& settings, const std::vector<IndexSegmentRef>& refs,
+                 std::vector<std::shared_ptr<const VecSegment>> new_segments);
+
+  // The k nearest frames to query (unit length) that accept() admits, best first (equal
+  // scores by ascending frame). Scores from IvfPq segments are approximate.
+  std::vector<VecHit> search(std::span<const float> query, std::size_t k,
+                             const std::function<bool(std::uint64_t)>& accept, const VecSearchOptions& options) const;
+  // The frame's unit vector, exactly (from a segment, the buffer, or the frame's record), or
+  // empty when the frame has none.
+  std::vector<float> exact_vector(std::uint64_t frame) const;
+
+  // The segment of ref i, opened on first use (null when it holds no vectors).
+  std::shared_ptr<const VecSegment> segment(std::size_t i) const;
+
+ private:
+  std::shared_ptr<const ByteSource> file_;
+  std::string path_;
+  RecordVectorReader read_record_vector_;
+  IndexSettings settings_;
+  std::vector<IndexSegmentRef> refs_;
+  mutable std::vector<std::shared_ptr<const VecSegment>> segments_;
+  mutable std::vector<bool> opened_;
+  mutable std::uint32_t dimension_ = 0;
+  std::vector<std::uint64_t> buffer_frames_;
+  std::vector<float> buffer_vectors_;
+};
+
+}  // namespace memvid::index
