@@ -11,7 +11,9 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <optional>
 #include <set>
+#include <cstdlib>
 
 #include "memvid/memvid.hpp"
 #include "support/temp_dir.hpp"
@@ -559,4 +561,91 @@ TEST(SemanticFindTest, SameInputsGiveIdenticalBytes) {
     }
     EXPECT_TRUE(bytes[0] == bytes[1]) << "compression " << compression;
   }
+}
+
+namespace {
+// Sets environment variables for one test and puts them back after.
+class ScopedEnv {
+ public:
+  void set(const char* name, const char* value) {
+    const char* old = std::getenv(name);
+    saved_.push_back({name, old ? std::optional<std::string>(old) : std::nullopt});
+    if (value) ::setenv(name, value, 1); else ::unsetenv(name);
+  }
+  ~ScopedEnv() {
+    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
+      if (it->second) ::setenv(it->first.c_str(), it->second->c_str(), 1); else ::unsetenv(it->first.c_str());
+    }
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+}  // namespace
+
+TEST(SemanticFindTest, WithoutTheBuiltinModelLexicalSearchKeepsWorking) {
+  TempDir dir;
+  ScopedEnv env;
+  env.set("MEMVID_MODEL", nullptr);
+  env.set("MEMVID_MODEL_DIR", nullptr);
+  env.set("XDG_DATA_HOME", dir.path().c_str());  // no model installed there
+  if (!find_builtin_model().empty()) GTEST_SKIP() << "a model is installed system-wide: " << find_builtin_model();
+  CreateOptions c;
+  c.open = quiet_open();
+  Memvid mem = Memvid::create(dir.file("b.mv2"), c);
+  Document d;
+  d.payload = "the heat pump keeps the house warm";
+  EXPECT_EQ(mem.put(d), 0u);  // stored for lexical search only
+  const Stats st = mem.stats();
+  EXPECT_EQ(st.embedding_model, std::string(kBuiltinModelName));
+  EXPECT_EQ(st.vectors, 0u);
+  EXPECT_NE(st.semantic_unavailable.find("install-model.sh"), std::string::npos) << st.semantic_unavailable;
+  FindResult r = mem.find("heat pump");
+  EXPECT_EQ(r.mode_used, SearchMode::Lex);
+  EXPECT_NE(r.note.find("install-model.sh"), std::string::npos) << r.note;
+  ASSERT_EQ(r.hits.size(), 1u);
+  FindOptions o;
+  o.mode = SearchMode::Sem;
+  try {
+    mem.find("heat pump", o);
+    ADD_FAILURE() << "semantic search ran without a model";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::ModelUnavailable);
+    EXPECT_NE(std::string(e.what()).find("install-model.sh"), std::string::npos) << e.what();
+  }
+}
+
+TEST(SemanticFindTest, BuiltinModelEmbedsAtPutAndRanksByMeaning) {
+  if (find_builtin_model().empty()) GTEST_SKIP() << "the built-in model is not installed (scripts/install-model.sh)";
+  TempDir dir;
+  CreateOptions c;
+  c.open = quiet_open();
+  Memvid mem = Memvid::create(dir.file("m.mv2"), c);
+  std::vector<Document> docs;
+  for (const char* t : {"The recipe needs flour, butter, sugar and eggs; bake the cake for forty minutes.",
+                        "The striker scored twice and the team won the championship final.",
+                        "Parliament passed the budget after a long debate among the ministers.",
+                        "The telescope observed a distant galaxy and several bright stars."}) {
+    Document d;
+    d.payload = t;
+    docs.push_back(d);
+  }
+  mem.put_many(docs);
+  EXPECT_EQ(mem.stats().vectors, 4u);
+  EXPECT_TRUE(mem.stats().semantic_unavailable.empty());
+  EXPECT_EQ(mem.frame(0).embedding.size(), 100u);
+  FindOptions o;
+  o.mode = SearchMode::Sem;
+  o.k = 1;
+  // No query word appears in the answer: only meaning connects them.
+  EXPECT_EQ(mem.find("football match goal", o).hits.at(0).id, 1u);
+  EXPECT_EQ(mem.find("astronomy planets universe", o).hits.at(0).id, 3u);
+  EXPECT_EQ(mem.find("baking dessert kitchen", o).hits.at(0).id, 0u);
+  EXPECT_EQ(mem.find("government election politics", o).hits.at(0).id, 2u);
+  // Auto: a lexical match leads, and semantic neighbours follow it.
+  FindResult r = mem.find("galaxy");
+  EXPECT_EQ(r.mode_used, SearchMode::Auto);
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits[0].id, 3u);
+  EXPECT_TRUE(r.hits[0].lexical_match && r.hits[0].semantic_match);
 }
