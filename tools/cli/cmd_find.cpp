@@ -137,6 +137,14 @@ void print_result(const FindResult& r, const std::string& query, bool json) {
   if (!r.next_cursor.empty()) std::cout << "more: --cursor " << r.next_cursor << '\n';
 }
 
+void run_search(const FindArgs& args, const CLI::App& cmd, const GlobalOptions& global) {
+  const FindOptions o = find_options(args, cmd);
+  Memvid mem = Memvid::open_read_only(args.path, open_options(global));
+  const FindResult r = mem.find(args.query, o);
+  mem.close();
+  print_result(r, args.query, global.json);
+}
+
 }  // namespace
 
 void add_find_command(CLI::App& app, GlobalOptions& global, Registry& registry) {
@@ -164,13 +172,7 @@ void add_find_command(CLI::App& app, GlobalOptions& global, Registry& registry) 
   add_open_flags(*cmd, global);
   add_json_flag(*cmd, global);
 
-  registry.push_back({cmd, [args, cmd, &global] {
-                        const FindOptions o = find_options(*args, *cmd);
-                        Memvid mem = Memvid::open_read_only(args->path, open_options(global));
-                        const FindResult r = mem.find(args->query, o);
-                        mem.close();
-                        print_result(r, args->query, global.json);
-                      }});
+  registry.push_back({cmd, [args, cmd, &global] { run_search(*args, *cmd, global); }});
 }
 
 void add_vec_search_command(CLI::App& app, GlobalOptions& global, Registry& registry) {
@@ -187,13 +189,7 @@ void add_vec_search_command(CLI::App& app, GlobalOptions& global, Registry& regi
       throw CLI::ValidationError("--query/--vector", "give exactly one of --query TEXT and --vector JSON");
   });
 
-  registry.push_back({cmd, [args, cmd, &global] {
-                        const FindOptions o = find_options(*args, *cmd);
-                        Memvid mem = Memvid::open_read_only(args->path, open_options(global));
-                        const FindResult r = mem.find(args->query, o);
-                        mem.close();
-                        print_result(r, args->query, global.json);
-                      }});
+  registry.push_back({cmd, [args, cmd, &global] { run_search(*args, *cmd, global); }});
 }
 
 }  // namespace memvid::cli
