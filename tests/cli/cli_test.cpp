@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
@@ -698,4 +700,40 @@ TEST_F(Cli, FindRanksFiltersPagesAndReportsBadQueries) {
   EXPECT_EQ(sem.code, 2) << sem;
   CliRun missing = memvid({"find", "nope.mv2", "--query", "topic"});
   EXPECT_EQ(missing.code, 3) << missing;
+}
+
+TEST_F(Cli, VectorsFromTheCallerAndVecSearch) {
+  ASSERT_EQ(memvid({"create", "v.mv2", "--embedding", "custom:mine"}).code, 0);
+  ASSERT_EQ(memvid({"put", "v.mv2", "--text", "north", "--vector", "[1, 0, 0]"}).code, 0);
+  ASSERT_EQ(memvid({"put", "v.mv2", "--text", "east", "--vector", "[0, 1, 0]"}).code, 0);
+  ASSERT_EQ(memvid({"put-many", "v.mv2"}, "{\"text\": \"north-east\", \"embedding\": [1, 1, 0]}\n").code, 0);
+  json r = memvid_json({"vec-search", "v.mv2", "--vector", "[0.9, 0.1, 0]", "-k", "2"});
+  EXPECT_EQ(r["mode"], "sem");
+  ASSERT_EQ(r["hits"].size(), 2u);
+  EXPECT_EQ(r["hits"][0]["id"], 0);
+  EXPECT_EQ(r["hits"][1]["id"], 2);
+  EXPECT_EQ(r["hits"][0]["retrievers"], "sem");
+  EXPECT_NEAR(r["hits"][0]["score"].get<double>(), 0.9 / std::sqrt(0.82), 1e-6);
+  json stats = memvid_json({"stats", "v.mv2"});
+  EXPECT_EQ(stats["vectors"], 3);
+  EXPECT_EQ(stats["embedding_dimension"], 3);
+  EXPECT_EQ(stats["embedding_model"], "custom:mine");
+
+  CliRun wrong_dim = memvid({"put", "v.mv2", "--text", "up", "--vector", "[0, 0, 1, 0]"});
+  EXPECT_EQ(wrong_dim.code, 2) << wrong_dim;
+  EXPECT_NE(wrong_dim.err.find("ModelMismatch"), std::string::npos) << wrong_dim;
+  CliRun wrong_model = memvid({"vec-search", "v.mv2", "--vector", "[1, 0, 0]", "--vector-model", "openai:x"});
+  EXPECT_EQ(wrong_model.code, 2) << wrong_model;
+  CliRun not_json = memvid({"put", "v.mv2", "--text", "x", "--vector", "[1, oops]"});
+  EXPECT_EQ(not_json.code, 2) << not_json;
+  // Text queries need an embedder a custom model does not have: sem fails, auto falls back.
+  CliRun sem = memvid({"find", "v.mv2", "--query", "north", "--mode", "sem"});
+  EXPECT_EQ(sem.code, 7) << sem;
+  EXPECT_NE(sem.err.find("ModelUnavailable"), std::string::npos) << sem;
+  json fallback = memvid_json({"find", "v.mv2", "--query", "north"});
+  EXPECT_EQ(fallback["mode"], "lex");
+  EXPECT_TRUE(fallback.contains("note"));
+  CliRun both = memvid({"vec-search", "v.mv2", "--query", "x", "--vector", "[1, 0, 0]"});
+  EXPECT_EQ(both.code, 2) << both;
+  EXPECT_EQ(frame_count("v.mv2"), 3u);
 }
