@@ -97,8 +97,11 @@ struct FindOptions {
   Fusion fusion = Fusion::Linear;
   double semantic_weight = 0.2;     // Linear fusion: the cosine's share of the score
   std::size_t candidates = 100;     // Auto: how many hits each retriever contributes
-  std::size_t ef_search = 64;       // HNSW search breadth (recall against speed)
-  std::size_t nprobe = 16;          // compressed index: inverted lists visited
+  // HNSW search breadth and, for a compressed index, inverted lists visited: recall against
+  // speed. The defaults give recall@10 0.957 (HNSW) and 0.965 (IVF-PQ, re-ranked) against
+  // exact search on 50K built-in-model vectors, at p50 0.27 / 0.19 ms (bench/README.md).
+  std::size_t ef_search = 256;
+  std::size_t nprobe = 64;
 };
 
 struct Span {

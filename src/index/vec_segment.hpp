@@ -27,12 +27,14 @@ struct VecBuildOptions {
   bool compress = false;                // IvfPq instead of Flat/Hnsw
   std::size_t hnsw_threshold = 10000;   // rows from which an uncompressed segment gets a graph
   int hnsw_m = 16;
-  int hnsw_ef_construction = 40;
+  // 40 gave recall@10 0.917 at ef_search 256 on 50K built-in-model vectors, 100 gives 0.957
+  // (build 1.8 s -> 4.7 s, one thread); sentence vectors are hard for HNSW (low contrast).
+  int hnsw_ef_construction = 100;
 };
 
 struct VecSearchOptions {
-  std::size_t ef_search = 64;  // Hnsw: candidate list size (raised to k when k is larger)
-  std::size_t nprobe = 16;     // IvfPq: inverted lists visited
+  std::size_t ef_search = 256;  // Hnsw: candidate list size (raised to k when k is larger)
+  std::size_t nprobe = 64;     // IvfPq: inverted lists visited
 };
 
 struct VecHit {

@@ -259,7 +259,7 @@ TEST(VecSegmentTest, HnswRecallAtDefaultOptions) {
     sum += recall(seg->search(q, 10, nullptr, {}), brute_force(frames, vectors, dim, q, 10));
   }
   const double r = sum / n_queries;
-  std::cout << "[ vec ] HNSW 20K x 100: recall@10 " << r << " (ef_search 64), build "
+  std::cout << "[ vec ] HNSW 20K x 100: recall@10 " << r << " (default ef_search), build "
             << std::chrono::duration<double, std::milli>(t1 - t0).count() << " ms, open "
             << std::chrono::duration<double, std::milli>(t2 - t1).count() << " ms, " << bytes.size() << " bytes\n";
   EXPECT_GE(r, 0.95);
@@ -358,7 +358,7 @@ TEST(VecSegmentTest, IvfPqSizeAndRecallAt50K) {
     sum += recall(got, brute_force(frames, vectors, dim, q, 10));
   }
   const double r = sum / n_queries;
-  std::cout << "[ vec ] IVF-PQ 50K x 100: recall@10 " << r << " (nprobe 16), " << bytes.size() << " bytes = 1/"
+  std::cout << "[ vec ] IVF-PQ 50K x 100: recall@10 " << r << " (default nprobe), " << bytes.size() << " bytes = 1/"
             << static_cast<double>(floats) / static_cast<double>(bytes.size()) << " of the floats, build "
             << std::chrono::duration<double, std::milli>(t1 - t0).count() << " ms, open "
             << std::chrono::duration<double, std::milli>(t2 - t1).count() << " ms\n";

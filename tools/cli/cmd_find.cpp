@@ -30,7 +30,7 @@ std::string marked_snippet(const Hit& h, bool tty) {
 
 struct FindArgs {
   std::string path, query, cursor, mode = "auto", scope, as_of_ts, vector, vector_model, fusion = "linear";
-  std::size_t k = 10, offset = 0, snippet_chars = 200, candidates = 100, ef_search = 64, nprobe = 16;
+  std::size_t k = 10, offset = 0, snippet_chars = 200, candidates = 100, ef_search = 256, nprobe = 64;
   std::uint64_t as_of_frame = 0;
   double semantic_weight = 0.2;
   bool no_collapse = false;
