@@ -7,7 +7,7 @@ interleaved: one term / 2-4 terms / a quoted phrase), same machine, same run. Se
 bench/README.md.
 
   ours:     memvid create F; memvid put-many F --jsonl 1k.jsonl
-            memvid find F --query Q -k 10 --json
+            memvid find F --query Q -k 10 --mode lex --json
   original: memvid create F; memvid put-many F --input batchN.json (JSON arrays of 500 docs)
             memvid find F --query Q --top-k 10 --mode lex --json
   ours alone at 50K: put-many of the whole corpus, then the same finds.
@@ -127,7 +127,8 @@ class Ours:
         return run_timed([self.binary, "put-many", path, "--jsonl", corpus["jsonl"], "--json"])[0]
 
     def find(self, path, q, k):
-        wall, out = run_timed([self.binary, "find", path, "--query", q, "-k", str(k), "--json"])
+        # --mode lex: like the original's; our default (auto) also loads the embedding model.
+        wall, out = run_timed([self.binary, "find", path, "--query", q, "-k", str(k), "--mode", "lex", "--json"])
         return wall, [h.get("uri") for h in json.loads(out)["hits"]]
 
 

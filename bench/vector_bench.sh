@@ -6,7 +6,7 @@
 # Release build if it does not exist). Needs the built-in model (scripts/install-model.sh).
 # Adds a sweep of HNSW build parameters ($MEMVID_HNSW_VARIANTS, default 16:40,32:100,32:200;
 # empty for none) and writes every figure to $MEMVID_VECTOR_JSON (default a file under $TMPDIR).
-# Takes about 6-8 minutes on 2 CPUs.
+# Takes about 8-12 minutes on 2 CPUs.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
