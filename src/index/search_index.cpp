@@ -411,7 +411,7 @@ void SearchIndex::checkpoint_committed() {
   }
   segments_open_ = true;
   time_cache_ = std::move(p.times);
-  vectors_.committed(manifest_.settings, manifest_.segments, {});
+  vectors_.committed(manifest_.settings, manifest_.segments);
   buffer_.clear();
   buffer_end_ = manifest_.indexed_frames;
   buffer_segment_.reset();

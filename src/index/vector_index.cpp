@@ -133,19 +133,6 @@ std::vector<std::uint8_t> VectorIndex::build_segment(std::span<const std::size_t
   return encode_vec_segment(frames, vectors, dimension_, options);
 }
 
-void VectorIndex::committed(const IndexSettings& settings, const std::vector<IndexSegmentRef>& refs,
-                            std::vector<std::shared_ptr<const VecSegment>> new_segments) {
-  settings_ = settings;
-  refs_ = refs;
-  segments_ = std::move(new_segments);
-  segments_.resize(refs.size());
-  opened_.assign(refs.size(), false);
-  for (std::size_t i = 0; i < refs.size(); ++i) opened_[i] = segments_[i] != nullptr;
-  dimension_ = settings.embedding_dimension;
-  buffer_frames_.clear();
-  buffer_vectors_.clear();
-}
-
 std::vector<VecHit> VectorIndex::search(std::span<const float> query, std::size_t k,
                                         const std::function<bool(std::uint64_t)>& accept,
                                         const VecSearchOptions& options) const {

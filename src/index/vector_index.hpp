@@ -47,10 +47,9 @@ class VectorIndex {
   // (null: all). Empty when no vector remains.
   std::vector<std::uint8_t> build_segment(std::span<const std::size_t> inputs,
                                           const std::function<bool(std::uint64_t)>& live) const;
-  // The checkpoint committed: refs is the new segment list; new_segments holds, for each
-  // ref, a segment already in memory (or null to open it from the file on first use).
-  void committed(const IndexSettings& settings, const std::vector<IndexSegmentRef>& refs,
-                 std::vector<std::shared_ptr<const VecSegment>> new_segments);
+  // The checkpoint committed: refs is the new segment list (opened from the file on first
+  // use) and the buffered vectors are now in it.
+  void committed(const IndexSettings& settings, const std::vector<IndexSegmentRef>& refs) { reset(settings, refs); }
 
   // The k nearest frames to query (unit length) that accept() admits, best first (equal
   // scores by ascending frame). Scores from IvfPq segments are approximate.
