@@ -1,42 +1,33 @@
 // The OpenAI-compatible embedding provider against fake endpoints on 127.0.0.1 started
 // here: request shape, batching, answer checks, retries, timeouts and concurrent use.
 #include <gtest/gtest.h>
-
-// libcpp-httplib is a compiled library built with OpenSSL; its classes have the layout this
-// header gives them only with the same definition the memvid library is compiled with.
-#ifndef CPPHTTPLIB_OPENSSL_SUPPORT
-#define CPPHTTPLIB_OPENSSL_SUPPORT
-#endif
-#include <arpa/inet.h>
-#include <httplib.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <cstdlib>
 #include <functional>
 #include <iterator>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "embed/http_provider.hpp"
 #include "memvid/embedding.hpp"
 #include "memvid/error.hpp"
+#include "support/fake_http.hpp"
 
 using namespace memvid;
 using namespace std::chrono_literals;
 using Json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
+using memvid::testing::closed_port;
+using memvid::testing::DroppingListener;
+using memvid::testing::error_of;
+using memvid::testing::header;
+using memvid::testing::ms_since;
+using ScopedEnv = memvid::testing::ScopedEnvVar;
 
 namespace {
 
@@ -65,157 +56,15 @@ std::string openai_answer(const Json& request, bool reversed = false, std::size_
       .dump();
 }
 
-struct SeenRequest {
-  std::string method;
-  std::string path;
-  std::string target;
-  httplib::Headers headers;
-  Json body;
-};
-
-void block_sigpipe_on_this_thread() {
-  sigset_t pipe;
-  sigemptyset(&pipe);
-  sigaddset(&pipe, SIGPIPE);
-  pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
-}
-
-class FakeEndpoint {
+// A server that answers like an OpenAI-compatible embedding endpoint unless told otherwise.
+class FakeEndpoint : public memvid::testing::FakeHttpServer {
  public:
-  // call counts requests from 1, over the endpoint's life.
-  using Reply = std::function<void(const Json& request, httplib::Response& res, int call)>;
-
   FakeEndpoint() {
-    // An idle keep-alive connection holds a server thread this long after stop().
-    server_.set_keep_alive_timeout(1);
-    // The answer's headers and body go out in two writes: without this, the body of each
-    // answer on a reused connection waits for the client's delayed ACK.
-    server_.set_tcp_nodelay(true);
-    // Each idle keep-alive connection holds a server thread: enough for the concurrent test.
-    server_.new_task_queue = [] { return new httplib::ThreadPool(32); };
-    server_.Post(".*", [this](const httplib::Request& req, httplib::Response& res) {
-      // The client may have given up (timeouts): writing the answer must not kill the test.
-      block_sigpipe_on_this_thread();
-      Json body = Json::parse(req.body, nullptr, false);
-      int call = 0;
-      Reply reply;
-      {
-        std::lock_guard lock(mutex_);
-        requests_.push_back({req.method, req.path, req.target, req.headers, body});
-        call = static_cast<int>(requests_.size());
-        reply = reply_;
-      }
-      reply(body, res, call);
-    });
     on_post([](const Json& request, httplib::Response& res, int) {
       res.set_content(openai_answer(request), "application/json");
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(1ms);
   }
-
-  ~FakeEndpoint() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    stopped_.notify_all();
-    server_.stop();
-    thread_.join();
-  }
-
-  void on_post(Reply reply) {
-    std::lock_guard lock(mutex_);
-    reply_ = std::move(reply);
-  }
-
-  std::string url(const std::string& prefix = "/v1") const {
-    return "http://127.0.0.1:" + std::to_string(port_) + prefix;
-  }
-  int port() const { return port_; }
-
-  std::vector<SeenRequest> requests() const {
-    std::lock_guard lock(mutex_);
-    return requests_;
-  }
-
-  // Waits like a slow server; returns early when the endpoint shuts down.
-  void stall(std::chrono::milliseconds d) {
-    std::unique_lock lock(mutex_);
-    stopped_.wait_for(lock, d, [&] { return stopping_; });
-  }
-
- private:
-  httplib::Server server_;
-  std::thread thread_;
-  int port_ = 0;
-  mutable std::mutex mutex_;
-  std::condition_variable stopped_;
-  bool stopping_ = false;
-  Reply reply_;
-  std::vector<SeenRequest> requests_;
 };
-
-// A TCP listener that accepts connections, reads what arrives first and closes without a
-// word: a server that drops requests, or a plain socket where TLS was expected.
-class DroppingListener {
- public:
-  DroppingListener() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(fd_, 16) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-      throw std::runtime_error("cannot listen on 127.0.0.1");
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] {
-      while (!stop_) {
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, 20) <= 0) continue;
-        const int conn = ::accept(fd_, nullptr, nullptr);
-        if (conn < 0) continue;
-        ++accepted_;
-        char buf[4096];
-        pollfd c{conn, POLLIN, 0};
-        if (::poll(&c, 1, 1000) > 0) {
-          const auto got = ::recv(conn, buf, sizeof buf, 0);
-          static_cast<void>(got);
-        }
-        ::close(conn);
-      }
-    });
-  }
-  ~DroppingListener() {
-    stop_ = true;
-    thread_.join();
-    ::close(fd_);
-  }
-  int port() const { return port_; }
-  int accepted() const { return accepted_; }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> accepted_{0};
-  std::thread thread_;
-};
-
-// A port nothing listens on (bound, then released).
-int closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), len);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 HttpEmbeddingOptions options_for(const std::string& base_url) {
   HttpEmbeddingOptions o;
@@ -233,103 +82,6 @@ std::vector<EmbeddingText> as_documents(const std::vector<std::string>& texts) {
   std::vector<EmbeddingText> docs;
   for (const auto& t : texts) docs.push_back({"", t});
   return docs;
-}
-
-// The memvid::Error f throws (failing the test when it throws none or another code).
-template <class F>
-std::string error_of(F&& f, ErrorCode code) {
-  try {
-    f();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), code) << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "no memvid::Error thrown";
-  return {};
-}
-
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (value)
-      ::setenv(name, value, 1);
-    else
-      ::unsetenv(name);
-  }
-  ~ScopedEnv() { ::unsetenv(name_); }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-};
-
-std::string header(const httplib::Headers& headers, const std::string& name) {
-  const auto it = headers.find(name);
-  return it == headers.end() ? std::string() : it->second;
-}
-
-long long ms_since(Clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-}
-
-TEST(HttpEmbeddingUrl, ParsesSchemeHostPortPrefixAndQuery) {
-  auto u = embed::parse_endpoint_url("http://127.0.0.1:8080/v1");
-  EXPECT_FALSE(u.https);
-  EXPECT_EQ(u.host, "127.0.0.1");
-  EXPECT_EQ(u.port, 8080);
-  EXPECT_EQ(u.target, "/v1/embeddings");
-  EXPECT_EQ(u.display, "http://127.0.0.1:8080/v1/embeddings");
-
-  u = embed::parse_endpoint_url("https://api.openai.com/v1/");
-  EXPECT_TRUE(u.https);
-  EXPECT_EQ(u.port, 443);
-  EXPECT_EQ(u.target, "/v1/embeddings");
-  EXPECT_EQ(u.display, "https://api.openai.com/v1/embeddings");
-
-  u = embed::parse_endpoint_url("  HTTP://localhost  ");
-  EXPECT_EQ(u.host, "localhost");
-  EXPECT_EQ(u.port, 80);
-  EXPECT_EQ(u.target, "/embeddings");
-
-  u = embed::parse_endpoint_url("http://[::1]:11434/v1//");
-  EXPECT_EQ(u.host, "::1");
-  EXPECT_EQ(u.port, 11434);
-  EXPECT_EQ(u.target, "/v1/embeddings");
-  EXPECT_EQ(u.display, "http://[::1]:11434/v1/embeddings");
-
-  u = embed::parse_endpoint_url("https://gw.example.com/openai/v1?api-version=2024-02-01#frag");
-  EXPECT_EQ(u.target, "/openai/v1/embeddings?api-version=2024-02-01");
-  EXPECT_EQ(u.display, "https://gw.example.com/openai/v1/embeddings");
-}
-
-TEST(HttpEmbeddingUrl, RejectsUnusableUrls) {
-  for (const char* bad : {"", "localhost:8080/v1", "ftp://host/v1", "http://", "http://:8080/v1", "http://host:0",
-                          "http://host:65536", "http://host:80x", "http://host:", "http://ho st/v1", "http://host/v 1",
-                          "http://[::1/v1", "http://[::1]x/v1", "http://ho$t/v1"}) {
-    SCOPED_TRACE(bad);
-    error_of([&] { embed::parse_endpoint_url(bad); }, ErrorCode::InvalidArgument);
-  }
-  const std::string message =
-      error_of([] { embed::parse_endpoint_url("https://user:s3cret@host/v1"); }, ErrorCode::InvalidArgument);
-  EXPECT_NE(message.find("credentials"), std::string::npos) << message;
-  EXPECT_EQ(message.find("s3cret"), std::string::npos) << message;
-}
-
-TEST(HttpEmbeddingRetryAfter, ReadsMillisecondsSecondsAndDates) {
-  const auto now = std::chrono::sys_days{std::chrono::year{2024} / 3 / 1} + 12h;
-  EXPECT_EQ(embed::requested_retry_delay("", "2", now), 2000ms);
-  EXPECT_EQ(embed::requested_retry_delay("250", "2", now), 250ms);
-  EXPECT_EQ(embed::requested_retry_delay("1.2", "", now), 2ms);
-  EXPECT_EQ(embed::requested_retry_delay("soon", "3", now), 3000ms);
-  EXPECT_EQ(embed::requested_retry_delay("", "Fri, 01 Mar 2024 12:00:05 GMT", now), 5000ms);
-  EXPECT_EQ(embed::requested_retry_delay("", "Fri, 01 Mar 2024 11:00:00 GMT", now), 0ms);
-  EXPECT_EQ(embed::requested_retry_delay("", "99999999999999", now), 24h);
-  EXPECT_EQ(embed::requested_retry_delay("", "", now), std::nullopt);
-  EXPECT_EQ(embed::requested_retry_delay("", "later", now), std::nullopt);
-  EXPECT_EQ(embed::requested_retry_delay("-5", "", now), std::nullopt);
-  EXPECT_EQ(embed::requested_retry_delay("", "Fri, 32 Mar 2024 12:00:05 GMT", now), std::nullopt);
-  EXPECT_EQ(embed::requested_retry_delay("", "Fri, 01 Mar 2024 12:00:05 PST", now), std::nullopt);
 }
 
 TEST(HttpEmbedding, RejectsUnusableOptions) {
@@ -636,19 +388,10 @@ TEST(HttpEmbedding, RefusesMalformedAnswers) {
        "base64"},
   };
   FakeEndpoint server;
-  std::mutex m;
-  std::string body;
-  server.on_post([&](const Json&, httplib::Response& res, int) {
-    std::lock_guard lock(m);
-    res.set_content(body, "application/json");
-  });
   const auto provider = http_embedding_provider(options_for(server.url()));
   for (const auto& c : cases) {
     SCOPED_TRACE(c.body);
-    {
-      std::lock_guard lock(m);
-      body = c.body;
-    }
+    server.answer_with(200, c.body);
     const std::string message =
         error_of([&] { provider->embed_documents(as_documents({"a", "b", "c"})); }, ErrorCode::ProviderFailed);
     EXPECT_NE(message.find(c.expected), std::string::npos) << message;
