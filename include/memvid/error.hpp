@@ -23,7 +23,8 @@ enum class ErrorCode {
   InvalidQuery,           // a malformed search query; the message names the character position
   ModelUnavailable,       // semantic search asked for, but the embedding model is not installed or configured
   ModelMismatch,          // a vector from a different embedding model (or dimension) than the memory's
-  ProviderFailed,         // an embedding endpoint failed: unreachable, timed out, HTTP error, bad answer
+  ProviderFailed,         // an embedding or chat endpoint failed: unreachable, timed out, HTTP error, bad answer
+  Interrupted,            // stopped on request before it finished; nothing of it was written
 };
 
 std::string_view to_string(ErrorCode code) noexcept;

@@ -11,6 +11,8 @@
 #include "memvid/embedding.hpp"
 #include "memvid/env.hpp"
 #include "memvid/error.hpp"
+#include "memvid/ingest.hpp"
+#include "memvid/llm.hpp"
 
 namespace memvid {
 
@@ -123,6 +125,9 @@ struct Hit {
   std::uint32_t chunk_count = 1;
   std::uint64_t chunk_begin = 0;   // that chunk's byte range in the payload
   std::uint64_t chunk_end = 0;
+  // The page the chunk starts on (1-based) for paged documents (PDFs ingested with their
+  // page offsets in metadata "page_starts"); 0 otherwise.
+  std::uint32_t page = 0;
   std::string snippet;             // UTF-8, at most about snippet_chars characters
   std::vector<Span> highlights;    // the matched terms inside snippet
   // Which retrievers found the hit, and what each scored (Auto fuses them into score).
@@ -140,6 +145,63 @@ struct FindResult {
   double elapsed_ms = 0;
 };
 
+// Ask: retrieval, then an answer built from the retrieved passages (Memvid::ask).
+//   1. find() in the chosen mode fetches the best passages (chunks) for the question;
+//   2. the context keeps the best of them within a token budget, drops passages that repeat
+//      one already taken, and numbers them [1], [2], ... by relevance;
+//   3. with a language model, the model answers from that context alone, citing by number;
+//      without one (the offline default) the answer is extractive: the sentences of those
+//      passages that best answer the question, each with its citation, and a note that no
+//      language model was used.
+// Every answer lists its sources. When nothing relevant is found the answer says so.
+struct AskOptions {
+  std::size_t k = 8;                   // passages to consider
+  SearchMode mode = SearchMode::Auto;
+  std::size_t context_tokens = 3000;   // budget for the passages (about 4 bytes a token)
+  std::string scope;                   // only frames whose uri starts with this
+  std::optional<std::int64_t> as_of_ms;
+  // The language model: a LanguageModel object, else one by name ("openai:gpt-4o",
+  // "ollama:llama3", "<provider>:<model>" with base_url), else none: extractive.
+  std::shared_ptr<LanguageModel> language_model;
+  std::string model;
+  std::string base_url;
+  std::string api_key_env;
+  int timeout_ms = 60000;
+  bool context_only = false;           // retrieve and assemble; no answer
+  std::size_t max_sentences = 4;       // extractive answer length
+};
+
+struct AskSource {
+  std::size_t number = 0;  // the citation number, [number] in the answer
+  FrameId id = 0;
+  std::string title;
+  std::string uri;
+  std::int64_t timestamp_ms = 0;
+  std::uint32_t page = 0;  // 0: not a paged document
+  std::uint64_t chunk_begin = 0;  // the passage's byte range in the frame's text
+  std::uint64_t chunk_end = 0;
+  double score = 0;        // retrieval score
+  std::string snippet;     // the start of the passage, about 200 characters
+  std::string text;        // the passage as given to the model
+};
+
+struct AskResult {
+  std::string question;
+  std::string answer;      // empty with context_only
+  bool found = false;      // some relevant passage was found
+  bool used_model = false;
+  std::string model;       // the language model's name when used
+  std::string note;        // e.g. "No language model was used: ..."
+  std::vector<AskSource> sources;      // the passages of the context, by number
+  std::vector<std::size_t> citations;  // the numbers the answer cites, in order of first use
+  std::string context;     // the numbered passages as sent to the model
+  SearchMode mode_used = SearchMode::Lex;
+  double retrieval_ms = 0;
+  double generation_ms = 0;
+  std::uint64_t prompt_tokens = 0;      // reported by the model
+  std::uint64_t completion_tokens = 0;
+};
+
 struct Document {
   std::string payload;  // text (UTF-8) or arbitrary bytes
   FrameKind kind = FrameKind::Text;
@@ -154,6 +216,10 @@ struct Document {
   // makes one from title and text). embedding_model, when set, must be the memory's.
   std::vector<float> embedding;
   std::string embedding_model;
+  // How the index splits this document's text into passages, when not as the memory's
+  // CreateOptions::chunk_bytes / chunk_overlap say (64 B to 16 MiB; overlap < size).
+  std::optional<std::uint32_t> chunk_bytes;
+  std::optional<std::uint32_t> chunk_overlap;
 };
 
 struct Frame {
@@ -268,6 +334,12 @@ class Memvid {
   // Throws InvalidQuery (with the position) for a malformed query.
   FindResult find(std::string_view query, const FindOptions& options = {}) const;
   std::uint64_t frame_count() const;
+  // Answers a question from the memory (see AskOptions). Throws InvalidQuery for an empty
+  // question, ProviderFailed / ModelUnavailable when the language model fails.
+  AskResult ask(std::string_view question, const AskOptions& options = {}) const;
+  // Adds a file or a directory tree (see memvid/ingest.hpp) in one transaction. Throws
+  // NotFound for a missing path, Interrupted when should_stop asked to stop.
+  IngestReport ingest(const std::string& path, const IngestOptions& options = {});
   // A read-only handle reads the snapshot committed when it opened; refresh() moves it to
   // the newest committed state. A writer's view is always current, so it is a no-op there.
   void refresh();

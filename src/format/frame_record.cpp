@@ -5,7 +5,8 @@
 //   48 content hash: BLAKE3(raw payload), 32 bytes
 //   80 metadata: fields {tag varint, length varint, bytes}; tags 1 title, 2 uri, 3 tag (repeats),
 //      4 label (repeats), 5 JSON metadata, 6 parent frame id (varint), 7 superseded frame id (varint),
-//      8 embedding (dimension x f32 little-endian, the vector as the provider gave it);
+//      8 embedding (dimension x f32 little-endian, the vector as the provider gave it),
+//      9 chunk size and 10 chunk overlap in bytes (varints; the memory's settings when absent);
 //      unknown tags are skipped so later versions can add fields
 //   .. stored payload
 //   end-16: checksum BLAKE3(all preceding bytes)[0..16]
@@ -23,7 +24,8 @@
 namespace memvid::format {
 namespace {
 constexpr char kMagic[4] = {'M', 'V', 'F', 'R'};
-enum MetaTag : std::uint64_t { kTitle = 1, kUri = 2, kTag = 3, kLabel = 4, kJson = 5, kParent = 6, kSupersedes = 7, kEmbedding = 8 };
+enum MetaTag : std::uint64_t { kTitle = 1, kUri = 2, kTag = 3, kLabel = 4, kJson = 5, kParent = 6, kSupersedes = 7, kEmbedding = 8,
+               kChunkBytes = 9, kChunkOverlap = 10 };
 
 void put_field(ByteWriter& w, std::uint64_t tag, std::string_view value) {
   w.varint(tag);
@@ -47,12 +49,19 @@ std::vector<std::uint8_t> encode_meta(const FrameMeta& m) {
   if (!m.metadata_json.empty()) put_field(w, kJson, m.metadata_json);
   if (m.parent) put_number(w, kParent, *m.parent);
   if (m.supersedes) put_number(w, kSupersedes, *m.supersedes);
+  if (m.chunk_bytes) put_number(w, kChunkBytes, *m.chunk_bytes);
+  if (m.chunk_overlap) put_number(w, kChunkOverlap, *m.chunk_overlap);
   if (!m.embedding.empty()) {
     w.varint(kEmbedding);
     w.varint(m.embedding.size() * 4);
     for (float x : m.embedding) w.u32(std::bit_cast<std::uint32_t>(x));
   }
   return w.take();
+}
+
+std::uint32_t chunk_setting(std::uint64_t value, ByteReader& r) {
+  if (value > kMaxChunkSetting) r.fail("chunk setting " + std::to_string(value) + " out of range");
+  return static_cast<std::uint32_t>(value);
 }
 
 FrameMeta decode_meta(ByteReader& r) {
@@ -75,6 +84,8 @@ FrameMeta decode_meta(ByteReader& r) {
       case kJson: m.metadata_json = std::move(text); break;
       case kParent: m.parent = number(); break;
       case kSupersedes: m.supersedes = number(); break;
+      case kChunkBytes: m.chunk_bytes = chunk_setting(number(), r); break;
+      case kChunkOverlap: m.chunk_overlap = chunk_setting(number(), r); break;
       case kEmbedding: {
         if (len % 4 != 0 || len / 4 > kMaxEmbeddingDimension)
           r.fail("embedding field of " + std::to_string(len) + " bytes is not a vector of at most " +

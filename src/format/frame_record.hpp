@@ -19,6 +19,9 @@ struct FrameMeta {
   std::optional<std::uint64_t> parent;
   std::optional<std::uint64_t> supersedes;
   std::vector<float> embedding;  // empty: the frame has no vector
+  // How the index splits this frame's text, when not as the memory's settings say.
+  std::optional<std::uint32_t> chunk_bytes;
+  std::optional<std::uint32_t> chunk_overlap;
 };
 
 struct FrameRecord {

@@ -38,5 +38,8 @@ inline constexpr std::uint64_t kMaxMetadataBytes = 16ull << 20;    // 16 MiB per
 inline constexpr std::uint64_t kMaxTocSegments = 4096;
 inline constexpr std::uint64_t kMaxFrames = 1ull << 32;
 inline constexpr std::uint64_t kMaxEmbeddingDimension = 16384;
+// Chunk size and overlap, memory-wide (index settings) or per frame.
+inline constexpr std::uint32_t kMinChunkBytes = 64;
+inline constexpr std::uint32_t kMaxChunkSetting = 1u << 24;
 
 }  // namespace memvid::format

@@ -48,11 +48,7 @@ SearchIndex::~SearchIndex() { store_.set_participant(nullptr); }
 std::vector<std::uint8_t> SearchIndex::initial_extension(const IndexSettings& settings) {
   text::Analyzer check(settings.language);  // throws for an unknown language
   if (settings.language.size() > 64) throw Error(ErrorCode::InvalidArgument, "language name too long");
-  if (settings.chunk_bytes < 64 || settings.chunk_bytes > (1u << 24))
-    throw Error(ErrorCode::InvalidArgument, "chunk_bytes must be between 64 and 16777216, not " +
-                                                std::to_string(settings.chunk_bytes));
-  if (settings.chunk_overlap >= settings.chunk_bytes)
-    throw Error(ErrorCode::InvalidArgument, "chunk_overlap must be smaller than chunk_bytes");
+  check_chunk_settings(settings.chunk_bytes, settings.chunk_overlap);
   if (settings.embedding_model.size() > 255 || settings.embedding_model.find(':') == 0)
     throw Error(ErrorCode::InvalidArgument, "embedding model name '" + settings.embedding_model.substr(0, 80) +
                                                 "' must be \"provider:model\" and at most 255 bytes");
@@ -91,6 +87,24 @@ text::ChunkOptions SearchIndex::chunk_options() const {
   return o;
 }
 
+text::ChunkOptions SearchIndex::chunk_options(std::optional<std::uint32_t> bytes,
+                                              std::optional<std::uint32_t> overlap) const {
+  text::ChunkOptions o = chunk_options();
+  if (bytes) o.target_bytes = *bytes;
+  if (overlap) o.overlap_bytes = *overlap;
+  return o;
+}
+
+void SearchIndex::check_chunk_settings(std::uint32_t bytes, std::uint32_t overlap) {
+  if (bytes < format::kMinChunkBytes || bytes > format::kMaxChunkSetting)
+    throw Error(ErrorCode::InvalidArgument, "chunk size must be between " + std::to_string(format::kMinChunkBytes) +
+                                                " and " + std::to_string(format::kMaxChunkSetting) + " bytes, not " +
+                                                std::to_string(bytes));
+  if (overlap >= bytes)
+    throw Error(ErrorCode::InvalidArgument, "chunk overlap (" + std::to_string(overlap) +
+                                                ") must be smaller than the chunk size (" + std::to_string(bytes) + ")");
+}
+
 bool SearchIndex::indexes_kind(std::uint8_t kind) { return kind != static_cast<std::uint8_t>(FrameKind::Binary); }
 
 SearchIndex::AnalyzedFrame SearchIndex::analyze_frame(const FrameText& f) const {
@@ -103,7 +117,7 @@ SearchIndex::AnalyzedFrame SearchIndex::analyze_frame(const FrameText& f) const 
   a.keywords.push_back(kKindPrefix + std::string(to_string(static_cast<FrameKind>(f.kind))));
   if (!f.uri.empty()) a.keywords.push_back(kUriPrefix + text::Analyzer::fold(f.uri));
   analyzer_->analyze(f.title, a.title);
-  for (const text::ChunkRange& c : text::chunk_text(f.payload, chunk_options())) {
+  for (const text::ChunkRange& c : text::chunk_text(f.payload, chunk_options(f.chunk_bytes, f.chunk_overlap))) {
     a.chunks.emplace_back();
     analyzer_->analyze(f.payload.substr(c.begin, c.end - c.begin), a.chunks.back());
   }
@@ -211,6 +225,8 @@ void SearchIndex::catch_up(std::uint64_t frame_end) const {
     f.tags = rec.meta.tags;
     f.labels = rec.meta.labels;
     f.embedding = rec.meta.embedding;
+    f.chunk_bytes = rec.meta.chunk_bytes;
+    f.chunk_overlap = rec.meta.chunk_overlap;
     index_frame(f);
   }
 }

@@ -33,6 +33,8 @@ struct FrameText {
   std::span<const std::string> tags;
   std::span<const std::string> labels;
   std::span<const float> embedding;  // empty: no vector
+  std::optional<std::uint32_t> chunk_bytes;    // the frame's own chunking, if it has one
+  std::optional<std::uint32_t> chunk_overlap;
 };
 
 class SearchIndex final : public store::CheckpointParticipant {
@@ -48,6 +50,10 @@ class SearchIndex final : public store::CheckpointParticipant {
   const IndexSettings& settings() const { return manifest_.settings; }
   const text::Analyzer& analyzer() const { return *analyzer_; }
   text::ChunkOptions chunk_options() const;
+  // A frame's chunking: its own settings where it has them, else the memory's.
+  text::ChunkOptions chunk_options(std::optional<std::uint32_t> bytes, std::optional<std::uint32_t> overlap) const;
+  // Throws InvalidArgument unless 64 <= bytes <= 16 MiB and overlap < bytes.
+  static void check_chunk_settings(std::uint32_t bytes, std::uint32_t overlap);
   // Whether a frame of this kind has text to index.
   static bool indexes_kind(std::uint8_t kind);
 

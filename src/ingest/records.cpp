@@ -1,11 +1,15 @@
-#include "records.hpp"
+#include "memvid/records.hpp"
+
+#include "ingest/json_field.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <limits>
 
 #include "memvid/timestamp.hpp"
 
-namespace memvid::cli {
+namespace memvid {
 namespace {
 
 using nlohmann::json;
@@ -51,8 +55,6 @@ void append_missing(std::vector<std::string>& to, const std::vector<std::string>
     if (std::find(to.begin(), to.end(), s) == to.end()) to.push_back(s);
 }
 
-}  // namespace
-
 json parse_metadata_object(std::string_view text, const std::string& what) {
   json parsed = json::parse(text, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object())
@@ -60,18 +62,22 @@ json parse_metadata_object(std::string_view text, const std::string& what) {
   return parsed;
 }
 
+}  // namespace
+
 void apply_defaults(Document& doc, const RecordDefaults& defaults) {
   if (defaults.title && doc.title.empty()) doc.title = *defaults.title;
   if (defaults.uri && doc.uri.empty()) doc.uri = *defaults.uri;
   append_missing(doc.tags, defaults.tags);
   append_missing(doc.labels, defaults.labels);
-  if (!defaults.metadata.empty()) {
-    json merged = defaults.metadata;
-    if (!doc.metadata_json.empty()) merged.update(json::parse(doc.metadata_json));
+  if (!defaults.metadata_json.empty()) {
+    json merged = parse_metadata_object(defaults.metadata_json, "default metadata");
+    if (!doc.metadata_json.empty()) merged.update(parse_metadata_object(doc.metadata_json, "metadata"));
     doc.metadata_json = merged.dump();
   }
   if (!doc.timestamp_ms) doc.timestamp_ms = defaults.timestamp_ms;
 }
+
+namespace {
 
 std::vector<float> vector_from_json(const json& value, const std::string& what) {
   if (!value.is_array() || value.empty()) fail(what, "must be a non-empty JSON array of numbers");
@@ -84,19 +90,29 @@ std::vector<float> vector_from_json(const json& value, const std::string& what) 
   return out;
 }
 
+}  // namespace
+
 std::vector<float> parse_vector_json(std::string_view text, const std::string& what) {
   json parsed = json::parse(text, nullptr, false);
   if (parsed.is_discarded()) fail(what, "is not valid JSON (expected an array of numbers like [0.1, -0.2])");
   return vector_from_json(parsed, what);
 }
 
-Document record_to_document(const json& record, const RecordDefaults& defaults, const std::string& where) {
+namespace {
+
+Document record_to_document(const json& record, const RecordDefaults& defaults, const RecordFields& fields,
+                            const std::string& where) {
   if (!record.is_object()) fail(where, std::string("expected a JSON object, got ") + record.type_name());
-  if (!record.contains("text")) fail(where, "missing the required \"text\" field");
+  const json* text = ingest::json_field(record, fields.text);
+  if (!text) fail(where, "missing the required \"" + fields.text + "\" field");
+  if (!text->is_string()) fail(where, "\"" + fields.text + "\" must be a string, got " + text->type_name());
   Document doc;
-  doc.payload = string_field(record, "text", where);
+  doc.payload = text->get<std::string>();
   doc.kind = defaults.kind.value_or(FrameKind::Text);
-  if (record.contains("title")) doc.title = string_field(record, "title", where);
+  if (const json* title = ingest::json_field(record, fields.title)) {
+    if (!title->is_string()) fail(where, "\"" + fields.title + "\" must be a string, got " + title->type_name());
+    doc.title = title->get<std::string>();
+  }
   if (record.contains("uri")) doc.uri = string_field(record, "uri", where);
   if (record.contains("tags")) doc.tags = string_list_field(record, "tags", where);
   if (record.contains("labels")) doc.labels = string_list_field(record, "labels", where);
@@ -124,7 +140,10 @@ Document record_to_document(const json& record, const RecordDefaults& defaults, 
   return doc;
 }
 
-std::vector<Document> parse_jsonl(std::string_view text, const RecordDefaults& defaults, const std::string& source) {
+}  // namespace
+
+std::vector<Document> parse_jsonl_records(std::string_view text, const std::string& source, const RecordDefaults& defaults,
+                                          const RecordFields& fields) {
   // A byte-order mark is not JSON, but editors on some systems add one.
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::vector<Document> docs;
@@ -146,9 +165,29 @@ std::vector<Document> parse_jsonl(std::string_view text, const RecordDefaults& d
         why = why.substr(close + 2);
       fail(where, "malformed JSON: " + why);
     }
-    docs.push_back(record_to_document(record, defaults, where));
+    docs.push_back(record_to_document(record, defaults, fields, where));
   }
   return docs;
 }
 
-}  // namespace memvid::cli
+}  // namespace memvid
+
+namespace memvid {
+
+std::vector<Document> parse_json_records(std::string_view text, const std::string& source, const RecordDefaults& defaults,
+                                         const RecordFields& fields) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  json parsed = json::parse(text, nullptr, false);
+  if (parsed.is_discarded()) fail(source, "malformed JSON");
+  std::vector<Document> docs;
+  if (!parsed.is_array()) {
+    docs.push_back(record_to_document(parsed, defaults, fields, source));
+    return docs;
+  }
+  docs.reserve(parsed.size());
+  for (std::size_t i = 0; i < parsed.size(); ++i)
+    docs.push_back(record_to_document(parsed[i], defaults, fields, source + " element " + std::to_string(i)));
+  return docs;
+}
+
+}  // namespace memvid

@@ -16,6 +16,7 @@
 #include "search/fusion.hpp"
 #include "search/query.hpp"
 #include "search/snippet.hpp"
+#include "ingest/pages.hpp"
 #include "text/chunker.hpp"
 
 namespace memvid {
@@ -106,6 +107,26 @@ std::vector<Ranked> page_of(std::vector<Ranked> all, const std::optional<search:
   const std::size_t end = std::min(all.size(), begin + k);
   more = end < all.size();
   return {all.begin() + static_cast<std::ptrdiff_t>(begin), all.begin() + static_cast<std::ptrdiff_t>(end)};
+}
+
+}  // namespace
+
+namespace {
+
+// The page of a paged document holding the hit: where its first matched word is (a passage
+// may start at the foot of the previous page), else where the passage starts.
+std::uint32_t hit_page(std::string_view metadata_json, std::string_view text, const Hit& h,
+                       const std::unordered_set<std::string>& terms, const text::Analyzer& analyzer) {
+  std::uint64_t at = h.chunk_begin;
+  if (ingest::page_at(metadata_json, at) == 0) return 0;
+  std::vector<text::Token> tokens;
+  analyzer.analyze(text.substr(h.chunk_begin, h.chunk_end - h.chunk_begin), tokens);
+  for (const text::Token& t : tokens) {
+    if (terms.count(t.term) == 0) continue;
+    at = h.chunk_begin + t.begin;
+    break;
+  }
+  return ingest::page_at(metadata_json, at);
 }
 
 }  // namespace
@@ -311,13 +332,14 @@ FindResult Memvid::find(std::string_view query, const FindOptions& options) cons
     auto payload = format::frame_payload(rec, e.record_offset);
     const std::string_view text(reinterpret_cast<const char*>(payload.data()), payload.size());
     // Chunking is deterministic, so the chunk's byte range is found again from the text.
-    auto chunks = text::chunk_text(text, impl_->index->chunk_options());
+    auto chunks = text::chunk_text(text, impl_->index->chunk_options(rec.meta.chunk_bytes, rec.meta.chunk_overlap));
     if (!raw.lexical) h.chunk_count = static_cast<std::uint32_t>(std::max<std::size_t>(1, chunks.size()));
     if (!chunks.empty()) {
       const auto& c = chunks[std::min<std::size_t>(raw.chunk, chunks.size() - 1)];
       h.chunk_begin = c.begin;
       h.chunk_end = c.end;
     }
+    h.page = hit_page(rec.meta.metadata_json, text, h, terms, impl_->index->analyzer());
     if (options.snippet_chars > 0) {
       search::Snippet sn = search::make_snippet(text, static_cast<std::uint32_t>(h.chunk_begin),
                                                 static_cast<std::uint32_t>(h.chunk_end), terms,

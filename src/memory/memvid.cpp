@@ -58,7 +58,7 @@ void refuse_sidecars(const std::string& path, Env& env) {
   }
 }
 
-void validate(const Document& doc, const store::Store& s) {
+void validate(const Document& doc, const store::Store& s, const index::SearchIndex& index) {
   if (!doc.metadata_json.empty()) {
     auto parsed = nlohmann::json::parse(doc.metadata_json, nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object())
@@ -66,6 +66,10 @@ void validate(const Document& doc, const store::Store& s) {
   }
   if (doc.parent && *doc.parent >= s.frame_count())
     throw Error(ErrorCode::InvalidArgument, "parent frame " + std::to_string(*doc.parent) + " does not exist");
+  // A chunk size alone keeps the memory's overlap, which the chunker caps at a quarter of it.
+  if (doc.chunk_bytes || doc.chunk_overlap)
+    index::SearchIndex::check_chunk_settings(doc.chunk_bytes.value_or(index.settings().chunk_bytes),
+                                             doc.chunk_overlap.value_or(0));
   if (doc.payload.size() > format::kMaxPayloadBytes)
     throw Error(ErrorCode::InvalidArgument, "payload of " + std::to_string(doc.payload.size()) + " bytes exceeds the 1 GiB limit");
 }
@@ -80,6 +84,8 @@ store::NewFrame to_new_frame(const Document& doc, Env& env) {
   f.meta.labels = doc.labels;
   f.meta.metadata_json = doc.metadata_json;
   f.meta.parent = doc.parent;
+  f.meta.chunk_bytes = doc.chunk_bytes;
+  f.meta.chunk_overlap = doc.chunk_overlap;
   f.payload = std::span(reinterpret_cast<const std::uint8_t*>(doc.payload.data()), doc.payload.size());
   return f;
 }
@@ -147,6 +153,8 @@ index::FrameText frame_text(FrameId id, std::uint8_t kind, const Document& doc, 
   t.uri = doc.uri;
   t.tags = doc.tags;
   t.labels = doc.labels;
+  t.chunk_bytes = doc.chunk_bytes;
+  t.chunk_overlap = doc.chunk_overlap;
   return t;
 }
 
@@ -292,7 +300,7 @@ Memvid Memvid::open_read_only(const std::string& path, const OpenOptions& option
 FrameId Memvid::put(const Document& doc) {
   std::lock_guard lock(impl_->mu);
   store::Store& s = impl_->writer();
-  validate(doc, s);
+  validate(doc, s, *impl_->index);
   const Document* one[] = {&doc};
   auto vectors = vectors_for(*impl_, one);
   return run_in_transaction(s, *impl_->index, [&] {
@@ -307,7 +315,7 @@ std::vector<FrameId> Memvid::put_many(const std::vector<Document>& docs) {
   store::Store& s = impl_->writer();
   for (std::size_t i = 0; i < docs.size(); ++i) {
     try {
-      validate(docs[i], s);
+      validate(docs[i], s, *impl_->index);
     } catch (const Error& e) {
       throw Error(e.code(), "document " + std::to_string(i) + ": " + e.what());
     }
@@ -341,7 +349,7 @@ std::vector<FrameId> Memvid::put_many(const std::vector<Document>& docs) {
 FrameId Memvid::update(FrameId id, const Document& doc) {
   std::lock_guard lock(impl_->mu);
   store::Store& s = impl_->writer();
-  validate(doc, s);
+  validate(doc, s, *impl_->index);
   const Document* one[] = {&doc};
   auto vectors = vectors_for(*impl_, one);
   // The entry is read inside the transaction: opening it is what re-takes the writer lock

@@ -20,6 +20,7 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::ModelUnavailable: return "ModelUnavailable";
     case ErrorCode::ModelMismatch: return "ModelMismatch";
     case ErrorCode::ProviderFailed: return "ProviderFailed";
+    case ErrorCode::Interrupted: return "Interrupted";
   }
   return "Unknown";
 }

@@ -377,6 +377,22 @@ format::FrameRecord Store::read_record(const TocEntry& e) const {
   return rec;
 }
 
+std::array<std::uint8_t, 32> Store::read_content_hash(const TocEntry& e) const {
+  if (e.record_length < format::kFrameRecordHeaderSize)
+    throw Error(ErrorCode::Corrupt, path_ + ": frame record at file offset " + std::to_string(e.record_offset) +
+                                        " is shorter than its header");
+  auto bytes = io::read_bytes(*file_, e.record_offset, format::kFrameRecordHeaderSize, "frame record header");
+  format::ByteReader r(bytes, "frame record header");
+  const bool magic_ok = std::memcmp(bytes.data(), "MVFR", 4) == 0;
+  r.skip(8);
+  if (!magic_ok || r.u64() != e.frame_id)
+    throw Error(ErrorCode::Corrupt, path_ + ": no record of frame " + std::to_string(e.frame_id) + " at file offset " +
+                                        std::to_string(e.record_offset));
+  std::array<std::uint8_t, 32> hash{};
+  std::memcpy(hash.data(), bytes.data() + 48, hash.size());
+  return hash;
+}
+
 void Store::visit_entries(const std::function<void(const TocEntry&)>& fn) const {
   for (const TocEntry& e : entries_) {
     if (txn_active_) {

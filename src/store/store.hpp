@@ -3,6 +3,7 @@
 // the write path that makes transactions durable (WAL) and folds them into the TOC
 // (checkpoint). Recovery runs on open. docs/FORMAT.md and docs/ARCHITECTURE.md explain why
 // each step happens in the order it does.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -68,6 +69,9 @@ class Store {
   std::uint64_t frame_count() const { return entries_.size() + txn_new_frames_; }
   const format::TocEntry& entry(std::uint64_t id) const;
   format::FrameRecord read_record(const format::TocEntry& entry) const;
+  // BLAKE3 of a frame's payload, from its record header alone (no payload read). The header
+  // is checked for its magic and frame id; the record's checksum is not.
+  std::array<std::uint8_t, 32> read_content_hash(const format::TocEntry& entry) const;
   void visit_entries(const std::function<void(const format::TocEntry&)>& fn) const;
   // Frames [0, committed_frame_count()) are committed (the rest belong to the open transaction).
   std::uint64_t committed_frame_count() const { return entries_.size(); }

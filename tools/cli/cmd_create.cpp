@@ -23,7 +23,7 @@ void add_create_command(CLI::App& app, GlobalOptions& global, Registry& registry
   cmd->add_option("--language", args->defaults.language,
                   "Stemming language of the lexical index (english, french, german, ..., or none)")
       ->capture_default_str();
-  cmd->add_option("--chunk-bytes", args->defaults.chunk_bytes, "Texts longer than this are indexed in chunks")
+  cmd->add_option("--chunk-bytes,--chunk-size", args->defaults.chunk_bytes, "Texts longer than this are indexed in chunks")
       ->capture_default_str();
   cmd->add_option("--chunk-overlap", args->defaults.chunk_overlap, "Bytes each chunk repeats of the one before")
       ->capture_default_str();

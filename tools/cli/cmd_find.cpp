@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "memvid/timestamp.hpp"
+#include "memvid/records.hpp"
 #include "output.hpp"
 
 namespace memvid::cli {
@@ -103,6 +104,7 @@ void print_result(const FindResult& r, const std::string& query, bool json) {
                   {"chunk", h.chunk},
                   {"chunk_count", h.chunk_count},
                   {"chunk_range", {h.chunk_begin, h.chunk_end}},
+                  {"page", h.page > 0 ? Json(h.page) : Json(nullptr)},
                   {"snippet", h.snippet},
                   {"highlights", spans},
                   {"retrievers", retrievers(h)}};
@@ -131,6 +133,7 @@ void print_result(const FindResult& r, const std::string& query, bool json) {
     if (!h.title.empty()) std::cout << "  " << h.title;
     if (!h.uri.empty()) std::cout << "  <" << h.uri << '>';
     if (h.chunk_count > 1) std::cout << "  (chunk " << h.chunk + 1 << '/' << h.chunk_count << ')';
+    if (h.page > 0) std::cout << "  p. " << h.page;
     std::cout << '\n';
     if (!h.snippet.empty()) std::cout << "   " << marked_snippet(h, tty) << '\n';
   }

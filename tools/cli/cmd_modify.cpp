@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "commands.hpp"
-#include "input_files.hpp"
+#include "memvid/records.hpp"
 #include "output.hpp"
 
 namespace memvid::cli {
@@ -35,7 +35,7 @@ void add_update_command(CLI::App& app, GlobalOptions& global, Registry& registry
                         // Read the file first: a missing input should not cost a lock.
                         std::optional<std::string> payload;
                         if (cmd->count("--text") > 0) payload = args->text;
-                        else if (cmd->count("--input") > 0) payload = read_file_bytes(args->input);
+                        else if (cmd->count("--input") > 0) payload = read_whole_file(args->input);
                         const RecordDefaults d = args->meta.defaults();
 
                         Memvid mem = Memvid::open(args->path, open_options(global));
@@ -47,7 +47,7 @@ void add_update_command(CLI::App& app, GlobalOptions& global, Registry& registry
                         doc.uri = d.uri.value_or(old.uri);
                         doc.tags = args->meta.given("--tag") ? d.tags : old.tags;
                         doc.labels = args->meta.given("--label") ? d.labels : old.labels;
-                        doc.metadata_json = args->meta.given("--metadata") ? d.metadata.dump() : old.metadata_json;
+                        doc.metadata_json = args->meta.given("--metadata") ? d.metadata_json : old.metadata_json;
                         doc.timestamp_ms = d.timestamp_ms;
                         doc.parent = old.parent;
                         // An unchanged text keeps its vector (it may have come from the caller);

@@ -8,9 +8,8 @@
 #include <memory>
 
 #include "commands.hpp"
-#include "input_files.hpp"
 #include "output.hpp"
-#include "records.hpp"
+#include "memvid/records.hpp"
 
 namespace memvid::cli {
 
@@ -37,10 +36,10 @@ void add_put_many_command(CLI::App& app, GlobalOptions& global, Registry& regist
                           text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
                           source = "stdin";
                         } else {
-                          text = read_file_bytes(args->jsonl);
+                          text = read_whole_file(args->jsonl);
                           source = args->jsonl;
                         }
-                        std::vector<Document> docs = parse_jsonl(text, RecordDefaults{}, source);
+                        std::vector<Document> docs = parse_jsonl_records(text, source);
                         Memvid mem = Memvid::open(args->path, open_options(global));
                         std::vector<FrameId> ids = mem.put_many(docs);
                         mem.close();

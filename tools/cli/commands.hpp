@@ -25,6 +25,7 @@ void add_view_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_update_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_delete_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_find_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_ask_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_vec_search_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_timeline_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_stats_command(CLI::App& app, GlobalOptions& global, Registry& registry);

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   add_update_command(app, global, registry);
   add_delete_command(app, global, registry);
   add_find_command(app, global, registry);
+  add_ask_command(app, global, registry);
   add_vec_search_command(app, global, registry);
   add_timeline_command(app, global, registry);
   add_stats_command(app, global, registry);

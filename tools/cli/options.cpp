@@ -1,6 +1,11 @@
 #include "options.hpp"
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
+
+#include "memvid/records.hpp"
 
 #include "memvid/timestamp.hpp"
 
@@ -66,6 +71,19 @@ std::int64_t timestamp_flag_value(const std::string& text) {
   throw Error(ErrorCode::InvalidArgument, "not a timestamp: '" + text + "'");
 }
 
+std::string read_whole_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    throw Error(err == ENOENT ? ErrorCode::NotFound : ErrorCode::Io, "cannot open " + path + ": " + std::strerror(err));
+  }
+  std::string bytes;
+  char block[1 << 16];
+  while (in.read(block, sizeof block) || in.gcount() > 0) bytes.append(block, static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) throw Error(ErrorCode::Io, "cannot read " + path);
+  return bytes;
+}
+
 void add_meta_flags(CLI::App& cmd, MetaFlags& flags) {
   flags.cmd = &cmd;
   cmd.add_option("--title", flags.title, "Title of the frame");
@@ -88,7 +106,15 @@ RecordDefaults MetaFlags::defaults() const {
   if (given("--uri")) d.uri = uri;
   d.tags = tags;
   d.labels = labels;
-  if (given("--metadata")) d.metadata = parse_metadata_object(metadata, "--metadata");
+  if (given("--metadata")) {
+    d.metadata_json = metadata;
+    Document probe;
+    try {
+      apply_defaults(probe, d);
+    } catch (const Error&) {
+      throw Error(ErrorCode::InvalidArgument, "--metadata must be a JSON object, got: " + metadata.substr(0, 80));
+    }
+  }
   if (given("--timestamp")) d.timestamp_ms = timestamp_flag_value(timestamp);
   if (given("--kind")) d.kind = frame_kind_from_string(kind);
   return d;

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "memvid/memvid.hpp"
-#include "records.hpp"
 
 namespace memvid::cli {
 
@@ -36,6 +35,9 @@ CLI::Validator non_negative_integer();
 CLI::Validator timestamp_validator();
 // For values that already passed timestamp_validator().
 std::int64_t timestamp_flag_value(const std::string& text);
+
+// The whole file (a JSONL batch, a vector): NotFound / Io errors name the path.
+std::string read_whole_file(const std::string& path);
 
 // The metadata flags of put and update.
 struct MetaFlags {

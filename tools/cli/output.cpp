@@ -23,6 +23,7 @@ int exit_code_for(ErrorCode code) noexcept {
     case ErrorCode::ModelUnavailable:
     case ErrorCode::ProviderFailed: return kExitModel;
     case ErrorCode::AlreadyExists: return kExitOther;
+    case ErrorCode::Interrupted: return kExitInterrupted;
   }
   return kExitOther;
 }
@@ -38,7 +39,9 @@ std::string exit_codes_help() {
          "  5  corruption: damaged file or sidecar present (Corrupt, InvalidToc, RecoveryNeeded,\n"
          "     AuxiliaryFileDetected)\n"
          "  6  I/O error (Io, NoSpace, ReadOnly)\n"
-         "  7  embedding model missing or its endpoint failing (ModelUnavailable, ProviderFailed)\n"
+         "  7  embedding or language model missing or its endpoint failing (ModelUnavailable,\n"
+         "     ProviderFailed)\n"
+         "130  interrupted (Ctrl-C) before the work was committed: nothing of it was written (Interrupted)\n"
          "Errors are printed on stderr as `memvid: error[Code]: message`, or as\n"
          "{\"error\":{\"code\":...,\"message\":...}} with --json.";
 }

@@ -24,6 +24,7 @@ enum ExitCode : int {
   kExitCorrupt = 5,
   kExitIo = 6,
   kExitModel = 7,
+  kExitInterrupted = 130,  // as a shell reports a process ended by SIGINT
 };
 
 int exit_code_for(ErrorCode code) noexcept;

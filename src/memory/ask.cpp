@@ -1,0 +1,158 @@
+// Memvid::ask: retrieval, a context within a token budget, then a language model's answer
+// or the offline extractive one (memvid.hpp, AskOptions).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <unordered_map>
+
+#include "ask/context.hpp"
+#include "ask/extractive.hpp"
+#include "ask/prompt.hpp"
+#include "index/search_index.hpp"
+#include "memory/memvid_impl.hpp"
+
+namespace memvid {
+namespace {
+
+constexpr std::size_t kMaxQuestionBytes = 16 * 1024;
+constexpr std::size_t kMaxPassages = 100;
+// A passage found by meaning alone must be at least this close to the question to count as
+// relevant: below it, nearest neighbours are merely the least unrelated texts.
+constexpr double kMinSemanticScore = 0.5;
+
+double elapsed_ms(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since).count();
+}
+
+double cosine(const std::vector<float>& a, const std::vector<float>& b) {
+  double dot = 0, na = 0, nb = 0;
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    dot += static_cast<double>(a[i]) * b[i];
+    na += static_cast<double>(a[i]) * a[i];
+    nb += static_cast<double>(b[i]) * b[i];
+  }
+  return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0.0;
+}
+
+}  // namespace
+
+AskResult Memvid::ask(std::string_view question, const AskOptions& options) const {
+  if (question.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    throw Error(ErrorCode::InvalidQuery, "the question is empty");
+  if (question.size() > kMaxQuestionBytes)
+    throw Error(ErrorCode::InvalidQuery, "the question is longer than " + std::to_string(kMaxQuestionBytes) + " bytes");
+  if (options.k == 0 || options.k > kMaxPassages)
+    throw Error(ErrorCode::InvalidArgument, "k must be between 1 and " + std::to_string(kMaxPassages));
+  AskResult r;
+  r.question = std::string(question);
+
+  // A misconfigured model fails before any work.
+  std::shared_ptr<LanguageModel> model = options.language_model;
+  if (!model && !options.model.empty() && !options.context_only)
+    model = language_model_from_name(options.model, options.base_url, options.api_key_env, options.timeout_ms);
+
+  const auto retrieval_started = std::chrono::steady_clock::now();
+  const std::string query = ask::question_to_query(question);
+  std::vector<AskSource> candidates;
+  std::string retrieval_note;
+  if (query.find_first_not_of(' ') != std::string::npos) {
+    FindOptions f;
+    f.k = std::min(options.k * 2, kMaxPassages);  // room for the repeats the context drops
+    f.mode = options.mode;
+    f.collapse_chunks = false;  // several passages of one long document may all matter
+    f.snippet_chars = 200;
+    f.scope = options.scope;
+    f.as_of_ms = options.as_of_ms;
+    const FindResult found = find(query, f);
+    r.mode_used = found.mode_used;
+    retrieval_note = found.note;
+    std::unordered_map<FrameId, std::string> texts;
+    for (const Hit& h : found.hits) {
+      if (!h.lexical_match && h.semantic_score < kMinSemanticScore) continue;
+      auto it = texts.find(h.id);
+      if (it == texts.end()) it = texts.emplace(h.id, frame(h.id).payload).first;
+      const std::string& text = it->second;
+      AskSource s;
+      s.id = h.id;
+      s.title = h.title;
+      s.uri = h.uri;
+      s.timestamp_ms = h.timestamp_ms;
+      s.page = h.page;
+      s.chunk_begin = std::min<std::uint64_t>(h.chunk_begin, text.size());
+      s.chunk_end = std::clamp<std::uint64_t>(h.chunk_end, s.chunk_begin, text.size());
+      s.score = h.score;
+      s.snippet = h.snippet;
+      s.text = text.substr(s.chunk_begin, s.chunk_end - s.chunk_begin);
+      candidates.push_back(std::move(s));
+    }
+  }
+  r.sources = ask::assemble_context(std::move(candidates), options.context_tokens);
+  if (r.sources.size() > options.k) r.sources.resize(options.k);
+  r.context = ask::format_context(r.sources);
+  r.found = !r.sources.empty();
+  r.retrieval_ms = elapsed_ms(retrieval_started);
+  if (options.context_only) {
+    r.note = retrieval_note;
+    return r;
+  }
+  if (!r.found) {
+    r.answer = "This memory holds nothing relevant to the question.";
+    r.note = "No passage matched the question, so there is nothing to answer from.";
+    if (!retrieval_note.empty()) r.note += " Retrieval: " + retrieval_note;
+    return r;
+  }
+
+  const auto generation_started = std::chrono::steady_clock::now();
+  if (model) {
+    const ChatReply reply = model->chat(ask::answer_prompt(question, r.context));
+    r.answer = reply.content;
+    r.used_model = true;
+    r.model = model->name();
+    r.prompt_tokens = reply.prompt_tokens;
+    r.completion_tokens = reply.completion_tokens;
+    r.citations = ask::cited_numbers(r.answer, r.sources.size());
+    if (r.citations.empty()) r.note = "The model cited no source; the sources listed are the passages it was given.";
+  } else {
+    ask::SentenceSimilarity similarity;
+    const std::string model_name = impl_->index->settings().embedding_model;
+    EmbeddingProvider* provider = nullptr;
+    if (!model_name.empty()) {
+      std::lock_guard lock(impl_->mu);
+      try {
+        provider = impl_->embedder.get(model_name);
+      } catch (const Error&) {
+        provider = nullptr;  // a mismatched or unreachable model: answer by terms alone
+      }
+    }
+    if (provider) {
+      similarity = [provider, impl = impl_.get()](std::string_view q, const std::vector<std::string>& sentences) {
+        std::vector<double> out;
+        std::lock_guard lock(impl->mu);  // the provider is the handle's, shared with find
+        try {
+          const std::vector<float> qv = provider->embed_query(q);
+          std::vector<EmbeddingText> inputs;
+          inputs.reserve(sentences.size());
+          for (const std::string& s : sentences) inputs.push_back({{}, s});
+          const auto vs = provider->embed_documents(inputs);
+          for (const auto& v : vs) out.push_back(cosine(qv, v));
+        } catch (const Error&) {
+          out.clear();  // same as no model
+        }
+        return out;
+      };
+    }
+    const ask::ExtractiveAnswer ex =
+        ask::extractive_answer(question, r.sources, impl_->index->analyzer(), similarity, options.max_sentences);
+    for (const ask::Sentence& s : ex.sentences)
+      if (std::find(r.citations.begin(), r.citations.end(), s.source) == r.citations.end()) r.citations.push_back(s.source);
+    r.answer = ex.text.empty() ? "The passages found do not state an answer in so many words; see the sources below."
+                               : ex.text;
+    r.note = "No language model was used: the answer is the sentences of the sources that best match the question. "
+             "Give a model (e.g. --model openai:gpt-4o or ollama:llama3) for a written answer.";
+  }
+  r.generation_ms = elapsed_ms(generation_started);
+  if (!retrieval_note.empty()) r.note += (r.note.empty() ? "" : " ") + ("Retrieval: " + retrieval_note);
+  return r;
+}
+
+}  // namespace memvid
