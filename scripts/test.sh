@@ -26,10 +26,10 @@ if [ "${MEMVID_SKIP_FUZZ:-0}" != 1 ]; then
   echo "== libFuzzer: open arbitrary bytes as a memory (${MEMVID_FUZZ_SECONDS:-60} s)"
   CXX=clang++ CC=clang cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMVID_FUZZ=ON \
     -DMEMVID_BUILD_TESTS=OFF -DMEMVID_BUILD_BENCH=OFF >/dev/null
-  cmake --build build/fuzz -j "$jobs" --target memvid_open_fuzzer memvid_fuzz_seeds
+  cmake --build build/fuzz -j "$jobs" --target memvid_open_fuzzer memvid_reader_fuzzer memvid_fuzz_seeds
   corpus="$(mktemp -d)"
   build/fuzz/fuzz/memvid_fuzz_seeds "$corpus"
-  find fuzz/regressions -type f ! -name README.md -exec cp {} "$corpus"/ \; 2>/dev/null || true
+  find fuzz/regressions -maxdepth 1 -type f ! -name README.md -exec cp {} "$corpus"/ \; 2>/dev/null || true
   # A crashing input is written to fuzz/regressions/: commit it with the fix, and every later
   # run replays it (below).
   mkdir -p fuzz/regressions
@@ -37,7 +37,24 @@ if [ "${MEMVID_SKIP_FUZZ:-0}" != 1 ]; then
     -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix=fuzz/regressions/ "$corpus" 2>&1 | tail -n 15
   rm -rf "$corpus"
   # Crashes found earlier, kept as regression inputs, must stay fixed.
-  inputs=(); for f in fuzz/regressions/*; do [ "${f##*/}" = README.md ] || inputs+=("$f"); done
+  inputs=(); for f in fuzz/regressions/*; do if [ -f "$f" ] && [ "${f##*/}" != README.md ]; then inputs+=("$f"); fi; done
   if [ ${#inputs[@]} -gt 0 ] && [ -e "${inputs[0]}" ]; then build/fuzz/fuzz/memvid_open_fuzzer "${inputs[@]}"; fi
+
+  echo "== libFuzzer: ingestion readers and ask helpers on arbitrary bytes (${MEMVID_READER_FUZZ_SECONDS:-30} s)"
+  corpus="$(mktemp -d)"
+  # Seeds: one of each reader's happy path (the first byte picks the reader).
+  printf '\x01# Title\n\nSome *markdown* text.\n' >"$corpus/md"
+  printf '\x02<html><head><title>T</title><script>x</script></head><body><div><p>Hi &amp; bye<ul><li>a</ul></div></body></html>' >"$corpus/html"
+  printf '\x03{"text":"a","title":"b","tags":["x"],"timestamp":"2024-01-01"}\n{"text":"c"}\n' >"$corpus/jsonl"
+  printf '\x04[{"a":{"b":"text"},"t":"title"}]' >"$corpus/json"
+  printf '\x05docs/**/[a-c]*.md\ndocs/x/y/b1.md' >"$corpus/glob"
+  printf '\x06Dr. Smith came. He saw [1, 2-3]! Done?\n# Head\n- item one two' >"$corpus/sentences"
+  printf '\x07{"page_starts":[0,10,20]}' >"$corpus/pages"
+  mkdir -p fuzz/regressions/readers
+  build/fuzz/fuzz/memvid_reader_fuzzer -max_total_time="${MEMVID_READER_FUZZ_SECONDS:-30}" -max_len=65536 \
+    -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix=fuzz/regressions/readers/ "$corpus" 2>&1 | tail -n 15
+  rm -rf "$corpus"
+  inputs=(); for f in fuzz/regressions/readers/*; do if [ -f "$f" ]; then inputs+=("$f"); fi; done
+  if [ ${#inputs[@]} -gt 0 ]; then build/fuzz/fuzz/memvid_reader_fuzzer "${inputs[@]}"; fi
 fi
 echo "all tests passed"

@@ -158,7 +158,7 @@ std::vector<Document> parse_jsonl_records(std::string_view text, const std::stri
     json record;
     try {
       record = json::parse(line);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
       // nlohmann prefixes "[json.exception.parse_error.101] "; the rest says where and why.
       std::string why = e.what();
       if (auto close = why.find("] "); why.rfind("[json.exception", 0) == 0 && close != std::string::npos)

@@ -262,6 +262,7 @@ TEST_F(Ingest, JsonRecordFieldsAreConfigurable) {
 TEST_F(Ingest, MalformedFilesAreSkippedNotFatal) {
   write(root / "bad.jsonl", "{\"text\": \"ok\"}\n{not json\n");
   write(root / "bad.json", "[1, 2,");
+  write(root / "overflow.jsonl", "{\"text\": \"x\", \"n\": 1e999}\n");  // a number JSON cannot hold
   std::string latin1 = "Caf\xE9 cr\xE8me and more text here to make it plainly text.";
   write(root / "latin1.txt", latin1);
   write(root / "long.txt", std::string(3 << 20, 'x'));  // one 3 MB line
@@ -276,6 +277,7 @@ TEST_F(Ingest, MalformedFilesAreSkippedNotFatal) {
   for (const IngestSkip& s : r.skipped) reasons[fs::path(s.path).filename().string()] = s.reason;
   EXPECT_NE(reasons["bad.jsonl"].find("line 2"), std::string::npos) << reasons["bad.jsonl"];
   EXPECT_EQ(reasons["bad.json"], "malformed JSON");
+  EXPECT_NE(reasons["overflow.jsonl"].find("line 1: malformed JSON"), std::string::npos) << reasons["overflow.jsonl"];
   EXPECT_FALSE(reasons["truncated.pdf"].empty());
   EXPECT_EQ(reasons.count("latin1.txt"), 0u);
   EXPECT_EQ(reasons.count("long.txt"), 0u);

@@ -1,0 +1,41 @@
+// libFuzzer target: arbitrary bytes through the ingestion readers and the ask helpers that
+// see untrusted text: file type detection, UTF-8 repair, Markdown, HTML (gumbo), JSON and
+// JSONL records, globs, sentence splitting, citation parsing and page lookup. Anything but a
+// memvid::Error is a bug. (PDFs go to poppler, which this target does not fuzz: it is
+// fuzzed upstream, by OSS-Fuzz.)
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ask/context.hpp"
+#include "ask/extractive.hpp"
+#include "ask/prompt.hpp"
+#include "ingest/extracted.hpp"
+#include "ingest/file_type.hpp"
+#include "ingest/glob.hpp"
+#include "ingest/pages.hpp"
+#include "memvid/records.hpp"
+#include "text/utf8_repair.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  const std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
+  try {
+    switch (data[0] % 8) {
+      case 0: (void)memvid::ingest::detect_file_type(".txt", bytes), (void)memvid::text::repair_utf8(bytes); break;
+      case 1: (void)memvid::ingest::extract_markdown(bytes); break;
+      case 2: (void)memvid::ingest::extract_html(bytes); break;
+      case 3: (void)memvid::parse_jsonl_records(bytes, "fuzz"); break;
+      case 4: (void)memvid::parse_json_records(bytes, "fuzz", {}, {"a.b", "t"}); break;
+      case 5: {
+        const std::size_t cut = bytes.find('\n');
+        if (cut != std::string_view::npos) (void)memvid::ingest::glob_match(bytes.substr(0, cut), bytes.substr(cut + 1));
+        break;
+      }
+      case 6: (void)memvid::ask::split_sentences(bytes), (void)memvid::ask::cited_numbers(bytes, 50); break;
+      case 7: (void)memvid::ingest::page_at(bytes, size), (void)memvid::ask::question_to_query(bytes); break;
+    }
+  } catch (const memvid::Error&) {
+  }
+  return 0;
+}
