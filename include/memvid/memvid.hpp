@@ -367,6 +367,10 @@ class Memvid {
   std::unique_ptr<Impl> impl_;
 };
 
+// Well-formed UTF-8 per RFC 3629 (no overlong forms, surrogates or code points past
+// U+10FFFF): whether a payload can be shown as text.
+bool is_valid_utf8(std::string_view bytes) noexcept;
+
 std::string_view to_string(FrameKind kind) noexcept;
 std::string_view to_string(FrameStatus status) noexcept;
 std::optional<FrameKind> frame_kind_from_string(std::string_view name) noexcept;

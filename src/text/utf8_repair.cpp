@@ -1,5 +1,7 @@
 #include "text/utf8_repair.hpp"
 
+#include "memvid/memvid.hpp"
+
 namespace memvid::text {
 namespace {
 
@@ -72,3 +74,9 @@ RepairedUtf8 repair_utf8(std::string_view bytes) {
 }
 
 }  // namespace memvid::text
+
+namespace memvid {
+
+bool is_valid_utf8(std::string_view bytes) noexcept { return text::is_valid_utf8(bytes); }
+
+}  // namespace memvid

@@ -8,8 +8,6 @@
 
 namespace memvid::cli {
 
-// Well-formed UTF-8 per RFC 3629: no overlong forms, surrogates or code points past U+10FFFF.
-bool is_valid_utf8(std::string_view bytes) noexcept;
 std::string to_hex(std::span<const std::uint8_t> bytes);
 std::string to_base64(std::string_view bytes);
 
