@@ -24,6 +24,7 @@
 
 #include "memvid/memvid.hpp"
 #include "memvid/timestamp.hpp"
+#include "ingest/pdf_fixture.hpp"
 #include "support/subprocess.hpp"
 
 namespace {
@@ -848,4 +849,19 @@ TEST_F(Cli, AskAnswersWithSourcesAsTextAndJson) {
                         "http://127.0.0.1:1/v1", "--timeout-ms", "500"});
   EXPECT_EQ(down.code, 7) << down;
   EXPECT_NE(down.err.find("ProviderFailed"), std::string::npos) << down;
+}
+
+TEST_F(Cli, SameTreeGivesIdenticalBytes) {
+  write_bytes(path("docs/a.md"), "# A\n\nalpha text about pumps\n");
+  write_bytes(path("docs/b.html"), "<title>B</title><p>beta text</p>");
+  write_bytes(path("docs/sub/c.jsonl"), "{\"text\":\"gamma\"}\n{\"text\":\"delta\",\"title\":\"D\"}\n");
+  write_bytes(path("docs/sub/d.pdf"), memvid::testing::make_pdf({{"page one"}, {"page two"}}, "Dee"));
+  write_bytes(path("docs/e.bin"), std::string("\x00\x01", 2));
+  for (const char* file : {"a.mv2", "b.mv2"}) {
+    create(file);
+    ASSERT_EQ(memvid({"put", file, "--input", "docs", "--tag", "t"}).code, 0);
+  }
+  const std::string a = read_bytes(path("a.mv2"));
+  EXPECT_TRUE(a == read_bytes(path("b.mv2"))) << "two memories ingested from the same tree differ";
+  EXPECT_EQ(frame_count("a.mv2"), 5u);
 }
