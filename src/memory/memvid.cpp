@@ -109,6 +109,8 @@ Frame to_frame(const format::TocEntry& e, const format::FrameRecord& rec) {
   f.stored_bytes = rec.stored_payload.size();
   f.compressed = rec.compressed;
   f.embedding = rec.meta.embedding;
+  f.chunk_bytes = rec.meta.chunk_bytes;
+  f.chunk_overlap = rec.meta.chunk_overlap;
   return f;
 }
 

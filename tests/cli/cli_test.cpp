@@ -772,11 +772,15 @@ TEST_F(Cli, PutInputDryRunGlobsDedupeAndSummary) {
 
   json put = memvid_json({"put", "m.mv2", "--input", "docs", "--include", "*.md", "--chunk-size", "1000"});
   EXPECT_EQ(put["ingested"], 2);
+  EXPECT_EQ(memvid_json({"view", "m.mv2", "--frame", "0"})["chunk_bytes"], 1000);
+  // An update keeps the frame's own chunking.
+  memvid_json({"update", "m.mv2", "--frame", "0", "--text", "new alpha text"});
+  EXPECT_EQ(memvid_json({"view", "m.mv2", "--frame", "2"})["chunk_bytes"], 1000);
   EXPECT_EQ(put["filtered"], 2);  // b.txt by the include, .cache as hidden
   json again = memvid_json({"put", "m.mv2", "--input", "docs", "--dedupe"});
-  EXPECT_EQ(again["ingested"], 1);  // only b.txt is new
-  EXPECT_EQ(again["duplicates"], 2);
-  EXPECT_EQ(frame_count(), 3u);
+  EXPECT_EQ(again["ingested"], 2);  // b.txt, and a.md whose stored text the update replaced
+  EXPECT_EQ(again["duplicates"], 1);
+  EXPECT_EQ(frame_count(), 5u);
   // Ingest flags need --input.
   EXPECT_EQ(memvid({"put", "m.mv2", "--text", "x", "--dedupe"}).code, 2);
 }

@@ -50,6 +50,8 @@ void add_update_command(CLI::App& app, GlobalOptions& global, Registry& registry
                         doc.metadata_json = args->meta.given("--metadata") ? d.metadata_json : old.metadata_json;
                         doc.timestamp_ms = d.timestamp_ms;
                         doc.parent = old.parent;
+                        doc.chunk_bytes = old.chunk_bytes;
+                        doc.chunk_overlap = old.chunk_overlap;
                         // An unchanged text keeps its vector (it may have come from the caller);
                         // a changed one is embedded again unless a vector is given.
                         if (args->meta.given("--vector"))

@@ -40,6 +40,8 @@ Json frame_json(const Frame& f) {
       {"stored_bytes", f.stored_bytes},
       {"compressed", f.compressed},
   };
+  if (f.chunk_bytes) out["chunk_bytes"] = *f.chunk_bytes;
+  if (f.chunk_overlap) out["chunk_overlap"] = *f.chunk_overlap;
   // JSON strings must be UTF-8; other payloads travel as base64 under a different key so a
   // consumer can never mistake one for the other.
   if (is_valid_utf8(f.payload)) out["text"] = f.payload;
