@@ -116,7 +116,8 @@ AskResult Memvid::ask(std::string_view question, const AskOptions& options) cons
     ask::SentenceSimilarity similarity;
     const std::string model_name = impl_->index->settings().embedding_model;
     EmbeddingProvider* provider = nullptr;
-    if (!model_name.empty()) {
+    // Lexical mode stays lexical: no model load (~17 ms a process) just to score sentences.
+    if (!model_name.empty() && options.mode != SearchMode::Lex) {
       std::lock_guard lock(impl_->mu);
       try {
         provider = impl_->embedder.get(model_name);
