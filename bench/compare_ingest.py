@@ -224,7 +224,7 @@ class Config:
 
 def ingest_once(cfg, binary, tree, path):
     """create + put into a fresh file. Returns a record (wall times, size, counts, errors)."""
-    for suffix in ("", "-wal", ".lock"):
+    for suffix in ("", ".manifest.wal"):  # the original keeps a .manifest.wal beside the file while it writes
         if os.path.exists(path + suffix):
             os.remove(path + suffix)
     rec = {"ok": False}
@@ -551,11 +551,13 @@ def main():
         ob = LAST.get(("main", ours_cfgs[0].name), (None, {}))[0]
         on = LAST.get(("main", ours_cfgs[1].name), (None, {}))[0]
         pm = LAST.get(("main", peer_lex.name))
-        cmds = {
-            "ours ask --mode lex": ("ours", lambda q: [ours_bin, "ask", ob, "-q", q, "--mode", "lex", "--json"]),
-            "ours ask (default: auto)": ("ours", lambda q: [ours_bin, "ask", ob, "-q", q, "--json"]),
-            "ours ask --mode lex, embedding-none memory": ("ours", lambda q: [ours_bin, "ask", on, "-q", q, "--mode", "lex", "--json"]),
-        }
+        cmds = {}
+        if ob:
+            cmds["ours ask --mode lex"] = ("ours", lambda q: [ours_bin, "ask", ob, "-q", q, "--mode", "lex", "--json"])
+            cmds["ours ask (default: auto)"] = ("ours", lambda q: [ours_bin, "ask", ob, "-q", q, "--json"])
+        if on:
+            cmds["ours ask --mode lex, embedding-none memory"] = (
+                "ours", lambda q: [ours_bin, "ask", on, "-q", q, "--mode", "lex", "--json"])
         if pm and pm[1].get("frames"):
             pp = pm[0]
             cmds["original ask --no-llm --mode lex"] = ("original", lambda q: [peer_bin, "ask", pp, "--question", q,
@@ -606,7 +608,8 @@ def main():
                 if s is None:
                     continue
                 if not s["ok_runs"]:
-                    L.append(f"| {n:,} | {cfg.name} | {s['runs']} | failed: {'; '.join(s['errors'])[:160]} | | "
+                    why = " ".join("; ".join(s["errors"]).split()).replace("|", "/")[:160]
+                    L.append(f"| {n:,} | {cfg.name} | {s['runs']} | failed: {why} | | "
                              f"{fmt_mb(s['file_bytes'])} | | {s['frames']} / {s['stats_frames']} | |")
                     continue
                 rng = f"{fmt_s(s['median_s'])} ({fmt_s(s['min_s'])}–{fmt_s(s['max_s'])})" if s["runs"] > 1 else fmt_s(s["median_s"])
