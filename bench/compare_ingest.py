@@ -588,7 +588,8 @@ def main():
         L.append(f"Date {R['date']}; {m['nproc']} CPUs ({m['cpu_model']}), Linux {m['kernel']}; load "
                  f"{tuple(round(x, 2) for x in m['loadavg_at_start'])} at start, "
                  f"{tuple(round(x, 2) for x in m['loadavg_at_end'])} at end; the script took {R['elapsed_s'] / 60:.1f} min.")
-        L.append(f"Ours: {ours_bin} ({R['versions']['ours']}); original: {peer_bin} ({R['versions']['original']}).")
+        L.append(f"Ours: {ours_bin} ({R['versions']['ours']}); original: "
+                 + (f"{peer_bin} ({R['versions']['original']})." if peer_bin else "skipped."))
         L.append("Trees: " + "; ".join(f"{t['n']:,} docs = {t['ext']['md']} .md + {t['ext']['txt']} .txt + "
                                         f"{t['ext']['html']} .html, {t['raw_bytes'] / 1e6:.2f} MB of files"
                                         for t in trees.values()) + ".")
