@@ -2,13 +2,14 @@
 // or the offline extractive one (memvid.hpp, AskOptions).
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <unordered_map>
 
 #include "ask/context.hpp"
 #include "ask/extractive.hpp"
 #include "ask/prompt.hpp"
 #include "index/search_index.hpp"
+#include "index/vec_format.hpp"
+#include "index/vector_index.hpp"
 #include "memory/memvid_impl.hpp"
 
 namespace memvid {
@@ -22,16 +23,6 @@ constexpr double kMinSemanticScore = 0.5;
 
 double elapsed_ms(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since).count();
-}
-
-double cosine(const std::vector<float>& a, const std::vector<float>& b) {
-  double dot = 0, na = 0, nb = 0;
-  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
-    dot += static_cast<double>(a[i]) * b[i];
-    na += static_cast<double>(a[i]) * a[i];
-    nb += static_cast<double>(b[i]) * b[i];
-  }
-  return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0.0;
 }
 
 }  // namespace
@@ -130,12 +121,14 @@ AskResult Memvid::ask(std::string_view question, const AskOptions& options) cons
         std::vector<double> out;
         std::lock_guard lock(impl->mu);  // the provider is the handle's, shared with find
         try {
-          const std::vector<float> qv = provider->embed_query(q);
+          // Cosine as the vector index computes it: normalized vectors, dot product.
+          const std::vector<float> qv = index::normalized(provider->embed_query(q));
           std::vector<EmbeddingText> inputs;
           inputs.reserve(sentences.size());
           for (const std::string& s : sentences) inputs.push_back({{}, s});
           const auto vs = provider->embed_documents(inputs);
-          for (const auto& v : vs) out.push_back(cosine(qv, v));
+          for (const auto& v : vs)
+            out.push_back(v.size() == qv.size() ? index::vec::dot(qv.data(), index::normalized(v).data(), qv.size()) : 0.0);
         } catch (const Error&) {
           out.clear();  // same as no model
         }
