@@ -25,6 +25,7 @@ enum class ErrorCode {
   ModelMismatch,          // a vector from a different embedding model (or dimension) than the memory's
   ProviderFailed,         // an embedding or chat endpoint failed: unreachable, timed out, HTTP error, bad answer
   Interrupted,            // stopped on request before it finished; nothing of it was written
+  DecryptFailed,          // a capsule's password is wrong, or its bytes were changed or cut
 };
 
 std::string_view to_string(ErrorCode code) noexcept;

@@ -12,6 +12,7 @@
 #include "memvid/env.hpp"
 #include "memvid/error.hpp"
 #include "memvid/ingest.hpp"
+#include "memvid/integrity.hpp"
 #include "memvid/llm.hpp"
 
 namespace memvid {
@@ -345,6 +346,31 @@ class Memvid {
   // A read-only handle reads the snapshot committed when it opened; refresh() moves it to
   // the newest committed state. A writer's view is always current, so it is a no-op there.
   void refresh();
+
+  // Compaction and backups. Each writes a new memory from this handle's committed state
+  // (every frame keeps its id) to a temporary file beside the destination, syncs it and
+  // renames it into place: killed at any point, the destination is either untouched or
+  // complete. Indexes are rebuilt from the frames.
+  //   compact_to: active frames only (deleted and superseded frames are dropped; their ids
+  //     stay reserved), no dead bytes. dest must not exist (AlreadyExists).
+  //   compact_in_place: the same over this memory's own file; a writer handle only. Readers
+  //     that have it open keep reading the old bytes until they refresh().
+  //   export_snapshot: every frame, whatever its status: a consistent backup of the state
+  //     this handle sees, taken while another process may be writing.
+  void compact_to(const std::string& dest);
+  void compact_in_place();
+  void export_snapshot(const std::string& dest);
+  // Checks a snapshot (deep verify) and installs it at dest, replacing dest unless a writer
+  // holds it (Locked). Throws Corrupt, naming the failed check, for a damaged snapshot.
+  static void restore_snapshot(const std::string& snapshot, const std::string& dest,
+                               std::shared_ptr<Env> env = nullptr);
+
+  // Read-only integrity checks (see VerifyReport); never changes a byte and takes no lock,
+  // so it runs beside a live writer. Throws only when the file cannot be opened at all.
+  static VerifyReport verify(const std::string& path, bool deep = false, std::shared_ptr<Env> env = nullptr);
+  // Finds what is wrong (verify --deep), plans repairs and, unless plan_only, carries them
+  // out under the writer lock (Locked when a writer is active).
+  static DoctorReport doctor(const std::string& path, const DoctorOptions& options = {});
 
   // Commits, checkpoints, syncs and closes; the handle is then unusable.
   void seal();

@@ -21,6 +21,7 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::ModelMismatch: return "ModelMismatch";
     case ErrorCode::ProviderFailed: return "ProviderFailed";
     case ErrorCode::Interrupted: return "Interrupted";
+    case ErrorCode::DecryptFailed: return "DecryptFailed";
   }
   return "Unknown";
 }

@@ -15,7 +15,8 @@ int exit_code_for(ErrorCode code) noexcept {
     case ErrorCode::Corrupt:
     case ErrorCode::InvalidToc:
     case ErrorCode::RecoveryNeeded:
-    case ErrorCode::AuxiliaryFileDetected: return kExitCorrupt;
+    case ErrorCode::AuxiliaryFileDetected:
+    case ErrorCode::DecryptFailed: return kExitCorrupt;
     case ErrorCode::Io:
     case ErrorCode::NoSpace:
     case ErrorCode::ReadOnly: return kExitIo;
@@ -37,7 +38,7 @@ std::string exit_codes_help() {
          "  3  not found: no such memory file or frame (NotFound)\n"
          "  4  locked: another process holds the writer lock (Locked; see `memvid who`, `memvid nudge`)\n"
          "  5  corruption: damaged file or sidecar present (Corrupt, InvalidToc, RecoveryNeeded,\n"
-         "     AuxiliaryFileDetected)\n"
+         "     AuxiliaryFileDetected, DecryptFailed: a wrong password or a changed capsule)\n"
          "  6  I/O error (Io, NoSpace, ReadOnly)\n"
          "  7  embedding or language model missing or its endpoint failing (ModelUnavailable,\n"
          "     ProviderFailed)\n"
