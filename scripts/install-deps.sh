@@ -3,7 +3,7 @@
 # when everything is already there.
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config git zstd
-          libzstd-dev nlohmann-json3-dev libcli11-dev
+          libzstd-dev nlohmann-json3-dev libcli11-dev libsodium-dev
           libutf8proc-dev libstemmer-dev libxxhash-dev libgumbo-dev libpoppler-cpp-dev python3
           libfaiss-dev libopenblas-serial-dev libcpp-httplib-dev libssl-dev
           libgtest-dev libgmock-dev libbenchmark-dev
