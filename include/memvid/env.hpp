@@ -39,6 +39,17 @@ class Env {
   virtual std::unique_ptr<File> open(const std::string& path, OpenMode mode) = 0;
   virtual bool exists(const std::string& path) = 0;
   virtual void remove(const std::string& path) = 0;
+  // Building a file that replaces another (compaction, salvage, restore, capsules):
+  // create_temp makes an empty file in the directory of `beside` and returns a name that
+  // open() accepts until commit_temp or discard_temp. The POSIX Env makes it unnamed
+  // (O_TMPFILE), so a process killed before commit_temp leaves nothing behind.
+  virtual std::string create_temp(const std::string& beside) = 0;
+  // Syncs the temporary file, atomically puts it at dest (replacing any file there) and
+  // makes the rename durable.
+  virtual void commit_temp(const std::string& temp, const std::string& dest) = 0;
+  virtual void discard_temp(const std::string& temp) = 0;
+  // Whether path still names this open file (false once a compaction replaced it).
+  virtual bool same_file(File& file, const std::string& path) = 0;
   // Wall clock in ms since the epoch (UTC); used only where the caller gave no timestamp.
   virtual std::int64_t now_ms() = 0;
   virtual void sleep_ms(int ms) = 0;

@@ -244,6 +244,9 @@ struct Frame {
   std::optional<std::uint32_t> chunk_bytes;    // its own passage size, when it has one
   std::optional<std::uint32_t> chunk_overlap;
   std::string payload;  // filled by frame(id); empty from frame_info(id)
+  // A vacuum (compaction) removed this deleted or superseded frame's record: only id, kind,
+  // status, timestamp and superseded_by remain, and frame(id) throws NotFound.
+  bool removed = false;
 };
 
 struct TimelineQuery {

@@ -27,6 +27,9 @@ struct TocEntry {
   std::uint8_t kind = 0;
 
   static constexpr std::size_t kEncodedSize = 48;
+  // A vacuum removed this inactive frame's record; the entry stays so that ids are never
+  // reused and the time index still knows it (record offset and length are both zero).
+  bool record_removed() const { return record_length == 0 && record_offset == 0; }
   void encode_to(std::uint8_t* out) const;
   static TocEntry decode_from(const std::uint8_t* in);
   bool operator==(const TocEntry&) const = default;

@@ -37,7 +37,9 @@ SearchIndex::SearchIndex(store::Store& store)
     : store_(store),
       file_source_(std::make_shared<StoreSource>(store)),
       vectors_(file_source_, store.path(), [&store](std::uint64_t frame) {
-        return store.read_record(store.entry(frame)).meta.embedding;
+        const format::TocEntry& e = store.entry(frame);
+        if (e.record_removed()) return std::vector<float>{};
+        return store.read_record(e).meta.embedding;
       }) {
   reset_from_store();
   store_.set_participant(this);
@@ -213,6 +215,14 @@ void SearchIndex::catch_up(std::uint64_t frame_end) const {
   // index) are indexed from their records.
   while (buffer_end_ < frame_end) {
     const format::TocEntry& e = store_.entry(buffer_end_);
+    if (e.record_removed()) {
+      // Vacuumed away: nothing to search, but it keeps its place in the time index.
+      FrameText gone;
+      gone.id = e.frame_id;
+      gone.kind = static_cast<std::uint8_t>(FrameKind::Binary);
+      index_frame(gone);
+      continue;
+    }
     format::FrameRecord rec = store_.read_record(e);
     std::vector<std::uint8_t> payload;
     if (indexes_kind(rec.kind)) payload = format::frame_payload(rec, e.record_offset);

@@ -8,6 +8,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <map>
+#include <mutex>
+#include <random>
 #include <thread>
 
 #include "memvid/env.hpp"
@@ -28,6 +31,7 @@ class PosixFile final : public File {
  public:
   PosixFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   ~PosixFile() override { ::close(fd_); }
+  int fd() const { return fd_; }
 
   std::size_t read_at(std::uint64_t offset, void* buf, std::size_t len) override {
     for (;;) {
@@ -124,11 +128,115 @@ class PosixEnv final : public Env {
   void remove(const std::string& path) override {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw_errno(errno, "remove " + path);
   }
+  std::string create_temp(const std::string& beside) override {
+    const std::string dir = directory_of(beside);
+    int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+    std::string named;
+    if (fd < 0) {
+      // Filesystems without O_TMPFILE get a named file: left behind only by a crash.
+      if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) throw_errno(errno, "create a file in " + dir);
+      named = hidden_temp_name(beside);
+      fd = ::open(named.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+      if (fd < 0) throw_errno(errno, "create " + named);
+    }
+    // The descriptor keeps the unnamed file alive; /proc/self/fd names it for open().
+    std::string name = named.empty() ? "/proc/self/fd/" + std::to_string(fd) : named;
+    std::lock_guard lock(mu_);
+    temps_[name] = Temp{fd, beside, named};
+    return name;
+  }
+
+  void commit_temp(const std::string& temp, const std::string& dest) override {
+    Temp t = take_temp(temp);
+    auto close_fd = [&] { ::close(t.fd); };
+    if (::fsync(t.fd) != 0) {
+      int err = errno;
+      close_fd();
+      if (!t.named.empty()) ::unlink(t.named.c_str());
+      throw_errno(err, "sync the new " + dest);
+    }
+    std::string from = t.named;
+    if (from.empty()) {
+      // An unnamed file gets a name only now, for the instant before the rename.
+      from = hidden_temp_name(dest);
+      if (::linkat(AT_FDCWD, temp.c_str(), AT_FDCWD, from.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+        int err = errno;
+        close_fd();
+        throw_errno(err, "name the new " + dest);
+      }
+    }
+    close_fd();
+    if (::rename(from.c_str(), dest.c_str()) != 0) {
+      int err = errno;
+      ::unlink(from.c_str());
+      throw_errno(err, "rename the new file over " + dest);
+    }
+    sync_directory(directory_of(dest));
+  }
+
+  void discard_temp(const std::string& temp) override {
+    Temp t = take_temp(temp);
+    ::close(t.fd);
+    if (!t.named.empty()) ::unlink(t.named.c_str());
+  }
+
+  bool same_file(File& file, const std::string& path) override {
+    auto* posix = dynamic_cast<PosixFile*>(&file);
+    if (!posix) return true;
+    struct stat open_st {}, path_st {};
+    if (::fstat(posix->fd(), &open_st) != 0 || ::stat(path.c_str(), &path_st) != 0) return false;
+    return open_st.st_dev == path_st.st_dev && open_st.st_ino == path_st.st_ino;
+  }
+
   std::int64_t now_ms() override {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
   }
   void sleep_ms(int ms) override { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+ private:
+  struct Temp {
+    int fd = -1;
+    std::string beside;
+    std::string named;  // empty: unnamed (O_TMPFILE)
+  };
+
+  static std::string directory_of(const std::string& path) {
+    auto slash = path.rfind('/');
+    if (slash == std::string::npos) return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+  }
+
+  static std::string hidden_temp_name(const std::string& path) {
+    auto slash = path.rfind('/');
+    std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+    std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    static std::mt19937_64 rng{std::random_device{}()};
+    static std::mutex rng_mu;
+    std::lock_guard lock(rng_mu);
+    return dir + "." + base + ".memvid-tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rng() % 1000000000);
+  }
+
+  static void sync_directory(const std::string& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) throw_errno(errno, "open directory " + dir);
+    int rc = ::fsync(fd);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0 && err != EINVAL) throw_errno(err, "sync directory " + dir);
+  }
+
+  Temp take_temp(const std::string& temp) {
+    std::lock_guard lock(mu_);
+    auto it = temps_.find(temp);
+    if (it == temps_.end()) throw Error(ErrorCode::InvalidArgument, temp + " is not a temporary file of this process");
+    Temp t = it->second;
+    temps_.erase(it);
+    return t;
+  }
+
+  std::mutex mu_;
+  std::map<std::string, Temp> temps_;
 };
 
 }  // namespace

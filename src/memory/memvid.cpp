@@ -441,6 +441,11 @@ Frame Memvid::frame_info(FrameId id) const {
   std::lock_guard lock(impl_->mu);
   const store::Store& s = impl_->s();
   const format::TocEntry& e = s.entry(id);
+  if (e.record_removed()) {
+    Frame f = to_frame(e, format::FrameRecord{});
+    f.removed = true;
+    return f;
+  }
   return to_frame(e, s.read_record(e));
 }
 
@@ -459,12 +464,16 @@ std::vector<TimelineEntry> Memvid::timeline(const TimelineQuery& q) const {
   out.reserve(order.size());
   for (const auto& [ts, id] : order) {
     const format::TocEntry& e = s.entry(id);
-    format::FrameRecord rec = s.read_record(e);
     TimelineEntry t;
     t.id = id;
     t.timestamp_ms = ts;
     t.kind = static_cast<FrameKind>(e.kind);
     t.status = static_cast<FrameStatus>(e.status);
+    if (e.record_removed()) {  // vacuumed: only its place in time remains
+      out.push_back(std::move(t));
+      continue;
+    }
+    format::FrameRecord rec = s.read_record(e);
     t.title = rec.meta.title;
     t.uri = rec.meta.uri;
     t.preview = preview_of(format::frame_payload(rec, e.record_offset), t.kind);

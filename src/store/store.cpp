@@ -27,11 +27,9 @@ namespace memvid::store {
 
 using format::TocEntry;
 
-namespace {
-
 // Deterministic per-epoch salt: a hash of the footer that starts the epoch. Footers differ
 // in generation, so consecutive epochs never share a salt.
-std::uint64_t derive_salt(std::span<const std::uint8_t> footer_bytes) {
+std::uint64_t derive_wal_salt(std::span<const std::uint8_t> footer_bytes) {
   format::Blake3 h;
   static constexpr char kContext[] = "memvid wal salt";
   h.update(kContext, sizeof kContext - 1);
@@ -40,6 +38,8 @@ std::uint64_t derive_salt(std::span<const std::uint8_t> footer_bytes) {
   h.finalize(out, 8);
   return format::load_u64(out);
 }
+
+namespace {
 
 std::vector<std::uint8_t> encode_commit(std::uint64_t data_end, std::uint64_t next_frame_id) {
   format::ByteWriter w;
@@ -84,7 +84,7 @@ std::unique_ptr<Store> Store::create(const std::string& path, const StoreConfig&
     h.wal_size = wal_size;
     h.footer_offset = data_start + toc.size() - footer_bytes.size();
     h.generation = 0;
-    h.wal_salt = derive_salt(footer_bytes);
+    h.wal_salt = derive_wal_salt(footer_bytes);
     // Both copies describe the empty memory, so either one is a valid fallback.
     for (std::uint64_t seq : {0ull, 1ull}) {
       h.sequence = seq;
@@ -106,14 +106,26 @@ std::unique_ptr<Store> Store::open(const std::string& path, const StoreConfig& c
   if (!config.env->exists(path)) throw Error(ErrorCode::NotFound, "no memory at " + path);
   auto file = config.env->open(path, config.writable ? OpenMode::ReadWrite : OpenMode::ReadOnly);
   std::unique_ptr<Store> s(new Store(path, config, std::move(file)));
-  if (config.writable) {
-    s->take_writer_lock();
-  } else {
-    io::acquire_reader_lock(*s->file_, *config.env, path, config.lock_timeout_ms);
-  }
+  s->lock_current_file();
   s->load();
   if (config.writable) s->announce_owner();
   return s;
+}
+
+// A compaction renames a new file over the path while others may hold the old one open
+// (waiting for the writer lock, say). The lock that counts is the one on the file the path
+// names once we hold it: anything else would write to a file nobody will read again.
+void Store::lock_current_file() {
+  constexpr int kMaxAttempts = 20;
+  for (int attempt = 1;; ++attempt) {
+    if (config_.writable) {
+      take_writer_lock();
+    } else {
+      io::acquire_reader_lock(*file_, *config_.env, path_, config_.lock_timeout_ms);
+    }
+    if (attempt == kMaxAttempts || config_.env->same_file(*file_, path_)) return;
+    file_ = config_.env->open(path_, config_.writable ? OpenMode::ReadWrite : OpenMode::ReadOnly);
+  }
 }
 
 void Store::take_writer_lock() { io::acquire_writer_lock(*file_, *config_.env, path_, config_.lock_timeout_ms); }
@@ -258,11 +270,16 @@ void Store::load_committed(const format::Header& h, std::uint64_t size) {
     format::decode_toc_segment(bytes, ref.offset, [&](const TocEntry& e) {
       if (e.frame_id >= manifest.next_frame_id)
         invalid_toc(where("TOC segment names frame " + std::to_string(e.frame_id) + " beyond the frame count", ref.offset));
-      if (e.record_offset < data_start || e.record_offset > footer->toc_offset ||
-          e.record_length > footer->toc_offset - e.record_offset || e.record_length < format::kFrameRecordHeaderSize + 16)
-        invalid_toc(where("frame " + std::to_string(e.frame_id) + " points outside the data region", ref.offset));
       if (e.status > static_cast<std::uint8_t>(FrameStatus::Superseded) || e.kind > static_cast<std::uint8_t>(FrameKind::Binary))
         invalid_toc(where("frame " + std::to_string(e.frame_id) + " has an unknown status or kind", ref.offset));
+      if (e.record_removed()) {
+        if (e.status == static_cast<std::uint8_t>(FrameStatus::Active) || e.payload_length != 0)
+          invalid_toc(where("active frame " + std::to_string(e.frame_id) + " has no record", ref.offset));
+      } else if (e.record_offset < data_start || e.record_offset > footer->toc_offset ||
+                 e.record_length > footer->toc_offset - e.record_offset ||
+                 e.record_length < format::kFrameRecordHeaderSize + 16) {
+        invalid_toc(where("frame " + std::to_string(e.frame_id) + " points outside the data region", ref.offset));
+      }
       entries[e.frame_id] = e;
       seen[e.frame_id] = true;
     });
@@ -308,8 +325,9 @@ void Store::replay_wal(std::uint64_t size) {
           break;
         }
         ++pending_next;
-      } else if (e.record_offset < format::kWalOffset || e.record_offset > size ||
-                 e.record_length > size - e.record_offset) {
+      } else if (e.record_removed() ? e.status == static_cast<std::uint8_t>(FrameStatus::Active)
+                                    : (e.record_offset < format::kWalOffset || e.record_offset > size ||
+                                       e.record_length > size - e.record_offset)) {
         break;
       }
       pending.push_back(e);
@@ -366,7 +384,15 @@ const TocEntry& Store::entry(std::uint64_t id) const {
   return entries_[id];
 }
 
+void Store::require_record(const TocEntry& e) const {
+  if (e.record_removed())
+    throw Error(ErrorCode::NotFound, "frame " + std::to_string(e.frame_id) + " of " + path_ + " was " +
+                                         std::string(to_string(static_cast<FrameStatus>(e.status))) +
+                                         " and a vacuum removed its record");
+}
+
 format::FrameRecord Store::read_record(const TocEntry& e) const {
+  require_record(e);
   auto bytes = io::read_bytes(*file_, e.record_offset, e.record_length, "frame record");
   format::FrameRecord rec = format::decode_frame_record(bytes, e.record_offset);
   if (rec.frame_id != e.frame_id) {
@@ -378,6 +404,7 @@ format::FrameRecord Store::read_record(const TocEntry& e) const {
 }
 
 std::array<std::uint8_t, 32> Store::read_content_hash(const TocEntry& e) const {
+  require_record(e);
   if (e.record_length < format::kFrameRecordHeaderSize)
     throw Error(ErrorCode::Corrupt, path_ + ": frame record at file offset " + std::to_string(e.record_offset) +
                                         " is shorter than its header");
@@ -426,7 +453,9 @@ void Store::ensure_writer() {
     // We let go of the lock after a nudge: take it back and reload whatever the other
     // writer committed meanwhile. Until the reload succeeds our state is stale, so a
     // failure lets go of the lock again rather than let a write use old offsets.
-    take_writer_lock();
+    if (!config_.env->same_file(*file_, path_))
+      file_ = config_.env->open(path_, OpenMode::ReadWrite);  // a compaction replaced it meanwhile
+    lock_current_file();
     try {
       load();
       announce_owner();
@@ -578,19 +607,25 @@ std::vector<std::uint64_t> Store::segment_ids(const format::SegmentRef& ref) con
   return ids;
 }
 
-void Store::checkpoint() {
+void Store::checkpoint(bool even_if_unchanged) {
   ensure_writer();
   if (txn_active_) throw Error(ErrorCode::TransactionState, "checkpoint(): a transaction is open on " + path_);
-  checkpoint_now();
+  checkpoint_now(even_if_unchanged);
 }
 
-void Store::checkpoint_now() {
-  if (dirty_.empty()) return;
+void Store::checkpoint_now(bool even_if_unchanged) {
+  if (dirty_.empty() && !even_if_unchanged) return;
   std::vector<std::uint64_t> sizes;
   for (const auto& s : manifest_.segments) sizes.push_back(s.entry_count);
-  sizes.push_back(dirty_.size());
   const std::size_t new_index = manifest_.segments.size();
-  std::vector<MergeGroup> groups = plan_segment_merges(sizes);
+  std::vector<MergeGroup> groups;
+  if (dirty_.empty()) {
+    // Nothing new for the TOC: its segments stay as they are; the participant's part changes.
+    for (std::size_t i = 0; i < sizes.size(); ++i) groups.push_back({i});
+  } else {
+    sizes.push_back(dirty_.size());
+    groups = plan_segment_merges(sizes);
+  }
 
   std::vector<std::uint8_t> out;
   std::vector<format::SegmentRef> refs;
@@ -645,7 +680,7 @@ void Store::checkpoint_now() {
   h.sequence = header_.sequence + 1;
   h.footer_offset = footer_offset;
   h.generation = manifest.generation;
-  h.wal_salt = derive_salt(footer_bytes);
+  h.wal_salt = derive_wal_salt(footer_bytes);
   write_header(h);
   try {
     sync_if(config_.sync != SyncMode::Off);
@@ -702,6 +737,18 @@ void Store::honour_nudge() {
 
 void Store::refresh() {
   if (config_.writable || closed_) return;
+  if (!config_.env->same_file(*file_, path_)) {
+    // A compaction replaced the file: move to the new one (the old one stays readable to
+    // whoever still has it open, so our snapshot was consistent until now).
+    auto fresh = config_.env->open(path_, OpenMode::ReadOnly);
+    std::swap(file_, fresh);
+    try {
+      lock_current_file();
+    } catch (...) {
+      std::swap(file_, fresh);
+      throw;
+    }
+  }
   load();
 }
 

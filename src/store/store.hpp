@@ -40,6 +40,9 @@ struct NewFrame {
 
 inline constexpr std::uint64_t kCheckpointEveryTransactions = 1000;
 
+// The WAL salt of the epoch a footer starts (FORMAT.md, WAL).
+std::uint64_t derive_wal_salt(std::span<const std::uint8_t> footer_bytes);
+
 // The index layer's part in a checkpoint. The store calls it and never looks inside what it
 // writes: index segments go into the file beside the TOC segments, and the bytes returned
 // become the manifest's extension, committed (or not) together with the TOC.
@@ -68,6 +71,10 @@ class Store {
   // Reads see the committed state plus this handle's open transaction.
   std::uint64_t frame_count() const { return entries_.size() + txn_new_frames_; }
   const format::TocEntry& entry(std::uint64_t id) const;
+  // The committed state of a frame, ignoring the open transaction (id < committed_frame_count()).
+  const format::TocEntry& committed_entry(std::uint64_t id) const { return entries_.at(id); }
+  // The committed data end: every committed frame record lies before it.
+  std::uint64_t committed_data_end() const { return in_transaction() ? txn_start_append_pos_ : append_pos_; }
   format::FrameRecord read_record(const format::TocEntry& entry) const;
   // BLAKE3 of a frame's payload, from its record header alone (no payload read). The header
   // is checked for its magic and frame id; the record's checksum is not.
@@ -91,13 +98,16 @@ class Store {
   void change_entry(const format::TocEntry& entry);
   void commit_transaction();
   void rollback_transaction();
-  void checkpoint();
+  // even_if_unchanged: write a checkpoint with no new entries too, so that the participant
+  // writes its part (used to build a rewritten memory's indexes).
+  void checkpoint(bool even_if_unchanged = false);
   // Checks for a nudge after a write: commits, checkpoints and lets go of the writer lock.
   void honour_nudge();
   void close();
   void refresh();
 
   bool writable() const { return config_.writable; }
+  const StoreConfig& config() const { return config_; }
   const RecoveryInfo& recovery_info() const { return recovery_; }
   const std::string& path() const { return path_; }
   std::uint64_t file_size() const;
@@ -124,10 +134,12 @@ class Store {
   void restamp_header_after_fallback();
   Undo apply(std::span<const format::TocEntry> changes);
   void undo(const Undo& u);
-  void checkpoint_now();
+  void checkpoint_now(bool even_if_unchanged = false);
+  void require_record(const format::TocEntry& e) const;
   std::vector<std::uint64_t> segment_ids(const format::SegmentRef& ref) const;
   void write_header(const format::Header& header);
   void take_writer_lock();
+  void lock_current_file();
   void announce_owner();
   void ensure_writer();
   void sync_if(bool condition);

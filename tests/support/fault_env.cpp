@@ -15,6 +15,7 @@ class MemFile final : public File {
  public:
   MemFile(FaultEnv& env, std::string path, std::shared_ptr<MemFileState> state, bool writable)
       : env_(env), path_(std::move(path)), state_(std::move(state)), writable_(writable) {}
+  const MemFileState* state_ptr() const { return state_.get(); }
   ~MemFile() override {
     std::lock_guard g(env_.mu);
     for (auto& [offset, holders] : env_.locks[path_])
@@ -87,6 +88,29 @@ std::unique_ptr<File> FaultEnv::open(const std::string& path, OpenMode mode) {
 }
 
 bool FaultEnv::exists(const std::string& path) { return files_.count(path) > 0; }
+
+std::string FaultEnv::create_temp(const std::string& beside) {
+  std::string name = beside + ".memvid-tmp-" + std::to_string(++temp_counter_);
+  files_[name] = std::make_shared<MemFileState>();
+  return name;
+}
+
+// Like rename(2): the temporary file's bytes become dest's, synced or not as they were.
+void FaultEnv::commit_temp(const std::string& temp, const std::string& dest) {
+  auto st = state(temp);
+  if (!st) throw Error(ErrorCode::NotFound, "commit_temp " + temp + ": no such file");
+  on_sync(*st);
+  files_[dest] = st;
+  files_.erase(temp);
+}
+
+void FaultEnv::discard_temp(const std::string& temp) { files_.erase(temp); }
+
+bool FaultEnv::same_file(File& file, const std::string& path) {
+  auto* mem = dynamic_cast<MemFile*>(&file);
+  auto st = state(path);
+  return mem && st && mem->state_ptr() == st.get();
+}
 void FaultEnv::remove(const std::string& path) { files_.erase(path); }
 
 void FaultEnv::fail_write_at(int nth, ErrorCode code, std::size_t torn_prefix) {

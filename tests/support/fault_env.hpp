@@ -33,6 +33,10 @@ class FaultEnv : public Env {
   std::unique_ptr<File> open(const std::string& path, OpenMode mode) override;
   bool exists(const std::string& path) override;
   void remove(const std::string& path) override;
+  std::string create_temp(const std::string& beside) override;
+  void commit_temp(const std::string& temp, const std::string& dest) override;
+  void discard_temp(const std::string& temp) override;
+  bool same_file(File& file, const std::string& path) override;
   std::int64_t now_ms() override { return now_ms_; }
   void sleep_ms(int ms) override { now_ms_ += ms; }
 
@@ -63,6 +67,7 @@ class FaultEnv : public Env {
 
  private:
   std::map<std::string, std::shared_ptr<MemFileState>> files_;
+  int temp_counter_ = 0;
   std::int64_t now_ms_ = 1'700'000'000'000;
   int writes_ = 0, syncs_ = 0;
   int fail_write_ = -1, fail_sync_ = -1;

@@ -30,8 +30,17 @@ void add_vec_search_command(CLI::App& app, GlobalOptions& global, Registry& regi
 void add_timeline_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_stats_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_verify_single_file_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_verify_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_inspect_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_dump_catalog_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_who_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_nudge_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_doctor_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_compact_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_export_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_restore_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_version_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_lock_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_unlock_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 
 }  // namespace memvid::cli

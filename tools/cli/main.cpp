@@ -31,8 +31,17 @@ int main(int argc, char** argv) {
   add_timeline_command(app, global, registry);
   add_stats_command(app, global, registry);
   add_verify_single_file_command(app, global, registry);
+  add_verify_command(app, global, registry);
+  add_inspect_command(app, global, registry);
+  add_dump_catalog_command(app, global, registry);
+  add_doctor_command(app, global, registry);
+  add_compact_command(app, global, registry);
+  add_export_command(app, global, registry);
+  add_restore_command(app, global, registry);
   add_who_command(app, global, registry);
   add_nudge_command(app, global, registry);
+  add_lock_command(app, global, registry);
+  add_unlock_command(app, global, registry);
   add_version_command(app, global, registry);
 
   try {

@@ -1,0 +1,46 @@
+#pragma once
+// Writes a whole new memory from a sequence of frame records: the one mechanism behind
+// compaction (vacuum), snapshots and salvage. Frames keep their ids; a frame given without a
+// record is written as a removed entry (its id stays reserved). The indexes are rebuilt from
+// the records by the index layer itself, in one checkpoint of the new file, so a rewritten
+// memory is indexed exactly as one written by puts.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "format/toc.hpp"
+#include "memvid/env.hpp"
+#include "memvid/memvid.hpp"
+
+namespace memvid::maintenance {
+
+struct RewriteFrame {
+  // Status, kind, timestamp and superseded_by are written as given; the offset and length
+  // are the new file's.
+  format::TocEntry entry;
+  std::vector<std::uint8_t> record;  // a complete, verified frame record; empty: removed
+};
+
+struct RewritePlan {
+  std::uint64_t wal_size = 0;
+  std::vector<std::uint8_t> index_extension;  // settings only (SearchIndex::initial_extension)
+  std::uint64_t frame_count = 0;
+  std::function<RewriteFrame(std::uint64_t id)> frame;  // called once per id, in order
+  SyncMode sync = SyncMode::Full;
+  std::function<void(std::uint64_t frames_done)> on_progress;
+};
+
+struct RewriteResult {
+  std::uint64_t frames = 0;
+  std::uint64_t records_written = 0;
+  std::uint64_t records_removed = 0;
+  std::uint64_t file_bytes = 0;
+};
+
+// Builds the memory in a temporary file beside dest and renames it over dest (replacing any
+// file there) only once it is complete and synced. On any failure nothing at dest changes and
+// the temporary file is gone.
+RewriteResult rewrite_memory(const RewritePlan& plan, const std::string& dest, const std::shared_ptr<Env>& env);
+
+}  // namespace memvid::maintenance

@@ -1,0 +1,136 @@
+// Compaction and snapshots: each is a rewrite (maintenance/rewrite.hpp) of the committed state
+// this handle sees, differing only in which frames keep their records and where the result goes.
+#include <algorithm>
+
+#include "format/frame_record.hpp"
+#include "format/layout.hpp"
+#include "io/read_exact.hpp"
+#include "maintenance/rewrite.hpp"
+#include "memory/memvid_impl.hpp"
+#include "memory/rewrite_in_place.hpp"
+
+namespace memvid {
+
+namespace {
+
+std::shared_ptr<Env> env_or_default(const std::shared_ptr<Env>& env) { return env ? env : default_env(); }
+
+// A record is copied only after it proves intact (checksum, id, content hash), so a rewrite
+// never carries damage into a file that would then verify as healthy.
+std::vector<std::uint8_t> verified_record(const store::Store& s, const format::TocEntry& e) {
+  std::vector<std::uint8_t> bytes = s.read_bytes(e.record_offset, e.record_length, "frame record");
+  format::FrameRecord rec = format::decode_frame_record(bytes, e.record_offset);
+  if (rec.frame_id != e.frame_id)
+    throw Error(ErrorCode::Corrupt, s.path() + ": the record at file offset " + std::to_string(e.record_offset) +
+                                        " holds frame " + std::to_string(rec.frame_id) + ", not " +
+                                        std::to_string(e.frame_id) + " (run `memvid doctor`)");
+  format::frame_payload(rec, e.record_offset);  // checks the content hash
+  return bytes;
+}
+
+}  // namespace
+
+maintenance::RewritePlan plan_from(const Memvid::Impl& impl, bool keep_inactive) {
+  const store::Store& s = impl.s();
+  maintenance::RewritePlan plan;
+  plan.wal_size = s.wal_size();
+  // The manifest's settings, not the live vector index: that may be what is being repaired.
+  index::IndexSettings settings = impl.index->settings();
+  plan.index_extension = index::SearchIndex::initial_extension(settings);
+  plan.frame_count = s.committed_frame_count();
+  plan.sync = s.config().sync;
+  plan.frame = [&s, keep_inactive](std::uint64_t id) {
+    maintenance::RewriteFrame f;
+    f.entry = s.committed_entry(id);
+    const bool active = f.entry.status == static_cast<std::uint8_t>(FrameStatus::Active);
+    if ((active || keep_inactive) && !f.entry.record_removed()) f.record = verified_record(s, f.entry);
+    return f;
+  };
+  return plan;
+}
+
+void rewrite_in_place(Memvid::Impl& impl, bool keep_inactive) {
+  store::Store& s = impl.writer();
+  if (s.in_transaction())
+    throw Error(ErrorCode::TransactionState, "commit or roll back the open transaction before rewriting " + s.path());
+  // The writer lock on the old file is held throughout, so no other writer commits to it
+  // while it is copied; one waiting for it finds the new file once it gets the lock.
+  maintenance::rewrite_memory(plan_from(impl, keep_inactive), s.path(), impl.env);
+  auto fresh = store::Store::open(s.path(), s.config());
+  impl.index.reset();
+  impl.store->close();
+  impl.store = std::move(fresh);
+  impl.index = std::make_unique<index::SearchIndex>(*impl.store);
+  impl.searcher = search::Searcher{};
+}
+
+namespace {
+
+void refuse_existing(Env& env, const std::string& dest) {
+  if (env.exists(dest)) throw Error(ErrorCode::AlreadyExists, dest + " already exists; remove it or choose another name");
+}
+
+}  // namespace
+
+void Memvid::compact_to(const std::string& dest) {
+  std::lock_guard lock(impl_->mu);
+  const store::Store& s = impl_->s();
+  if (dest == s.path()) throw Error(ErrorCode::InvalidArgument, "compact_to(" + dest + "): that is this memory; use compact_in_place()");
+  refuse_existing(*impl_->env, dest);
+  maintenance::rewrite_memory(plan_from(*impl_, false), dest, impl_->env);
+}
+
+void Memvid::export_snapshot(const std::string& dest) {
+  std::lock_guard lock(impl_->mu);
+  const store::Store& s = impl_->s();
+  if (dest == s.path()) throw Error(ErrorCode::InvalidArgument, "export_snapshot(" + dest + "): that is this memory");
+  refuse_existing(*impl_->env, dest);
+  maintenance::rewrite_memory(plan_from(*impl_, true), dest, impl_->env);
+}
+
+void Memvid::compact_in_place() {
+  std::lock_guard lock(impl_->mu);
+  rewrite_in_place(*impl_, /*keep_inactive=*/false);
+}
+
+void Memvid::restore_snapshot(const std::string& snapshot, const std::string& dest, std::shared_ptr<Env> env) {
+  env = env_or_default(env);
+  if (!env->exists(snapshot)) throw Error(ErrorCode::NotFound, "no snapshot at " + snapshot);
+  // Replacing a memory some writer has open would lose its next commits: hold its writer
+  // lock while the new file goes in.
+  std::unique_ptr<File> existing;
+  if (env->exists(dest)) {
+    existing = env->open(dest, OpenMode::ReadWrite);
+    if (!existing->try_lock(format::kWriterLockByte, LockKind::Exclusive))
+      throw Error(ErrorCode::Locked, dest + " is open by a writer; close it (or `memvid nudge` it) before restoring over it");
+  }
+  auto source = env->open(snapshot, OpenMode::ReadOnly);
+  const std::string temp = env->create_temp(dest);
+  try {
+    auto out = env->open(temp, OpenMode::ReadWrite);
+    const std::uint64_t size = source->size();
+    constexpr std::uint64_t kChunk = 8u << 20;
+    for (std::uint64_t at = 0; at < size; at += kChunk) {
+      auto bytes = io::read_bytes(*source, at, std::min(kChunk, size - at), "snapshot");
+      out->write_at(at, bytes.data(), bytes.size());
+    }
+    out.reset();
+    // The copy itself is verified, so what goes in place is exactly what passed.
+    VerifyReport report = verify(temp, /*deep=*/true, env);
+    if (!report.ok) {
+      std::string failed;
+      for (const CheckResult& c : report.checks)
+        if (c.status == CheckStatus::Failed) failed += (failed.empty() ? "" : "; ") + c.name + ": " + c.detail;
+      throw Error(ErrorCode::Corrupt, snapshot + " fails verification, so it was not restored: " + failed);
+    }
+    env->commit_temp(temp, dest);
+  } catch (...) {
+    try {
+      env->discard_temp(temp);
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
+}  // namespace memvid

@@ -1,0 +1,14 @@
+#pragma once
+// Rewrites shared by compaction, snapshots and doctor (src/memory/maintenance.cpp).
+#include "maintenance/rewrite.hpp"
+#include "memory/memvid_impl.hpp"
+
+namespace memvid {
+
+// The committed state of the handle as a rewrite plan; keep_inactive keeps deleted and
+// superseded frames' records (otherwise they are removed). Records are verified as copied.
+maintenance::RewritePlan plan_from(const Memvid::Impl& impl, bool keep_inactive);
+// Rewrites the handle's own file (a writer) and moves the handle onto the new file.
+void rewrite_in_place(Memvid::Impl& impl, bool keep_inactive);
+
+}  // namespace memvid
