@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "maintenance/salvage.hpp"
 #include "memvid/memvid.hpp"
 
 namespace {
@@ -100,7 +101,28 @@ void read_everything(memvid::Memvid& m) {
 
 }  // namespace
 
+// verify and the doctor's salvage read damaged files by design: neither may crash, hang or
+// allocate without bound on any bytes (the writer's open above is the other reader).
+void check_integrity_readers(const std::shared_ptr<BytesEnv>& env) {
+  try {
+    memvid::Memvid::verify("/fuzz.mv2", /*deep=*/true, env);
+    memvid::inspect_file("/fuzz.mv2", env);
+  } catch (const memvid::Error&) {
+  }
+  try {
+    memvid::maintenance::Salvager salvager(env, "/fuzz.mv2", /*keep_inactive=*/true);
+    memvid::maintenance::RewritePlan plan = salvager.plan();
+    for (std::uint64_t id = 0; id < plan.frame_count && id < 64; ++id) plan.frame(id);
+  } catch (const memvid::Error&) {
+  }
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  {
+    auto env = std::make_shared<BytesEnv>();
+    env->bytes.assign(data, data + size);
+    check_integrity_readers(env);
+  }
   for (bool writer : {false, true}) {
     auto env = std::make_shared<BytesEnv>();
     env->bytes.assign(data, data + size);
