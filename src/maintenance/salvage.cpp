@@ -202,11 +202,14 @@ Salvager::Salvager(std::shared_ptr<Env> env, std::string path, bool keep_inactiv
   // Header copies: the newest valid one names the WAL epoch and size.
   auto page = io::read_bytes(*file_, 0, 1024, "header page");
   std::optional<format::Header> newest;
+  std::vector<format::Header> valid_copies;
   for (std::uint64_t slot : format::kHeaderSlotOffset) {
     auto h = format::Header::decode(std::span(page).subspan(slot, format::kHeaderSize));
     if (h && h->wal_offset == format::kWalOffset && h->wal_size >= format::kMinWalSize &&
-        h->wal_size <= format::kMaxWalSize && h->wal_size % 8 == 0 && (!newest || h->sequence > newest->sequence))
-      newest = h;
+        h->wal_size <= format::kMaxWalSize && h->wal_size % 8 == 0) {
+      valid_copies.push_back(*h);
+      if (!newest || h->sequence > newest->sequence) newest = h;
+    }
   }
   if (!newest) notes.push_back("no header copy is valid: the layout was found by scanning");
 
@@ -277,20 +280,33 @@ Salvager::Salvager(std::shared_ptr<Env> env, std::string path, bool keep_inactiv
   std::optional<std::uint64_t> salt;
   if (newest) salt = newest->wal_salt;
   else if (!commits.empty()) salt = store::derive_wal_salt(commits.front().footer_bytes);
+  // When the commit the newest header names is damaged, the older header copy names the
+  // commit that survives, and its WAL epoch holds the transactions committed after that
+  // commit (the ones the damaged checkpoint had folded in; a writer falling back to that
+  // copy replays them). Read that epoch first, then the newest one over it.
+  std::vector<std::uint64_t> salts;
+  if (newest && !commits.empty() && commits.front().footer_offset != newest->footer_offset)
+    for (const format::Header& h : valid_copies)
+      if (h.sequence < newest->sequence && h.footer_offset == commits.front().footer_offset && h.wal_salt != newest->wal_salt)
+        salts.push_back(h.wal_salt);
+  if (salt) salts.push_back(*salt);
   const std::uint64_t max_frames = size / kMinRecordBytes + 1;
-  if (salt) {
-    WalRead wal = read_wal_tolerantly(*file_, wal_size, *salt, size, max_frames);
+  for (std::uint64_t epoch_salt : salts) {
+    WalRead wal = read_wal_tolerantly(*file_, wal_size, epoch_salt, size, max_frames);
     for (const format::TocEntry& e : wal.entries) {
       if (e.frame_id >= max_frames) continue;
       known[e.frame_id] = e;  // newer than any TOC segment
     }
     frame_count = std::max(frame_count, wal.next_frame);
     committed_end = std::max(committed_end, wal.data_end);
-    report_.wal_records_damaged = wal.damaged;
+    report_.wal_records_damaged += wal.damaged;
     if (wal.damaged > 0)
       notes.push_back(std::to_string(wal.damaged) +
                       " damaged WAL records were stepped over; a status change they held may be lost");
   }
+  // Everything before the footer the newest header names was written before that header
+  // was: committed, even when that footer or its TOC is now damaged.
+  if (newest && newest->footer_offset <= size) committed_end = std::max(committed_end, newest->footer_offset);
   frame_count = std::min(frame_count, max_frames);
   if (commits.empty() && !salt) {
     committed_end = size;
