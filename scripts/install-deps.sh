@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config git zstd
           libzstd-dev nlohmann-json3-dev libcli11-dev libsodium-dev
-          libutf8proc-dev libstemmer-dev libxxhash-dev libgumbo-dev libpoppler-cpp-dev python3
+          libutf8proc-dev libstemmer-dev libxxhash-dev libgumbo-dev libpoppler-cpp-dev python3 python3-dev pybind11-dev
           libfaiss-dev libopenblas-serial-dev libcpp-httplib-dev libssl-dev
           libgtest-dev libgmock-dev libbenchmark-dev
           clang libclang-rt-14-dev libomp-14-dev)

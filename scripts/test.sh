@@ -7,8 +7,11 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 jobs="$(nproc)"
 
-echo "== build and test (RelWithDebInfo)"
-cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMVID_BUILD_BENCH=ON >/dev/null
+echo "== build and test (RelWithDebInfo), with the Python and Node.js SDKs"
+# node-addon-api (headers only) for the Node.js addon, from the npm registry.
+./scripts/install-node-deps.sh
+cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMVID_BUILD_BENCH=ON \
+  -DPython_EXECUTABLE="$(command -v python3)" >/dev/null
 cmake --build build/test -j "$jobs"
 # The built-in embedding model: the tests that need it find it where this installs it.
 ./scripts/install-model.sh build/test/tools/model/memvid-model-convert
