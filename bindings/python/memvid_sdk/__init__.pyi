@@ -1,0 +1,252 @@
+"""Type stubs of memvid_sdk (the Python SDK of memvid-cpp)."""
+
+import contextlib
+import datetime as _dt
+import os
+from typing import (Any, Dict, Iterable, Iterator, List, Literal, Mapping, Optional, Sequence,
+                    Protocol, Tuple, Type, TypedDict, Union, overload)
+
+from .errors import (AlreadyExistsError as AlreadyExistsError,
+                     AuxiliaryFileDetected as AuxiliaryFileDetected,
+                     CorruptError as CorruptError, DecryptError as DecryptError,
+                     InvalidArgumentError as InvalidArgumentError,
+                     InvalidTocError as InvalidTocError, LockedError as LockedError,
+                     MemvidError as MemvidError, MemvidIOError as MemvidIOError,
+                     ModelMismatchError as ModelMismatchError,
+                     ModelUnavailableError as ModelUnavailableError,
+                     NoSpaceError as NoSpaceError, NotFoundError as NotFoundError,
+                     OperationInterruptedError as OperationInterruptedError,
+                     ProviderError as ProviderError, QueryError as QueryError,
+                     ReadOnlyError as ReadOnlyError,
+                     RecoveryNeededError as RecoveryNeededError,
+                     TransactionStateError as TransactionStateError,
+                     error_class as error_class)
+from .results import (AskResult as AskResult, AskSource as AskSource, Check as Check,
+                      DoctorAction as DoctorAction, DoctorReport as DoctorReport,
+                      Finding as Finding, FindResult as FindResult, Frame as Frame, Hit as Hit,
+                      IngestReport as IngestReport, IngestedDocument as IngestedDocument,
+                      IngestSkip as IngestSkip, OwnerInfo as OwnerInfo,
+                      RecoveryInfo as RecoveryInfo, Stats as Stats,
+                      TimelineEntry as TimelineEntry, VerifyReport as VerifyReport,
+                      ms_to_datetime as ms_to_datetime)
+
+__version__: str
+SUPPORTED_KINDS: Tuple[str, ...]
+
+PathLike = Union[str, os.PathLike[str]]
+TimestampLike = Union[int, _dt.datetime, _dt.date, str]
+OpenMode = Literal["auto", "create", "open", "read_only"]
+SearchMode = Literal["auto", "lex", "sem"]
+SyncMode = Literal["full", "normal", "off"]
+RecoveryMode = Literal["default", "auto_truncate", "strict"]
+DocKind = Literal["text", "document", "chunk", "binary"]
+
+
+class Document(TypedDict, total=False):
+    """A document for put_many: the keyword arguments of Memvid.put."""
+    text: str
+    data: bytes
+    title: str
+    uri: str
+    tags: Sequence[str]
+    labels: Sequence[str]
+    label: str
+    metadata: Mapping[str, Any]
+    timestamp: TimestampLike
+    vector: Sequence[float]
+    vector_model: str
+    kind: DocKind
+    chunk_size: int
+    chunk_overlap: int
+    parent: int
+
+
+def parse_timestamp(value: TimestampLike, name: str = ...) -> int:
+    """Milliseconds since the epoch for an int (ms), datetime (naive = UTC), date or ISO-8601 string."""
+    ...
+
+
+class _VerifyPath(Protocol):
+    def __call__(self, path: PathLike, deep: bool = False) -> VerifyReport: ...
+
+
+class _VerifySelf(Protocol):
+    def __call__(self, deep: bool = False) -> VerifyReport: ...
+
+
+class _VerifyMethod:
+    @overload
+    def __get__(self, instance: None, owner: Any) -> _VerifyPath: ...
+    @overload
+    def __get__(self, instance: Memvid, owner: Any) -> _VerifySelf: ...
+
+
+class _DoctorPath(Protocol):
+    def __call__(self, path: PathLike, *, plan_only: bool = False,
+                 rebuild_time_index: bool = False, rebuild_lex_index: bool = False,
+                 rebuild_vec_index: bool = False, vacuum: bool = False,
+                 lock_timeout_ms: Optional[int] = None) -> DoctorReport: ...
+
+
+class _DoctorSelf(Protocol):
+    def __call__(self, *, plan_only: bool = False, rebuild_time_index: bool = False,
+                 rebuild_lex_index: bool = False, rebuild_vec_index: bool = False,
+                 vacuum: bool = False, lock_timeout_ms: Optional[int] = None) -> DoctorReport: ...
+
+
+class _DoctorMethod:
+    @overload
+    def __get__(self, instance: None, owner: Any) -> _DoctorPath: ...
+    @overload
+    def __get__(self, instance: Memvid, owner: Any) -> _DoctorSelf: ...
+
+
+class Memvid:
+    """One open memory (a .mv2 file). Make one with use() or create()."""
+
+    def __enter__(self) -> Memvid: ...
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None: ...
+    def __len__(self) -> int: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def read_only(self) -> bool: ...
+    @property
+    def closed(self) -> bool: ...
+    @property
+    def frame_count(self) -> int: ...
+    @property
+    def in_transaction(self) -> bool: ...
+    @property
+    def recovery_info(self) -> RecoveryInfo: ...
+    def close(self) -> None:
+        """Commits, checkpoints, syncs and releases the lock; a second close is a no-op."""
+        ...
+    def seal(self) -> None:
+        """Commits, checkpoints and syncs everything, then closes the handle."""
+        ...
+    def refresh(self) -> None:
+        """Read-only handle: moves to the newest committed state."""
+        ...
+    def put(self, text: Optional[str] = None, *, data: Optional[bytes] = None,
+            title: Optional[str] = None, uri: Optional[str] = None,
+            tags: Optional[Iterable[str]] = None, labels: Optional[Iterable[str]] = None,
+            label: Optional[str] = None, metadata: Union[Mapping[str, Any], str, None] = None,
+            timestamp: Optional[TimestampLike] = None, vector: Optional[Sequence[float]] = None,
+            vector_model: Optional[str] = None, kind: Optional[DocKind] = None,
+            chunk_size: Optional[int] = None, chunk_overlap: Optional[int] = None,
+            parent: Optional[int] = None) -> int:
+        """Adds a document and returns its frame id."""
+        ...
+    def put_many(self, documents: Iterable[Union[Document, Mapping[str, Any]]]) -> List[int]:
+        """Adds many documents in one transaction; returns their ids in order."""
+        ...
+    def update(self, id: int, text: Optional[str] = None, *, data: Optional[bytes] = None,
+               title: Optional[str] = None, uri: Optional[str] = None,
+               tags: Optional[Iterable[str]] = None, labels: Optional[Iterable[str]] = None,
+               label: Optional[str] = None, metadata: Union[Mapping[str, Any], str, None] = None,
+               timestamp: Optional[TimestampLike] = None,
+               vector: Optional[Sequence[float]] = None, vector_model: Optional[str] = None,
+               kind: Optional[DocKind] = None, chunk_size: Optional[int] = None,
+               chunk_overlap: Optional[int] = None, parent: Optional[int] = None) -> int:
+        """Writes a new version of frame id and returns the new id."""
+        ...
+    def delete(self, id: int) -> None:
+        """Marks frame id deleted."""
+        ...
+    def begin(self) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def transaction(self) -> contextlib.AbstractContextManager[Memvid]:
+        """with mem.transaction(): commits on success, rolls back on an exception."""
+        ...
+    def view(self, id: int, *, payload: bool = True) -> Frame:
+        """Frame id with its metadata and (payload=True) its text/bytes."""
+        ...
+    def find(self, query: str, *, k: int = 10, mode: SearchMode = "auto",
+             snippet_chars: int = 200, scope: Optional[str] = None,
+             cursor: Optional[str] = None, offset: int = 0, as_of_frame: Optional[int] = None,
+             as_of: Optional[TimestampLike] = None, collapse_chunks: bool = True,
+             vector: Optional[Sequence[float]] = None, vector_model: Optional[str] = None,
+             fusion: Optional[Literal["linear", "rrf"]] = None,
+             semantic_weight: Optional[float] = None, title_weight: Optional[float] = None,
+             candidates: Optional[int] = None, ef_search: Optional[int] = None,
+             nprobe: Optional[int] = None) -> FindResult:
+        """Ranked search; raises QueryError for a malformed query."""
+        ...
+    def ask(self, question: str, *, k: int = 8, mode: SearchMode = "auto",
+            context_tokens: Optional[int] = None, scope: Optional[str] = None,
+            as_of: Optional[TimestampLike] = None, model: Optional[str] = None,
+            base_url: Optional[str] = None, api_key_env: Optional[str] = None,
+            timeout_ms: Optional[int] = None, context_only: bool = False,
+            max_sentences: Optional[int] = None) -> AskResult:
+        """Answers a question from the memory (extractive without a model)."""
+        ...
+    def timeline(self, *, since: Optional[TimestampLike] = None,
+                 until: Optional[TimestampLike] = None, limit: int = 0, reverse: bool = False,
+                 include_inactive: bool = False) -> List[TimelineEntry]:
+        """Frames in time order."""
+        ...
+    def stats(self) -> Stats: ...
+    verify: _VerifyMethod
+    """mem.verify(deep=False) checks this memory's file; Memvid.verify(path, deep=False) any file."""
+    doctor: _DoctorMethod
+    """mem.doctor(**options) on this memory's path; Memvid.doctor(path, **options) on any file."""
+    def ingest(self, path: PathLike, *, include: Optional[Iterable[str]] = None,
+               exclude: Optional[Iterable[str]] = None, include_hidden: bool = False,
+               dedupe: bool = False, dry_run: bool = False, chunk_size: Optional[int] = None,
+               chunk_overlap: Optional[int] = None, text_field: Optional[str] = None,
+               title_field: Optional[str] = None, max_file_bytes: Optional[int] = None,
+               title: Optional[str] = None, uri: Optional[str] = None,
+               tags: Optional[Iterable[str]] = None, labels: Optional[Iterable[str]] = None,
+               metadata: Optional[Mapping[str, Any]] = None,
+               timestamp: Optional[TimestampLike] = None,
+               kind: Optional[DocKind] = None) -> IngestReport: ...
+    def compact(self, dest: Optional[PathLike] = None) -> None: ...
+    def export(self, dest: PathLike) -> None: ...
+    @staticmethod
+    def who(path: PathLike) -> OwnerInfo: ...
+    @staticmethod
+    def nudge(path: PathLike) -> None: ...
+    @staticmethod
+    def restore(snapshot: PathLike, dest: PathLike) -> None: ...
+    @staticmethod
+    def find_sidecar(path: PathLike) -> Optional[str]: ...
+
+
+def use(kind: Literal["basic"], path: PathLike, *, mode: OpenMode = "auto",
+        read_only: bool = False, lock_timeout_ms: Optional[int] = ...,
+        sync: Optional[SyncMode] = ..., recovery: Optional[RecoveryMode] = ...,
+        nudge_poll_ms: Optional[int] = ..., command: Optional[str] = ...,
+        language: Optional[str] = ..., chunk_size: Optional[int] = ...,
+        chunk_overlap: Optional[int] = ..., embedding_model: Optional[str] = ...,
+        embedding_dimension: Optional[int] = ..., vector_compression: Optional[bool] = ...,
+        capacity_bytes: Optional[int] = ..., wal_bytes: Optional[int] = ...) -> Memvid:
+    """Opens or creates the memory at path."""
+    ...
+
+
+def create(path: PathLike, *, lock_timeout_ms: Optional[int] = ...,
+           sync: Optional[SyncMode] = ..., recovery: Optional[RecoveryMode] = ...,
+           nudge_poll_ms: Optional[int] = ..., command: Optional[str] = ...,
+           language: Optional[str] = ..., chunk_size: Optional[int] = ...,
+           chunk_overlap: Optional[int] = ..., embedding_model: Optional[str] = ...,
+           embedding_dimension: Optional[int] = ..., vector_compression: Optional[bool] = ...,
+           capacity_bytes: Optional[int] = ..., wal_bytes: Optional[int] = ...) -> Memvid:
+    """Creates a new memory (AlreadyExistsError if the file exists)."""
+    ...
+
+
+def open_memory(path: PathLike, *, read_only: bool = False, lock_timeout_ms: Optional[int] = ...,
+                sync: Optional[SyncMode] = ..., recovery: Optional[RecoveryMode] = ...,
+                nudge_poll_ms: Optional[int] = ...) -> Memvid:
+    """Opens an existing memory (NotFoundError if missing)."""
+    ...
+
+
+def verify(path: PathLike, deep: bool = False) -> VerifyReport: ...
+def doctor(path: PathLike, *, plan_only: bool = False, rebuild_time_index: bool = False,
+           rebuild_lex_index: bool = False, rebuild_vec_index: bool = False,
+           vacuum: bool = False, lock_timeout_ms: Optional[int] = None) -> DoctorReport: ...
+def who(path: PathLike) -> OwnerInfo: ...
+def nudge(path: PathLike) -> None: ...

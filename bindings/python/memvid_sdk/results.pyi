@@ -1,0 +1,257 @@
+"""Type stubs of memvid_sdk.results."""
+
+import datetime as _dt
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+__all__: List[str]
+
+def ms_to_datetime(ms: int) -> _dt.datetime: ...
+
+
+class _Record:
+    def __init__(self, **values: Any) -> None: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def __eq__(self, other: object) -> bool: ...
+
+
+class Hit(_Record):
+    """One search hit (see ``Memvid.find``)."""
+    id: int
+    score: float
+    rank: int
+    kind: str
+    timestamp_ms: int
+    title: str
+    uri: str
+    tags: List[str]
+    labels: List[str]
+    chunk: int
+    chunk_count: int
+    chunk_begin: int
+    chunk_end: int
+    page: int
+    snippet: str
+    highlights: List[List[int]]
+    lexical_match: bool
+    semantic_match: bool
+    lexical_score: float
+    semantic_score: float
+    @property
+    def timestamp(self) -> _dt.datetime: ...
+
+
+class FindResult(_Record):
+    """The hits of ``Memvid.find`` plus paging and mode information. Iterable; ``len()`` is"""
+    hits: List[Hit]
+    next_cursor: Optional[str]
+    mode: str
+    note: str
+    elapsed_ms: float
+    def __iter__(self) -> Iterator[Hit]: ...
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int) -> Hit: ...
+    def __bool__(self) -> bool: ...
+
+
+class AskSource(_Record):
+    """One numbered passage of an answer's context."""
+    number: int
+    id: int
+    title: str
+    uri: str
+    timestamp_ms: int
+    page: int
+    chunk_begin: int
+    chunk_end: int
+    score: float
+    snippet: str
+    text: str
+    @property
+    def timestamp(self) -> _dt.datetime: ...
+
+
+class AskResult(_Record):
+    """The answer of ``Memvid.ask`` with its sources and citations."""
+    question: str
+    answer: str
+    found: bool
+    used_model: bool
+    model: str
+    note: str
+    sources: List[AskSource]
+    citations: List[int]
+    context: str
+    mode: str
+    retrieval_ms: float
+    generation_ms: float
+    prompt_tokens: int
+    completion_tokens: int
+
+
+class TimelineEntry(_Record):
+    """One frame in time order (see ``Memvid.timeline``)."""
+    id: int
+    timestamp_ms: int
+    kind: str
+    status: str
+    title: str
+    uri: str
+    preview: str
+    @property
+    def timestamp(self) -> _dt.datetime: ...
+
+
+class Frame(_Record):
+    """One frame's metadata and (with ``payload=True``) its payload (see ``Memvid.view``)."""
+    id: int
+    kind: str
+    status: str
+    timestamp_ms: int
+    title: str
+    uri: str
+    tags: List[str]
+    labels: List[str]
+    metadata: Dict[str, Any]
+    text: Optional[str]
+    data: Optional[bytes]
+    parent: Optional[int]
+    supersedes: Optional[int]
+    superseded_by: Optional[int]
+    content_hash: str
+    payload_bytes: int
+    stored_bytes: int
+    compressed: bool
+    chunk_size: Optional[int]
+    chunk_overlap: Optional[int]
+    removed: bool
+    has_vector: bool
+    @property
+    def timestamp(self) -> _dt.datetime: ...
+
+
+class Stats(_Record):
+    """Counts and sizes of a memory (every memvid::Stats field)."""
+    frames: int
+    active_frames: int
+    deleted_frames: int
+    superseded_frames: int
+    payload_bytes: int
+    stored_bytes: int
+    file_bytes: int
+    wal_bytes: int
+    wal_used_bytes: int
+    wal_pending_transactions: int
+    toc_segments: int
+    generation: int
+    embedding_model: str
+    embedding_dimension: int
+    vector_compression: bool
+    vectors: int
+    semantic_unavailable: str
+
+
+class Check(_Record):
+    """One named verify check: status 'passed', 'failed' or 'skipped'."""
+    name: str
+    status: str
+    detail: str
+
+
+class VerifyReport(_Record):
+    """The result of ``verify``: ``ok`` when every check passed or did not apply."""
+    path: str
+    deep: bool
+    ok: bool
+    checks: List[Check]
+    damaged_frames: List[int]
+    frames: int
+    file_bytes: int
+    elapsed_ms: float
+    def check(self, name: str) -> Optional[Check]: ...
+    @property
+    def failed(self) -> List[Check]: ...
+
+
+class Finding(_Record):
+    """Something doctor observed: severity 'info', 'warn' or 'error'."""
+    severity: str
+    check: str
+    message: str
+
+
+class DoctorAction(_Record):
+    """A repair doctor planned or carried out: status 'planned', 'done', 'failed', 'skipped'."""
+    name: str
+    description: str
+    status: str
+    detail: str
+
+
+class DoctorReport(_Record):
+    """The result of ``doctor``: findings, actions, and the verify reports before and after."""
+    path: str
+    findings: List[Finding]
+    actions: List[DoctorAction]
+    changed: bool
+    ok: bool
+    frames_recovered: int
+    lost_frames: List[int]
+    bytes_before: int
+    bytes_after: int
+    before: VerifyReport
+    after: Optional[VerifyReport]
+
+
+class IngestSkip(_Record):
+    """A file or record ``ingest`` did not take, with why."""
+    path: str
+    reason: str
+
+
+class IngestedDocument(_Record):
+    """A document ``ingest`` extracted (``frame`` is None in a dry run)."""
+    path: str
+    frame: Optional[int]
+    title: str
+    mime: str
+    text_bytes: int
+    pages: int
+
+
+class IngestReport(_Record):
+    """The result of ``Memvid.ingest``."""
+    files_seen: int
+    files_processed: int
+    documents: int
+    ingested: int
+    duplicates: int
+    filtered: int
+    skipped: List[IngestSkip]
+    bytes_in: int
+    text_bytes: int
+    bytes_stored: int
+    invalid_utf8_bytes: int
+    items: List[IngestedDocument]
+    dry_run: bool
+    elapsed_ms: float
+
+
+class OwnerInfo(_Record):
+    """The owner record of a memory's writer (see ``Memvid.who``)."""
+    present: bool
+    alive: bool
+    pid: int
+    host: str
+    command: str
+    started_ms: int
+    heartbeat_ms: int
+    nudge_requested: bool
+
+
+class RecoveryInfo(_Record):
+    """What opening the memory recovered (WAL replay, truncation, header/footer fallback)."""
+    wal_records_replayed: int
+    transactions_replayed: int
+    bytes_truncated: int
+    header_fallback: bool
+    footer_fallback: bool

@@ -1,0 +1,747 @@
+// _memvid: the thin pybind11 layer under memvid_sdk. Handle wraps one memvid::Memvid; its
+// methods take plain Python values (the Python layer has already checked names and types)
+// and return dicts and lists, which memvid_sdk wraps in result classes. Every call into the
+// library runs with the GIL released; a memvid::Error becomes the memvid_sdk.errors class of
+// its code through the factory the Python layer registers (set_error_factory).
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "memvid/error.hpp"
+#include "memvid/ingest.hpp"
+#include "memvid/integrity.hpp"
+#include "memvid/memvid.hpp"
+#include "memvid/timestamp.hpp"
+
+namespace py = pybind11;
+
+namespace {
+
+// A memvid::Error caught with the GIL released, plus the lock owner for Locked; turned into
+// a Python exception by the registered translator (which runs with the GIL held).
+struct NativeError {
+  memvid::ErrorCode code;
+  std::string message;
+  std::optional<memvid::OwnerInfo> owner;
+};
+
+py::object& error_factory() {
+  static py::object* factory = new py::object();  // leaked on purpose: outlives interpreter teardown order
+  return *factory;
+}
+
+py::dict owner_dict(const memvid::OwnerInfo& o) {
+  py::dict d;
+  d["present"] = o.present;
+  d["alive"] = o.alive;
+  d["pid"] = o.pid;
+  d["host"] = o.host;
+  d["command"] = o.command;
+  d["started_ms"] = o.started_ms;
+  d["heartbeat_ms"] = o.heartbeat_ms;
+  d["nudge_requested"] = o.nudge_requested;
+  return d;
+}
+
+// Runs fn with the GIL released; a memvid::Error is rethrown as NativeError (with who(path)
+// for Locked, looked up while still without the GIL).
+template <typename Fn>
+auto run(const std::string& path, Fn&& fn) -> decltype(fn()) {
+  py::gil_scoped_release release;
+  try {
+    return fn();
+  } catch (const memvid::Error& e) {
+    NativeError n{e.code(), e.what(), std::nullopt};
+    if (e.code() == memvid::ErrorCode::Locked && !path.empty()) {
+      try {
+        n.owner = memvid::Memvid::who(path);
+      } catch (...) {
+        // No owner record to show; the error stands without it.
+      }
+    }
+    throw n;
+  }
+}
+
+[[noreturn]] void invalid(const std::string& message) {
+  throw memvid::Error(memvid::ErrorCode::InvalidArgument, message);
+}
+
+// ---- Python -> C++ ------------------------------------------------------------------------
+
+template <typename T>
+std::optional<T> opt(const py::dict& d, const char* key) {
+  if (!d.contains(key)) return std::nullopt;
+  py::object v = d[key];
+  if (v.is_none()) return std::nullopt;
+  return v.cast<T>();
+}
+
+memvid::FrameKind parse_kind(const std::string& s) {
+  auto k = memvid::frame_kind_from_string(s);
+  if (!k) invalid("unknown kind '" + s + "' (text, document, chunk, binary)");
+  return *k;
+}
+
+memvid::SearchMode parse_mode(const std::string& s) {
+  auto m = memvid::search_mode_from_string(s);
+  if (!m) invalid("unknown search mode '" + s + "' (auto, lex, sem)");
+  return *m;
+}
+
+memvid::SyncMode parse_sync(const std::string& s) {
+  if (s == "full") return memvid::SyncMode::Full;
+  if (s == "normal") return memvid::SyncMode::Normal;
+  if (s == "off") return memvid::SyncMode::Off;
+  invalid("unknown sync mode '" + s + "' (full, normal, off)");
+}
+
+memvid::RecoveryMode parse_recovery(const std::string& s) {
+  if (s == "default") return memvid::RecoveryMode::Default;
+  if (s == "auto_truncate") return memvid::RecoveryMode::AutoTruncate;
+  if (s == "strict") return memvid::RecoveryMode::Strict;
+  invalid("unknown recovery mode '" + s + "' (default, auto_truncate, strict)");
+}
+
+template <typename T>
+T checked_u32(long long v, const char* what) {
+  if (v < 0 || v > 0xffffffffLL) invalid(std::string(what) + " out of range");
+  return static_cast<T>(v);
+}
+
+memvid::OpenOptions open_options(const py::dict& d) {
+  memvid::OpenOptions o;
+  if (auto v = opt<int>(d, "lock_timeout_ms")) o.lock_timeout_ms = *v;
+  if (auto v = opt<std::string>(d, "sync")) o.sync = parse_sync(*v);
+  if (auto v = opt<std::string>(d, "recovery")) o.recovery = parse_recovery(*v);
+  if (auto v = opt<int>(d, "nudge_poll_ms")) o.nudge_poll_ms = *v;
+  if (auto v = opt<std::string>(d, "command")) o.command = *v;
+  return o;
+}
+
+memvid::CreateOptions create_options(const py::dict& d) {
+  memvid::CreateOptions o;
+  o.open = open_options(d);
+  if (auto v = opt<std::string>(d, "language")) o.language = *v;
+  if (auto v = opt<long long>(d, "chunk_size")) o.chunk_bytes = checked_u32<std::uint32_t>(*v, "chunk_size");
+  if (auto v = opt<long long>(d, "chunk_overlap")) o.chunk_overlap = checked_u32<std::uint32_t>(*v, "chunk_overlap");
+  if (auto v = opt<std::string>(d, "embedding_model")) o.embedding_model = *v;
+  if (auto v = opt<long long>(d, "embedding_dimension"))
+    o.embedding_dimension = checked_u32<std::uint32_t>(*v, "embedding_dimension");
+  if (auto v = opt<bool>(d, "vector_compression")) o.vector_compression = *v;
+  if (auto v = opt<std::uint64_t>(d, "capacity_bytes")) o.capacity_bytes = *v;
+  if (auto v = opt<std::uint64_t>(d, "wal_bytes")) o.wal_bytes = *v;
+  return o;
+}
+
+// A document dict as memvid_sdk normalizes it: payload (bytes), kind, title, uri, tags,
+// labels, metadata_json, timestamp_ms, parent, vector, vector_model, chunk_size, chunk_overlap.
+memvid::Document document(const py::dict& d) {
+  memvid::Document doc;
+  if (d.contains("payload")) doc.payload = d["payload"].cast<std::string>();
+  if (auto v = opt<std::string>(d, "kind")) doc.kind = parse_kind(*v);
+  if (auto v = opt<std::string>(d, "title")) doc.title = *v;
+  if (auto v = opt<std::string>(d, "uri")) doc.uri = *v;
+  if (auto v = opt<std::vector<std::string>>(d, "tags")) doc.tags = std::move(*v);
+  if (auto v = opt<std::vector<std::string>>(d, "labels")) doc.labels = std::move(*v);
+  if (auto v = opt<std::string>(d, "metadata_json")) doc.metadata_json = *v;
+  if (auto v = opt<std::int64_t>(d, "timestamp_ms")) doc.timestamp_ms = *v;
+  if (auto v = opt<std::uint64_t>(d, "parent")) doc.parent = *v;
+  if (auto v = opt<std::vector<float>>(d, "vector")) doc.embedding = std::move(*v);
+  if (auto v = opt<std::string>(d, "vector_model")) doc.embedding_model = *v;
+  if (auto v = opt<long long>(d, "chunk_size")) doc.chunk_bytes = checked_u32<std::uint32_t>(*v, "chunk_size");
+  if (auto v = opt<long long>(d, "chunk_overlap")) doc.chunk_overlap = checked_u32<std::uint32_t>(*v, "chunk_overlap");
+  return doc;
+}
+
+// ---- C++ -> Python ------------------------------------------------------------------------
+
+py::object optional_id(const std::optional<memvid::FrameId>& id) {
+  return id ? py::object(py::int_(*id)) : py::object(py::none());
+}
+
+py::str text_of(std::string_view s) {
+  // Library text is UTF-8; replace anything that is not rather than fail the whole result.
+  PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
+  if (o == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(o);
+}
+
+py::list str_list(const std::vector<std::string>& items) {
+  py::list out;
+  for (const auto& s : items) out.append(text_of(s));
+  return out;
+}
+
+// The library's enum names ("Passed", "Warn", ...) as the contract's lowercase strings.
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::string hex(const std::array<std::uint8_t, 32>& bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  out.reserve(64);
+  for (std::uint8_t b : bytes) {
+    out.push_back(digits[b >> 4]);
+    out.push_back(digits[b & 15]);
+  }
+  return out;
+}
+
+py::dict hit_dict(const memvid::Hit& h) {
+  py::dict d;
+  d["id"] = h.id;
+  d["score"] = h.score;
+  d["rank"] = h.rank;
+  d["kind"] = std::string(memvid::to_string(h.kind));
+  d["timestamp_ms"] = h.timestamp_ms;
+  d["title"] = text_of(h.title);
+  d["uri"] = text_of(h.uri);
+  d["tags"] = str_list(h.tags);
+  d["labels"] = str_list(h.labels);
+  d["chunk"] = h.chunk;
+  d["chunk_count"] = h.chunk_count;
+  d["chunk_begin"] = h.chunk_begin;
+  d["chunk_end"] = h.chunk_end;
+  d["page"] = h.page;
+  d["snippet"] = text_of(h.snippet);
+  py::list spans;
+  for (const auto& s : h.highlights) spans.append(py::make_tuple(s.begin, s.end));
+  d["highlights"] = spans;
+  d["lexical_match"] = h.lexical_match;
+  d["semantic_match"] = h.semantic_match;
+  d["lexical_score"] = h.lexical_score;
+  d["semantic_score"] = h.semantic_score;
+  return d;
+}
+
+py::dict find_dict(const memvid::FindResult& r) {
+  py::list hits;
+  for (const auto& h : r.hits) hits.append(hit_dict(h));
+  py::dict d;
+  d["hits"] = hits;
+  d["next_cursor"] = r.next_cursor.empty() ? py::object(py::none()) : py::object(py::str(r.next_cursor));
+  d["mode"] = std::string(memvid::to_string(r.mode_used));
+  d["note"] = text_of(r.note);
+  d["elapsed_ms"] = r.elapsed_ms;
+  return d;
+}
+
+py::dict ask_dict(const memvid::AskResult& r) {
+  py::list sources;
+  for (const auto& s : r.sources) {
+    py::dict d;
+    d["number"] = s.number;
+    d["id"] = s.id;
+    d["title"] = text_of(s.title);
+    d["uri"] = text_of(s.uri);
+    d["timestamp_ms"] = s.timestamp_ms;
+    d["page"] = s.page;
+    d["chunk_begin"] = s.chunk_begin;
+    d["chunk_end"] = s.chunk_end;
+    d["score"] = s.score;
+    d["snippet"] = text_of(s.snippet);
+    d["text"] = text_of(s.text);
+    sources.append(d);
+  }
+  py::dict d;
+  d["question"] = text_of(r.question);
+  d["answer"] = text_of(r.answer);
+  d["found"] = r.found;
+  d["used_model"] = r.used_model;
+  d["model"] = text_of(r.model);
+  d["note"] = text_of(r.note);
+  d["sources"] = sources;
+  d["citations"] = r.citations;
+  d["context"] = text_of(r.context);
+  d["mode"] = std::string(memvid::to_string(r.mode_used));
+  d["retrieval_ms"] = r.retrieval_ms;
+  d["generation_ms"] = r.generation_ms;
+  d["prompt_tokens"] = r.prompt_tokens;
+  d["completion_tokens"] = r.completion_tokens;
+  return d;
+}
+
+py::dict frame_dict(const memvid::Frame& f, bool with_payload) {
+  py::dict d;
+  d["id"] = f.id;
+  d["kind"] = std::string(memvid::to_string(f.kind));
+  d["status"] = std::string(memvid::to_string(f.status));
+  d["timestamp_ms"] = f.timestamp_ms;
+  d["title"] = text_of(f.title);
+  d["uri"] = text_of(f.uri);
+  d["tags"] = str_list(f.tags);
+  d["labels"] = str_list(f.labels);
+  d["metadata_json"] = text_of(f.metadata_json);
+  d["parent"] = optional_id(f.parent);
+  d["supersedes"] = optional_id(f.supersedes);
+  d["superseded_by"] = optional_id(f.superseded_by);
+  d["content_hash"] = hex(f.content_hash);
+  d["payload_bytes"] = f.payload_bytes;
+  d["stored_bytes"] = f.stored_bytes;
+  d["compressed"] = f.compressed;
+  d["chunk_size"] = f.chunk_bytes ? py::object(py::int_(*f.chunk_bytes)) : py::object(py::none());
+  d["chunk_overlap"] = f.chunk_overlap ? py::object(py::int_(*f.chunk_overlap)) : py::object(py::none());
+  d["removed"] = f.removed;
+  d["has_vector"] = !f.embedding.empty();
+  if (with_payload) {
+    d["data"] = py::bytes(f.payload);
+    d["text"] = memvid::is_valid_utf8(f.payload) ? py::object(py::str(f.payload)) : py::object(py::none());
+  } else {
+    d["data"] = py::none();
+    d["text"] = py::none();
+  }
+  return d;
+}
+
+py::dict timeline_dict(const memvid::TimelineEntry& e) {
+  py::dict d;
+  d["id"] = e.id;
+  d["timestamp_ms"] = e.timestamp_ms;
+  d["kind"] = std::string(memvid::to_string(e.kind));
+  d["status"] = std::string(memvid::to_string(e.status));
+  d["title"] = text_of(e.title);
+  d["uri"] = text_of(e.uri);
+  d["preview"] = text_of(e.preview);
+  return d;
+}
+
+py::dict stats_dict(const memvid::Stats& s) {
+  py::dict d;
+  d["frames"] = s.frames;
+  d["active_frames"] = s.active_frames;
+  d["deleted_frames"] = s.deleted_frames;
+  d["superseded_frames"] = s.superseded_frames;
+  d["payload_bytes"] = s.payload_bytes;
+  d["stored_bytes"] = s.stored_bytes;
+  d["file_bytes"] = s.file_bytes;
+  d["wal_bytes"] = s.wal_bytes;
+  d["wal_used_bytes"] = s.wal_used_bytes;
+  d["wal_pending_transactions"] = s.wal_pending_transactions;
+  d["toc_segments"] = s.toc_segments;
+  d["generation"] = s.generation;
+  d["embedding_model"] = s.embedding_model;
+  d["embedding_dimension"] = s.embedding_dimension;
+  d["vector_compression"] = s.vector_compression;
+  d["vectors"] = s.vectors;
+  d["semantic_unavailable"] = text_of(s.semantic_unavailable);
+  return d;
+}
+
+py::dict verify_dict(const memvid::VerifyReport& r) {
+  py::list checks;
+  for (const auto& c : r.checks) {
+    py::dict d;
+    d["name"] = c.name;
+    d["status"] = lower(memvid::to_string(c.status));
+    d["detail"] = text_of(c.detail);
+    checks.append(d);
+  }
+  py::dict d;
+  d["path"] = r.path;
+  d["deep"] = r.deep;
+  d["ok"] = r.ok;
+  d["checks"] = checks;
+  d["damaged_frames"] = r.damaged_frames;
+  d["frames"] = r.frames;
+  d["file_bytes"] = r.file_bytes;
+  d["elapsed_ms"] = r.elapsed_ms;
+  return d;
+}
+
+py::dict doctor_dict(const memvid::DoctorReport& r) {
+  py::list findings;
+  for (const auto& f : r.findings) {
+    py::dict d;
+    d["severity"] = lower(memvid::to_string(f.severity));
+    d["check"] = f.check;
+    d["message"] = text_of(f.message);
+    findings.append(d);
+  }
+  py::list actions;
+  for (const auto& a : r.actions) {
+    py::dict d;
+    d["name"] = a.name;
+    d["description"] = text_of(a.description);
+    d["status"] = lower(memvid::to_string(a.status));
+    d["detail"] = text_of(a.detail);
+    actions.append(d);
+  }
+  py::dict d;
+  d["path"] = r.path;
+  d["findings"] = findings;
+  d["actions"] = actions;
+  d["changed"] = r.changed;
+  d["ok"] = r.ok;
+  d["frames_recovered"] = r.frames_recovered;
+  d["lost_frames"] = r.lost_frames;
+  d["bytes_before"] = r.bytes_before;
+  d["bytes_after"] = r.bytes_after;
+  d["before"] = verify_dict(r.before);
+  d["after"] = r.after ? py::object(verify_dict(*r.after)) : py::object(py::none());
+  return d;
+}
+
+py::dict ingest_dict(const memvid::IngestReport& r) {
+  py::list skipped;
+  for (const auto& s : r.skipped) {
+    py::dict d;
+    d["path"] = text_of(s.path);
+    d["reason"] = text_of(s.reason);
+    skipped.append(d);
+  }
+  py::list items;
+  for (const auto& i : r.items) {
+    py::dict d;
+    d["path"] = text_of(i.path);
+    d["frame"] = optional_id(i.frame);
+    d["title"] = text_of(i.title);
+    d["mime"] = i.mime;
+    d["text_bytes"] = i.text_bytes;
+    d["pages"] = i.pages;
+    items.append(d);
+  }
+  py::dict d;
+  d["files_seen"] = r.files_seen;
+  d["files_processed"] = r.files_processed;
+  d["documents"] = r.documents;
+  d["ingested"] = r.ingested;
+  d["duplicates"] = r.duplicates;
+  d["filtered"] = r.filtered;
+  d["skipped"] = skipped;
+  d["bytes_in"] = r.bytes_in;
+  d["text_bytes"] = r.text_bytes;
+  d["bytes_stored"] = r.bytes_stored;
+  d["invalid_utf8_bytes"] = r.invalid_utf8_bytes;
+  d["items"] = items;
+  d["dry_run"] = r.dry_run;
+  d["elapsed_ms"] = r.elapsed_ms;
+  return d;
+}
+
+// ---- Handle -------------------------------------------------------------------------------
+
+class Handle {
+ public:
+  Handle(memvid::Memvid mv, std::string path)
+      : mv_(std::make_unique<memvid::Memvid>(std::move(mv))), path_(std::move(path)) {
+    read_only_ = mv_->read_only();
+  }
+  ~Handle() {
+    // The library's destructor commits and releases the lock; let other threads run meanwhile.
+    if (mv_ && Py_IsInitialized() && PyGILState_Check()) {
+      py::gil_scoped_release release;
+      mv_.reset();
+    }
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+
+  static std::unique_ptr<Handle> create(const std::string& path, const py::dict& options) {
+    memvid::CreateOptions o = create_options(options);
+    return std::make_unique<Handle>(run(path, [&] { return memvid::Memvid::create(path, o); }), path);
+  }
+  static std::unique_ptr<Handle> open(const std::string& path, const py::dict& options, bool read_only) {
+    memvid::OpenOptions o = open_options(options);
+    return std::make_unique<Handle>(run(path,
+                                        [&] {
+                                          return read_only ? memvid::Memvid::open_read_only(path, o)
+                                                           : memvid::Memvid::open(path, o);
+                                        }),
+                                    path);
+  }
+
+  std::uint64_t put(const py::dict& d) {
+    memvid::Document doc = document(d);
+    return run(path_, [&] { return mv_->put(doc); });
+  }
+  std::vector<std::uint64_t> put_many(const py::list& items) {
+    std::vector<memvid::Document> docs;
+    docs.reserve(items.size());
+    for (py::handle item : items) docs.push_back(document(item.cast<py::dict>()));
+    return run(path_, [&] { return mv_->put_many(docs); });
+  }
+  std::uint64_t update(std::uint64_t id, const py::dict& d) {
+    memvid::Document doc = document(d);
+    return run(path_, [&] { return mv_->update(id, doc); });
+  }
+  void delete_frame(std::uint64_t id) {
+    run(path_, [&] { mv_->delete_frame(id); });
+  }
+  void begin() {
+    run(path_, [&] { mv_->begin(); });
+  }
+  void commit() {
+    run(path_, [&] { mv_->commit(); });
+  }
+  void rollback() {
+    run(path_, [&] { mv_->rollback(); });
+  }
+  bool in_transaction() {
+    return run(path_, [&] { return mv_->in_transaction(); });
+  }
+
+  py::dict frame(std::uint64_t id, bool payload) {
+    memvid::Frame f = run(path_, [&] { return payload ? mv_->frame(id) : mv_->frame_info(id); });
+    return frame_dict(f, payload);
+  }
+
+  py::list timeline(const py::dict& d) {
+    memvid::TimelineQuery q;
+    q.since_ms = opt<std::int64_t>(d, "since_ms");
+    q.until_ms = opt<std::int64_t>(d, "until_ms");
+    if (auto v = opt<std::size_t>(d, "limit")) q.limit = *v;
+    if (auto v = opt<bool>(d, "reverse")) q.reverse = *v;
+    if (auto v = opt<bool>(d, "include_inactive")) q.include_inactive = *v;
+    auto entries = run(path_, [&] { return mv_->timeline(q); });
+    py::list out;
+    for (const auto& e : entries) out.append(timeline_dict(e));
+    return out;
+  }
+
+  py::dict stats() {
+    memvid::Stats s = run(path_, [&] { return mv_->stats(); });
+    return stats_dict(s);
+  }
+
+  py::dict find(const std::string& query, const py::dict& d) {
+    memvid::FindOptions o;
+    if (auto v = opt<std::size_t>(d, "k")) o.k = *v;
+    if (auto v = opt<std::size_t>(d, "offset")) o.offset = *v;
+    if (auto v = opt<std::string>(d, "cursor")) o.cursor = *v;
+    if (auto v = opt<std::string>(d, "mode")) o.mode = parse_mode(*v);
+    if (auto v = opt<std::size_t>(d, "snippet_chars")) o.snippet_chars = *v;
+    if (auto v = opt<bool>(d, "collapse_chunks")) o.collapse_chunks = *v;
+    if (auto v = opt<std::string>(d, "scope")) o.scope = *v;
+    o.as_of_frame = opt<std::uint64_t>(d, "as_of_frame");
+    o.as_of_ms = opt<std::int64_t>(d, "as_of_ms");
+    if (auto v = opt<double>(d, "title_weight")) o.title_weight = *v;
+    if (auto v = opt<std::vector<float>>(d, "vector")) o.query_vector = std::move(*v);
+    if (auto v = opt<std::string>(d, "vector_model")) o.query_vector_model = *v;
+    if (auto v = opt<std::string>(d, "fusion")) {
+      auto f = memvid::fusion_from_string(*v);
+      if (!f) invalid("unknown fusion '" + *v + "' (linear, rrf)");
+      o.fusion = *f;
+    }
+    if (auto v = opt<double>(d, "semantic_weight")) o.semantic_weight = *v;
+    if (auto v = opt<std::size_t>(d, "candidates")) o.candidates = *v;
+    if (auto v = opt<std::size_t>(d, "ef_search")) o.ef_search = *v;
+    if (auto v = opt<std::size_t>(d, "nprobe")) o.nprobe = *v;
+    memvid::FindResult r = run(path_, [&] { return mv_->find(query, o); });
+    return find_dict(r);
+  }
+
+  py::dict ask(const std::string& question, const py::dict& d) {
+    memvid::AskOptions o;
+    if (auto v = opt<std::size_t>(d, "k")) o.k = *v;
+    if (auto v = opt<std::string>(d, "mode")) o.mode = parse_mode(*v);
+    if (auto v = opt<std::size_t>(d, "context_tokens")) o.context_tokens = *v;
+    if (auto v = opt<std::string>(d, "scope")) o.scope = *v;
+    o.as_of_ms = opt<std::int64_t>(d, "as_of_ms");
+    if (auto v = opt<std::string>(d, "model")) o.model = *v;
+    if (auto v = opt<std::string>(d, "base_url")) o.base_url = *v;
+    if (auto v = opt<std::string>(d, "api_key_env")) o.api_key_env = *v;
+    if (auto v = opt<int>(d, "timeout_ms")) o.timeout_ms = *v;
+    if (auto v = opt<bool>(d, "context_only")) o.context_only = *v;
+    if (auto v = opt<std::size_t>(d, "max_sentences")) o.max_sentences = *v;
+    memvid::AskResult r = run(path_, [&] { return mv_->ask(question, o); });
+    return ask_dict(r);
+  }
+
+  py::dict ingest(const std::string& source, const py::dict& d) {
+    memvid::IngestOptions o;
+    if (auto v = opt<std::vector<std::string>>(d, "include")) o.include = *v;
+    if (auto v = opt<std::vector<std::string>>(d, "exclude")) o.exclude = *v;
+    if (auto v = opt<bool>(d, "include_hidden")) o.include_hidden = *v;
+    if (auto v = opt<bool>(d, "dedupe")) o.dedupe = *v;
+    if (auto v = opt<bool>(d, "dry_run")) o.dry_run = *v;
+    if (auto v = opt<long long>(d, "chunk_size")) o.chunk_bytes = checked_u32<std::uint32_t>(*v, "chunk_size");
+    if (auto v = opt<long long>(d, "chunk_overlap")) o.chunk_overlap = checked_u32<std::uint32_t>(*v, "chunk_overlap");
+    if (auto v = opt<std::string>(d, "text_field")) o.fields.text = *v;
+    if (auto v = opt<std::string>(d, "title_field")) o.fields.title = *v;
+    if (auto v = opt<std::uint64_t>(d, "max_file_bytes")) o.max_file_bytes = *v;
+    o.defaults.title = opt<std::string>(d, "title");
+    o.defaults.uri = opt<std::string>(d, "uri");
+    if (auto v = opt<std::vector<std::string>>(d, "tags")) o.defaults.tags = *v;
+    if (auto v = opt<std::vector<std::string>>(d, "labels")) o.defaults.labels = *v;
+    if (auto v = opt<std::string>(d, "metadata_json")) o.defaults.metadata_json = *v;
+    o.defaults.timestamp_ms = opt<std::int64_t>(d, "timestamp_ms");
+    if (auto v = opt<std::string>(d, "kind")) o.defaults.kind = parse_kind(*v);
+    memvid::IngestReport r = run(path_, [&] { return mv_->ingest(source, o); });
+    return ingest_dict(r);
+  }
+
+  void refresh() {
+    run(path_, [&] { mv_->refresh(); });
+  }
+  void compact_to(const std::string& dest) {
+    run(path_, [&] { mv_->compact_to(dest); });
+  }
+  void compact_in_place() {
+    run(path_, [&] { mv_->compact_in_place(); });
+  }
+  void export_snapshot(const std::string& dest) {
+    run(path_, [&] { mv_->export_snapshot(dest); });
+  }
+  void seal() {
+    if (closed_) return;
+    run(path_, [&] { mv_->seal(); });
+    closed_ = true;
+  }
+  void close() {
+    if (closed_) return;
+    run(path_, [&] { mv_->close(); });
+    closed_ = true;
+  }
+  std::uint64_t frame_count() {
+    return run(path_, [&] { return mv_->frame_count(); });
+  }
+  py::dict recovery_info() {
+    memvid::RecoveryInfo r = run(path_, [&] { return mv_->recovery_info(); });
+    py::dict d;
+    d["wal_records_replayed"] = r.wal_records_replayed;
+    d["transactions_replayed"] = r.transactions_replayed;
+    d["bytes_truncated"] = r.bytes_truncated;
+    d["header_fallback"] = r.header_fallback;
+    d["footer_fallback"] = r.footer_fallback;
+    return d;
+  }
+
+  const std::string& path() const { return path_; }
+  bool read_only() const { return read_only_; }
+  bool closed() const { return closed_; }
+
+ private:
+  std::unique_ptr<memvid::Memvid> mv_;
+  std::string path_;
+  bool read_only_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+PYBIND11_MODULE(_memvid, m) {
+  m.doc() = "Native core of memvid_sdk (use the memvid_sdk package, not this module).";
+
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const NativeError& e) {
+      py::object owner = e.owner ? py::object(owner_dict(*e.owner)) : py::object(py::none());
+      py::object code = py::str(std::string(memvid::to_string(e.code)));
+      py::object message = text_of(e.message);
+      py::object& factory = error_factory();
+      if (factory && !factory.is_none()) {
+        py::object exc = factory(code, message, owner);
+        PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc.ptr())), exc.ptr());
+      } else {
+        PyErr_SetString(PyExc_RuntimeError, (std::string(memvid::to_string(e.code)) + ": " + e.message).c_str());
+      }
+    } catch (const memvid::Error& e) {
+      // Raised while converting arguments (bad enum names and the like), outside run().
+      py::object code = py::str(std::string(memvid::to_string(e.code())));
+      py::object& factory = error_factory();
+      if (factory && !factory.is_none()) {
+        py::object exc = factory(code, text_of(e.what()), py::none());
+        PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc.ptr())), exc.ptr());
+      } else {
+        PyErr_SetString(PyExc_RuntimeError, e.what());
+      }
+    }
+  });
+
+  m.def(
+      "set_error_factory", [](py::object f) { error_factory() = std::move(f); }, py::arg("factory"),
+      "Registers factory(code, message, owner) -> exception instance, used for every library error.");
+
+  py::class_<Handle>(m, "Handle", "One open memory (a memvid::Memvid).")
+      .def_static("create", &Handle::create, py::arg("path"), py::arg("options"))
+      .def_static("open", &Handle::open, py::arg("path"), py::arg("options"), py::arg("read_only"))
+      .def("put", &Handle::put, py::arg("doc"))
+      .def("put_many", &Handle::put_many, py::arg("docs"))
+      .def("update", &Handle::update, py::arg("id"), py::arg("doc"))
+      .def("delete", &Handle::delete_frame, py::arg("id"))
+      .def("begin", &Handle::begin)
+      .def("commit", &Handle::commit)
+      .def("rollback", &Handle::rollback)
+      .def("in_transaction", &Handle::in_transaction)
+      .def("frame", &Handle::frame, py::arg("id"), py::arg("payload"))
+      .def("timeline", &Handle::timeline, py::arg("query"))
+      .def("stats", &Handle::stats)
+      .def("find", &Handle::find, py::arg("query"), py::arg("options"))
+      .def("ask", &Handle::ask, py::arg("question"), py::arg("options"))
+      .def("ingest", &Handle::ingest, py::arg("path"), py::arg("options"))
+      .def("refresh", &Handle::refresh)
+      .def("compact_to", &Handle::compact_to, py::arg("dest"))
+      .def("compact_in_place", &Handle::compact_in_place)
+      .def("export_snapshot", &Handle::export_snapshot, py::arg("dest"))
+      .def("seal", &Handle::seal)
+      .def("close", &Handle::close)
+      .def("frame_count", &Handle::frame_count)
+      .def("recovery_info", &Handle::recovery_info)
+      .def_property_readonly("path", &Handle::path)
+      .def_property_readonly("read_only", &Handle::read_only)
+      .def_property_readonly("closed", &Handle::closed);
+
+  m.def(
+      "verify",
+      [](const std::string& path, bool deep) {
+        memvid::VerifyReport r = run(path, [&] { return memvid::Memvid::verify(path, deep); });
+        return verify_dict(r);
+      },
+      py::arg("path"), py::arg("deep"));
+  m.def(
+      "doctor",
+      [](const std::string& path, const py::dict& d) {
+        memvid::DoctorOptions o;
+        if (auto v = opt<bool>(d, "plan_only")) o.plan_only = *v;
+        if (auto v = opt<bool>(d, "rebuild_time_index")) o.rebuild_time_index = *v;
+        if (auto v = opt<bool>(d, "rebuild_lex_index")) o.rebuild_lex_index = *v;
+        if (auto v = opt<bool>(d, "rebuild_vec_index")) o.rebuild_vec_index = *v;
+        if (auto v = opt<bool>(d, "vacuum")) o.vacuum = *v;
+        if (auto v = opt<int>(d, "lock_timeout_ms")) o.lock_timeout_ms = *v;
+        memvid::DoctorReport r = run(path, [&] { return memvid::Memvid::doctor(path, o); });
+        return doctor_dict(r);
+      },
+      py::arg("path"), py::arg("options"));
+  m.def(
+      "who",
+      [](const std::string& path) {
+        memvid::OwnerInfo o = run(path, [&] { return memvid::Memvid::who(path); });
+        return owner_dict(o);
+      },
+      py::arg("path"));
+  m.def(
+      "nudge", [](const std::string& path) { run(path, [&] { memvid::Memvid::nudge(path); }); },
+      py::arg("path"));
+  m.def(
+      "find_sidecar",
+      [](const std::string& path) {
+        return run(path, [&] { return memvid::Memvid::find_sidecar(path); });
+      },
+      py::arg("path"));
+  m.def(
+      "restore_snapshot",
+      [](const std::string& snapshot, const std::string& dest) {
+        run(dest, [&] { memvid::Memvid::restore_snapshot(snapshot, dest); });
+      },
+      py::arg("snapshot"), py::arg("dest"));
+  m.def(
+      "parse_timestamp_ms", [](const std::string& text) { return memvid::parse_timestamp_ms(text); },
+      py::arg("text"), "Milliseconds since the epoch for an ISO-8601 text or integer string, or None.");
+  m.def(
+      "format_timestamp_iso", [](std::int64_t ms) { return memvid::format_timestamp_iso(ms); }, py::arg("ms"));
+  m.def(
+      "is_valid_utf8", [](const py::bytes& b) { return memvid::is_valid_utf8(std::string(b)); }, py::arg("data"));
+}

@@ -1,0 +1,70 @@
+"""Package surface: type stubs, py.typed and docstrings cover the public API."""
+
+import ast
+import inspect
+import os
+import unittest
+
+import memvid_sdk as mv
+
+PKG = os.path.dirname(mv.__file__)
+
+
+class PackageTest(unittest.TestCase):
+    def _stub(self):
+        with open(os.path.join(PKG, "__init__.pyi")) as f:
+            return ast.parse(f.read())
+
+    def test_py_typed(self):
+        for name in ("py.typed", "__init__.pyi", "results.pyi", "_memvid.pyi"):
+            self.assertTrue(os.path.exists(os.path.join(PKG, name)), name)
+
+    def test_results_stub_fields(self):
+        with open(os.path.join(PKG, "results.pyi")) as f:
+            tree = ast.parse(f.read())
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                declared = [n.target.id for n in node.body if isinstance(n, ast.AnnAssign)]
+                self.assertEqual(declared, list(getattr(mv, node.name)._fields), node.name)
+
+    def test_stub_names(self):
+        tree = self._stub()
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.alias):
+                names.add(node.asname or node.name)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                names.add(node.target.id)
+            elif isinstance(node, ast.Assign):
+                names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        missing = [n for n in mv.__all__ if n not in names]
+        self.assertEqual(missing, [])
+        memvid_stub = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Memvid")
+        stub_methods = {n.name for n in memvid_stub.body if isinstance(n, ast.FunctionDef)}
+        stub_methods |= {n.target.id for n in memvid_stub.body
+                         if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)}
+        public = {n for n in dir(mv.Memvid) if not n.startswith("_")}
+        self.assertEqual(sorted(public - stub_methods), [])
+
+    def test_docstrings(self):
+        undocumented = []
+        for name in mv.__all__:
+            obj = getattr(mv, name)
+            if (inspect.isclass(obj) or inspect.isfunction(obj)) and not inspect.getdoc(obj):
+                undocumented.append(name)
+        for name in dir(mv.Memvid):
+            if name.startswith("_"):
+                continue
+            if not inspect.getdoc(getattr(mv.Memvid, name)):
+                undocumented.append("Memvid." + name)
+        self.assertEqual(undocumented, [])
+
+    def test_repr_and_version(self):
+        self.assertIsInstance(mv.__version__, str)
+        self.assertIn("basic", mv.SUPPORTED_KINDS)
+
+
+if __name__ == "__main__":
+    unittest.main()
