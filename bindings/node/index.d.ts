@@ -1,0 +1,565 @@
+// Type declarations for memvid-cpp, the Node.js SDK of the memvid-cpp library: a single-file
+// AI memory (.mv2) with lexical (BM25) and semantic search. Every method returns a Promise
+// whose work runs off the main thread; failures reject with a MemvidError subclass.
+
+/// <reference types="node" />
+
+/** A point in time: milliseconds since the Unix epoch, a Date, or an ISO-8601 string
+ * ("2024-01-31", "2024-01-31T12:34:56Z", "2024-01-31T12:34:56+02:00"). */
+export type TimestampInput = number | Date | string;
+
+export type FrameKind = 'text' | 'document' | 'chunk' | 'binary';
+export type FrameStatus = 'active' | 'deleted' | 'superseded';
+export type SearchMode = 'auto' | 'lex' | 'sem';
+export type OpenMode = 'auto' | 'create' | 'open' | 'read_only';
+export type Fusion = 'linear' | 'rrf';
+export type CheckStatus = 'passed' | 'failed' | 'skipped';
+export type Severity = 'info' | 'warn' | 'error';
+export type ActionStatus = 'planned' | 'done' | 'failed' | 'skipped';
+/** The kinds of memory use() opens. */
+export type MemoryKind = 'basic';
+
+/** Options of use(), create() and open(). Unknown names throw a TypeError. */
+export interface OpenOptions {
+  /** auto (default): open when the file exists, else create; create: fail with
+   * AlreadyExistsError when it exists; open: fail with NotFoundError when missing;
+   * read_only: open without the writer lock. */
+  mode?: OpenMode | 'readOnly';
+  /** Same as mode: 'read_only'. */
+  readOnly?: boolean;
+  /** How long to wait for another writer's lock (ms, default 250). */
+  lockTimeoutMs?: number;
+  /** full (default): fsync every commit; normal: only checkpoints; off: never. */
+  sync?: 'full' | 'normal' | 'off';
+  /** default, auto_truncate (replay the WAL, cut torn tails) or strict (never modify). */
+  recovery?: 'default' | 'auto_truncate' | 'strict';
+  // Creation only:
+  /** Snowball stemmer language ("english" by default, "none" for no stemming). */
+  language?: string;
+  /** Passage size of the index in bytes (default 4000). */
+  chunkSize?: number;
+  /** Overlap between passages in bytes (default 400). */
+  chunkOverlap?: number;
+  /** "builtin" (default), "none" (no semantic index), or "provider:model" such as "custom:my-model". */
+  embeddingModel?: string;
+  /** Vector dimension; 0 or unset: fixed by the first vector. */
+  embeddingDimension?: number;
+  /** Product-quantized vector index (smaller, approximate, re-ranked exactly). */
+  vectorCompression?: boolean;
+  /** Expected size of the memory; sizes the embedded WAL. */
+  capacityBytes?: number;
+  /** WAL size in bytes (64 KiB to 64 MiB, a multiple of 4 KiB); 0: from capacityBytes. */
+  walBytes?: number;
+}
+
+/** A document to store (put, putMany, update). Give `text` or `data`. */
+export interface PutOptions {
+  /** UTF-8 text. */
+  text?: string;
+  /** A binary payload instead of text (kind defaults to 'binary'). */
+  data?: Buffer | Uint8Array;
+  title?: string;
+  uri?: string;
+  tags?: string[] | string;
+  labels?: string[] | string;
+  /** Any JSON object (stored as its compact JSON), or JSON text. */
+  metadata?: Record<string, unknown> | string;
+  /** Default: now. */
+  timestamp?: TimestampInput;
+  /** The document's vector when the caller computed it. */
+  vector?: Float32Array | Float64Array | number[];
+  /** The model the vector came from; must be the memory's. */
+  vectorModel?: string;
+  kind?: FrameKind;
+  /** Frame id of the document a chunk belongs to. */
+  parent?: number;
+  /** This document's passage size (64 B to 16 MiB). */
+  chunkSize?: number;
+  chunkOverlap?: number;
+}
+/** A document: same as PutOptions, with the payload required. */
+export type Document = PutOptions & ({ text: string } | { data: Buffer | Uint8Array });
+
+export interface FindOptions {
+  /** Hits per page (default 10). */
+  k?: number;
+  /** auto (default): lexical and semantic fused, lex when semantic search is unavailable. */
+  mode?: SearchMode;
+  /** Snippet length in characters (default 200; 0: none). */
+  snippetChars?: number;
+  /** Only frames whose uri starts with this. */
+  scope?: string;
+  /** FindResult.nextCursor of the previous page. */
+  cursor?: string;
+  /** Skip this many hits (ignored with cursor). */
+  offset?: number;
+  /** Only frames with id <= this. */
+  asOfFrame?: number;
+  /** Only frames with timestamp <= this. */
+  asOf?: TimestampInput;
+  /** One hit per document, its best chunk (default true). */
+  collapseChunks?: boolean;
+  /** A query vector instead of embedding the query text. */
+  vector?: Float32Array | Float64Array | number[];
+  /** The model the query vector came from (checked when set). */
+  vectorModel?: string;
+  fusion?: Fusion;
+  /** Linear fusion: the cosine's share of the score (default 0.2). */
+  semanticWeight?: number;
+  /** BM25F weight of title terms (default 2). */
+  titleWeight?: number;
+  /** Auto mode: how many hits each retriever contributes (default 100). */
+  candidates?: number;
+  /** HNSW search breadth (default 256). */
+  efSearch?: number;
+  /** Inverted lists visited in a compressed index (default 64). */
+  nprobe?: number;
+}
+
+export interface Hit {
+  id: number;
+  score: number;
+  /** 1-based, across pages. */
+  rank: number;
+  kind: FrameKind;
+  timestampMs: number;
+  /** timestampMs as a Date (a non-enumerable getter). */
+  readonly timestamp: Date;
+  title: string;
+  uri: string;
+  tags: string[];
+  labels: string[];
+  /** Which chunk of the frame matched best. */
+  chunk: number;
+  chunkCount: number;
+  /** That chunk's byte range in the payload. */
+  chunkBegin: number;
+  chunkEnd: number;
+  /** 1-based page for paged documents (PDFs), else 0. */
+  page: number;
+  snippet: string;
+  /** [begin, end) byte offsets of the matched terms in the UTF-8 snippet. */
+  highlights: Array<[number, number]>;
+  lexicalMatch: boolean;
+  semanticMatch: boolean;
+  /** BM25. */
+  lexicalScore: number;
+  /** Cosine with the query. */
+  semanticScore: number;
+}
+
+export interface FindResult {
+  hits: Hit[];
+  /** Pass as FindOptions.cursor for the next page; null when there are no more hits. */
+  nextCursor: string | null;
+  /** The mode actually used. */
+  mode: SearchMode;
+  /** e.g. why a requested mode was not used. */
+  note: string;
+  elapsedMs: number;
+}
+
+export interface AskOptions {
+  /** Passages to consider (default 8). */
+  k?: number;
+  mode?: SearchMode;
+  /** Budget for the passages (about 4 bytes a token; default 3000). */
+  contextTokens?: number;
+  scope?: string;
+  asOf?: TimestampInput;
+  /** A language model: "openai:gpt-4o", "ollama:llama3", ...; none: an extractive answer. */
+  model?: string;
+  baseUrl?: string;
+  /** Environment variable holding the API key. */
+  apiKeyEnv?: string;
+  timeoutMs?: number;
+  /** Retrieve and assemble the context only; no answer. */
+  contextOnly?: boolean;
+  /** Extractive answer length in sentences (default 4). */
+  maxSentences?: number;
+}
+
+export interface AskSource {
+  /** The citation number: [number] in the answer. */
+  number: number;
+  id: number;
+  title: string;
+  uri: string;
+  timestampMs: number;
+  readonly timestamp: Date;
+  page: number;
+  chunkBegin: number;
+  chunkEnd: number;
+  score: number;
+  snippet: string;
+  text: string;
+}
+
+export interface AskResult {
+  question: string;
+  /** Empty with contextOnly. */
+  answer: string;
+  /** Some relevant passage was found. */
+  found: boolean;
+  usedModel: boolean;
+  model: string;
+  note: string;
+  sources: AskSource[];
+  /** The numbers the answer cites, in order of first use. */
+  citations: number[];
+  /** The numbered passages as given to the model. */
+  context: string;
+  mode: SearchMode;
+  retrievalMs: number;
+  generationMs: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface TimelineOptions {
+  /** Inclusive. */
+  since?: TimestampInput;
+  /** Inclusive. */
+  until?: TimestampInput;
+  /** 0 (default): no limit. */
+  limit?: number;
+  /** Newest first. */
+  reverse?: boolean;
+  /** Also deleted and superseded frames. */
+  includeInactive?: boolean;
+}
+
+export interface TimelineEntry {
+  id: number;
+  timestampMs: number;
+  readonly timestamp: Date;
+  kind: FrameKind;
+  status: FrameStatus;
+  title: string;
+  uri: string;
+  /** The first characters of the text. */
+  preview: string;
+}
+
+export interface ViewOptions {
+  /** Read the payload (default true); false: metadata only, no `data`. */
+  payload?: boolean;
+}
+
+export interface Frame {
+  id: number;
+  kind: FrameKind;
+  status: FrameStatus;
+  timestampMs: number;
+  readonly timestamp: Date;
+  title: string;
+  uri: string;
+  tags: string[];
+  labels: string[];
+  /** The parsed metadata object ({} when none). */
+  metadata: Record<string, unknown>;
+  /** The payload as a string when it is valid UTF-8 (and was read), else null. */
+  text: string | null;
+  /** The payload bytes (only when read with payload: true). */
+  data?: Buffer;
+  parent: number | null;
+  /** The frame this one replaced (update). */
+  supersedes: number | null;
+  /** The frame that replaced this one. */
+  supersededBy: number | null;
+  /** BLAKE3 of the payload, hex. */
+  contentHash: string;
+  payloadBytes: number;
+  storedBytes: number;
+  compressed: boolean;
+  /** Its own passage size, or null. */
+  chunkSize: number | null;
+  chunkOverlap: number | null;
+  /** A vacuum removed this inactive frame's record. */
+  removed: boolean;
+  hasVector: boolean;
+}
+
+export interface Stats {
+  /** Every frame ever written, whatever its status. */
+  frames: number;
+  activeFrames: number;
+  deletedFrames: number;
+  supersededFrames: number;
+  payloadBytes: number;
+  storedBytes: number;
+  fileBytes: number;
+  walBytes: number;
+  walUsedBytes: number;
+  walPendingTransactions: number;
+  tocSegments: number;
+  generation: number;
+  /** Empty: no semantic index. */
+  embeddingModel: string;
+  embeddingDimension: number;
+  vectorCompression: boolean;
+  vectors: number;
+  /** Why semantic search cannot run right now; empty when it can. */
+  semanticUnavailable: string;
+}
+
+export interface VerifyOptions {
+  /** Also check every payload and index coverage. */
+  deep?: boolean;
+}
+
+export interface CheckResult {
+  name: string;
+  status: CheckStatus;
+  detail: string;
+}
+
+export interface VerifyReport {
+  path: string;
+  deep: boolean;
+  /** Every check passed or was skipped. */
+  ok: boolean;
+  checks: CheckResult[];
+  damagedFrames: number[];
+  frames: number;
+  fileBytes: number;
+  elapsedMs: number;
+}
+
+export interface DoctorOptions {
+  /** Report findings and the plan; change nothing. */
+  planOnly?: boolean;
+  rebuildTimeIndex?: boolean;
+  rebuildLexIndex?: boolean;
+  rebuildVecIndex?: boolean;
+  /** Drop deleted and superseded frames and dead index bytes. */
+  vacuum?: boolean;
+  lockTimeoutMs?: number;
+}
+
+export interface Finding {
+  severity: Severity;
+  check: string;
+  message: string;
+}
+
+export interface DoctorAction {
+  name: string;
+  description: string;
+  status: ActionStatus;
+  detail: string;
+}
+
+export interface DoctorReport {
+  path: string;
+  findings: Finding[];
+  actions: DoctorAction[];
+  changed: boolean;
+  /** The memory verifies (deep) after the actions. */
+  ok: boolean;
+  framesRecovered: number;
+  lostFrames: number[];
+  bytesBefore: number;
+  bytesAfter: number;
+  before: VerifyReport;
+  /** null with planOnly or when nothing was done. */
+  after: VerifyReport | null;
+}
+
+/** The owner record of a memory's writer (Memvid.who). */
+export interface OwnerInfo {
+  /** An owner record is written. */
+  present: boolean;
+  /** Its writer lock is held right now. */
+  alive: boolean;
+  pid: number | null;
+  host: string;
+  command: string;
+  startedMs: number;
+  heartbeatMs: number;
+  nudgeRequested: boolean;
+}
+
+export interface IngestOptions {
+  /** Globs on the relative path ('**' spans directories). */
+  include?: string[];
+  exclude?: string[];
+  includeHidden?: boolean;
+  /** Skip documents whose text is already stored. */
+  dedupe?: boolean;
+  /** Read and extract everything, write nothing. */
+  dryRun?: boolean;
+  chunkSize?: number;
+  chunkOverlap?: number;
+  /** JSON records: the key of the text (default "text"). */
+  textField?: string;
+  /** JSON records: the key of the title (default "title"). */
+  titleField?: string;
+  maxFileBytes?: number;
+  // Defaults for every document:
+  title?: string;
+  uri?: string;
+  tags?: string[] | string;
+  labels?: string[] | string;
+  metadata?: Record<string, unknown> | string;
+  timestamp?: TimestampInput;
+  kind?: FrameKind;
+}
+
+export interface IngestReport {
+  filesSeen: number;
+  filesProcessed: number;
+  documents: number;
+  ingested: number;
+  duplicates: number;
+  filtered: number;
+  skipped: Array<{ path: string; reason: string }>;
+  bytesIn: number;
+  textBytes: number;
+  bytesStored: number;
+  invalidUtf8Bytes: number;
+  items: Array<{ path: string; frame: number | null; title: string; mime: string; textBytes: number; pages: number }>;
+  dryRun: boolean;
+  elapsedMs: number;
+}
+
+/** One open memory. Get one from use(), create() or open(). */
+export declare class Memvid {
+  private constructor();
+  /** The file's path. */
+  readonly path: string;
+  readonly readOnly: boolean;
+  /** close() or seal() finished. */
+  readonly closed: boolean;
+  /** begin() opened a transaction not yet committed or rolled back. */
+  readonly inTransaction: boolean;
+
+  /** Stores a document; resolves to its frame id. */
+  put(doc: Document): Promise<number>;
+  put(text: string, options?: Omit<PutOptions, 'text' | 'data'>): Promise<number>;
+  /** Stores many documents in one transaction; resolves to their ids. */
+  putMany(docs: Document[]): Promise<number[]>;
+  /** Replaces frame id (which becomes 'superseded'); resolves to the new id. */
+  update(id: number, doc: Document): Promise<number>;
+  update(id: number, text: string, options?: Omit<PutOptions, 'text' | 'data'>): Promise<number>;
+  /** Marks a frame deleted. */
+  delete(id: number): Promise<void>;
+  /** Ranked search in the query language (terms, "phrases", AND/OR/NOT, title:/tag:/uri: fields, date ranges). */
+  find(query: string, options?: FindOptions): Promise<FindResult>;
+  /** Answers a question from the memory (extractive without a language model). */
+  ask(question: string, options?: AskOptions): Promise<AskResult>;
+  /** Frames in time order. */
+  timeline(options?: TimelineOptions): Promise<TimelineEntry[]>;
+  /** One frame, with its payload unless payload: false. */
+  view(id: number, options?: ViewOptions): Promise<Frame>;
+  stats(): Promise<Stats>;
+  /** Frames ever written (every status). */
+  frameCount(): Promise<number>;
+  /** Read-only integrity checks of this memory's file. */
+  verify(options?: VerifyOptions | boolean): Promise<VerifyReport>;
+  begin(): Promise<void>;
+  /** Ends the transaction and checkpoints. */
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  /** Runs fn inside begin()/commit(); rolls back and rethrows when it throws. */
+  transaction<T>(fn: (mem: Memvid) => T | Promise<T>): Promise<T>;
+  /** A read-only handle moves to the newest committed state (a no-op on a writer). */
+  refresh(): Promise<void>;
+  /** Commits, checkpoints, syncs and closes. */
+  seal(): Promise<void>;
+  /** Closes the handle (idempotent). Later calls reject with ReadOnlyError. */
+  close(): Promise<void>;
+  /** Adds a file or directory tree in one transaction. */
+  ingest(path: string, options?: IngestOptions): Promise<IngestReport>;
+  /** compact(dest): writes a compacted copy (dest must not exist); compact(): compacts in place. */
+  compact(dest?: string): Promise<void>;
+  /** Writes a consistent backup with every frame to dest. */
+  export(dest: string): Promise<void>;
+
+  static verify(path: string, options?: VerifyOptions | boolean): Promise<VerifyReport>;
+  static doctor(path: string, options?: DoctorOptions): Promise<DoctorReport>;
+  static who(path: string): Promise<OwnerInfo>;
+  static nudge(path: string): Promise<void>;
+}
+
+/** Opens a memory of the given kind ('basic'). */
+export declare function use(kind: MemoryKind, path: string, options?: OpenOptions): Promise<Memvid>;
+/** use('basic', path, { ...options, mode: 'create' }) */
+export declare function create(path: string, options?: Omit<OpenOptions, 'mode' | 'readOnly'>): Promise<Memvid>;
+/** use('basic', path, { ...options, mode: 'open' }) (or read-only with readOnly: true) */
+export declare function open(path: string, options?: Omit<OpenOptions, 'mode'>): Promise<Memvid>;
+/** Read-only integrity checks; never changes a byte and takes no lock. */
+export declare function verify(path: string, options?: VerifyOptions | boolean): Promise<VerifyReport>;
+/** Finds what is wrong, plans repairs and (unless planOnly) carries them out. */
+export declare function doctor(path: string, options?: DoctorOptions): Promise<DoctorReport>;
+/** The owner record of the current (or last crashed) writer. */
+export declare function who(path: string): Promise<OwnerInfo>;
+/** Asks a long-lived writer to commit and release its lock at its next call. */
+export declare function nudge(path: string): Promise<void>;
+/** Milliseconds since the epoch from "1700000000000" or ISO-8601; null when invalid. */
+export declare function parseTimestamp(text: string): number | null;
+/** ISO-8601 in UTC with milliseconds: 2024-01-31T12:34:56.789Z. */
+export declare function formatTimestamp(ms: number | Date): string;
+
+/** The library version. */
+export declare const version: string;
+/** The .mv2 format version this build writes. */
+export declare const formatVersion: number;
+/** The kinds use() supports. */
+export declare const kinds: readonly MemoryKind[];
+
+export type ErrorCode =
+  | 'InvalidArgument' | 'NotFound' | 'AlreadyExists' | 'Locked' | 'Corrupt' | 'InvalidToc'
+  | 'AuxiliaryFileDetected' | 'Io' | 'NoSpace' | 'ReadOnly' | 'TransactionState' | 'RecoveryNeeded'
+  | 'InvalidQuery' | 'ModelUnavailable' | 'ModelMismatch' | 'ProviderFailed' | 'Interrupted' | 'DecryptFailed';
+
+/** Base class of every library error; `code` is the C++ ErrorCode name. */
+export declare class MemvidError extends Error {
+  constructor(message: string, code?: ErrorCode);
+  readonly code: ErrorCode;
+}
+/** Something unusable was passed (bad option value, bad JSON metadata, unknown kind). */
+export declare class InvalidArgumentError extends MemvidError {}
+/** A missing file or frame id. */
+export declare class NotFoundError extends MemvidError {}
+/** create() over an existing file. */
+export declare class AlreadyExistsError extends MemvidError {}
+/** Another process (or handle) holds the writer lock. */
+export declare class LockedError extends MemvidError {
+  constructor(message: string, code?: ErrorCode, pid?: number | null, owner?: OwnerInfo | null);
+  /** The lock holder's pid, or null when unknown. */
+  readonly pid: number | null;
+  /** The owner record, or null when unknown. */
+  readonly owner: OwnerInfo | null;
+}
+/** Bytes on disk fail a checksum, magic or bounds check. */
+export declare class CorruptError extends MemvidError {}
+/** The table of contents decodes but is inconsistent. */
+export declare class InvalidTocError extends CorruptError {}
+/** Strict recovery refused to repair the file. */
+export declare class RecoveryNeededError extends CorruptError {}
+/** A -wal/-shm/-lock/-journal sidecar sits next to the file. */
+export declare class AuxiliaryFileDetected extends MemvidError {}
+/** The operating system refused a read, write or sync. */
+export declare class MemvidIOError extends MemvidError {}
+/** The disk is full; nothing committed is lost. */
+export declare class NoSpaceError extends MemvidIOError {}
+/** A write on a read-only, sealed or closed handle. */
+export declare class ReadOnlyError extends MemvidError {}
+/** begin() inside a transaction, commit() or rollback() outside one. */
+export declare class TransactionStateError extends MemvidError {}
+/** A malformed search query (code InvalidQuery); the message names the position. */
+export declare class QueryError extends MemvidError {}
+/** The embedding model is not installed or configured. */
+export declare class ModelUnavailableError extends MemvidError {}
+/** A vector from a different embedding model or dimension than the memory's. */
+export declare class ModelMismatchError extends MemvidError {}
+/** An embedding or chat endpoint failed (code ProviderFailed). */
+export declare class ProviderError extends MemvidError {}
+/** Stopped on request; nothing was written (code Interrupted). */
+export declare class OperationInterruptedError extends MemvidError {}
+/** A capsule's password is wrong, or its bytes were changed (code DecryptFailed). */
+export declare class DecryptError extends MemvidError {}
+
+/** ErrorCode -> error class. */
+export declare const errorClasses: Readonly<Record<ErrorCode, new (message: string) => MemvidError>>;

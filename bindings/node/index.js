@@ -1,0 +1,569 @@
+'use strict';
+// memvid-cpp for Node.js: a single-file AI memory (.mv2) with lexical and semantic search.
+//
+//   const { use } = require('memvid-cpp');
+//   const mem = await use('basic', 'notes.mv2');
+//   await mem.put({ text: 'Paris is the capital of France', title: 'geo' });
+//   const { hits } = await mem.find('capital', { k: 5 });
+//   await mem.close();
+//
+// Every method returns a Promise; the library call runs on the libuv thread pool (an N-API
+// AsyncWorker), so the event loop stays free. Errors are MemvidError subclasses with a `code`.
+
+const fs = require('fs');
+const path = require('path');
+
+// ---------------------------------------------------------------------------------------
+// The native addon
+
+function loadAddon() {
+  const candidates = [];
+  if (process.env.MEMVID_NODE_ADDON) candidates.push(path.resolve(process.env.MEMVID_NODE_ADDON));
+  candidates.push(path.join(__dirname, 'build', 'Release', 'memvid.node'));
+  for (const file of candidates) {
+    if (fs.existsSync(file)) {
+      // process.dlopen loads it whatever the file is called (require() needs a .node name).
+      const mod = { exports: {} };
+      process.dlopen(mod, file);
+      return mod.exports;
+    }
+  }
+  throw new Error(
+    'memvid-cpp: the native addon was not found (looked for ' + candidates.join(', ') + '). ' +
+      'Build it from the memvid-cpp repository: `cmake -S . -B build/node -DMEMVID_BUILD_PYTHON=OFF && ' +
+      'cmake --build build/node --target memvid_node` (or run `npm install` in bindings/node), ' +
+      'or point MEMVID_NODE_ADDON at a built memvid.node.'
+  );
+}
+
+const native = loadAddon();
+
+// ---------------------------------------------------------------------------------------
+// Errors
+
+/** Base class of every error the library reports; `code` is the C++ ErrorCode name. */
+class MemvidError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code === undefined ? new.target.code : code;
+  }
+}
+function defineError(name, code, Base = MemvidError) {
+  const cls = {
+    [name]: class extends Base {
+      constructor(message, c = code) {
+        super(message, c);
+      }
+    },
+  }[name];
+  cls.code = code;
+  return cls;
+}
+const InvalidArgumentError = defineError('InvalidArgumentError', 'InvalidArgument');
+const NotFoundError = defineError('NotFoundError', 'NotFound');
+const AlreadyExistsError = defineError('AlreadyExistsError', 'AlreadyExists');
+class LockedError extends MemvidError {
+  constructor(message, code = 'Locked', pid = null, owner = null) {
+    super(message, code);
+    /** pid of the process holding the writer lock, or null when unknown */
+    this.pid = pid;
+    /** the owner record (Memvid.who), or null */
+    this.owner = owner;
+  }
+}
+LockedError.code = 'Locked';
+const CorruptError = defineError('CorruptError', 'Corrupt');
+const InvalidTocError = defineError('InvalidTocError', 'InvalidToc', CorruptError);
+const RecoveryNeededError = defineError('RecoveryNeededError', 'RecoveryNeeded', CorruptError);
+const AuxiliaryFileDetected = defineError('AuxiliaryFileDetected', 'AuxiliaryFileDetected');
+const MemvidIOError = defineError('MemvidIOError', 'Io');
+const NoSpaceError = defineError('NoSpaceError', 'NoSpace', MemvidIOError);
+const ReadOnlyError = defineError('ReadOnlyError', 'ReadOnly');
+const TransactionStateError = defineError('TransactionStateError', 'TransactionState');
+const QueryError = defineError('QueryError', 'InvalidQuery');
+const ModelUnavailableError = defineError('ModelUnavailableError', 'ModelUnavailable');
+const ModelMismatchError = defineError('ModelMismatchError', 'ModelMismatch');
+const ProviderError = defineError('ProviderError', 'ProviderFailed');
+const OperationInterruptedError = defineError('OperationInterruptedError', 'Interrupted');
+const DecryptError = defineError('DecryptError', 'DecryptFailed');
+
+/** C++ ErrorCode name -> class. */
+const errorClasses = Object.freeze({
+  InvalidArgument: InvalidArgumentError,
+  NotFound: NotFoundError,
+  AlreadyExists: AlreadyExistsError,
+  Locked: LockedError,
+  Corrupt: CorruptError,
+  InvalidToc: InvalidTocError,
+  RecoveryNeeded: RecoveryNeededError,
+  AuxiliaryFileDetected: AuxiliaryFileDetected,
+  Io: MemvidIOError,
+  NoSpace: NoSpaceError,
+  ReadOnly: ReadOnlyError,
+  TransactionState: TransactionStateError,
+  InvalidQuery: QueryError,
+  ModelUnavailable: ModelUnavailableError,
+  ModelMismatch: ModelMismatchError,
+  ProviderFailed: ProviderError,
+  Interrupted: OperationInterruptedError,
+  DecryptFailed: DecryptError,
+});
+
+// The addon rejects with a plain Error carrying `code` (and pid/owner for Locked).
+function convertError(e) {
+  if (e instanceof MemvidError || !e || typeof e.code !== 'string') return e;
+  const Cls = errorClasses[e.code];
+  if (!Cls) return e;
+  const err = Cls === LockedError ? new LockedError(e.message, e.code, e.pid ?? null, e.owner ?? null) : new Cls(e.message);
+  if (Error.captureStackTrace) Error.captureStackTrace(err, convertError);
+  return err;
+}
+
+async function call(fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    throw convertError(e);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Arguments
+
+function checkOptions(options, allowed, what) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) throw new TypeError(`${what}: options must be an object`);
+  for (const key of Object.keys(options)) {
+    if (!allowed.has(key)) {
+      throw new TypeError(`${what}: unknown option '${key}' (known: ${[...allowed].join(', ')})`);
+    }
+  }
+  return options;
+}
+
+// Dates become milliseconds; numbers and ISO-8601 strings go to the addon as they are.
+function toTimestamp(value, what) {
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    if (Number.isNaN(ms)) throw new InvalidArgumentError(`${what}: invalid Date`);
+    return ms;
+  }
+  return value;
+}
+
+const DOC_KEYS = new Set([
+  'text', 'data', 'title', 'uri', 'tags', 'labels', 'metadata', 'timestamp', 'vector', 'vectorModel',
+  'kind', 'chunkSize', 'chunkOverlap', 'parent',
+]);
+
+function toDocument(doc, what) {
+  if (typeof doc === 'string') doc = { text: doc };
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || Buffer.isBuffer(doc)) {
+    throw new TypeError(`${what}: a document must be an object such as { text: '...' }`);
+  }
+  checkOptions(doc, DOC_KEYS, what);
+  const out = { ...doc };
+  delete out.metadata;
+  if (doc.metadata !== undefined && doc.metadata !== null) {
+    if (typeof doc.metadata === 'string') {
+      out.metadataJson = doc.metadata;
+    } else if (typeof doc.metadata === 'object' && !Array.isArray(doc.metadata)) {
+      out.metadataJson = JSON.stringify(doc.metadata);
+    } else {
+      throw new InvalidArgumentError(`${what}: metadata must be an object`);
+    }
+  }
+  if (out.timestamp !== undefined) out.timestamp = toTimestamp(out.timestamp, `${what}: timestamp`);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Results
+
+function addTimestamp(o) {
+  Object.defineProperty(o, 'timestamp', {
+    get() {
+      return new Date(this.timestampMs);
+    },
+    enumerable: false,
+    configurable: true,
+  });
+  return o;
+}
+
+function wrapFind(r) {
+  r.hits.forEach(addTimestamp);
+  return r;
+}
+
+function wrapAsk(r) {
+  r.sources.forEach(addTimestamp);
+  return r;
+}
+
+function wrapFrame(f) {
+  const { metadataJson, ...rest } = f;
+  let metadata = {};
+  if (metadataJson) {
+    try {
+      metadata = JSON.parse(metadataJson);
+    } catch {
+      metadata = metadataJson;  // as the CLI shows it
+    }
+  }
+  const out = {
+    id: rest.id,
+    kind: rest.kind,
+    status: rest.status,
+    timestampMs: rest.timestampMs,
+    title: rest.title,
+    uri: rest.uri,
+    tags: rest.tags,
+    labels: rest.labels,
+    metadata,
+    text: rest.text,
+    ...(rest.data !== undefined ? { data: rest.data } : {}),
+    parent: rest.parent,
+    supersedes: rest.supersedes,
+    supersededBy: rest.supersededBy,
+    contentHash: rest.contentHash,
+    payloadBytes: rest.payloadBytes,
+    storedBytes: rest.storedBytes,
+    compressed: rest.compressed,
+    chunkSize: rest.chunkSize,
+    chunkOverlap: rest.chunkOverlap,
+    removed: rest.removed,
+    hasVector: rest.hasVector,
+  };
+  return addTimestamp(out);
+}
+
+// ---------------------------------------------------------------------------------------
+// The handle
+
+const kNative = Symbol('memvid.native');
+
+const FIND_KEYS = new Set([
+  'k', 'mode', 'snippetChars', 'scope', 'cursor', 'offset', 'asOfFrame', 'asOf', 'collapseChunks', 'vector',
+  'vectorModel', 'fusion', 'semanticWeight', 'titleWeight', 'candidates', 'efSearch', 'nprobe',
+]);
+const ASK_KEYS = new Set([
+  'k', 'mode', 'contextTokens', 'scope', 'asOf', 'model', 'baseUrl', 'apiKeyEnv', 'timeoutMs', 'contextOnly',
+  'maxSentences',
+]);
+const TIMELINE_KEYS = new Set(['since', 'until', 'limit', 'reverse', 'includeInactive']);
+const VIEW_KEYS = new Set(['payload']);
+const VERIFY_KEYS = new Set(['deep']);
+const DOCTOR_KEYS = new Set([
+  'planOnly', 'rebuildTimeIndex', 'rebuildLexIndex', 'rebuildVecIndex', 'vacuum', 'lockTimeoutMs',
+]);
+const INGEST_KEYS = new Set([
+  'include', 'exclude', 'includeHidden', 'dedupe', 'dryRun', 'chunkSize', 'chunkOverlap', 'textField',
+  'titleField', 'maxFileBytes', 'title', 'uri', 'tags', 'labels', 'metadata', 'timestamp', 'kind',
+]);
+const OPEN_KEYS = new Set([
+  'mode', 'readOnly', 'lockTimeoutMs', 'sync', 'recovery', 'language', 'chunkSize', 'chunkOverlap',
+  'embeddingModel', 'embeddingDimension', 'vectorCompression', 'capacityBytes', 'walBytes',
+]);
+
+function verifyDeep(options, what) {
+  if (typeof options === 'boolean') return options;
+  const o = checkOptions(options, VERIFY_KEYS, what);
+  return Boolean(o.deep);
+}
+
+/** One open memory (.mv2 file). Create it with use(), create() or open(). */
+class Memvid {
+  #closed = false;
+  #inTransaction = false;
+
+  /** @internal */
+  constructor(nativeHandle, token) {
+    if (token !== kNative) throw new TypeError('use use(), create() or open() to open a memory');
+    Object.defineProperty(this, kNative, { value: nativeHandle });
+  }
+
+  /** The file's path. */
+  get path() {
+    return this[kNative].path();
+  }
+  /** Whether the handle was opened read-only. */
+  get readOnly() {
+    return this[kNative].readOnly();
+  }
+  /** Whether close() or seal() finished on this handle. */
+  get closed() {
+    return this.#closed;
+  }
+  /** Whether begin() opened a transaction that is not yet committed or rolled back. */
+  get inTransaction() {
+    return this.#inTransaction;
+  }
+
+  put(doc, options) {
+    return call(() => {
+      if (typeof doc === 'string') doc = { ...checkOptions(options, DOC_KEYS, 'put'), text: doc };
+      else if (options !== undefined) throw new TypeError('put(doc): give the options inside doc, or call put(text, options)');
+      return this[kNative].put(toDocument(doc, 'put'));
+    });
+  }
+
+  putMany(docs) {
+    return call(() => {
+      if (!Array.isArray(docs)) throw new TypeError('putMany takes an array of documents');
+      return this[kNative].putMany(docs.map((d, i) => toDocument(d, `putMany[${i}]`)));
+    });
+  }
+
+  update(id, doc, options) {
+    return call(() => {
+      if (typeof doc === 'string') doc = { ...checkOptions(options, DOC_KEYS, 'update'), text: doc };
+      else if (options !== undefined) throw new TypeError('update(id, doc): give the options inside doc, or call update(id, text, options)');
+      return this[kNative].update(id, toDocument(doc, 'update'));
+    });
+  }
+
+  delete(id) {
+    return call(() => this[kNative].delete(id));
+  }
+
+  find(query, options) {
+    return call(async () => {
+      const o = { ...checkOptions(options, FIND_KEYS, 'find') };
+      if (o.asOf !== undefined) o.asOf = toTimestamp(o.asOf, 'find: asOf');
+      return wrapFind(await this[kNative].find(query, o));
+    });
+  }
+
+  ask(question, options) {
+    return call(async () => {
+      const o = { ...checkOptions(options, ASK_KEYS, 'ask') };
+      if (o.asOf !== undefined) o.asOf = toTimestamp(o.asOf, 'ask: asOf');
+      return wrapAsk(await this[kNative].ask(question, o));
+    });
+  }
+
+  timeline(options) {
+    return call(async () => {
+      const o = { ...checkOptions(options, TIMELINE_KEYS, 'timeline') };
+      if (o.since !== undefined) o.since = toTimestamp(o.since, 'timeline: since');
+      if (o.until !== undefined) o.until = toTimestamp(o.until, 'timeline: until');
+      return (await this[kNative].timeline(o)).map(addTimestamp);
+    });
+  }
+
+  view(id, options) {
+    return call(async () => wrapFrame(await this[kNative].view(id, checkOptions(options, VIEW_KEYS, 'view'))));
+  }
+
+  stats() {
+    return call(() => this[kNative].stats());
+  }
+
+  frameCount() {
+    return call(() => this[kNative].frameCount());
+  }
+
+  verify(options) {
+    return call(() => {
+      // The library checks a file by path; a closed handle refuses like every other call.
+      if (this.#closed) throw new ReadOnlyError('the memory handle is closed');
+      return this[kNative].verify(verifyDeep(options, 'verify'));
+    });
+  }
+
+  async #transactionCall(method) {
+    try {
+      await call(() => this[kNative][method]());
+    } finally {
+      try {
+        this.#inTransaction = await this[kNative].inTransaction();
+      } catch {
+        this.#inTransaction = false;
+      }
+    }
+  }
+
+  begin() {
+    return this.#transactionCall('begin');
+  }
+  commit() {
+    return this.#transactionCall('commit');
+  }
+  rollback() {
+    return this.#transactionCall('rollback');
+  }
+
+  /** Runs fn(this) inside begin()/commit(); rolls back and rethrows when it throws. */
+  async transaction(fn) {
+    await this.begin();
+    let result;
+    try {
+      result = await fn(this);
+    } catch (e) {
+      if (this.#inTransaction) await this.rollback();
+      throw e;
+    }
+    await this.commit();
+    return result;
+  }
+
+  refresh() {
+    return call(() => this[kNative].refresh());
+  }
+
+  async seal() {
+    await call(() => this[kNative].seal());
+    this.#closed = true;
+    this.#inTransaction = false;
+  }
+
+  async close() {
+    if (this.#closed) return;
+    await call(() => this[kNative].close());
+    this.#closed = true;
+    this.#inTransaction = false;
+  }
+
+  ingest(inputPath, options) {
+    return call(() => {
+      const o = { ...checkOptions(options, INGEST_KEYS, 'ingest') };
+      if (o.metadata !== undefined) {
+        o.metadataJson = typeof o.metadata === 'string' ? o.metadata : JSON.stringify(o.metadata);
+        delete o.metadata;
+      }
+      if (o.timestamp !== undefined) o.timestamp = toTimestamp(o.timestamp, 'ingest: timestamp');
+      return this[kNative].ingest(inputPath, o);
+    });
+  }
+
+  /** compact(dest) writes a compacted copy; compact() compacts this memory in place. */
+  compact(dest) {
+    return call(() => this[kNative].compact(dest));
+  }
+
+  /** Writes a consistent backup of every frame to dest. */
+  export(dest) {
+    return call(() => this[kNative].export(dest));
+  }
+
+  static verify(file, options) {
+    return verify(file, options);
+  }
+  static doctor(file, options) {
+    return doctor(file, options);
+  }
+  static who(file) {
+    return who(file);
+  }
+  static nudge(file) {
+    return nudge(file);
+  }
+
+  get [Symbol.toStringTag]() {
+    return 'Memvid';
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Module functions
+
+const KINDS = ['basic'];
+
+function use(kind, file, options) {
+  return call(async () => {
+    if (!KINDS.includes(kind)) {
+      throw new InvalidArgumentError(`unknown memory kind '${kind}': supported kinds: ${KINDS.join(', ')}`);
+    }
+    if (typeof file !== 'string') throw new TypeError('use: path must be a string');
+    const o = { ...checkOptions(options, OPEN_KEYS, 'use') };
+    let mode = o.mode === undefined ? 'auto' : o.mode;
+    if (mode === 'readOnly') mode = 'read_only';
+    if (!['auto', 'create', 'open', 'read_only'].includes(mode)) {
+      throw new InvalidArgumentError(`mode must be 'auto', 'create', 'open' or 'read_only', not '${mode}'`);
+    }
+    if (o.readOnly) {
+      if (mode === 'create') {
+        throw new InvalidArgumentError(`readOnly: true conflicts with mode '${mode}'`);
+      }
+      mode = 'read_only';
+    }
+    delete o.mode;
+    delete o.readOnly;
+    const handle = await native.open(file, mode, o);
+    return new Memvid(handle, kNative);
+  });
+}
+
+/** use('basic', file, { ...options, mode: 'create' }) */
+function create(file, options) {
+  return use('basic', file, { ...(options || {}), mode: 'create' });
+}
+
+/** use('basic', file, { ...options, mode: 'open' }) */
+function open(file, options) {
+  return use('basic', file, { ...(options || {}), mode: 'open' });
+}
+
+function verify(file, options) {
+  return call(() => native.verify(file, verifyDeep(options, 'verify')));
+}
+
+function doctor(file, options) {
+  return call(() => native.doctor(file, checkOptions(options, DOCTOR_KEYS, 'doctor')));
+}
+
+function who(file) {
+  return call(() => native.who(file));
+}
+
+function nudge(file) {
+  return call(() => native.nudge(file));
+}
+
+/** Milliseconds since the epoch from "1700000000000" or ISO-8601; null when invalid. */
+function parseTimestamp(text) {
+  return native.parseTimestamp(text);
+}
+
+/** 2024-01-31T12:34:56.789Z */
+function formatTimestamp(ms) {
+  return native.formatTimestamp(ms instanceof Date ? ms.getTime() : ms);
+}
+
+module.exports = {
+  use,
+  create,
+  open,
+  verify,
+  doctor,
+  who,
+  nudge,
+  parseTimestamp,
+  formatTimestamp,
+  Memvid,
+  version: native.version,
+  formatVersion: native.formatVersion,
+  kinds: KINDS,
+  errorClasses,
+  MemvidError,
+  InvalidArgumentError,
+  NotFoundError,
+  AlreadyExistsError,
+  LockedError,
+  CorruptError,
+  InvalidTocError,
+  RecoveryNeededError,
+  AuxiliaryFileDetected,
+  MemvidIOError,
+  NoSpaceError,
+  ReadOnlyError,
+  TransactionStateError,
+  QueryError,
+  ModelUnavailableError,
+  ModelMismatchError,
+  ProviderError,
+  OperationInterruptedError,
+  DecryptError,
+};

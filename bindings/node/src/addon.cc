@@ -1,0 +1,1039 @@
+// memvid-cpp for Node.js: the native half (N-API through node-addon-api).
+//
+// Every library call runs in a Napi::AsyncWorker: arguments are converted on the main thread,
+// the call runs in Execute() on the libuv thread pool, and results are converted back in
+// OnOK(). A worker holds its own std::shared_ptr to the memvid::Memvid, so a handle that the
+// garbage collector reclaims while a call is in flight stays alive until the call ends.
+//
+// Errors: a memvid::Error rejects with an Error carrying `code` (memvid::to_string(ErrorCode))
+// and, for Locked, `pid` and `owner` (memvid::Memvid::who). index.js turns them into the
+// MemvidError subclasses. Argument errors thrown here carry code "InvalidArgument" (bad
+// values) or are TypeErrors (wrong types).
+#include <napi.h>
+
+#include <cmath>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "memvid/memvid.hpp"
+#include "memvid/timestamp.hpp"
+#include "memvid/version.hpp"
+
+namespace {
+
+using memvid::FrameId;
+
+struct AddonData {
+  Napi::FunctionReference handle_ctor;
+};
+
+// ---------------------------------------------------------------------------------------
+// Argument conversion (main thread)
+
+[[noreturn]] void ThrowInvalid(Napi::Env env, const std::string& message) {
+  Napi::Error e = Napi::Error::New(env, message);
+  e.Set("code", Napi::String::New(env, "InvalidArgument"));
+  throw e;
+}
+
+[[noreturn]] void ThrowType(Napi::Env env, const std::string& message) {
+  throw Napi::TypeError::New(env, message);
+}
+
+bool IsSet(const Napi::Value& v) { return !v.IsUndefined() && !v.IsNull(); }
+
+Napi::Value Field(const Napi::Object& o, const char* key) { return o.Get(key); }
+
+Napi::Object OptObject(Napi::Env env, const Napi::Value& v, const char* what) {
+  if (!IsSet(v)) return Napi::Object::New(env);
+  if (!v.IsObject()) ThrowType(env, std::string(what) + " must be an object");
+  return v.As<Napi::Object>();
+}
+
+std::string GetString(Napi::Env env, const Napi::Value& v, const std::string& name) {
+  if (!v.IsString()) ThrowType(env, name + " must be a string");
+  return v.As<Napi::String>().Utf8Value();
+}
+
+std::optional<std::string> OptString(const Napi::Object& o, const char* key) {
+  Napi::Value v = Field(o, key);
+  if (!IsSet(v)) return std::nullopt;
+  return GetString(o.Env(), v, key);
+}
+
+std::optional<bool> OptBool(const Napi::Object& o, const char* key) {
+  Napi::Value v = Field(o, key);
+  if (!IsSet(v)) return std::nullopt;
+  if (!v.IsBoolean()) ThrowType(o.Env(), std::string(key) + " must be a boolean");
+  return v.As<Napi::Boolean>().Value();
+}
+
+std::optional<double> OptDouble(const Napi::Object& o, const char* key) {
+  Napi::Value v = Field(o, key);
+  if (!IsSet(v)) return std::nullopt;
+  if (!v.IsNumber()) ThrowType(o.Env(), std::string(key) + " must be a number");
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d)) ThrowInvalid(o.Env(), std::string(key) + " must be a finite number");
+  return d;
+}
+
+// A non-negative integer no larger than max.
+std::uint64_t ToUInt(Napi::Env env, const Napi::Value& v, const std::string& name, double max) {
+  if (!v.IsNumber()) ThrowType(env, name + " must be a number");
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d) || d < 0 || std::floor(d) != d || d > max)
+    ThrowInvalid(env, name + " must be a non-negative integer" + (max < 9e15 ? " no larger than " + std::to_string(static_cast<std::uint64_t>(max)) : std::string()));
+  return static_cast<std::uint64_t>(d);
+}
+
+constexpr double kMaxSafe = 9007199254740991.0;
+constexpr double kMaxU32 = 4294967295.0;
+constexpr double kMaxI32 = 2147483647.0;
+
+std::optional<std::uint64_t> OptUInt(const Napi::Object& o, const char* key, double max = kMaxSafe) {
+  Napi::Value v = Field(o, key);
+  if (!IsSet(v)) return std::nullopt;
+  return ToUInt(o.Env(), v, key, max);
+}
+
+FrameId ToFrameId(Napi::Env env, const Napi::Value& v, const std::string& name = "id") {
+  return ToUInt(env, v, name, kMaxSafe);
+}
+
+// Milliseconds since the epoch (a number, as the CLI takes) or an ISO-8601 string
+// (memvid::parse_timestamp_ms). index.js turns Dates into numbers.
+std::optional<std::int64_t> OptTimestamp(const Napi::Object& o, const char* key) {
+  Napi::Value v = Field(o, key);
+  if (!IsSet(v)) return std::nullopt;
+  Napi::Env env = o.Env();
+  if (v.IsNumber()) {
+    double d = v.As<Napi::Number>().DoubleValue();
+    if (!std::isfinite(d) || std::floor(d) != d || std::fabs(d) > kMaxSafe)
+      ThrowInvalid(env, std::string(key) + ": a timestamp must be an integer number of milliseconds since the epoch");
+    return static_cast<std::int64_t>(d);
+  }
+  if (v.IsString()) {
+    std::string s = v.As<Napi::String>().Utf8Value();
+    if (auto ms = memvid::parse_timestamp_ms(s)) return *ms;
+    ThrowInvalid(env, std::string(key) + ": invalid timestamp '" + s +
+                          "' (want milliseconds since the epoch or ISO-8601, e.g. 2024-01-31T12:34:56Z)");
+  }
+  ThrowType(env, std::string(key) + " must be a number of milliseconds, a Date or an ISO-8601 string");
+}
+
+std::vector<std::string> OptStrings(const Napi::Object& o, const char* key) {
+  Napi::Value v = Field(o, key);
+  std::vector<std::string> out;
+  if (!IsSet(v)) return out;
+  Napi::Env env = o.Env();
+  if (v.IsString()) {
+    out.push_back(v.As<Napi::String>().Utf8Value());
+    return out;
+  }
+  if (!v.IsArray()) ThrowType(env, std::string(key) + " must be an array of strings");
+  Napi::Array a = v.As<Napi::Array>();
+  for (std::uint32_t i = 0; i < a.Length(); ++i)
+    out.push_back(GetString(env, a.Get(i), std::string(key) + "[" + std::to_string(i) + "]"));
+  return out;
+}
+
+std::vector<float> OptVector(const Napi::Object& o, const char* key) {
+  Napi::Value v = Field(o, key);
+  std::vector<float> out;
+  if (!IsSet(v)) return out;
+  Napi::Env env = o.Env();
+  if (v.IsTypedArray()) {
+    Napi::TypedArray ta = v.As<Napi::TypedArray>();
+    if (ta.TypedArrayType() == napi_float32_array) {
+      Napi::Float32Array f = v.As<Napi::Float32Array>();
+      out.assign(f.Data(), f.Data() + f.ElementLength());
+      return out;
+    }
+    if (ta.TypedArrayType() == napi_float64_array) {
+      Napi::Float64Array f = v.As<Napi::Float64Array>();
+      for (std::size_t i = 0; i < f.ElementLength(); ++i) out.push_back(static_cast<float>(f[i]));
+      return out;
+    }
+  }
+  if (!v.IsArray()) ThrowType(env, std::string(key) + " must be a Float32Array or an array of numbers");
+  Napi::Array a = v.As<Napi::Array>();
+  out.reserve(a.Length());
+  for (std::uint32_t i = 0; i < a.Length(); ++i) {
+    Napi::Value e = a.Get(i);
+    if (!e.IsNumber()) ThrowType(env, std::string(key) + "[" + std::to_string(i) + "] must be a number");
+    out.push_back(static_cast<float>(e.As<Napi::Number>().DoubleValue()));
+  }
+  return out;
+}
+
+memvid::SearchMode ToMode(Napi::Env env, const std::optional<std::string>& s, memvid::SearchMode def) {
+  if (!s) return def;
+  if (auto m = memvid::search_mode_from_string(*s)) return *m;
+  ThrowInvalid(env, "mode must be 'auto', 'lex' or 'sem', not '" + *s + "'");
+}
+
+memvid::Document ToDocument(Napi::Env env, const Napi::Value& value) {
+  if (!value.IsObject()) ThrowType(env, "a document must be an object such as { text: '...' }");
+  Napi::Object o = value.As<Napi::Object>();
+  memvid::Document d;
+  Napi::Value text = Field(o, "text");
+  Napi::Value data = Field(o, "data");
+  if (IsSet(data)) {
+    if (IsSet(text)) ThrowInvalid(env, "give either text or data, not both");
+    if (data.IsBuffer()) {
+      Napi::Buffer<char> b = data.As<Napi::Buffer<char>>();
+      d.payload.assign(b.Data(), b.Length());
+    } else if (data.IsTypedArray() && data.As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+      Napi::Uint8Array u = data.As<Napi::Uint8Array>();
+      d.payload.assign(reinterpret_cast<const char*>(u.Data()), u.ElementLength());
+    } else {
+      ThrowType(env, "data must be a Buffer or Uint8Array");
+    }
+    d.kind = memvid::FrameKind::Binary;
+  } else if (IsSet(text)) {
+    d.payload = GetString(env, text, "text");
+  } else {
+    ThrowType(env, "a document needs text (a string) or data (a Buffer)");
+  }
+  if (auto k = OptString(o, "kind")) {
+    auto kind = memvid::frame_kind_from_string(*k);
+    if (!kind) ThrowInvalid(env, "kind must be 'text', 'document', 'chunk' or 'binary', not '" + *k + "'");
+    d.kind = *kind;
+  }
+  if (auto s = OptString(o, "title")) d.title = *s;
+  if (auto s = OptString(o, "uri")) d.uri = *s;
+  d.tags = OptStrings(o, "tags");
+  d.labels = OptStrings(o, "labels");
+  if (auto s = OptString(o, "metadataJson")) d.metadata_json = *s;
+  d.timestamp_ms = OptTimestamp(o, "timestamp");
+  if (auto p = OptUInt(o, "parent")) d.parent = *p;
+  d.embedding = OptVector(o, "vector");
+  if (auto s = OptString(o, "vectorModel")) d.embedding_model = *s;
+  if (auto n = OptUInt(o, "chunkSize", kMaxU32)) d.chunk_bytes = static_cast<std::uint32_t>(*n);
+  if (auto n = OptUInt(o, "chunkOverlap", kMaxU32)) d.chunk_overlap = static_cast<std::uint32_t>(*n);
+  return d;
+}
+
+memvid::OpenOptions ToOpenOptions(Napi::Env env, const Napi::Object& o) {
+  memvid::OpenOptions opt;
+  if (auto n = OptUInt(o, "lockTimeoutMs", kMaxI32)) opt.lock_timeout_ms = static_cast<int>(*n);
+  if (auto s = OptString(o, "sync")) {
+    if (*s == "full") opt.sync = memvid::SyncMode::Full;
+    else if (*s == "normal") opt.sync = memvid::SyncMode::Normal;
+    else if (*s == "off") opt.sync = memvid::SyncMode::Off;
+    else ThrowInvalid(env, "sync must be 'full', 'normal' or 'off', not '" + *s + "'");
+  }
+  if (auto s = OptString(o, "recovery")) {
+    if (*s == "default") opt.recovery = memvid::RecoveryMode::Default;
+    else if (*s == "auto_truncate" || *s == "autoTruncate") opt.recovery = memvid::RecoveryMode::AutoTruncate;
+    else if (*s == "strict") opt.recovery = memvid::RecoveryMode::Strict;
+    else ThrowInvalid(env, "recovery must be 'default', 'auto_truncate' or 'strict', not '" + *s + "'");
+  }
+  return opt;
+}
+
+memvid::CreateOptions ToCreateOptions(Napi::Env env, const Napi::Object& o) {
+  memvid::CreateOptions c;
+  c.open = ToOpenOptions(env, o);
+  if (auto s = OptString(o, "language")) c.language = *s;
+  if (auto n = OptUInt(o, "chunkSize", kMaxU32)) c.chunk_bytes = static_cast<std::uint32_t>(*n);
+  if (auto n = OptUInt(o, "chunkOverlap", kMaxU32)) c.chunk_overlap = static_cast<std::uint32_t>(*n);
+  if (auto s = OptString(o, "embeddingModel")) c.embedding_model = *s;
+  if (auto n = OptUInt(o, "embeddingDimension", kMaxU32)) c.embedding_dimension = static_cast<std::uint32_t>(*n);
+  if (auto b = OptBool(o, "vectorCompression")) c.vector_compression = *b;
+  if (auto n = OptUInt(o, "capacityBytes")) c.capacity_bytes = *n;
+  if (auto n = OptUInt(o, "walBytes")) c.wal_bytes = *n;
+  return c;
+}
+
+// ---------------------------------------------------------------------------------------
+// Result conversion (main thread, in OnOK)
+
+Napi::Value Num(Napi::Env env, double v) { return Napi::Number::New(env, v); }
+Napi::Value Str(Napi::Env env, std::string_view s) { return Napi::String::New(env, s.data(), s.size()); }
+
+// Enum names in results are lowercase ("passed", "warn", "done"), as the contract says.
+Napi::Value Lower(Napi::Env env, std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return Str(env, out);
+}
+
+// JavaScript strings must be valid UTF-16; the library's strings are UTF-8 (snippets and
+// titles may hold anything a caller stored): napi replaces invalid bytes with U+FFFD.
+Napi::Array Strings(Napi::Env env, const std::vector<std::string>& v) {
+  Napi::Array a = Napi::Array::New(env, v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) a.Set(static_cast<std::uint32_t>(i), Str(env, v[i]));
+  return a;
+}
+
+template <class T>
+Napi::Array Numbers(Napi::Env env, const std::vector<T>& v) {
+  Napi::Array a = Napi::Array::New(env, v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) a.Set(static_cast<std::uint32_t>(i), Num(env, static_cast<double>(v[i])));
+  return a;
+}
+
+Napi::Value OptId(Napi::Env env, const std::optional<FrameId>& id) {
+  return id ? Num(env, static_cast<double>(*id)) : env.Null();
+}
+
+Napi::Object HitToJs(Napi::Env env, const memvid::Hit& h) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("id", Num(env, static_cast<double>(h.id)));
+  o.Set("score", Num(env, h.score));
+  o.Set("rank", Num(env, static_cast<double>(h.rank)));
+  o.Set("kind", Str(env, memvid::to_string(h.kind)));
+  o.Set("timestampMs", Num(env, static_cast<double>(h.timestamp_ms)));
+  o.Set("title", Str(env, h.title));
+  o.Set("uri", Str(env, h.uri));
+  o.Set("tags", Strings(env, h.tags));
+  o.Set("labels", Strings(env, h.labels));
+  o.Set("chunk", Num(env, h.chunk));
+  o.Set("chunkCount", Num(env, h.chunk_count));
+  o.Set("chunkBegin", Num(env, static_cast<double>(h.chunk_begin)));
+  o.Set("chunkEnd", Num(env, static_cast<double>(h.chunk_end)));
+  o.Set("page", Num(env, h.page));
+  o.Set("snippet", Str(env, h.snippet));
+  Napi::Array hl = Napi::Array::New(env, h.highlights.size());
+  for (std::size_t i = 0; i < h.highlights.size(); ++i) {
+    Napi::Array pair = Napi::Array::New(env, 2);
+    pair.Set(0u, Num(env, h.highlights[i].begin));
+    pair.Set(1u, Num(env, h.highlights[i].end));
+    hl.Set(static_cast<std::uint32_t>(i), pair);
+  }
+  o.Set("highlights", hl);
+  o.Set("lexicalMatch", Napi::Boolean::New(env, h.lexical_match));
+  o.Set("semanticMatch", Napi::Boolean::New(env, h.semantic_match));
+  o.Set("lexicalScore", Num(env, h.lexical_score));
+  o.Set("semanticScore", Num(env, h.semantic_score));
+  return o;
+}
+
+Napi::Object FindToJs(Napi::Env env, const memvid::FindResult& r) {
+  Napi::Object o = Napi::Object::New(env);
+  Napi::Array hits = Napi::Array::New(env, r.hits.size());
+  for (std::size_t i = 0; i < r.hits.size(); ++i) hits.Set(static_cast<std::uint32_t>(i), HitToJs(env, r.hits[i]));
+  o.Set("hits", hits);
+  o.Set("nextCursor", r.next_cursor.empty() ? env.Null() : Str(env, r.next_cursor));
+  o.Set("mode", Str(env, memvid::to_string(r.mode_used)));
+  o.Set("note", Str(env, r.note));
+  o.Set("elapsedMs", Num(env, r.elapsed_ms));
+  return o;
+}
+
+Napi::Object AskToJs(Napi::Env env, const memvid::AskResult& r) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("question", Str(env, r.question));
+  o.Set("answer", Str(env, r.answer));
+  o.Set("found", Napi::Boolean::New(env, r.found));
+  o.Set("usedModel", Napi::Boolean::New(env, r.used_model));
+  o.Set("model", Str(env, r.model));
+  o.Set("note", Str(env, r.note));
+  Napi::Array sources = Napi::Array::New(env, r.sources.size());
+  for (std::size_t i = 0; i < r.sources.size(); ++i) {
+    const memvid::AskSource& s = r.sources[i];
+    Napi::Object so = Napi::Object::New(env);
+    so.Set("number", Num(env, static_cast<double>(s.number)));
+    so.Set("id", Num(env, static_cast<double>(s.id)));
+    so.Set("title", Str(env, s.title));
+    so.Set("uri", Str(env, s.uri));
+    so.Set("timestampMs", Num(env, static_cast<double>(s.timestamp_ms)));
+    so.Set("page", Num(env, s.page));
+    so.Set("chunkBegin", Num(env, static_cast<double>(s.chunk_begin)));
+    so.Set("chunkEnd", Num(env, static_cast<double>(s.chunk_end)));
+    so.Set("score", Num(env, s.score));
+    so.Set("snippet", Str(env, s.snippet));
+    so.Set("text", Str(env, s.text));
+    sources.Set(static_cast<std::uint32_t>(i), so);
+  }
+  o.Set("sources", sources);
+  o.Set("citations", Numbers(env, r.citations));
+  o.Set("context", Str(env, r.context));
+  o.Set("mode", Str(env, memvid::to_string(r.mode_used)));
+  o.Set("retrievalMs", Num(env, r.retrieval_ms));
+  o.Set("generationMs", Num(env, r.generation_ms));
+  o.Set("promptTokens", Num(env, static_cast<double>(r.prompt_tokens)));
+  o.Set("completionTokens", Num(env, static_cast<double>(r.completion_tokens)));
+  return o;
+}
+
+Napi::Array TimelineToJs(Napi::Env env, const std::vector<memvid::TimelineEntry>& v) {
+  Napi::Array a = Napi::Array::New(env, v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const memvid::TimelineEntry& e = v[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("id", Num(env, static_cast<double>(e.id)));
+    o.Set("timestampMs", Num(env, static_cast<double>(e.timestamp_ms)));
+    o.Set("kind", Str(env, memvid::to_string(e.kind)));
+    o.Set("status", Str(env, memvid::to_string(e.status)));
+    o.Set("title", Str(env, e.title));
+    o.Set("uri", Str(env, e.uri));
+    o.Set("preview", Str(env, e.preview));
+    a.Set(static_cast<std::uint32_t>(i), o);
+  }
+  return a;
+}
+
+std::string Hex(const std::array<std::uint8_t, 32>& bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string s;
+  s.reserve(64);
+  for (std::uint8_t b : bytes) {
+    s.push_back(digits[b >> 4]);
+    s.push_back(digits[b & 15]);
+  }
+  return s;
+}
+
+Napi::Object FrameToJs(Napi::Env env, const memvid::Frame& f, bool with_payload) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("id", Num(env, static_cast<double>(f.id)));
+  o.Set("kind", Str(env, memvid::to_string(f.kind)));
+  o.Set("status", Str(env, memvid::to_string(f.status)));
+  o.Set("timestampMs", Num(env, static_cast<double>(f.timestamp_ms)));
+  o.Set("title", Str(env, f.title));
+  o.Set("uri", Str(env, f.uri));
+  o.Set("tags", Strings(env, f.tags));
+  o.Set("labels", Strings(env, f.labels));
+  o.Set("metadataJson", Str(env, f.metadata_json));  // parsed by index.js
+  if (with_payload) {
+    o.Set("text", memvid::is_valid_utf8(f.payload) ? Str(env, f.payload) : env.Null());
+    o.Set("data", Napi::Buffer<char>::Copy(env, f.payload.data(), f.payload.size()));
+  } else {
+    o.Set("text", env.Null());
+  }
+  o.Set("parent", OptId(env, f.parent));
+  o.Set("supersedes", OptId(env, f.supersedes));
+  o.Set("supersededBy", OptId(env, f.superseded_by));
+  o.Set("contentHash", Str(env, Hex(f.content_hash)));
+  o.Set("payloadBytes", Num(env, static_cast<double>(f.payload_bytes)));
+  o.Set("storedBytes", Num(env, static_cast<double>(f.stored_bytes)));
+  o.Set("compressed", Napi::Boolean::New(env, f.compressed));
+  o.Set("chunkSize", f.chunk_bytes ? Num(env, *f.chunk_bytes) : env.Null());
+  o.Set("chunkOverlap", f.chunk_overlap ? Num(env, *f.chunk_overlap) : env.Null());
+  o.Set("removed", Napi::Boolean::New(env, f.removed));
+  o.Set("hasVector", Napi::Boolean::New(env, !f.embedding.empty()));
+  return o;
+}
+
+Napi::Object StatsToJs(Napi::Env env, const memvid::Stats& s) {
+  Napi::Object o = Napi::Object::New(env);
+  auto u = [&](const char* k, std::uint64_t v) { o.Set(k, Num(env, static_cast<double>(v))); };
+  u("frames", s.frames);
+  u("activeFrames", s.active_frames);
+  u("deletedFrames", s.deleted_frames);
+  u("supersededFrames", s.superseded_frames);
+  u("payloadBytes", s.payload_bytes);
+  u("storedBytes", s.stored_bytes);
+  u("fileBytes", s.file_bytes);
+  u("walBytes", s.wal_bytes);
+  u("walUsedBytes", s.wal_used_bytes);
+  u("walPendingTransactions", s.wal_pending_transactions);
+  u("tocSegments", s.toc_segments);
+  u("generation", s.generation);
+  o.Set("embeddingModel", Str(env, s.embedding_model));
+  u("embeddingDimension", s.embedding_dimension);
+  o.Set("vectorCompression", Napi::Boolean::New(env, s.vector_compression));
+  u("vectors", s.vectors);
+  o.Set("semanticUnavailable", Str(env, s.semantic_unavailable));
+  return o;
+}
+
+Napi::Object VerifyToJs(Napi::Env env, const memvid::VerifyReport& r) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("path", Str(env, r.path));
+  o.Set("deep", Napi::Boolean::New(env, r.deep));
+  o.Set("ok", Napi::Boolean::New(env, r.ok));
+  Napi::Array checks = Napi::Array::New(env, r.checks.size());
+  for (std::size_t i = 0; i < r.checks.size(); ++i) {
+    Napi::Object c = Napi::Object::New(env);
+    c.Set("name", Str(env, r.checks[i].name));
+    c.Set("status", Lower(env, memvid::to_string(r.checks[i].status)));
+    c.Set("detail", Str(env, r.checks[i].detail));
+    checks.Set(static_cast<std::uint32_t>(i), c);
+  }
+  o.Set("checks", checks);
+  o.Set("damagedFrames", Numbers(env, r.damaged_frames));
+  o.Set("frames", Num(env, static_cast<double>(r.frames)));
+  o.Set("fileBytes", Num(env, static_cast<double>(r.file_bytes)));
+  o.Set("elapsedMs", Num(env, r.elapsed_ms));
+  return o;
+}
+
+Napi::Object DoctorToJs(Napi::Env env, const memvid::DoctorReport& r) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("path", Str(env, r.path));
+  Napi::Array findings = Napi::Array::New(env, r.findings.size());
+  for (std::size_t i = 0; i < r.findings.size(); ++i) {
+    Napi::Object f = Napi::Object::New(env);
+    f.Set("severity", Lower(env, memvid::to_string(r.findings[i].severity)));
+    f.Set("check", Str(env, r.findings[i].check));
+    f.Set("message", Str(env, r.findings[i].message));
+    findings.Set(static_cast<std::uint32_t>(i), f);
+  }
+  o.Set("findings", findings);
+  Napi::Array actions = Napi::Array::New(env, r.actions.size());
+  for (std::size_t i = 0; i < r.actions.size(); ++i) {
+    Napi::Object a = Napi::Object::New(env);
+    a.Set("name", Str(env, r.actions[i].name));
+    a.Set("description", Str(env, r.actions[i].description));
+    a.Set("status", Lower(env, memvid::to_string(r.actions[i].status)));
+    a.Set("detail", Str(env, r.actions[i].detail));
+    actions.Set(static_cast<std::uint32_t>(i), a);
+  }
+  o.Set("actions", actions);
+  o.Set("changed", Napi::Boolean::New(env, r.changed));
+  o.Set("ok", Napi::Boolean::New(env, r.ok));
+  o.Set("framesRecovered", Num(env, static_cast<double>(r.frames_recovered)));
+  o.Set("lostFrames", Numbers(env, r.lost_frames));
+  o.Set("bytesBefore", Num(env, static_cast<double>(r.bytes_before)));
+  o.Set("bytesAfter", Num(env, static_cast<double>(r.bytes_after)));
+  o.Set("before", VerifyToJs(env, r.before));
+  o.Set("after", r.after ? Napi::Value(VerifyToJs(env, *r.after)) : env.Null());
+  return o;
+}
+
+Napi::Object OwnerToJs(Napi::Env env, const memvid::OwnerInfo& w) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("present", Napi::Boolean::New(env, w.present));
+  o.Set("alive", Napi::Boolean::New(env, w.alive));
+  o.Set("pid", w.present ? Num(env, static_cast<double>(w.pid)) : env.Null());
+  o.Set("host", Str(env, w.host));
+  o.Set("command", Str(env, w.command));
+  o.Set("startedMs", Num(env, static_cast<double>(w.started_ms)));
+  o.Set("heartbeatMs", Num(env, static_cast<double>(w.heartbeat_ms)));
+  o.Set("nudgeRequested", Napi::Boolean::New(env, w.nudge_requested));
+  return o;
+}
+
+Napi::Object IngestToJs(Napi::Env env, const memvid::IngestReport& r) {
+  Napi::Object o = Napi::Object::New(env);
+  auto u = [&](const char* k, std::uint64_t v) { o.Set(k, Num(env, static_cast<double>(v))); };
+  u("filesSeen", r.files_seen);
+  u("filesProcessed", r.files_processed);
+  u("documents", r.documents);
+  u("ingested", r.ingested);
+  u("duplicates", r.duplicates);
+  u("filtered", r.filtered);
+  Napi::Array skipped = Napi::Array::New(env, r.skipped.size());
+  for (std::size_t i = 0; i < r.skipped.size(); ++i) {
+    Napi::Object s = Napi::Object::New(env);
+    s.Set("path", Str(env, r.skipped[i].path));
+    s.Set("reason", Str(env, r.skipped[i].reason));
+    skipped.Set(static_cast<std::uint32_t>(i), s);
+  }
+  o.Set("skipped", skipped);
+  u("bytesIn", r.bytes_in);
+  u("textBytes", r.text_bytes);
+  u("bytesStored", r.bytes_stored);
+  u("invalidUtf8Bytes", r.invalid_utf8_bytes);
+  Napi::Array items = Napi::Array::New(env, r.items.size());
+  for (std::size_t i = 0; i < r.items.size(); ++i) {
+    const memvid::IngestedDocument& d = r.items[i];
+    Napi::Object it = Napi::Object::New(env);
+    it.Set("path", Str(env, d.path));
+    it.Set("frame", OptId(env, d.frame));
+    it.Set("title", Str(env, d.title));
+    it.Set("mime", Str(env, d.mime));
+    it.Set("textBytes", Num(env, static_cast<double>(d.text_bytes)));
+    it.Set("pages", Num(env, d.pages));
+    items.Set(static_cast<std::uint32_t>(i), it);
+  }
+  o.Set("items", items);
+  o.Set("dryRun", Napi::Boolean::New(env, r.dry_run));
+  o.Set("elapsedMs", Num(env, r.elapsed_ms));
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------
+// Workers
+
+struct Failure {
+  bool failed = false;
+  std::string code;  // empty: not a memvid::Error
+  std::string message;
+  std::optional<memvid::OwnerInfo> owner;
+};
+
+Napi::Value FailureToJs(Napi::Env env, const Failure& f) {
+  Napi::Error e = Napi::Error::New(env, f.message);
+  if (!f.code.empty()) e.Set("code", Str(env, f.code));
+  if (f.code == "Locked") {
+    if (f.owner) {
+      e.Set("owner", OwnerToJs(env, *f.owner));
+      e.Set("pid", f.owner->present && f.owner->pid > 0 ? Num(env, static_cast<double>(f.owner->pid)) : env.Null());
+    } else {
+      e.Set("owner", env.Null());
+      e.Set("pid", env.Null());
+    }
+  }
+  return e.Value();
+}
+
+// Runs `run` (returning a value) on the thread pool and resolves with convert(env, value).
+template <class Run, class Convert>
+class CallWorker : public Napi::AsyncWorker {
+ public:
+  using Result = decltype(std::declval<Run&>()());
+
+  CallWorker(Napi::Env env, std::string lock_path, Run run, Convert convert)
+      : Napi::AsyncWorker(env, "memvid"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        lock_path_(std::move(lock_path)),
+        run_(std::move(run)),
+        convert_(std::move(convert)) {}
+
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    try {
+      result_.emplace(run_());
+    } catch (const memvid::Error& e) {
+      failure_.failed = true;
+      failure_.code = std::string(memvid::to_string(e.code()));
+      failure_.message = e.what();
+      if (e.code() == memvid::ErrorCode::Locked && !lock_path_.empty()) {
+        try {
+          failure_.owner = memvid::Memvid::who(lock_path_);
+        } catch (...) {
+        }
+      }
+    } catch (const std::exception& e) {
+      failure_.failed = true;
+      failure_.message = e.what();
+    } catch (...) {
+      failure_.failed = true;
+      failure_.message = "unknown native error";
+    }
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    if (failure_.failed) {
+      deferred_.Reject(FailureToJs(env, failure_));
+      return;
+    }
+    try {
+      deferred_.Resolve(convert_(env, *result_));
+    } catch (const Napi::Error& e) {
+      deferred_.Reject(e.Value());
+    }
+  }
+
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::string lock_path_;
+  Run run_;
+  Convert convert_;
+  std::optional<Result> result_;
+  Failure failure_;
+};
+
+template <class Run, class Convert>
+Napi::Promise Queue(Napi::Env env, std::string lock_path, Run run, Convert convert) {
+  auto* w = new CallWorker<Run, Convert>(env, std::move(lock_path), std::move(run), std::move(convert));
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
+auto Undefined() {
+  return [](Napi::Env env, const bool&) -> Napi::Value { return env.Undefined(); };
+}
+
+// ---------------------------------------------------------------------------------------
+// The handle class
+
+class Handle : public Napi::ObjectWrap<Handle> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "NativeMemvid",
+                       {
+                           InstanceMethod<&Handle::Put>("put"),
+                           InstanceMethod<&Handle::PutMany>("putMany"),
+                           InstanceMethod<&Handle::Update>("update"),
+                           InstanceMethod<&Handle::Delete>("delete"),
+                           InstanceMethod<&Handle::Find>("find"),
+                           InstanceMethod<&Handle::Ask>("ask"),
+                           InstanceMethod<&Handle::Timeline>("timeline"),
+                           InstanceMethod<&Handle::View>("view"),
+                           InstanceMethod<&Handle::Stats>("stats"),
+                           InstanceMethod<&Handle::FrameCount>("frameCount"),
+                           InstanceMethod<&Handle::InTransaction>("inTransaction"),
+                           InstanceMethod<&Handle::Verify>("verify"),
+                           InstanceMethod<&Handle::Begin>("begin"),
+                           InstanceMethod<&Handle::Commit>("commit"),
+                           InstanceMethod<&Handle::Rollback>("rollback"),
+                           InstanceMethod<&Handle::Seal>("seal"),
+                           InstanceMethod<&Handle::Close>("close"),
+                           InstanceMethod<&Handle::Refresh>("refresh"),
+                           InstanceMethod<&Handle::Ingest>("ingest"),
+                           InstanceMethod<&Handle::Compact>("compact"),
+                           InstanceMethod<&Handle::Export>("export"),
+                           InstanceMethod<&Handle::Path>("path"),
+                           InstanceMethod<&Handle::ReadOnly>("readOnly"),
+                       });
+  }
+
+  explicit Handle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Handle>(info) {}
+
+  void Attach(std::shared_ptr<memvid::Memvid> mem) {
+    path_ = mem->path();
+    read_only_ = mem->read_only();
+    mem_ = std::move(mem);
+  }
+
+ private:
+  std::shared_ptr<memvid::Memvid> Mem(Napi::Env env) const {
+    if (!mem_) ThrowType(env, "not a memvid handle: use use() or create()");
+    return mem_;
+  }
+
+  Napi::Value Put(const Napi::CallbackInfo& info) {
+    auto mem = Mem(info.Env());
+    memvid::Document doc = ToDocument(info.Env(), info[0]);
+    return Queue(
+        info.Env(), path_, [mem, doc = std::move(doc)]() { return mem->put(doc); },
+        [](Napi::Env env, const FrameId& id) -> Napi::Value { return Num(env, static_cast<double>(id)); });
+  }
+
+  Napi::Value PutMany(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    if (!info[0].IsArray()) ThrowType(env, "putMany takes an array of documents");
+    Napi::Array a = info[0].As<Napi::Array>();
+    std::vector<memvid::Document> docs;
+    docs.reserve(a.Length());
+    for (std::uint32_t i = 0; i < a.Length(); ++i) docs.push_back(ToDocument(env, a.Get(i)));
+    return Queue(
+        env, path_, [mem, docs = std::move(docs)]() { return mem->put_many(docs); },
+        [](Napi::Env e, const std::vector<FrameId>& ids) -> Napi::Value { return Numbers(e, ids); });
+  }
+
+  Napi::Value Update(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    FrameId id = ToFrameId(env, info[0]);
+    memvid::Document doc = ToDocument(env, info[1]);
+    return Queue(
+        env, path_, [mem, id, doc = std::move(doc)]() { return mem->update(id, doc); },
+        [](Napi::Env e, const FrameId& nid) -> Napi::Value { return Num(e, static_cast<double>(nid)); });
+  }
+
+  Napi::Value Delete(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    FrameId id = ToFrameId(env, info[0]);
+    return Queue(
+        env, path_, [mem, id]() { mem->delete_frame(id); return true; }, Undefined());
+  }
+
+  Napi::Value Find(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    std::string query = GetString(env, info[0], "query");
+    Napi::Object o = OptObject(env, info[1], "find options");
+    memvid::FindOptions f;
+    if (auto n = OptUInt(o, "k")) f.k = *n;
+    if (auto n = OptUInt(o, "offset")) f.offset = *n;
+    if (auto s = OptString(o, "cursor")) f.cursor = *s;
+    f.mode = ToMode(env, OptString(o, "mode"), memvid::SearchMode::Auto);
+    if (auto n = OptUInt(o, "snippetChars")) f.snippet_chars = *n;
+    if (auto b = OptBool(o, "collapseChunks")) f.collapse_chunks = *b;
+    if (auto s = OptString(o, "scope")) f.scope = *s;
+    if (auto n = OptUInt(o, "asOfFrame")) f.as_of_frame = *n;
+    f.as_of_ms = OptTimestamp(o, "asOf");
+    if (auto d = OptDouble(o, "titleWeight")) f.title_weight = *d;
+    f.query_vector = OptVector(o, "vector");
+    if (auto s = OptString(o, "vectorModel")) f.query_vector_model = *s;
+    if (auto s = OptString(o, "fusion")) {
+      auto fu = memvid::fusion_from_string(*s);
+      if (!fu) ThrowInvalid(env, "fusion must be 'linear' or 'rrf', not '" + *s + "'");
+      f.fusion = *fu;
+    }
+    if (auto d = OptDouble(o, "semanticWeight")) f.semantic_weight = *d;
+    if (auto n = OptUInt(o, "candidates")) f.candidates = *n;
+    if (auto n = OptUInt(o, "efSearch")) f.ef_search = *n;
+    if (auto n = OptUInt(o, "nprobe")) f.nprobe = *n;
+    return Queue(
+        env, path_, [mem, query = std::move(query), f = std::move(f)]() { return mem->find(query, f); },
+        [](Napi::Env e, const memvid::FindResult& r) -> Napi::Value { return FindToJs(e, r); });
+  }
+
+  Napi::Value Ask(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    std::string question = GetString(env, info[0], "question");
+    Napi::Object o = OptObject(env, info[1], "ask options");
+    memvid::AskOptions a;
+    if (auto n = OptUInt(o, "k")) a.k = *n;
+    a.mode = ToMode(env, OptString(o, "mode"), memvid::SearchMode::Auto);
+    if (auto n = OptUInt(o, "contextTokens")) a.context_tokens = *n;
+    if (auto s = OptString(o, "scope")) a.scope = *s;
+    a.as_of_ms = OptTimestamp(o, "asOf");
+    if (auto s = OptString(o, "model")) a.model = *s;
+    if (auto s = OptString(o, "baseUrl")) a.base_url = *s;
+    if (auto s = OptString(o, "apiKeyEnv")) a.api_key_env = *s;
+    if (auto n = OptUInt(o, "timeoutMs", kMaxI32)) a.timeout_ms = static_cast<int>(*n);
+    if (auto b = OptBool(o, "contextOnly")) a.context_only = *b;
+    if (auto n = OptUInt(o, "maxSentences")) a.max_sentences = *n;
+    return Queue(
+        env, path_, [mem, question = std::move(question), a = std::move(a)]() { return mem->ask(question, a); },
+        [](Napi::Env e, const memvid::AskResult& r) -> Napi::Value { return AskToJs(e, r); });
+  }
+
+  Napi::Value Timeline(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    Napi::Object o = OptObject(env, info[0], "timeline options");
+    memvid::TimelineQuery q;
+    q.since_ms = OptTimestamp(o, "since");
+    q.until_ms = OptTimestamp(o, "until");
+    if (auto n = OptUInt(o, "limit")) q.limit = *n;
+    if (auto b = OptBool(o, "reverse")) q.reverse = *b;
+    if (auto b = OptBool(o, "includeInactive")) q.include_inactive = *b;
+    return Queue(
+        env, path_, [mem, q]() { return mem->timeline(q); },
+        [](Napi::Env e, const std::vector<memvid::TimelineEntry>& v) -> Napi::Value { return TimelineToJs(e, v); });
+  }
+
+  Napi::Value View(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    FrameId id = ToFrameId(env, info[0]);
+    Napi::Object o = OptObject(env, info[1], "view options");
+    bool payload = OptBool(o, "payload").value_or(true);
+    return Queue(
+        env, path_, [mem, id, payload]() { return payload ? mem->frame(id) : mem->frame_info(id); },
+        [payload](Napi::Env e, const memvid::Frame& f) -> Napi::Value { return FrameToJs(e, f, payload); });
+  }
+
+  Napi::Value Stats(const Napi::CallbackInfo& info) {
+    auto mem = Mem(info.Env());
+    return Queue(
+        info.Env(), path_, [mem]() { return mem->stats(); },
+        [](Napi::Env e, const memvid::Stats& s) -> Napi::Value { return StatsToJs(e, s); });
+  }
+
+  Napi::Value FrameCount(const Napi::CallbackInfo& info) {
+    auto mem = Mem(info.Env());
+    return Queue(
+        info.Env(), path_, [mem]() { return mem->frame_count(); },
+        [](Napi::Env e, const std::uint64_t& n) -> Napi::Value { return Num(e, static_cast<double>(n)); });
+  }
+
+  Napi::Value InTransaction(const Napi::CallbackInfo& info) {
+    auto mem = Mem(info.Env());
+    return Queue(
+        info.Env(), path_, [mem]() { return mem->in_transaction(); },
+        [](Napi::Env e, const bool& b) -> Napi::Value { return Napi::Boolean::New(e, b); });
+  }
+
+  Napi::Value Verify(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Mem(env);
+    bool deep = info[0].IsBoolean() && info[0].As<Napi::Boolean>().Value();
+    std::string path = path_;
+    return Queue(
+        env, path_, [path, deep]() { return memvid::Memvid::verify(path, deep); },
+        [](Napi::Env e, const memvid::VerifyReport& r) -> Napi::Value { return VerifyToJs(e, r); });
+  }
+
+  template <void (memvid::Memvid::*Method)()>
+  Napi::Value Simple(const Napi::CallbackInfo& info) {
+    auto mem = Mem(info.Env());
+    return Queue(
+        info.Env(), path_, [mem]() { ((*mem).*Method)(); return true; }, Undefined());
+  }
+
+  Napi::Value Begin(const Napi::CallbackInfo& info) { return Simple<&memvid::Memvid::begin>(info); }
+  Napi::Value Commit(const Napi::CallbackInfo& info) { return Simple<&memvid::Memvid::commit>(info); }
+  Napi::Value Rollback(const Napi::CallbackInfo& info) { return Simple<&memvid::Memvid::rollback>(info); }
+  Napi::Value Seal(const Napi::CallbackInfo& info) { return Simple<&memvid::Memvid::seal>(info); }
+  Napi::Value Close(const Napi::CallbackInfo& info) { return Simple<&memvid::Memvid::close>(info); }
+  Napi::Value Refresh(const Napi::CallbackInfo& info) { return Simple<&memvid::Memvid::refresh>(info); }
+
+  Napi::Value Ingest(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    std::string path = GetString(env, info[0], "path");
+    Napi::Object o = OptObject(env, info[1], "ingest options");
+    memvid::IngestOptions opt;
+    opt.include = OptStrings(o, "include");
+    opt.exclude = OptStrings(o, "exclude");
+    if (auto b = OptBool(o, "includeHidden")) opt.include_hidden = *b;
+    if (auto b = OptBool(o, "dedupe")) opt.dedupe = *b;
+    if (auto b = OptBool(o, "dryRun")) opt.dry_run = *b;
+    if (auto n = OptUInt(o, "chunkSize", kMaxU32)) opt.chunk_bytes = static_cast<std::uint32_t>(*n);
+    if (auto n = OptUInt(o, "chunkOverlap", kMaxU32)) opt.chunk_overlap = static_cast<std::uint32_t>(*n);
+    if (auto s = OptString(o, "textField")) opt.fields.text = *s;
+    if (auto s = OptString(o, "titleField")) opt.fields.title = *s;
+    if (auto n = OptUInt(o, "maxFileBytes")) opt.max_file_bytes = *n;
+    opt.defaults.title = OptString(o, "title");
+    opt.defaults.uri = OptString(o, "uri");
+    opt.defaults.tags = OptStrings(o, "tags");
+    opt.defaults.labels = OptStrings(o, "labels");
+    if (auto s = OptString(o, "metadataJson")) opt.defaults.metadata_json = *s;
+    opt.defaults.timestamp_ms = OptTimestamp(o, "timestamp");
+    if (auto k = OptString(o, "kind")) {
+      auto kind = memvid::frame_kind_from_string(*k);
+      if (!kind) ThrowInvalid(env, "kind must be 'text', 'document', 'chunk' or 'binary', not '" + *k + "'");
+      opt.defaults.kind = *kind;
+    }
+    return Queue(
+        env, path_, [mem, path = std::move(path), opt = std::move(opt)]() { return mem->ingest(path, opt); },
+        [](Napi::Env e, const memvid::IngestReport& r) -> Napi::Value { return IngestToJs(e, r); });
+  }
+
+  // compact(dest?): compact_to(dest) when given, else compact_in_place().
+  Napi::Value Compact(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    std::optional<std::string> dest;
+    if (IsSet(info[0])) dest = GetString(env, info[0], "dest");
+    return Queue(
+        env, path_,
+        [mem, dest]() {
+          if (dest) mem->compact_to(*dest);
+          else mem->compact_in_place();
+          return true;
+        },
+        Undefined());
+  }
+
+  Napi::Value Export(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    std::string dest = GetString(env, info[0], "dest");
+    return Queue(
+        env, path_, [mem, dest]() { mem->export_snapshot(dest); return true; }, Undefined());
+  }
+
+  Napi::Value Path(const Napi::CallbackInfo& info) { return Str(info.Env(), path_); }
+  Napi::Value ReadOnly(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), read_only_); }
+
+  std::shared_ptr<memvid::Memvid> mem_;
+  std::string path_;
+  bool read_only_ = false;
+};
+
+// ---------------------------------------------------------------------------------------
+// Module functions
+
+// open(path, mode, options) -> Promise<NativeMemvid>; mode: auto | create | open | read_only.
+Napi::Value Open(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = GetString(env, info[0], "path");
+  std::string mode = IsSet(info[1]) ? GetString(env, info[1], "mode") : "auto";
+  if (mode != "auto" && mode != "create" && mode != "open" && mode != "read_only")
+    ThrowInvalid(env, "mode must be 'auto', 'create', 'open' or 'read_only', not '" + mode + "'");
+  Napi::Object o = OptObject(env, info[2], "options");
+  memvid::CreateOptions c = ToCreateOptions(env, o);
+  return Queue(
+      env, path,
+      [path, mode, c]() {
+        std::string m = mode;
+        if (m == "auto") {
+          std::error_code ec;
+          m = std::filesystem::exists(path, ec) ? "open" : "create";
+        }
+        if (m == "create") return std::make_shared<memvid::Memvid>(memvid::Memvid::create(path, c));
+        if (m == "read_only") return std::make_shared<memvid::Memvid>(memvid::Memvid::open_read_only(path, c.open));
+        return std::make_shared<memvid::Memvid>(memvid::Memvid::open(path, c.open));
+      },
+      [](Napi::Env e, const std::shared_ptr<memvid::Memvid>& mem) -> Napi::Value {
+        AddonData* data = e.GetInstanceData<AddonData>();
+        Napi::Object obj = data->handle_ctor.New({});
+        Handle::Unwrap(obj)->Attach(mem);
+        return obj;
+      });
+}
+
+Napi::Value VerifyPath(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = GetString(env, info[0], "path");
+  bool deep = info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
+  return Queue(
+      env, path, [path, deep]() { return memvid::Memvid::verify(path, deep); },
+      [](Napi::Env e, const memvid::VerifyReport& r) -> Napi::Value { return VerifyToJs(e, r); });
+}
+
+Napi::Value Doctor(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = GetString(env, info[0], "path");
+  Napi::Object o = OptObject(env, info[1], "doctor options");
+  memvid::DoctorOptions d;
+  if (auto b = OptBool(o, "planOnly")) d.plan_only = *b;
+  if (auto b = OptBool(o, "rebuildTimeIndex")) d.rebuild_time_index = *b;
+  if (auto b = OptBool(o, "rebuildLexIndex")) d.rebuild_lex_index = *b;
+  if (auto b = OptBool(o, "rebuildVecIndex")) d.rebuild_vec_index = *b;
+  if (auto b = OptBool(o, "vacuum")) d.vacuum = *b;
+  if (auto n = OptUInt(o, "lockTimeoutMs", kMaxI32)) d.lock_timeout_ms = static_cast<int>(*n);
+  return Queue(
+      env, path, [path, d]() { return memvid::Memvid::doctor(path, d); },
+      [](Napi::Env e, const memvid::DoctorReport& r) -> Napi::Value { return DoctorToJs(e, r); });
+}
+
+Napi::Value Who(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = GetString(env, info[0], "path");
+  return Queue(
+      env, path, [path]() { return memvid::Memvid::who(path); },
+      [](Napi::Env e, const memvid::OwnerInfo& w) -> Napi::Value { return OwnerToJs(e, w); });
+}
+
+Napi::Value Nudge(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = GetString(env, info[0], "path");
+  return Queue(
+      env, path, [path]() { memvid::Memvid::nudge(path); return true; }, Undefined());
+}
+
+// Synchronous helpers (pure computation).
+Napi::Value ParseTimestamp(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string s = GetString(env, info[0], "timestamp");
+  auto ms = memvid::parse_timestamp_ms(s);
+  return ms ? Num(env, static_cast<double>(*ms)) : env.Null();
+}
+
+Napi::Value FormatTimestamp(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber()) ThrowType(env, "ms must be a number");
+  return Str(env, memvid::format_timestamp_iso(info[0].As<Napi::Number>().Int64Value()));
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  auto* data = new AddonData();
+  Napi::Function ctor = Handle::Define(env);
+  data->handle_ctor = Napi::Persistent(ctor);
+  env.SetInstanceData<AddonData>(data);
+  exports.Set("NativeMemvid", ctor);
+  exports.Set("open", Napi::Function::New<Open>(env, "open"));
+  exports.Set("verify", Napi::Function::New<VerifyPath>(env, "verify"));
+  exports.Set("doctor", Napi::Function::New<Doctor>(env, "doctor"));
+  exports.Set("who", Napi::Function::New<Who>(env, "who"));
+  exports.Set("nudge", Napi::Function::New<Nudge>(env, "nudge"));
+  exports.Set("parseTimestamp", Napi::Function::New<ParseTimestamp>(env, "parseTimestamp"));
+  exports.Set("formatTimestamp", Napi::Function::New<FormatTimestamp>(env, "formatTimestamp"));
+  exports.Set("version", Str(env, memvid::kVersion));
+  exports.Set("formatVersion", Num(env, memvid::kFormatVersion));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(memvid, Init)
