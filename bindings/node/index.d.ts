@@ -62,6 +62,8 @@ export interface PutOptions {
   uri?: string;
   tags?: string[] | string;
   labels?: string[] | string;
+  /** Adds one label (as the original memvid's `put({ label })`). */
+  label?: string;
   /** Any JSON object (stored as its compact JSON), or JSON text. */
   metadata?: Record<string, unknown> | string;
   /** Default: now. */

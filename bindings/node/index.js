@@ -153,7 +153,7 @@ function toTimestamp(value, what) {
 }
 
 const DOC_KEYS = new Set([
-  'text', 'data', 'title', 'uri', 'tags', 'labels', 'metadata', 'timestamp', 'vector', 'vectorModel',
+  'text', 'data', 'title', 'uri', 'tags', 'labels', 'label', 'metadata', 'timestamp', 'vector', 'vectorModel',
   'kind', 'chunkSize', 'chunkOverlap', 'parent',
 ]);
 
@@ -165,6 +165,13 @@ function toDocument(doc, what) {
   checkOptions(doc, DOC_KEYS, what);
   const out = { ...doc };
   delete out.metadata;
+  // `label: 'x'` adds one label, as in the Python SDK and the original memvid's put().
+  delete out.label;
+  if (doc.label !== undefined && doc.label !== null) {
+    if (typeof doc.label !== 'string') throw new TypeError(`${what}: label must be a string`);
+    const labels = doc.labels === undefined || doc.labels === null ? [] : doc.labels;
+    out.labels = [...(typeof labels === 'string' ? [labels] : labels), doc.label];
+  }
   if (doc.metadata !== undefined && doc.metadata !== null) {
     if (typeof doc.metadata === 'string') {
       out.metadataJson = doc.metadata;

@@ -61,6 +61,15 @@ describe('opening', () => {
 });
 
 describe('writing and reading', () => {
+  test("label: 'x' adds one label, as in Python and the original memvid", async (t) => {
+    const { mem } = await freshMemory(t);
+    const a = await mem.put({ text: 'one', label: 'intro' });
+    const b = await mem.put({ text: 'two', labels: ['docs'], label: 'intro' });
+    assert.deepEqual((await mem.view(a)).labels, ['intro']);
+    assert.deepEqual((await mem.view(b)).labels, ['docs', 'intro']);
+    await assert.rejects(mem.put({ text: 'three', label: 5 }), TypeError);
+  });
+
   test('put with every option, view returns them', async (t) => {
     const { mem } = await freshMemory(t);
     const ts = Date.UTC(2024, 0, 31, 12, 34, 56);
