@@ -40,6 +40,7 @@ class ThreadTest(TempDirCase):
             t.start()
         for t in threads:
             t.join(timeout=120)
+        self.assertFalse(any(t.is_alive() for t in threads), "a thread did not finish within 120 s")
         if errors:
             raise errors[0]
 
@@ -83,28 +84,6 @@ class ThreadTest(TempDirCase):
         readers.join(timeout=120)
         self.assertEqual(len(mem.find("title:zulu", k=100, mode="lex")), 20)
 
-    def test_gil_released_during_search(self):
-        """A pure-Python counter keeps running while other threads search."""
-        mem, _ = self._memory()
-        counter = [0]
-        done = threading.Event()
-
-        def spin():
-            while not done.is_set():
-                counter[0] += 1
-
-        spinner = threading.Thread(target=spin)
-        spinner.start()
-        try:
-            def worker(i):
-                for _ in range(50):
-                    mem.find("alpha OR bravo OR charlie", k=50, mode="lex")
-            self._run(worker, 2)
-        finally:
-            done.set()
-            spinner.join()
-        self.assertGreater(counter[0], 0)
-
     def test_close_while_searching(self):
         """Closing a handle that other threads are searching: they get ReadOnlyError, no crash."""
         mem, expected = self._memory()
@@ -131,7 +110,8 @@ class ThreadTest(TempDirCase):
 
     def test_gil_released_while_waiting_for_lock(self):
         """A call blocked inside the library (waiting 2 s for a writer lock) leaves the GIL free:
-        the main thread's loop never stalls for long meanwhile."""
+        the main thread's loop never stalls for long meanwhile. Every call into the library goes
+        through the same GIL-releasing wrapper (module.cpp run()), searches included."""
         mem, _ = self._memory()  # holds the writer lock
         result = []
 
