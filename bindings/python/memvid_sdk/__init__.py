@@ -84,6 +84,8 @@ def parse_timestamp(value: TimestampLike, name: str = "timestamp") -> int:
     if isinstance(value, bool):
         raise TypeError(f"{name} must be an int (ms), datetime, date or ISO-8601 string, not bool")
     if isinstance(value, int):
+        if not -(2**63) <= value < 2**63:
+            raise _invalid(f"{name}: {value} ms is outside the 64-bit range a frame stores")
         return value
     if isinstance(value, _dt.datetime):
         if value.tzinfo is None:
@@ -120,6 +122,8 @@ def _int(value: Any, name: str, minimum: int = 0) -> int:
         raise TypeError(f"{name} must be an int, not {type(value).__name__}")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if value >= 2**63:
+        raise ValueError(f"{name} must be < 2**63, got {value}")
     return value
 
 
@@ -203,6 +207,9 @@ def _document(text: Optional[str] = None, *, data: Optional[bytes] = None,
 
 
 def _frame_id(value: Any, name: str = "id") -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 2**63:
+        # No frame has such an id; say so as the library does for any missing frame.
+        raise NotFoundError(f"no frame {value} (ids are below 2**63)", "NotFound")
     return _int(value, name)
 
 

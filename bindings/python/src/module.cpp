@@ -81,7 +81,12 @@ std::optional<T> opt(const py::dict& d, const char* key) {
   if (!d.contains(key)) return std::nullopt;
   py::object v = d[key];
   if (v.is_none()) return std::nullopt;
-  return v.cast<T>();
+  try {
+    return v.cast<T>();
+  } catch (const py::cast_error&) {
+    // Out of the C++ type's range (the Python layer has checked the Python type).
+    invalid(std::string(key) + ": " + py::repr(v).cast<std::string>() + " is out of range");
+  }
 }
 
 memvid::FrameKind parse_kind(const std::string& s) {

@@ -63,6 +63,23 @@ class ErrorTest(TempDirCase):
         mem.close()
         return self.path()
 
+    def test_out_of_range_numbers_are_typed_errors(self):
+        """Python ints beyond what the library stores give a clear error, never a cast failure."""
+        mem = self.new_memory()
+        with self.assertRaises(mv.NotFoundError):
+            mem.view(2**70)
+        with self.assertRaises(mv.NotFoundError):
+            mem.delete(2**64)
+        with self.assertRaises(mv.InvalidArgumentError):
+            mem.put("x", timestamp=10**30)
+        with self.assertRaises(ValueError):
+            mem.find("x", k=2**70)
+        with self.assertRaises(mv.InvalidArgumentError) as cm:
+            mv.use("basic", self.path("other.mv2"), lock_timeout_ms=2**40)
+        self.assertIn("lock_timeout_ms", str(cm.exception))
+        with self.assertRaises(mv.InvalidArgumentError):
+            mem.put("x", vector=[float("nan")])
+
     def test_already_exists_and_not_found(self):
         p = self._memory_file()
         with self.assertRaises(mv.AlreadyExistsError) as cm:
