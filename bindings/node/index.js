@@ -539,6 +539,11 @@ function formatTimestamp(ms) {
   return native.formatTimestamp(ms instanceof Date ? ms.getTime() : ms);
 }
 
+// Shorthand names only, so that Node's CommonJS export detection also gives ES modules every
+// name: `import { use, MemvidError } from 'memvid-cpp'`.
+const version = native.version;
+const formatVersion = native.formatVersion;
+const kinds = KINDS;
 module.exports = {
   use,
   create,
@@ -550,9 +555,9 @@ module.exports = {
   parseTimestamp,
   formatTimestamp,
   Memvid,
-  version: native.version,
-  formatVersion: native.formatVersion,
-  kinds: KINDS,
+  version,
+  formatVersion,
+  kinds,
   errorClasses,
   MemvidError,
   InvalidArgumentError,
