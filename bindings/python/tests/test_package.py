@@ -16,7 +16,7 @@ class PackageTest(unittest.TestCase):
             return ast.parse(f.read())
 
     def test_py_typed(self):
-        for name in ("py.typed", "__init__.pyi", "results.pyi", "_memvid.pyi"):
+        for name in ("py.typed", "__init__.pyi", "results.pyi", "_memvid.pyi", "aio.pyi"):
             self.assertTrue(os.path.exists(os.path.join(PKG, name)), name)
 
     def test_results_stub_fields(self):
@@ -60,6 +60,25 @@ class PackageTest(unittest.TestCase):
             if not inspect.getdoc(getattr(mv.Memvid, name)):
                 undocumented.append("Memvid." + name)
         self.assertEqual(undocumented, [])
+
+    def test_aio_stub_and_docstrings(self):
+        from memvid_sdk import aio
+        with open(os.path.join(PKG, "aio.pyi")) as f:
+            tree = ast.parse(f.read())
+        stub = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "AsyncMemvid")
+        stub_methods = {n.name for n in stub.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        public = {n for n in dir(aio.AsyncMemvid) if not n.startswith("_")} - {"sync"}
+        self.assertEqual(sorted(public - stub_methods), [])
+        top = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+        self.assertEqual(sorted(set(aio.__all__) - top), [])
+        undocumented = [n for n in public if not inspect.getdoc(getattr(aio.AsyncMemvid, n))]
+        undocumented += [n for n in aio.__all__ if not inspect.getdoc(getattr(aio, n))]
+        self.assertEqual(undocumented, [])
+        # Every synchronous method that does I/O has its coroutine twin.
+        sync_public = {n for n in dir(mv.Memvid) if not n.startswith("_")}
+        static_or_property = {"who", "nudge", "restore", "find_sidecar", "doctor", "in_transaction",
+                              "recovery_info"}
+        self.assertEqual(sorted(sync_public - public - static_or_property), [])
 
     def test_repr_and_version(self):
         self.assertIsInstance(mv.__version__, str)

@@ -1,0 +1,210 @@
+"""asyncio front end of memvid_sdk: the same memory, every call awaited off the event loop.
+
+::
+
+    from memvid_sdk import aio
+
+    async with aio.use("basic", "notes.mv2") as mem:      # or: mem = await aio.use(...)
+        await mem.put("The quick brown fox", title="fox")
+        for hit in await mem.find("fox", k=5):
+            print(hit.title, hit.score)
+
+Each call runs the synchronous :class:`memvid_sdk.Memvid` method in the loop's default
+executor (a thread pool). The library releases the GIL while it works, so the event loop
+keeps running meanwhile, and calls on separate handles (say one ``mode="read_only"`` handle
+per task group) run in parallel. One handle still serializes its own calls. Arguments,
+results and errors are exactly those of the synchronous methods.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+from typing import Any, AsyncIterator, Callable, List, Optional, TypeVar
+
+from . import Memvid
+from . import create as _create
+from . import doctor as _doctor
+from . import use as _use
+from . import verify as _verify
+from .results import (AskResult, DoctorReport, FindResult, Frame, IngestReport, Stats, TimelineEntry,
+                      VerifyReport)
+
+__all__ = ["AsyncMemvid", "use", "create", "verify", "doctor"]
+
+T = TypeVar("T")
+
+
+async def _run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    return await asyncio.get_running_loop().run_in_executor(None, functools.partial(fn, *args, **kwargs))
+
+
+class AsyncMemvid:
+    """A :class:`memvid_sdk.Memvid` whose methods are coroutines. ``sync`` is the wrapped handle."""
+
+    __slots__ = ("sync",)
+
+    def __init__(self, mem: Memvid) -> None:
+        self.sync = mem
+
+    async def __aenter__(self) -> "AsyncMemvid":
+        return self
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return f"<AsyncMemvid {self.sync!r}>"
+
+    @property
+    def path(self) -> str:
+        """The memory's file path."""
+        return self.sync.path
+
+    @property
+    def read_only(self) -> bool:
+        """True for a read-only handle."""
+        return self.sync.read_only
+
+    @property
+    def closed(self) -> bool:
+        """True after close() or seal()."""
+        return self.sync.closed
+
+    async def frame_count(self) -> int:
+        """How many frames were ever written (whatever their status)."""
+        return await _run(lambda: self.sync.frame_count)
+
+    async def put(self, text: Optional[str] = None, **fields: Any) -> int:
+        """:meth:`memvid_sdk.Memvid.put`."""
+        return await _run(self.sync.put, text, **fields)
+
+    async def put_many(self, documents: Any) -> List[int]:
+        """:meth:`memvid_sdk.Memvid.put_many`: one transaction."""
+        return await _run(self.sync.put_many, list(documents))
+
+    async def update(self, id: int, text: Optional[str] = None, **fields: Any) -> int:
+        """:meth:`memvid_sdk.Memvid.update`."""
+        return await _run(self.sync.update, id, text, **fields)
+
+    async def delete(self, id: int) -> None:
+        """:meth:`memvid_sdk.Memvid.delete`."""
+        await _run(self.sync.delete, id)
+
+    async def view(self, id: int, *, payload: bool = True) -> Frame:
+        """:meth:`memvid_sdk.Memvid.view`."""
+        return await _run(self.sync.view, id, payload=payload)
+
+    async def find(self, query: str, **options: Any) -> FindResult:
+        """:meth:`memvid_sdk.Memvid.find` (k, mode, scope, cursor, as_of, ...)."""
+        return await _run(self.sync.find, query, **options)
+
+    async def ask(self, question: str, **options: Any) -> AskResult:
+        """:meth:`memvid_sdk.Memvid.ask`."""
+        return await _run(self.sync.ask, question, **options)
+
+    async def timeline(self, **options: Any) -> List[TimelineEntry]:
+        """:meth:`memvid_sdk.Memvid.timeline`."""
+        return await _run(self.sync.timeline, **options)
+
+    async def stats(self) -> Stats:
+        """:meth:`memvid_sdk.Memvid.stats`."""
+        return await _run(self.sync.stats)
+
+    async def verify(self, deep: bool = False) -> VerifyReport:
+        """Verifies this memory's file (read-only checks; ``deep`` reads every record)."""
+        return await _run(self.sync.verify, deep)
+
+    async def ingest(self, path: Any, **options: Any) -> IngestReport:
+        """:meth:`memvid_sdk.Memvid.ingest`: a file or a tree, one transaction."""
+        return await _run(self.sync.ingest, path, **options)
+
+    async def compact(self, dest: Any = None) -> None:
+        """:meth:`memvid_sdk.Memvid.compact`."""
+        await _run(self.sync.compact, dest)
+
+    async def export(self, dest: Any) -> None:
+        """:meth:`memvid_sdk.Memvid.export`."""
+        await _run(self.sync.export, dest)
+
+    async def begin(self) -> None:
+        """Starts a transaction (see :meth:`transaction`)."""
+        await _run(self.sync.begin)
+
+    async def commit(self) -> None:
+        """Ends an open transaction (if any) and checkpoints."""
+        await _run(self.sync.commit)
+
+    async def rollback(self) -> None:
+        """Discards the open transaction's writes."""
+        await _run(self.sync.rollback)
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator["AsyncMemvid"]:
+        """``async with mem.transaction():`` commits on success, rolls back on an exception."""
+        await self.begin()
+        try:
+            yield self
+        except BaseException:
+            await self.rollback()
+            raise
+        await self.commit()
+
+    async def refresh(self) -> None:
+        """Read-only handle: moves to the newest committed state."""
+        await _run(self.sync.refresh)
+
+    async def seal(self) -> None:
+        """Commits, checkpoints, syncs and closes."""
+        await _run(self.sync.seal)
+
+    async def close(self) -> None:
+        """Commits, checkpoints, syncs and releases the lock; a second close is a no-op."""
+        await _run(self.sync.close)
+
+
+class _Opening:
+    """What use() and create() return: await it for the handle, or ``async with`` it to have
+    the handle closed at the end of the block."""
+
+    __slots__ = ("_open", "_mem")
+
+    def __init__(self, open_fn: Callable[[], Memvid]) -> None:
+        self._open = open_fn
+        self._mem: Optional[AsyncMemvid] = None
+
+    async def _opened(self) -> AsyncMemvid:
+        return AsyncMemvid(await _run(self._open))
+
+    def __await__(self) -> Any:
+        return self._opened().__await__()
+
+    async def __aenter__(self) -> AsyncMemvid:
+        self._mem = await self._opened()
+        return self._mem
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if self._mem is not None:
+            await self._mem.close()
+
+
+def use(kind: str, path: Any, **options: Any) -> _Opening:
+    """:func:`memvid_sdk.use` without blocking the event loop: ``await aio.use(...)`` or
+    ``async with aio.use(...) as mem:``."""
+    return _Opening(functools.partial(_use, kind, path, **options))
+
+
+def create(path: Any, **options: Any) -> _Opening:
+    """:func:`memvid_sdk.create`, as :func:`use`."""
+    return _Opening(functools.partial(_create, path, **options))
+
+
+async def verify(path: Any, deep: bool = False) -> VerifyReport:
+    """:func:`memvid_sdk.verify`, awaited."""
+    return await _run(_verify, path, deep)
+
+
+async def doctor(path: Any, **options: Any) -> DoctorReport:
+    """:func:`memvid_sdk.doctor`, awaited."""
+    return await _run(_doctor, path, **options)
