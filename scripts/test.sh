@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds and runs every test: the full suite in an optimized build with assertions, the
-# same suite under AddressSanitizer + UBSan, and a bounded libFuzzer run over the reader.
+# Builds and runs every test: the full suite (C++, the Python and Node.js SDKs, the
+# cross-language test) in an optimized build with assertions, the same suite under
+# AddressSanitizer + UBSan (python3 and node with the sanitizer runtime preloaded), and a
+# bounded libFuzzer run over the reader.
 # Environment: MEMVID_FUZZ_SECONDS (default 60), MEMVID_SKIP_SANITIZE=1, MEMVID_SKIP_FUZZ=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +21,8 @@ ctest --test-dir build/test --output-on-failure -j "$jobs"
 
 if [ "${MEMVID_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== build and test under AddressSanitizer + UBSan"
-  cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMEMVID_SANITIZE=ON -DMEMVID_BUILD_BENCH=OFF >/dev/null
+  cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMEMVID_SANITIZE=ON -DMEMVID_BUILD_BENCH=OFF \
+    -DPython_EXECUTABLE="$(command -v python3)" >/dev/null
   cmake --build build/asan -j "$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     MEMVID_CRASH_ROUNDS=200 ctest --test-dir build/asan --output-on-failure -j "$jobs"
