@@ -28,19 +28,9 @@ if [ "${MEMVID_SKIP_SANITIZE:-0}" != 1 ]; then
   # of dlopen()ed libraries (the PDF plugin and poppler) can record a bogus block, and its
   # tracer then segfaults at exit ("Tracer caught signal 11", seen after a passing ingest test,
   # depending on the build path); not intercepting __tls_get_addr avoids that bookkeeping.
-  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:intercept_tls_get_addr=0
-  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-  log="$(mktemp)"
-  if ! MEMVID_CRASH_ROUNDS=200 ctest --test-dir build/asan --output-on-failure -j "$jobs" 2>&1 | tee "$log"; then
-    # LeakSanitizer's own stop-the-world tracer now and then segfaults at exit after a test
-    # has passed ("Tracer caught signal 11", google/sanitizers#1353): that signature, and only
-    # that, earns the failed tests one more run. A real failure fails again.
-    grep -q "Tracer caught signal" "$log" || exit 1
-    echo "== LeakSanitizer's tracer crashed (google/sanitizers#1353): the failed tests once more"
-    MEMVID_CRASH_ROUNDS=200 ctest --test-dir build/asan --rerun-failed --output-on-failure
-  fi
-  rm -f "$log"
-  unset ASAN_OPTIONS UBSAN_OPTIONS
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:intercept_tls_get_addr=0 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    MEMVID_CRASH_ROUNDS=200 ctest --test-dir build/asan --output-on-failure -j "$jobs"
 fi
 
 if [ "${MEMVID_SKIP_FUZZ:-0}" != 1 ]; then
