@@ -337,6 +337,41 @@ export interface DoctorOptions {
   /** Drop deleted and superseded frames and dead index bytes. */
   vacuum?: boolean;
   lockTimeoutMs?: number;
+  /** Write the repaired memory here (it must not exist) and leave the file as it is. */
+  output?: string;
+  /** A salvage in place keeps the damaged file beside it first (default true). */
+  keepBackup?: boolean;
+}
+
+export interface RestoreOptions {
+  /** Replace dest when it is an existing memory (never another kind of file). */
+  force?: boolean;
+  /** Keep a replaced memory holding frames the snapshot lacks beside dest (default true). */
+  keepBackup?: boolean;
+}
+
+export interface RestoreReport {
+  snapshot: string;
+  dest: string;
+  snapshotFrames: number;
+  /** dest held a memory, now replaced. */
+  replaced: boolean;
+  replacedFrames: number;
+  /** Frames (id and content) of the replaced memory that the snapshot does not hold. */
+  droppedFrames: number;
+  /** The first 100 of them. */
+  droppedIds: number[];
+  /** Where the replaced memory was kept, or null. */
+  backupPath: string | null;
+}
+
+/** A call's work was committed, and a later step failed (e.g. the checkpoint on a full disk). */
+export interface MemvidWarning {
+  /** What failed, as an ErrorCode name ('NoSpace', 'Io', ...). */
+  code: string;
+  /** Which step: 'checkpoint', 'close', 'nudge', 'directory-sync', 'sidecar', ... */
+  step: string;
+  message: string;
 }
 
 export interface Finding {
@@ -359,6 +394,10 @@ export interface DoctorReport {
   changed: boolean;
   /** The memory verifies (deep) after the actions. */
   ok: boolean;
+  /** Where the repaired memory is: path, or the output option. */
+  outputPath: string;
+  /** Where a salvage kept the damaged file, or null. */
+  backupPath: string | null;
   framesRecovered: number;
   lostFrames: number[];
   bytesBefore: number;
@@ -480,7 +519,13 @@ export declare class Memvid {
 
   static verify(path: string, options?: VerifyOptions | boolean): Promise<VerifyReport>;
   static doctor(path: string, options?: DoctorOptions): Promise<DoctorReport>;
+  static restore(snapshot: string, dest: string, options?: RestoreOptions): Promise<RestoreReport>;
   static who(path: string): Promise<OwnerInfo>;
+  /**
+   * The warnings of this handle's latest call (its work was committed, a later step failed);
+   * each is also emitted with process.emitWarning (type 'MemvidWarning').
+   */
+  readonly lastWarnings: MemvidWarning[];
   static nudge(path: string): Promise<void>;
 }
 
@@ -494,6 +539,8 @@ export declare function open(path: string, options?: Omit<OpenOptions, 'mode'>):
 export declare function verify(path: string, options?: VerifyOptions | boolean): Promise<VerifyReport>;
 /** Finds what is wrong, plans repairs and (unless planOnly) carries them out. */
 export declare function doctor(path: string, options?: DoctorOptions): Promise<DoctorReport>;
+/** Installs a verified snapshot at dest; an existing memory only with { force: true }. */
+export declare function restore(snapshot: string, dest: string, options?: RestoreOptions): Promise<RestoreReport>;
 /** The owner record of the current (or last crashed) writer. */
 export declare function who(path: string): Promise<OwnerInfo>;
 /** Asks a long-lived writer to commit and release its lock at its next call. */
@@ -513,7 +560,8 @@ export declare const kinds: readonly MemoryKind[];
 export type ErrorCode =
   | 'InvalidArgument' | 'NotFound' | 'AlreadyExists' | 'Locked' | 'Corrupt' | 'InvalidToc'
   | 'AuxiliaryFileDetected' | 'Io' | 'NoSpace' | 'ReadOnly' | 'TransactionState' | 'RecoveryNeeded'
-  | 'InvalidQuery' | 'ModelUnavailable' | 'ModelMismatch' | 'ProviderFailed' | 'Interrupted' | 'DecryptFailed';
+  | 'InvalidQuery' | 'ModelUnavailable' | 'ModelMismatch' | 'ProviderFailed' | 'Interrupted' | 'DecryptFailed'
+  | 'NotAMemory' | 'Encrypted';
 
 /** Base class of every library error; `code` is the C++ ErrorCode name. */
 export declare class MemvidError extends Error {
@@ -562,6 +610,10 @@ export declare class ProviderError extends MemvidError {}
 export declare class OperationInterruptedError extends MemvidError {}
 /** A capsule's password is wrong, or its bytes were changed (code DecryptFailed). */
 export declare class DecryptError extends MemvidError {}
+/** The file is not a memvid memory (another kind of file, empty, a directory); nothing was changed. */
+export declare class NotAMemoryError extends MemvidError {}
+/** The file is an encrypted capsule: unlock it first (code Encrypted); nothing was changed. */
+export declare class EncryptedError extends NotAMemoryError {}
 
 /** ErrorCode -> error class. */
 export declare const errorClasses: Readonly<Record<ErrorCode, new (message: string) => MemvidError>>;

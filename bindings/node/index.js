@@ -87,6 +87,8 @@ const ModelMismatchError = defineError('ModelMismatchError', 'ModelMismatch');
 const ProviderError = defineError('ProviderError', 'ProviderFailed');
 const OperationInterruptedError = defineError('OperationInterruptedError', 'Interrupted');
 const DecryptError = defineError('DecryptError', 'DecryptFailed');
+const NotAMemoryError = defineError('NotAMemoryError', 'NotAMemory');
+const EncryptedError = defineError('EncryptedError', 'Encrypted', NotAMemoryError);
 
 /** C++ ErrorCode name -> class. */
 const errorClasses = Object.freeze({
@@ -108,6 +110,8 @@ const errorClasses = Object.freeze({
   ProviderFailed: ProviderError,
   Interrupted: OperationInterruptedError,
   DecryptFailed: DecryptError,
+  NotAMemory: NotAMemoryError,
+  Encrypted: EncryptedError,
 });
 
 // The addon rejects with a plain Error carrying `code` (and pid/owner for Locked).
@@ -263,8 +267,10 @@ const TIMELINE_KEYS = new Set(['since', 'until', 'limit', 'reverse', 'includeIna
 const VIEW_KEYS = new Set(['payload']);
 const VERIFY_KEYS = new Set(['deep']);
 const DOCTOR_KEYS = new Set([
-  'planOnly', 'rebuildTimeIndex', 'rebuildLexIndex', 'rebuildVecIndex', 'vacuum', 'lockTimeoutMs',
+  'planOnly', 'rebuildTimeIndex', 'rebuildLexIndex', 'rebuildVecIndex', 'vacuum', 'lockTimeoutMs', 'output',
+  'keepBackup',
 ]);
+const RESTORE_KEYS = new Set(['force', 'keepBackup']);
 const INGEST_KEYS = new Set([
   'include', 'exclude', 'includeHidden', 'dedupe', 'dryRun', 'chunkSize', 'chunkOverlap', 'textField',
   'titleField', 'maxFileBytes', 'title', 'uri', 'tags', 'labels', 'metadata', 'timestamp', 'kind',
@@ -461,6 +467,18 @@ class Memvid {
   static doctor(file, options) {
     return doctor(file, options);
   }
+  static restore(snapshot, dest, options) {
+    return restore(snapshot, dest, options);
+  }
+
+  /**
+   * The warnings of this handle's latest call: its work was committed, and a later step (the
+   * checkpoint on a full disk, say) failed. Each is also emitted as a process warning of type
+   * 'MemvidWarning'. Entries are { code, step, message }.
+   */
+  get lastWarnings() {
+    return this[kNative].lastWarnings || [];
+  }
   static who(file) {
     return who(file);
   }
@@ -521,6 +539,16 @@ function doctor(file, options) {
   return call(() => native.doctor(file, checkOptions(options, DOCTOR_KEYS, 'doctor')));
 }
 
+/**
+ * Installs a verified snapshot at dest. An existing dest is replaced only with { force: true },
+ * only when it is a memory (NotAMemoryError / EncryptedError otherwise) and no writer holds
+ * it; the report counts the replaced memory's frames the snapshot lacks (droppedFrames), and
+ * keeps that file beside dest (backupPath) when there are any, unless { keepBackup: false }.
+ */
+function restore(snapshot, dest, options) {
+  return call(() => native.restore(snapshot, dest, checkOptions(options, RESTORE_KEYS, 'restore')));
+}
+
 function who(file) {
   return call(() => native.who(file));
 }
@@ -552,6 +580,7 @@ module.exports = {
   doctor,
   who,
   nudge,
+  restore,
   parseTimestamp,
   formatTimestamp,
   Memvid,
@@ -578,4 +607,6 @@ module.exports = {
   ProviderError,
   OperationInterruptedError,
   DecryptError,
+  NotAMemoryError,
+  EncryptedError,
 };

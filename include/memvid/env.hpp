@@ -48,6 +48,10 @@ class Env {
   // makes the rename durable.
   virtual void commit_temp(const std::string& temp, const std::string& dest) = 0;
   virtual void discard_temp(const std::string& temp) = 0;
+  // Gives the file at path a second name, backup (which must not exist: AlreadyExists), and
+  // makes that durable, so that the bytes stay reachable after path is replaced. The POSIX Env
+  // makes a hard link (no copy, no space); this default copies the bytes.
+  virtual void keep_as(const std::string& path, const std::string& backup);
   // Whether path still names this open file (false once a compaction replaced it).
   virtual bool same_file(File& file, const std::string& path) = 0;
   // Wall clock in ms since the epoch (UTC); used only where the caller gave no timestamp.

@@ -1,9 +1,11 @@
 #pragma once
 // Every failure the library reports is a memvid::Error carrying a code a program can branch
-// on and a message that names the file, offset or field involved.
+// on and a message that names the file, offset or field involved. Problems that do not make
+// a call fail (its work was committed, and a later step did not go through) are Warnings.
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace memvid {
 
@@ -26,6 +28,8 @@ enum class ErrorCode {
   ProviderFailed,         // an embedding or chat endpoint failed: unreachable, timed out, HTTP error, bad answer
   Interrupted,            // stopped on request before it finished; nothing of it was written
   DecryptFailed,          // a capsule's password is wrong, or its bytes were changed or cut
+  NotAMemory,             // the file is not a memvid memory (another kind of file, or empty); nothing was changed
+  Encrypted,              // the file is an encrypted capsule (.mv2e): `memvid unlock` it first; nothing was changed
 };
 
 std::string_view to_string(ErrorCode code) noexcept;
@@ -38,5 +42,20 @@ class Error : public std::runtime_error {
  private:
   ErrorCode code_;
 };
+
+// Something that went wrong after a call's work was committed (a checkpoint, a directory
+// sync, a nudge that could not be honoured), or that a call noticed and stepped around (an
+// empty stray sidecar file). The call succeeded: its data is in the memory.
+struct Warning {
+  ErrorCode code = ErrorCode::Io;  // what the failed step would have thrown (NoSpace, Io, ...)
+  std::string step;                // which step: "checkpoint", "close", "nudge", "directory-sync", "sidecar", ...
+  std::string message;             // a whole sentence: what failed, where, and that the data is in
+};
+
+// The warnings of the calling thread's memvid calls since the last take_warnings(), oldest
+// first, and forgets them. Like errno they belong to the thread, so a caller (the CLI, the
+// SDKs) that takes them right after a call on the same thread gets exactly that call's.
+// At most 64 are kept (the newest).
+std::vector<Warning> take_warnings();
 
 }  // namespace memvid

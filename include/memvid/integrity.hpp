@@ -73,6 +73,13 @@ struct DoctorOptions {
   bool rebuild_vec_index = false;
   bool vacuum = false;             // drop deleted and superseded frames and dead index bytes
   int lock_timeout_ms = 250;
+  // Write the repaired memory here (it must not exist) and leave the original file exactly
+  // as it is, as SQLite's .recover writes a new database. Empty: repair in place.
+  std::string output;
+  // A salvage in place drops damaged bytes: keep the damaged file under a second name beside
+  // it first (DoctorReport::backup_path), so that nothing it held is lost. A hard link where
+  // the file system allows, so it costs no space until the repaired file diverges.
+  bool keep_backup = true;
   std::shared_ptr<Env> env;        // null: the POSIX environment
 };
 
@@ -80,7 +87,9 @@ struct DoctorReport {
   std::string path;
   std::vector<Finding> findings;
   std::vector<DoctorAction> actions;
-  bool changed = false;              // the file was rewritten or modified
+  bool changed = false;              // the file was rewritten or modified (or output written)
+  std::string output_path;           // where the repaired memory is: path, or DoctorOptions::output
+  std::string backup_path;           // where the damaged original was kept ("" when it was not)
   bool ok = false;                   // the memory verifies (deep) after the actions
   std::uint64_t frames_recovered = 0;  // salvage: frames carried into the repaired memory
   std::vector<std::uint64_t> lost_frames;  // committed frames whose payload was destroyed, by id

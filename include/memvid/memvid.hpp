@@ -307,6 +307,26 @@ struct OwnerInfo {
   bool nudge_requested = false;
 };
 
+struct RestoreOptions {
+  bool force = false;        // replace dest when it is an existing memory
+  // When the memory being replaced holds frames the snapshot does not (written after it, or
+  // another memory altogether), keep it as "<dest>.replaced-<UTC time>" beside dest first.
+  bool keep_backup = true;
+  std::shared_ptr<Env> env;  // null: the POSIX environment
+};
+
+struct RestoreReport {
+  std::string snapshot;
+  std::string dest;
+  std::uint64_t snapshot_frames = 0;
+  bool replaced = false;                // dest held a memory, now replaced
+  std::uint64_t replaced_frames = 0;    // the frames it had
+  // Of those, the frames (id and content) the snapshot does not hold: what the restore drops.
+  std::uint64_t dropped_frames = 0;
+  std::vector<FrameId> dropped_ids;     // the first 100 of them
+  std::string backup_path;              // where the replaced memory was kept ("" if not)
+};
+
 class Memvid {
  public:
   static Memvid create(const std::string& path, const CreateOptions& options = {});
@@ -363,10 +383,14 @@ class Memvid {
   void compact_to(const std::string& dest);
   void compact_in_place();
   void export_snapshot(const std::string& dest);
-  // Checks a snapshot (deep verify) and installs it at dest, replacing dest unless a writer
-  // holds it (Locked). Throws Corrupt, naming the failed check, for a damaged snapshot.
-  static void restore_snapshot(const std::string& snapshot, const std::string& dest,
-                               std::shared_ptr<Env> env = nullptr);
+  // Checks a snapshot (deep verify) and installs it at dest. A dest that exists is replaced
+  // only with RestoreOptions::force (AlreadyExists otherwise), only when it is a memory
+  // (NotAMemory / Encrypted otherwise, even with force), and only when no writer holds it
+  // (Locked). The report says how many of the replaced memory's frames the snapshot lacks;
+  // when there are any, the replaced file is kept beside dest (RestoreReport::backup_path).
+  // Throws Corrupt, naming the failed check, for a damaged snapshot; Encrypted for a capsule.
+  static RestoreReport restore_snapshot(const std::string& snapshot, const std::string& dest,
+                                        const RestoreOptions& options = {});
 
   // Read-only integrity checks (see VerifyReport); never changes a byte and takes no lock,
   // so it runs beside a live writer. Throws only when the file cannot be opened at all.

@@ -12,7 +12,9 @@
 
 #include "crypto/capsule_format.hpp"
 #include "crypto/staged_file.hpp"
+#include "format/identity.hpp"
 #include "format/layout.hpp"
+#include "io/identify.hpp"
 #include "io/owner.hpp"
 #include "io/read_exact.hpp"
 #include "memvid/error.hpp"
@@ -86,11 +88,26 @@ bool same_file(const std::string& a, const std::string& b) {
          sa.st_ino == sb.st_ino;
 }
 
-void check_destination(const std::string& input, const std::string& dest, const CapsuleOptions& options) {
+// --force replaces a file of the kind being written (a capsule by lock, a memory by unlock),
+// never anything else: a typo in -o must not cost somebody's PDF.
+void check_destination(const std::string& input, const std::string& dest, const CapsuleOptions& options,
+                       format::FileKind writes) {
   if (same_file(input, dest))
     throw Error(ErrorCode::InvalidArgument, dest + " is the input file itself: choose another output");
-  if (!options.overwrite && default_env()->exists(dest))
-    throw Error(ErrorCode::AlreadyExists, dest + " already exists (overwrite it with --force)");
+  Env& env = *default_env();
+  if (!env.exists(dest)) return;
+  if (!options.overwrite) throw Error(ErrorCode::AlreadyExists, dest + " already exists (overwrite it with --force)");
+  const io::Identified id = io::identify_file(*env.open(dest, OpenMode::ReadOnly));
+  if (id.kind == writes) return;
+  const char* kind = writes == format::FileKind::Capsule ? "capsule" : "memory";
+  throw Error(writes == format::FileKind::Capsule || id.kind == format::FileKind::Capsule ? ErrorCode::InvalidArgument
+                                                                                           : ErrorCode::NotAMemory,
+              dest + " exists and is not a memvid " + kind + " (" +
+                  (id.kind == format::FileKind::Memory    ? std::string("a memory")
+                   : id.kind == format::FileKind::Capsule ? std::string("a capsule")
+                   : id.kind == format::FileKind::Empty   ? std::string("an empty file")
+                                                          : format::describe_foreign(id.head)) +
+                  "): --force replaces only a " + kind + "; nothing was changed");
 }
 
 // Opens a memory holding its writer lock, so that no writer changes or replaces it until the
@@ -100,9 +117,16 @@ void check_destination(const std::string& input, const std::string& dest, const 
 std::unique_ptr<File> open_locked(const std::string& path) {
   Env& env = *default_env();
   if (::access(path.c_str(), W_OK) == 0) {
-    std::unique_ptr<File> file = env.open(path, OpenMode::ReadWrite);
-    io::acquire_writer_lock(*file, env, path, kLockTimeoutMs);
-    return file;
+    std::unique_ptr<File> file;
+    try {
+      file = env.open(path, OpenMode::ReadWrite);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::ReadOnly) throw;  // write-protected: the shared lock below
+    }
+    if (file) {
+      io::acquire_writer_lock(*file, env, path, kLockTimeoutMs);
+      return file;
+    }
   }
   std::unique_ptr<File> file = env.open(path, OpenMode::ReadOnly);
   if (!file->try_lock(format::kWriterLockByte, LockKind::Shared))
@@ -136,9 +160,13 @@ void lock_file(const std::string& source, const std::string& capsule, std::strin
   SecretBytes plain(h.chunk_size);
   const std::size_t first = static_cast<std::size_t>(std::min<std::uint64_t>(h.plaintext_bytes, h.chunk_size));
   io::read_exact(*in, 0, plain.data(), first, "memory");
-  if (!looks_like_memory(plain.data(), first))
-    throw Error(ErrorCode::InvalidArgument, source + " is not a memvid memory (no MV2HEAD header)");
-  check_destination(source, capsule, options);
+  if (!looks_like_memory(plain.data(), first)) {
+    std::span<const std::uint8_t> head(plain.data(), std::min<std::size_t>(first, format::kIdentifyBytes));
+    const format::FileKind kind = format::identify(head, h.plaintext_bytes);
+    throw format::not_a_memory(source, kind == format::FileKind::Memory ? format::FileKind::Foreign : kind, head,
+                               h.plaintext_bytes);
+  }
+  check_destination(source, capsule, options, format::FileKind::Capsule);
 
   randombytes_buf(h.salt.data(), h.salt.size());
   SecretBytes key(crypto_secretstream_xchacha20poly1305_KEYBYTES);
@@ -177,18 +205,24 @@ void unlock_file(const std::string& capsule, const std::string& dest, std::strin
   std::array<std::uint8_t, crypto::kCapsuleHeaderSize> header{};
   const std::size_t have = static_cast<std::size_t>(std::min<std::uint64_t>(size, header.size()));
   io::read_exact(*in, 0, header.data(), have, "capsule header");
-  if (have < header.size()) {
-    if (have < 8 || std::memcmp(header.data(), "MV2CAPS", 8) != 0)
-      throw Error(ErrorCode::Corrupt, capsule + ": not a memvid capsule (no MV2CAPS magic at offset 0)");
-    decrypt_failed(capsule, "cut short: " + std::to_string(size) + " bytes, not even its header");
+  if (have < 8 || std::memcmp(header.data(), format::kCapsuleMagic, 8) != 0) {
+    std::vector<std::uint8_t> head = io::read_bytes(*in, 0, std::min<std::uint64_t>(size, format::kIdentifyBytes), "file");
+    const format::FileKind kind = format::identify(head, size);
+    if (kind == format::FileKind::Memory)
+      throw Error(ErrorCode::InvalidArgument, capsule + " is a memvid memory, not a capsule: there is nothing to unlock");
+    throw Error(ErrorCode::Corrupt, capsule + " is not a memvid capsule (no MV2CAPS magic at offset 0; " +
+                                                (kind == format::FileKind::Empty ? std::string("it is empty")
+                                                                                 : format::describe_foreign(head)) +
+                                                ")");
   }
+  if (have < header.size()) decrypt_failed(capsule, "cut short: " + std::to_string(size) + " bytes, not even its header");
   const CapsuleHeader h = CapsuleHeader::decode(header, capsule);
   // The header is authenticated only with the first chunk, but a size that disagrees with it
   // already proves the capsule was cut or extended: no need to spend the key derivation.
   if (size != h.capsule_bytes())
     decrypt_failed(capsule, "the capsule is " + std::to_string(size) + " bytes where its header implies " +
                                 std::to_string(h.capsule_bytes()) + ": it was cut short or had bytes appended");
-  check_destination(capsule, dest, options);
+  check_destination(capsule, dest, options, format::FileKind::Memory);
   // A writer on the memory about to be replaced would go on writing to the orphaned file.
   std::unique_ptr<File> replaced;
   if (options.overwrite && default_env()->exists(dest)) replaced = open_locked(dest);

@@ -5,6 +5,7 @@
 #include "format/layout.hpp"
 #include "format/owner_record.hpp"
 #include "integrity/committed_state.hpp"
+#include "integrity/memory_evidence.hpp"
 #include "io/read_exact.hpp"
 #include "memvid/error.hpp"
 #include "memvid/integrity.hpp"
@@ -37,6 +38,7 @@ FileAnatomy inspect_file(const std::string& path, std::shared_ptr<Env> env) {
   if (!env) env = default_env();
   if (!env->exists(path)) throw Error(ErrorCode::NotFound, "no memory at " + path);
   auto file = env->open(path, OpenMode::ReadOnly);
+  integrity::require_memory_evidence(*file, path);
   const integrity::CommittedState st = integrity::read_committed_state(*file, path, *env);
 
   FileAnatomy a;

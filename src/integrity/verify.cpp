@@ -20,6 +20,7 @@
 #include "index/vec_segment.hpp"
 #include "index/vector_index.hpp"
 #include "integrity/committed_state.hpp"
+#include "integrity/memory_evidence.hpp"
 #include "io/read_exact.hpp"
 #include "memvid/memvid.hpp"
 #include "text/chunker.hpp"
@@ -922,10 +923,12 @@ class Verifier {
 }  // namespace integrity
 
 VerifyReport Memvid::verify(const std::string& path, bool deep, std::shared_ptr<Env> env) {
+  using integrity::require_memory_evidence;
   const auto start = std::chrono::steady_clock::now();
   if (!env) env = default_env();
   if (!env->exists(path)) throw Error(ErrorCode::NotFound, "no memory at " + path);
   auto file = env->open(path, OpenMode::ReadOnly);
+  require_memory_evidence(*file, path);
   VerifyReport report;
   report.path = path;
   report.deep = deep;

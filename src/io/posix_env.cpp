@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <chrono>
 #include <cstring>
 #include <map>
@@ -15,6 +17,7 @@
 
 #include "memvid/env.hpp"
 #include "memvid/error.hpp"
+#include "io/warnings.hpp"
 
 namespace memvid {
 namespace {
@@ -106,18 +109,34 @@ class PosixFile final : public File {
 class PosixEnv final : public Env {
  public:
   std::unique_ptr<File> open(const std::string& path, OpenMode mode) override {
-    int flags = O_CLOEXEC;
+    // A directory, FIFO or device is refused before open(): opening a FIFO would block.
+    struct stat st {};
+    if (mode != OpenMode::CreateNew && ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) not_regular(path, st);
+    int flags = O_CLOEXEC | O_NONBLOCK;  // no effect on regular files; a FIFO swapped in meanwhile cannot block
     switch (mode) {
       case OpenMode::ReadOnly: flags |= O_RDONLY; break;
       case OpenMode::ReadWrite: flags |= O_RDWR; break;
       case OpenMode::CreateNew: flags |= O_RDWR | O_CREAT | O_EXCL; break;
     }
     int fd = ::open(path.c_str(), flags, 0644);
-    if (fd < 0) throw_errno(errno, "open " + path);
-    struct stat st {};
+    if (fd < 0) {
+      const int err = errno;
+      if (mode != OpenMode::ReadOnly && (err == EACCES || err == EPERM || err == EROFS))
+        throw Error(ErrorCode::ReadOnly, "cannot write to " + path + ": " + std::strerror(err) + " (nothing was changed)");
+      throw_errno(err, "open " + path);
+    }
     if (::fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
       ::close(fd);
-      throw Error(ErrorCode::InvalidArgument, "open " + path + ": not a regular file");
+      not_regular(path, st);
+    }
+    // Root may write to any file, but a file nobody may write to was protected on purpose.
+    if (mode == OpenMode::ReadWrite && (st.st_mode & 0222) == 0) {
+      ::close(fd);
+      char octal[8];
+      std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+      throw Error(ErrorCode::ReadOnly, path + " is write-protected (mode " + octal +
+                                           "): memvid does not write to it, even as root; `chmod u+w " + path +
+                                           "` allows it (nothing was changed)");
     }
     return std::make_unique<PosixFile>(fd, path);
   }
@@ -128,7 +147,10 @@ class PosixEnv final : public Env {
   void remove(const std::string& path) override {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw_errno(errno, "remove " + path);
   }
-  std::string create_temp(const std::string& beside) override {
+  std::string create_temp(const std::string& beside_path) override {
+    // The file that will be replaced is the one a symlink points to, so the new file is
+    // built in its directory (a rename cannot cross file systems).
+    const std::string beside = through_symlinks(beside_path);
     const std::string dir = directory_of(beside);
     int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
     std::string named;
@@ -146,7 +168,10 @@ class PosixEnv final : public Env {
     return name;
   }
 
-  void commit_temp(const std::string& temp, const std::string& dest) override {
+  void commit_temp(const std::string& temp, const std::string& dest_path) override {
+    // Replacing a symlink would leave the memory it names behind, unchanged, while the link
+    // turned into a separate file: the file at the end of the links is what gets replaced.
+    const std::string dest = through_symlinks(dest_path);
     Temp t = take_temp(temp);
     auto close_fd = [&] { ::close(t.fd); };
     if (::fsync(t.fd) != 0) {
@@ -171,7 +196,25 @@ class PosixEnv final : public Env {
       ::unlink(from.c_str());
       throw_errno(err, "rename the new file over " + dest);
     }
-    sync_directory(directory_of(dest));
+    // The new file is in place: a failed directory sync only means a power cut now might
+    // bring the old one back. That is a warning about durability, not a failure of the work.
+    try {
+      sync_directory(directory_of(dest));
+    } catch (const Error& e) {
+      io::warn_after_commit("directory-sync", "syncing the directory of " + dest + " after putting the new file in place",
+                            e, "A power cut before the system writes it back may bring the previous file back");
+    }
+  }
+
+  void keep_as(const std::string& path_in, const std::string& backup) override {
+    const std::string path = through_symlinks(path_in);
+    if (::link(path.c_str(), backup.c_str()) != 0) {
+      const int err = errno;
+      if (err != EPERM && err != EOPNOTSUPP && err != EXDEV && err != EMLINK) throw_errno(err, "link " + path + " as " + backup);
+      Env::keep_as(path, backup);  // no hard links here: a copy
+      return;
+    }
+    sync_directory(directory_of(backup));
   }
 
   void discard_temp(const std::string& temp) override {
@@ -200,6 +243,22 @@ class PosixEnv final : public Env {
     std::string beside;
     std::string named;  // empty: unnamed (O_TMPFILE)
   };
+
+  [[noreturn]] static void not_regular(const std::string& path, const struct stat& st) {
+    const char* what = S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : "a device or special file";
+    throw Error(ErrorCode::NotAMemory, path + " is " + what + ", not a memvid memory (nothing was changed)");
+  }
+
+  // The path with every symlink resolved, when it is one and its target exists; else as given.
+  static std::string through_symlinks(const std::string& path) {
+    struct stat lst {};
+    if (::lstat(path.c_str(), &lst) != 0 || !S_ISLNK(lst.st_mode)) return path;
+    char* real = ::realpath(path.c_str(), nullptr);
+    if (!real) return path;
+    std::string out(real);
+    std::free(real);
+    return out;
+  }
 
   static std::string directory_of(const std::string& path) {
     auto slash = path.rfind('/');

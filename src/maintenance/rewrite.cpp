@@ -131,6 +131,8 @@ RewriteResult rewrite_memory(const RewritePlan& plan, const std::string& dest, c
       auto file = env->open(temp, OpenMode::ReadOnly);
       result.file_bytes = file->size();
     }
+    // Killed between the two, both names hold the old file: nothing is lost either way.
+    if (!plan.keep_replaced_as.empty() && env->exists(dest)) env->keep_as(dest, plan.keep_replaced_as);
     env->commit_temp(temp, dest);
     return result;
   } catch (...) {

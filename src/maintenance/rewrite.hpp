@@ -29,6 +29,9 @@ struct RewritePlan {
   std::function<RewriteFrame(std::uint64_t id)> frame;  // called once per id, in order
   SyncMode sync = SyncMode::Full;
   std::function<void(std::uint64_t frames_done)> on_progress;
+  // Before the new memory replaces dest, give the file at dest this second name (Env::keep_as):
+  // a repair that drops damaged bytes keeps the only copy of them. Empty: no backup.
+  std::string keep_replaced_as;
 };
 
 struct RewriteResult {

@@ -14,6 +14,7 @@
 #include "format/wal_record.hpp"
 #include "index/index_manifest.hpp"
 #include "index/search_index.hpp"
+#include "integrity/memory_evidence.hpp"
 #include "io/read_exact.hpp"
 #include "store/store.hpp"
 
@@ -21,15 +22,10 @@ namespace memvid::maintenance {
 
 namespace {
 
-constexpr std::uint64_t kScanChunk = 16u << 20;
 constexpr std::uint64_t kMinRecordBytes = format::kFrameRecordHeaderSize + 16;
 
-struct Commit {
-  std::uint64_t footer_offset = 0;
-  std::array<std::uint8_t, format::Footer::kEncodedSize> footer_bytes{};
-  format::Footer footer;
-  format::Manifest manifest;
-};
+using Commit = integrity::FoundCommit;
+using integrity::find_magic;
 
 struct FoundRecord {
   std::uint64_t offset = 0;
@@ -40,49 +36,6 @@ struct FoundRecord {
   std::optional<std::uint64_t> supersedes;
   std::uint32_t payload_length = 0;
 };
-
-// Offsets of every occurrence of magic, reading the file in large chunks.
-std::vector<std::uint64_t> find_magic(File& file, std::uint64_t from, std::uint64_t size, std::string_view magic) {
-  std::vector<std::uint64_t> hits;
-  for (std::uint64_t at = from; at < size;) {
-    const std::uint64_t len = std::min(kScanChunk + magic.size() - 1, size - at);
-    auto bytes = io::read_bytes(file, at, len, "memory bytes");
-    const auto* p = bytes.data();
-    const auto* end = p + bytes.size();
-    while (true) {
-      const void* m = memmem(p, static_cast<std::size_t>(end - p), magic.data(), magic.size());
-      if (!m) break;
-      const auto* q = static_cast<const std::uint8_t*>(m);
-      const std::uint64_t off = at + static_cast<std::uint64_t>(q - bytes.data());
-      if (off < at + kScanChunk) hits.push_back(off);  // the overlap belongs to the next chunk
-      p = q + 1;
-    }
-    at += kScanChunk;
-  }
-  return hits;
-}
-
-std::optional<Commit> read_commit(File& file, std::uint64_t footer_offset, std::uint64_t size) {
-  if (size - footer_offset < format::Footer::kEncodedSize) return std::nullopt;
-  Commit c;
-  c.footer_offset = footer_offset;
-  auto fb = io::read_bytes(file, footer_offset, format::Footer::kEncodedSize, "footer");
-  std::copy(fb.begin(), fb.end(), c.footer_bytes.begin());
-  auto footer = format::Footer::decode(fb);
-  if (!footer || footer->toc_length > footer_offset || footer->toc_offset != footer_offset - footer->toc_length ||
-      footer->toc_offset < format::kWalOffset)
-    return std::nullopt;
-  c.footer = *footer;
-  try {
-    auto toc = io::read_bytes(file, footer->toc_offset, footer->toc_length, "TOC");
-    if (format::checksum16(toc) != footer->toc_hash) return std::nullopt;
-    c.manifest = format::Manifest::decode(toc, footer->toc_offset, size);
-  } catch (const Error&) {
-    return std::nullopt;
-  }
-  if (c.manifest.generation != footer->generation) return std::nullopt;
-  return c;
-}
 
 // Decodes a record at offset if it is a complete, intact frame record.
 std::optional<FoundRecord> read_record_at(File& file, std::uint64_t offset, std::uint64_t size) {
@@ -194,6 +147,7 @@ Salvager::~Salvager() = default;
 Salvager::Salvager(std::shared_ptr<Env> env, std::string path, bool keep_inactive)
     : env_(std::move(env)), path_(std::move(path)), keep_inactive_(keep_inactive), found_(std::make_unique<Found>()) {
   file_ = env_->open(path_, OpenMode::ReadOnly);
+  integrity::require_memory_evidence(*file_, path_);  // never "salvage" a text file into an empty memory
   const std::uint64_t size = file_->size();
   if (size < format::kHeaderPageSize)
     throw Error(ErrorCode::Corrupt, path_ + ": " + std::to_string(size) + " bytes is too small to hold a memory");
@@ -214,9 +168,7 @@ Salvager::Salvager(std::shared_ptr<Env> env, std::string path, bool keep_inactiv
   if (!newest) notes.push_back("no header copy is valid: the layout was found by scanning");
 
   // Every intact commit, newest first.
-  std::vector<Commit> commits;
-  for (std::uint64_t off : find_magic(*file_, format::kWalOffset, size, std::string_view("MV2FOOT\0", 8)))
-    if (auto c = read_commit(*file_, off, size)) commits.push_back(std::move(*c));
+  std::vector<Commit> commits = integrity::scan_commits(*file_, format::kWalOffset, size, false);
   std::sort(commits.begin(), commits.end(), [](const Commit& a, const Commit& b) {
     return a.manifest.generation != b.manifest.generation ? a.manifest.generation > b.manifest.generation
                                                           : a.footer_offset > b.footer_offset;

@@ -8,6 +8,8 @@
 #include <initializer_list>
 
 #include "format/layout.hpp"
+#include "integrity/memory_evidence.hpp"
+#include "maintenance/backup_name.hpp"
 #include "maintenance/salvage.hpp"
 #include "memory/rewrite_in_place.hpp"
 
@@ -50,8 +52,17 @@ std::uint64_t file_size(Env& env, const std::string& path) {
 DoctorReport Memvid::doctor(const std::string& path, const DoctorOptions& options) {
   std::shared_ptr<Env> env = options.env ? options.env : default_env();
   if (!env->exists(path)) throw Error(ErrorCode::NotFound, "no memory at " + path);
+  // Only a memory is repaired: a text file, a PDF or a capsule is refused here, unchanged
+  // (a salvage of it would find no frame and write an empty memory over it).
+  integrity::require_memory_evidence(*env->open(path, OpenMode::ReadOnly), path);
+  const bool elsewhere = !options.output.empty();
+  if (elsewhere) {
+    if (env->exists(options.output))
+      throw Error(ErrorCode::AlreadyExists, options.output + " already exists; doctor -o writes a new file: choose another name");
+  }
   DoctorReport r;
   r.path = path;
+  r.output_path = elsewhere ? options.output : path;
   r.before = verify(path, /*deep=*/true, env);
   r.bytes_before = file_size(*env, path);
 
@@ -105,9 +116,16 @@ DoctorReport Memvid::doctor(const std::string& path, const DoctorOptions& option
                                    [](const DoctorAction& a) { return a.name != std::string("ClearOwnerRecord"); });
   try {
     if (salvage) {
-      auto lock = take_writer_lock(*env, path, options.lock_timeout_ms);
+      // In place, the writer lock keeps every writer out while the file is replaced; into
+      // another file the original is only read.
+      std::unique_ptr<File> lock;
+      if (!elsewhere) lock = take_writer_lock(*env, path, options.lock_timeout_ms);
       maintenance::Salvager salvager(env, path, /*keep_inactive=*/!options.vacuum);
-      maintenance::rewrite_memory(salvager.plan(), path, env);
+      maintenance::RewritePlan salvaged = salvager.plan();
+      if (!elsewhere && options.keep_backup)
+        salvaged.keep_replaced_as = maintenance::free_backup_name(*env, path, "damaged");
+      maintenance::rewrite_memory(salvaged, r.output_path, env);
+      r.backup_path = salvaged.keep_replaced_as;
       const maintenance::SalvageReport& s = salvager.report();
       r.frames_recovered = s.recovered;
       r.lost_frames = s.lost;
@@ -124,6 +142,16 @@ DoctorReport Memvid::doctor(const std::string& path, const DoctorOptions& option
                               std::to_string(s.uncommitted_records_ignored) +
                                   " records of transactions that never committed were left out"});
       r.actions.front().detail = std::to_string(s.recovered) + " of " + std::to_string(s.frames) + " frames carried over";
+    } else if (elsewhere) {
+      // Any repair, into a new file: a rewrite of the committed state as a reader sees it.
+      OpenOptions read;
+      read.env = env;
+      Memvid m = open_read_only(path, read);
+      {
+        std::lock_guard lock(m.impl_->mu);
+        maintenance::rewrite_memory(plan_from(*m.impl_, /*keep_inactive=*/!options.vacuum), r.output_path, env);
+      }
+      m.close();
     } else {
       OpenOptions open;
       open.env = env;
@@ -145,9 +173,14 @@ DoctorReport Memvid::doctor(const std::string& path, const DoctorOptions& option
       a.detail = e.what();
     }
   }
-  r.after = verify(path, /*deep=*/true, env);
-  r.ok = r.after->ok;
-  r.bytes_after = file_size(*env, path);
+  if (r.changed && !r.backup_path.empty())
+    r.findings.push_back({Severity::Info, "Salvage",
+                          "the damaged file was kept as " + r.backup_path + " (remove it once the repair is confirmed)"});
+  if (r.changed || !elsewhere) {
+    r.after = verify(r.output_path, /*deep=*/true, env);
+    r.ok = r.after->ok;
+    r.bytes_after = file_size(*env, r.output_path);
+  }
   return r;
 }
 

@@ -4,7 +4,9 @@
 
 #include "format/frame_record.hpp"
 #include "format/layout.hpp"
+#include "io/identify.hpp"
 #include "io/read_exact.hpp"
+#include "maintenance/backup_name.hpp"
 #include "maintenance/rewrite.hpp"
 #include "memory/memvid_impl.hpp"
 #include "memory/rewrite_in_place.hpp"
@@ -93,18 +95,57 @@ void Memvid::compact_in_place() {
   rewrite_in_place(*impl_, /*keep_inactive=*/false);
 }
 
-void Memvid::restore_snapshot(const std::string& snapshot, const std::string& dest, std::shared_ptr<Env> env) {
-  env = env_or_default(env);
+namespace {
+
+// The frames of `replaced` (by id and content) that `snapshot` does not hold.
+void count_dropped(const Memvid::Impl& replaced, const Memvid::Impl& snapshot, RestoreReport& r) {
+  const store::Store& old_s = replaced.s();
+  const store::Store& new_s = snapshot.s();
+  r.replaced_frames = old_s.frame_count();
+  old_s.visit_entries([&](const format::TocEntry& e) {
+    if (e.record_removed()) return;
+    bool kept = false;
+    if (e.frame_id < new_s.frame_count()) {
+      const format::TocEntry& n = new_s.entry(e.frame_id);
+      kept = !n.record_removed() && new_s.read_content_hash(n) == old_s.read_content_hash(e);
+    }
+    if (kept) return;
+    ++r.dropped_frames;
+    if (r.dropped_ids.size() < 100) r.dropped_ids.push_back(e.frame_id);
+  });
+}
+
+}  // namespace
+
+RestoreReport Memvid::restore_snapshot(const std::string& snapshot, const std::string& dest, const RestoreOptions& options) {
+  std::shared_ptr<Env> env = env_or_default(options.env);
+  RestoreReport report;
+  report.snapshot = snapshot;
+  report.dest = dest;
   if (!env->exists(snapshot)) throw Error(ErrorCode::NotFound, "no snapshot at " + snapshot);
+  auto source = env->open(snapshot, OpenMode::ReadOnly);
+  io::require_memory(*source, snapshot);
   // Replacing a memory some writer has open would lose its next commits: hold its writer
-  // lock while the new file goes in.
+  // lock while the new file goes in. Anything but a memory is never replaced.
   std::unique_ptr<File> existing;
   if (env->exists(dest)) {
+    existing = env->open(dest, OpenMode::ReadOnly);
+    if (env->same_file(*existing, snapshot))
+      throw Error(ErrorCode::InvalidArgument, dest + " is the snapshot itself: restore it somewhere else");
+    const io::Identified id = io::identify_file(*existing);
+    if (id.kind != format::FileKind::Memory) {
+      Error why = format::not_a_memory(dest, id.kind, id.head, id.size);
+      throw Error(why.code(), std::string(why.what()) + ". restore replaces only a memory, even with --force: "
+                                                         "move that file away yourself if it should go");
+    }
+    if (!options.force)
+      throw Error(ErrorCode::AlreadyExists, dest + " already exists: restore replaces an existing memory only when "
+                                                   "forced (--force), and says what that drops; nothing was changed");
     existing = env->open(dest, OpenMode::ReadWrite);
     if (!existing->try_lock(format::kWriterLockByte, LockKind::Exclusive))
       throw Error(ErrorCode::Locked, dest + " is open by a writer; close it (or `memvid nudge` it) before restoring over it");
+    report.replaced = true;
   }
-  auto source = env->open(snapshot, OpenMode::ReadOnly);
   const std::string temp = env->create_temp(dest);
   try {
     auto out = env->open(temp, OpenMode::ReadWrite);
@@ -116,12 +157,27 @@ void Memvid::restore_snapshot(const std::string& snapshot, const std::string& de
     }
     out.reset();
     // The copy itself is verified, so what goes in place is exactly what passed.
-    VerifyReport report = verify(temp, /*deep=*/true, env);
-    if (!report.ok) {
+    VerifyReport verified = verify(temp, /*deep=*/true, env);
+    if (!verified.ok) {
       std::string failed;
-      for (const CheckResult& c : report.checks)
+      for (const CheckResult& c : verified.checks)
         if (c.status == CheckStatus::Failed) failed += (failed.empty() ? "" : "; ") + c.name + ": " + c.detail;
       throw Error(ErrorCode::Corrupt, snapshot + " fails verification, so it was not restored: " + failed);
+    }
+    report.snapshot_frames = verified.frames;
+    if (report.replaced) {
+      OpenOptions read;
+      read.env = env;
+      read.nudge_poll_ms = 0;
+      Memvid old_memory = open_read_only(dest, read);
+      Memvid new_memory = open_read_only(temp, read);
+      count_dropped(*old_memory.impl_, *new_memory.impl_, report);
+      old_memory.close();
+      new_memory.close();
+      if (report.dropped_frames > 0 && options.keep_backup) {
+        report.backup_path = maintenance::free_backup_name(*env, dest, "replaced");
+        env->keep_as(dest, report.backup_path);
+      }
     }
     env->commit_temp(temp, dest);
   } catch (...) {
@@ -131,6 +187,7 @@ void Memvid::restore_snapshot(const std::string& snapshot, const std::string& de
     }
     throw;
   }
+  return report;
 }
 
 }  // namespace memvid

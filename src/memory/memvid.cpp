@@ -7,9 +7,13 @@
 
 #include <algorithm>
 
+#include "format/checksum.hpp"
 #include "format/header.hpp"
+#include "format/toc.hpp"
 #include "format/layout.hpp"
+#include "io/identify.hpp"
 #include "io/owner.hpp"
+#include "io/warnings.hpp"
 #include "io/read_exact.hpp"
 #include "memory/memvid_impl.hpp"
 #include "store/store.hpp"
@@ -39,22 +43,77 @@ std::optional<std::string> sidecar_of(const std::string& path, Env& env) {
   return std::nullopt;
 }
 
-// What a create killed before its first header write leaves: an empty file, or one whose
-// header page is still all zeros and no larger than an empty memory. No frame can be in it.
+bool all_zero(File& file, std::uint64_t begin, std::uint64_t end) {
+  constexpr std::uint64_t kChunk = 1u << 20;
+  for (std::uint64_t at = begin; at < end; at += kChunk) {
+    auto bytes = io::read_bytes(file, at, std::min(kChunk, end - at), "file");
+    if (!std::all_of(bytes.begin(), bytes.end(), [](std::uint8_t b) { return b == 0; })) return false;
+  }
+  return true;
+}
+
+bool valid_wal_size(std::uint64_t w) {
+  return w >= format::kMinWalSize && w <= format::kMaxWalSize && w % 4096 == 0;
+}
+
+// What a create killed before its first header write leaves, and nothing else: an empty
+// file; zeros the size of a header page and a WAL (the create had sized the file); or that
+// followed by the empty memory's first commit (a generation-0 footer whose TOC lists no
+// frame). Such a file holds no data, so create may replace it. Anything else (a disk image
+// that starts with a zeroed page, say) is somebody's file: AlreadyExists.
 bool is_unfinished_create(const std::string& path, Env& env) {
   auto file = env.open(path, OpenMode::ReadOnly);
   const std::uint64_t size = file->size();
   if (size == 0) return true;
-  if (size > format::kHeaderPageSize + format::kMaxWalSize + format::kHeaderPageSize) return false;
-  auto page = io::read_bytes(*file, 0, std::min<std::uint64_t>(size, format::kHeaderPageSize), "header page");
-  return std::all_of(page.begin(), page.end(), [](std::uint8_t b) { return b == 0; });
+  if (size > format::kWalOffset + format::kMaxWalSize + (1u << 20)) return false;
+  std::uint64_t zeros_end = size;
+  if (!valid_wal_size(size - std::min(size, format::kWalOffset))) {
+    if (size < format::kWalOffset + format::Footer::kEncodedSize) return false;
+    auto fb = io::read_bytes(*file, size - format::Footer::kEncodedSize, format::Footer::kEncodedSize, "footer");
+    auto footer = format::Footer::decode(fb);
+    if (!footer || footer->generation != 0 || footer->toc_offset < format::kWalOffset ||
+        !valid_wal_size(footer->toc_offset - format::kWalOffset) ||
+        footer->toc_offset + footer->toc_length != size - format::Footer::kEncodedSize)
+      return false;
+    try {
+      auto toc = io::read_bytes(*file, footer->toc_offset, footer->toc_length, "TOC");
+      if (format::checksum16(toc) != footer->toc_hash) return false;
+      format::Manifest m = format::Manifest::decode(toc, footer->toc_offset, size);
+      if (m.generation != 0 || m.next_frame_id != 0 || !m.segments.empty()) return false;
+    } catch (const Error&) {
+      return false;
+    }
+    zeros_end = footer->toc_offset;
+  }
+  return all_zero(*file, 0, zeros_end);
 }
 
+// memvid never writes a file beside a memory, so a -wal/-shm/-lock/-journal file next to one
+// belongs to something else (SQLite names its files so) or is a leftover of a copy. One with
+// bytes in it is refused: it may hold state that the file beside it depends on. An empty one
+// holds nothing, so it is reported (a warning) and stepped around.
 void refuse_sidecars(const std::string& path, Env& env) {
-  if (auto side = sidecar_of(path, env)) {
+  for (const char* suffix : {"-wal", "-shm", "-lock", "-journal"}) {
+    const std::string side = path + suffix;
+    if (!env.exists(side)) continue;
+    std::string what = "a directory or special file";
+    try {
+      const std::uint64_t size = env.open(side, OpenMode::ReadOnly)->size();
+      if (size == 0) {
+        io::warn(ErrorCode::AuxiliaryFileDetected, "sidecar",
+                 "ignored the empty file " + side + " beside " + path +
+                     ": memvid never creates it and it holds nothing; remove it (rm " + side + ")");
+        continue;
+      }
+      what = std::to_string(size) + " bytes";
+    } catch (const Error&) {
+    }
     throw Error(ErrorCode::AuxiliaryFileDetected,
-                "refusing to open " + path + ": found sidecar file " + *side +
-                    " (a .mv2 memory is a single file; move the sidecar away if it is not yours)");
+                "refusing to open " + path + ": the file " + side + " (" + what +
+                    ") sits beside it. memvid never creates such a file (a memory is one file), so it belongs to "
+                    "another program (SQLite keeps -wal, -shm and -journal files beside a database) or was copied "
+                    "with it. If " + path + " is the memory you meant, move " + side +
+                    " out of the way (mv " + side + " " + side + ".moved) and run the command again; nothing was changed");
   }
 }
 
@@ -132,17 +191,22 @@ template <typename Fn>
 auto run_in_transaction(store::Store& s, index::SearchIndex& idx, Fn&& fn) {
   const bool implicit = !s.in_transaction();
   s.begin(false);
-  try {
-    auto result = fn();
-    if (implicit) s.commit_transaction();
-    idx.sync_with_store();
-    s.honour_nudge();
-    return result;
-  } catch (...) {
-    if (implicit) s.rollback_transaction();
-    idx.sync_with_store();
-    throw;
-  }
+  auto result = [&] {
+    try {
+      auto r = fn();
+      if (implicit) s.commit_transaction();
+      return r;
+    } catch (...) {
+      if (implicit) s.rollback_transaction();
+      idx.sync_with_store();
+      throw;
+    }
+  }();
+  // Committed (or added to the caller's open transaction): what follows cannot make it fail.
+  // honour_nudge turns its own failures into warnings.
+  idx.sync_with_store();
+  s.honour_nudge();
+  return result;
 }
 
 index::FrameText frame_text(FrameId id, std::uint8_t kind, const Document& doc, std::span<const float> vector) {
@@ -404,11 +468,13 @@ void Memvid::commit() {
   }
   try {
     s.checkpoint();
-  } catch (const Error&) {
+  } catch (const Error& e) {
     // An error means "not committed": once the transaction is durable in the WAL, a failed
     // checkpoint (a full disk, say) only postpones folding it into the TOC; the next
     // checkpoint retries. With no transaction, the checkpoint is all that was asked for.
     if (!had_transaction) throw;
+    io::warn_after_commit("checkpoint", "the checkpoint that folds it into " + s.path() + "'s table of contents", e,
+                          "The data is safe in the memory's write-ahead log; the next writer retries the checkpoint");
   }
   s.honour_nudge();
 }
@@ -531,12 +597,11 @@ void Memvid::seal() {
   impl_->stop_poller();
   std::lock_guard lock(impl_->mu);
   store::Store& s = impl_->s();
-  if (s.writable()) {
-    s.commit_transaction();
-    s.checkpoint();
-  }
-  s.close();
+  // A failed commit throws (nothing of the open transaction is in); once it is in, close()
+  // reports a failed checkpoint as a warning, as it does for every committed transaction.
+  if (s.writable()) s.commit_transaction();
   impl_->closed = true;
+  s.close();
 }
 
 void Memvid::close() {
@@ -555,22 +620,23 @@ OwnerInfo Memvid::who(const std::string& path, std::shared_ptr<Env> env) {
   env = env_or_default(env);
   if (!env->exists(path)) throw Error(ErrorCode::NotFound, "no memory at " + path);
   auto file = env->open(path, OpenMode::ReadOnly);
+  io::require_memory(*file, path);
   return io::read_owner_info(*file);
 }
 
 void Memvid::nudge(const std::string& path, std::shared_ptr<Env> env) {
   env = env_or_default(env);
   if (!env->exists(path)) throw Error(ErrorCode::NotFound, "no memory at " + path);
+  // Only ever write into a file that is a memory whose header reads.
   auto file = env->open(path, OpenMode::ReadWrite);
-  // Only ever write into a file that is a memory.
-  const Error not_a_memory(ErrorCode::Corrupt, path + " is not a memvid file (no valid header); nothing was written");
+  io::require_memory(*file, path);
   const std::size_t header_bytes = format::kHeaderSlotOffset[1] + format::kHeaderSize;
-  if (file->size() < header_bytes) throw not_a_memory;
+  if (file->size() < format::kHeaderPageSize)
+    throw Error(ErrorCode::Corrupt, path + " is cut short (" + std::to_string(file->size()) + " bytes); nothing was written");
   std::vector<std::uint8_t> page = io::read_bytes(*file, 0, header_bytes, "header page");
   if (!format::Header::decode(std::span(page).first(format::kHeaderSize)) &&
-      !format::Header::decode(std::span(page).subspan(format::kHeaderSlotOffset[1]))) {
-    throw not_a_memory;
-  }
+      !format::Header::decode(std::span(page).subspan(format::kHeaderSlotOffset[1])))
+    throw Error(ErrorCode::Corrupt, path + ": both header copies fail their checksum; nothing was written (run `memvid doctor`)");
   io::set_nudge_flag(*file, true);
 }
 

@@ -22,6 +22,8 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::ProviderFailed: return "ProviderFailed";
     case ErrorCode::Interrupted: return "Interrupted";
     case ErrorCode::DecryptFailed: return "DecryptFailed";
+    case ErrorCode::NotAMemory: return "NotAMemory";
+    case ErrorCode::Encrypted: return "Encrypted";
   }
   return "Unknown";
 }

@@ -19,7 +19,9 @@
 #include "format/blake3.hpp"
 #include "format/bytes.hpp"
 #include "format/layout.hpp"
+#include "io/identify.hpp"
 #include "io/owner.hpp"
+#include "io/warnings.hpp"
 #include "io/read_exact.hpp"
 #include "store/merge_policy.hpp"
 
@@ -55,6 +57,16 @@ std::vector<std::uint8_t> encode_entry(const TocEntry& e) {
 }
 
 [[noreturn]] void invalid_toc(const std::string& why) { throw Error(ErrorCode::InvalidToc, why); }
+
+// A memory closed cleanly ends with its newest footer: evidence, cheap to read, that a file
+// whose header page was overwritten is a damaged memory rather than another kind of file.
+bool ends_with_commit(File& file, std::uint64_t size) {
+  if (size < format::kWalOffset + format::kMinWalSize + format::Footer::kEncodedSize) return false;
+  auto tail = io::read_bytes(file, size - format::Footer::kEncodedSize, format::Footer::kEncodedSize, "footer");
+  auto footer = format::Footer::decode(tail);
+  return footer && footer->toc_offset >= format::kWalOffset &&
+         footer->toc_offset + footer->toc_length == size - format::Footer::kEncodedSize;
+}
 
 }  // namespace
 
@@ -168,20 +180,27 @@ void Store::load() {
 
 std::vector<std::uint8_t> Store::load_snapshot() {
   recovery_ = RecoveryInfo{};
-  const std::uint64_t size = file_->size();
+  // Another kind of file (a capsule, a PDF, an empty file) is refused before anything else,
+  // with the same words every command uses.
+  const io::Identified id = io::identify_file(*file_);
+  if (id.kind == format::FileKind::Foreign && ends_with_commit(*file_, id.size))
+    throw Error(ErrorCode::Corrupt, path_ + ": both header copies are destroyed (no header magic at offset 0 or 512), "
+                                            "but the file ends with an intact memvid commit: run `memvid doctor " +
+                                            path_ + "` to recover the memory");
+  if (id.kind != format::FileKind::Memory) throw format::not_a_memory(path_, id.kind, id.head, id.size);
+  const std::uint64_t size = id.size;
   if (size < format::kHeaderPageSize) {
-    throw Error(ErrorCode::Corrupt, path_ + " is not a memvid file: " + std::to_string(size) +
-                                        " bytes is smaller than the 4096-byte header page");
+    throw Error(ErrorCode::Corrupt, path_ + " is cut short: " + std::to_string(size) +
+                                        " bytes is smaller than a memory's 4096-byte header page (`memvid doctor` "
+                                        "can recover what is left)");
   }
-  std::vector<std::uint8_t> page = io::read_bytes(*file_, 0, 1024, "header page");
+  const std::vector<std::uint8_t>& page = id.head;
   std::optional<format::Header> copies[2] = {
       format::Header::decode(std::span(page).subspan(format::kHeaderSlotOffset[0], format::kHeaderSize)),
       format::Header::decode(std::span(page).subspan(format::kHeaderSlotOffset[1], format::kHeaderSize))};
-  if (!copies[0] && !copies[1]) {
-    bool magic = std::memcmp(page.data(), "MV2HEAD", 7) == 0 || std::memcmp(page.data() + 512, "MV2HEAD", 7) == 0;
-    throw Error(ErrorCode::Corrupt, magic ? path_ + ": both header copies fail their checksum (offsets 0 and 512)"
-                                          : path_ + " is not a memvid file (no header at offset 0)");
-  }
+  if (!copies[0] && !copies[1])
+    throw Error(ErrorCode::Corrupt, path_ + ": both header copies fail their checksum (offsets 0 and 512); run "
+                                            "`memvid doctor " + path_ + "` to recover the memory from its intact commits");
   recovery_.header_fallback = !copies[0] || !copies[1];
   std::vector<format::Header> candidates;
   for (auto& c : copies) if (c) candidates.push_back(*c);
@@ -212,8 +231,7 @@ std::vector<std::uint8_t> Store::load_snapshot() {
   recovery_.footer_fallback = header_.sequence != candidates.front().sequence;
   newest_sequence_ = candidates.front().sequence;
   replay_wal(size);
-  page.resize(format::kHeaderSlotOffset[1] + format::kHeaderSize);
-  return page;
+  return std::vector<std::uint8_t>(page.begin(), page.begin() + format::kHeaderSlotOffset[1] + format::kHeaderSize);
 }
 
 void Store::restamp_header_after_fallback() {
@@ -592,7 +610,8 @@ void Store::commit_transaction() {
     // full disk, say) must not be reported as a failed commit; the next commit retries.
     try {
       checkpoint_now();
-    } catch (const Error&) {
+    } catch (const Error& e) {
+      warn_checkpoint_failed(e);
     }
   }
 }
@@ -716,6 +735,11 @@ void Store::sync_if(bool condition) {
   if (condition) file_->sync();
 }
 
+void Store::warn_checkpoint_failed(const Error& e) const {
+  io::warn_after_commit("checkpoint", "the checkpoint that folds it into " + path_ + "'s table of contents", e,
+                        "The data is safe in the memory's write-ahead log; the next writer retries the checkpoint");
+}
+
 void Store::honour_nudge() {
   if (!config_.writable || closed_ || released_ || broken_ || txn_active_) return;
   // Runs after a write has committed, so its failures must not surface as that write's
@@ -728,7 +752,9 @@ void Store::honour_nudge() {
     io::clear_owner_record(*file_);
     io::set_nudge_flag(*file_, false);
     sync_if(config_.sync != SyncMode::Off);
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    io::warn_after_commit("nudge", "letting go of the writer lock of " + path_ + " as `memvid nudge` asked", e,
+                          "The lock is kept; the nudging process may ask again");
     return;
   }
   file_->unlock(format::kWriterLockByte);
@@ -756,13 +782,28 @@ void Store::close() {
   if (closed_) return;
   if (config_.writable && !released_ && !broken_) {
     rollback_transaction();
-    checkpoint_now();
+    // Everything committed is durable already (in the TOC or in the WAL), so nothing that
+    // fails from here on undoes a commit: it is a warning, and the handle closes anyway.
+    bool checkpointed = true;
+    try {
+      checkpoint_now();
+    } catch (const Error& e) {
+      checkpointed = false;
+      warn_checkpoint_failed(e);
+    }
     // Cut bytes a rolled-back transaction left past the end, and drop the owner record so
-    // that a closed file's bytes do not depend on which process wrote it.
-    if (file_->size() > append_pos_) file_->truncate(append_pos_);
-    io::clear_owner_record(*file_);
-    io::set_nudge_flag(*file_, false);
-    sync_if(config_.sync != SyncMode::Off);
+    // that a closed file's bytes do not depend on which process wrote it. After a failed
+    // checkpoint nothing is cut: which of its bytes a header may name is not known here, and
+    // the next writer's recovery cuts exactly what is not committed.
+    try {
+      if (checkpointed && file_->size() > append_pos_) file_->truncate(append_pos_);
+      io::clear_owner_record(*file_);
+      io::set_nudge_flag(*file_, false);
+      sync_if(config_.sync != SyncMode::Off);
+    } catch (const Error& e) {
+      io::warn_after_commit("close", "tidying " + path_ + " at close (cutting an unfinished tail, clearing the owner record)",
+                            e, "The next writer does it");
+    }
   }
   closed_ = true;
   file_.reset();

@@ -135,6 +135,7 @@ class Store {
   Undo apply(std::span<const format::TocEntry> changes);
   void undo(const Undo& u);
   void checkpoint_now(bool even_if_unchanged = false);
+  void warn_checkpoint_failed(const Error& e) const;
   void require_record(const format::TocEntry& e) const;
   std::vector<std::uint64_t> segment_ids(const format::SegmentRef& ref) const;
   void write_header(const format::Header& header);

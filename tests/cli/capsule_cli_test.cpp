@@ -263,10 +263,14 @@ TEST_F(CapsuleCli, DefaultOutputNames) {
 TEST_F(CapsuleCli, NotAMemoryOrNotACapsule) {
   std::ofstream(file("plain.txt")) << std::string(8192, 'x');
   const CliResult lock = run("lock", {"plain.txt"}, {{"MEMVID_PASSWORD", "pw"}});
-  EXPECT_EQ(lock.code, 2) << lock;
+  EXPECT_EQ(lock.code, 8) << lock;
+  EXPECT_NE(lock.err.find("error[NotAMemory]"), std::string::npos) << lock;
   const CliResult unlock = run("unlock", {"notes.mv2", "-o", "x.mv2"}, {{"MEMVID_PASSWORD", "pw"}});
-  EXPECT_EQ(unlock.code, 5) << unlock;
-  EXPECT_NE(unlock.err.find("error[Corrupt]"), std::string::npos) << unlock;
+  EXPECT_EQ(unlock.code, 2) << unlock;
+  EXPECT_NE(unlock.err.find("is a memvid memory, not a capsule"), std::string::npos) << unlock;
+  const CliResult junk = run("unlock", {"plain.txt", "-o", "x.mv2"}, {{"MEMVID_PASSWORD", "pw"}});
+  EXPECT_EQ(junk.code, 5) << junk;
+  EXPECT_NE(junk.err.find("error[Corrupt]"), std::string::npos) << junk;
   const CliResult missing = run("lock", {"missing.mv2"}, {{"MEMVID_PASSWORD", "pw"}});
   EXPECT_EQ(missing.code, 3) << missing;
   const CliResult kdf = run_cli(dir_.path(), {"lock", "notes.mv2"}, {{"MEMVID_PASSWORD", "pw"}, {"MEMVID_CAPSULE_KDF", "fast"}});

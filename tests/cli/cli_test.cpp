@@ -600,14 +600,21 @@ TEST_F(Cli, CorruptionExitCodes) {
   std::string noise(64 * 1024, '\0');
   for (char& c : noise) c = static_cast<char>(rng());
   write_bytes(path("noise.mv2"), noise);
+  // Another kind of file is not a damaged memory: exit 8 (NotAMemory), not 5.
   for (const char* cmd : {"stats", "timeline", "verify-single-file"}) {
     CliRun r = memvid({cmd, "noise.mv2"});
-    EXPECT_EQ(r.code, 5) << cmd << ": " << r;
+    EXPECT_EQ(r.code, 8) << cmd << ": " << r;
+    EXPECT_NE(r.err.find("error[NotAMemory]"), std::string::npos) << r;
   }
-  EXPECT_EQ(memvid({"put", "noise.mv2", "--text", "x"}).code, 5);
+  EXPECT_EQ(memvid({"put", "noise.mv2", "--text", "x"}).code, 8);
 
   write_bytes(path("short.mv2"), "tiny");
-  EXPECT_EQ(memvid({"stats", "short.mv2"}).code, 5);
+  EXPECT_EQ(memvid({"stats", "short.mv2"}).code, 8);
+  // A memory cut inside its header page is a damaged memory: 5.
+  create();
+  write_bytes(path("cut.mv2"), read_bytes(path("m.mv2")).substr(0, 2000));
+  EXPECT_EQ(memvid({"stats", "cut.mv2"}).code, 5);
+  std::filesystem::remove(path("m.mv2"));
 
   create();
   CliRun ok = memvid({"verify-single-file", "m.mv2"});
@@ -615,6 +622,16 @@ TEST_F(Cli, CorruptionExitCodes) {
   EXPECT_EQ(ok.out.rfind("OK: ", 0), 0u) << ok;
   EXPECT_EQ(memvid_json({"verify-single-file", "m.mv2"})["ok"], true);
 
+  // An empty stray sidecar holds nothing: reported, and stepped around.
+  write_bytes(path("m.mv2-wal"), "");
+  CliRun empty_side = memvid({"verify-single-file", "m.mv2"});
+  EXPECT_EQ(empty_side.code, 0) << empty_side;
+  EXPECT_NE(empty_side.err.find("memvid: warning: ignored the empty file"), std::string::npos) << empty_side;
+  EXPECT_EQ(memvid({"find", "m.mv2", "--query", "x"}).code, 0);
+  json with_warning = memvid_json({"stats", "m.mv2"});
+  ASSERT_EQ(with_warning["warnings"].size(), 1u) << with_warning;
+  EXPECT_EQ(with_warning["warnings"][0]["code"], "AuxiliaryFileDetected");
+  EXPECT_EQ(with_warning["warnings"][0]["step"], "sidecar");
   write_bytes(path("m.mv2-wal"), "sidecar");
   CliRun side = memvid({"verify-single-file", "m.mv2"});
   EXPECT_EQ(side.code, 5) << side;
@@ -626,21 +643,18 @@ TEST_F(Cli, CorruptionExitCodes) {
   EXPECT_EQ(memvid({"put", "m.mv2", "--text", "x"}).code, 5);
 }
 
-// Disabled until the library validates a file before writing to it: today Memvid::open
-// takes the writer lock and writes its owner record and nudge flag into the header page
-// before it checks that the file is a memory at all, so `memvid put` on a file that is not a
-// memory (a typo in the path) overwrites bytes of that file and then fails with Corrupt.
+// A writer pointed at a file that is not a memory (a typo in the path) changes none of its bytes.
 TEST_F(Cli, RefusedWriterLeavesForeignFileUntouched) {
   std::mt19937 rng(7);
   std::string noise(64 * 1024, '\0');
   for (char& c : noise) c = static_cast<char>(rng());
   write_bytes(path("noise.mv2"), noise);
-  EXPECT_EQ(memvid({"put", "noise.mv2", "--text", "x"}).code, 5);
+  EXPECT_EQ(memvid({"put", "noise.mv2", "--text", "x"}).code, 8);
   EXPECT_TRUE(read_bytes(path("noise.mv2")) == noise) << "a refused writer modified a file that is not a memory";
-  EXPECT_EQ(memvid({"nudge", "noise.mv2"}).code, 5);
+  EXPECT_EQ(memvid({"nudge", "noise.mv2"}).code, 8);
   EXPECT_TRUE(read_bytes(path("noise.mv2")) == noise) << "nudge modified a file that is not a memory";
   write_bytes(path("tiny.mv2"), "short");
-  EXPECT_EQ(memvid({"nudge", "tiny.mv2"}).code, 5);
+  EXPECT_EQ(memvid({"nudge", "tiny.mv2"}).code, 8);
   EXPECT_TRUE(read_bytes(path("tiny.mv2")) == "short") << "nudge modified a file too short to be a memory";
 }
 

@@ -172,6 +172,7 @@ TEST(MaintenanceCli, DoctorRepairsADamagedToc) {
   const auto s = mt::build_small(path, nullptr, "custom:test");
   const memvid::FileAnatomy a = memvid::inspect_file(path);
   flip(path, a.toc_offset + 20);
+  const std::string damaged = slurp(path);
 
   CliResult r = cli.run({"verify", path, "--deep"});
   EXPECT_EQ(r.code, 5) << r;
@@ -197,7 +198,14 @@ TEST(MaintenanceCli, DoctorRepairsADamagedToc) {
   EXPECT_EQ(m.frame_count(), s.frames);
   EXPECT_EQ(m.frame(9).payload, mt::text_for(9));
   m.close();
-  EXPECT_EQ(entries(dir), std::set<std::string>{"m.mv2"});
+  // The salvage kept the damaged file, byte for byte, and said where.
+  const std::set<std::string> names = entries(dir);
+  ASSERT_EQ(names.size(), 2u);
+  const std::string backup = *std::next(names.begin());
+  EXPECT_EQ(backup.rfind("m.mv2.damaged-", 0), 0u) << backup;
+  EXPECT_EQ(j["backup"], dir.file(backup)) << j.dump(2);
+  EXPECT_EQ(j["output"], path) << j.dump(2);
+  EXPECT_TRUE(slurp(dir.file(backup)) == damaged);
 
   // Doctor again: nothing left to do.
   r = cli.run({"doctor", path, "--json"});
@@ -254,9 +262,17 @@ TEST(MaintenanceCli, CompactExportRestore) {
     memvid::Memvid m = memvid::Memvid::open_read_only(path);
     EXPECT_TRUE(m.frame_info(7).removed);
   }
+  // An existing memory is replaced only with --force.
+  const std::string compacted = slurp(path);
   r = cli.run({"restore", dir.file("snap.mv2"), path});
+  EXPECT_EQ(r.code, 1) << r;
+  EXPECT_NE(r.err.find("error[AlreadyExists]"), std::string::npos) << r;
+  EXPECT_NE(r.err.find("--force"), std::string::npos) << r;
+  EXPECT_TRUE(slurp(path) == compacted);
+  r = cli.run({"restore", dir.file("snap.mv2"), path, "--force"});
   ASSERT_EQ(r.code, 0) << r;
   EXPECT_NE(r.out.find("restored " + dir.file("snap.mv2") + " to " + path), std::string::npos) << r;
+  EXPECT_NE(r.out.find("the snapshot holds every one of its frames"), std::string::npos) << r;
   {
     memvid::Memvid m = memvid::Memvid::open_read_only(path);
     EXPECT_EQ(m.frame_count(), s.frames);
@@ -273,7 +289,7 @@ TEST(MaintenanceCli, CompactExportRestore) {
   snap[at + 3] = static_cast<char>(snap[at + 3] ^ 0x5A);
   spit(dir.file("snap.mv2"), snap);
   const std::string before = slurp(path);
-  r = cli.run({"restore", dir.file("snap.mv2"), path, "--json"});
+  r = cli.run({"restore", dir.file("snap.mv2"), path, "--force", "--json"});
   EXPECT_EQ(r.code, 5) << r;
   EXPECT_NE(r.err.find("Corrupt"), std::string::npos) << r;
   EXPECT_TRUE(slurp(path) == before);

@@ -269,8 +269,34 @@ TEST(Compaction, RestoreSnapshotRoundTrip) {
     other.put(mt::doc_for(1, false));
     other.close();
   }
-  Memvid::restore_snapshot(snap, src.dir.file("other.mv2"));
-  EXPECT_EQ(dir_entries(src.dir), (std::set<std::string>{"src.mv2", "snap.mv2", "restored.mv2", "other.mv2"}));
+  // Not without force; with force, the other memory's frame that the snapshot lacks is
+  // counted, and the replaced file is kept beside it.
+  const std::string other_before = slurp(src.dir.file("other.mv2"));
+  try {
+    Memvid::restore_snapshot(snap, src.dir.file("other.mv2"));
+    FAIL() << "restored over an existing memory without force";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::AlreadyExists) << e.what();
+  }
+  EXPECT_TRUE(slurp(src.dir.file("other.mv2")) == other_before);
+  RestoreOptions force;
+  force.force = true;
+  const RestoreReport rr = Memvid::restore_snapshot(snap, src.dir.file("other.mv2"), force);
+  EXPECT_TRUE(rr.replaced);
+  EXPECT_EQ(rr.replaced_frames, 1u);
+  EXPECT_EQ(rr.dropped_frames, 1u);
+  EXPECT_EQ(rr.dropped_ids, std::vector<FrameId>{0});
+  EXPECT_EQ(rr.snapshot_frames, src.info.frames);
+  ASSERT_FALSE(rr.backup_path.empty());
+  EXPECT_TRUE(slurp(rr.backup_path) == other_before);
+  const std::string backup_name = std::filesystem::path(rr.backup_path).filename().string();
+  EXPECT_EQ(backup_name.rfind("other.mv2.replaced-", 0), 0u) << backup_name;
+  EXPECT_EQ(dir_entries(src.dir),
+            (std::set<std::string>{"src.mv2", "snap.mv2", "restored.mv2", "other.mv2", backup_name}));
+  // Over a memory the snapshot holds all of: nothing dropped, no backup.
+  const RestoreReport again = Memvid::restore_snapshot(snap, dest, force);
+  EXPECT_EQ(again.dropped_frames, 0u);
+  EXPECT_TRUE(again.backup_path.empty());
   for (const std::string& p : {dest, src.dir.file("other.mv2")}) {
     ASSERT_TRUE(Memvid::verify(p, true).ok) << p;
     Memvid r = Memvid::open(p, quiet());
@@ -295,9 +321,11 @@ TEST(Compaction, RestoreOfDamagedSnapshotIsCorruptAndChangesNothing) {
   bytes[at + 3] ^= 0x5A;
   spit(snap, bytes);
   const std::string dest_before = slurp(src.path);
+  RestoreOptions force;
+  force.force = true;
   for (const std::string& dest : {src.path, src.dir.file("new.mv2")}) {
     try {
-      Memvid::restore_snapshot(snap, dest);
+      Memvid::restore_snapshot(snap, dest, force);
       FAIL() << "a damaged snapshot was restored to " << dest;
     } catch (const Error& e) {
       EXPECT_EQ(e.code(), ErrorCode::Corrupt) << e.what();
@@ -348,8 +376,10 @@ TEST(Compaction, RestoreOverAMemoryHeldByAWriterIsLocked) {
   char c = 0;
   ASSERT_EQ(::read(ready[0], &c, 1), 1);
   const std::string before = slurp(src.path);
+  RestoreOptions force;
+  force.force = true;
   try {
-    Memvid::restore_snapshot(snap, src.path);
+    Memvid::restore_snapshot(snap, src.path, force);
     ADD_FAILURE() << "restored over a memory a writer holds";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::Locked) << e.what();
@@ -362,7 +392,7 @@ TEST(Compaction, RestoreOverAMemoryHeldByAWriterIsLocked) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   EXPECT_EQ(dir_entries(src.dir), (std::set<std::string>{"src.mv2", "snap.mv2"}));
   // Once the writer is gone the restore goes through.
-  Memvid::restore_snapshot(snap, src.path);
+  Memvid::restore_snapshot(snap, src.path, force);
   EXPECT_TRUE(slurp(src.path) == slurp(snap));
 }
 

@@ -31,7 +31,8 @@ void print_doctor(const DoctorReport& r, bool plan_only, bool json) {
     for (const DoctorAction& a : r.actions)
       actions.push_back({{"name", a.name}, {"description", a.description}, {"status", to_string(a.status)}, {"detail", a.detail}});
     Json out{{"path", r.path},         {"plan_only", plan_only},   {"ok", r.ok},
-             {"changed", r.changed},   {"findings", findings},     {"actions", actions},
+             {"changed", r.changed},   {"output", r.output_path},  {"backup", r.backup_path.empty() ? Json() : Json(r.backup_path)},
+             {"findings", findings},     {"actions", actions},
              {"frames_recovered", r.frames_recovered}, {"lost_frames", r.lost_frames},
              {"bytes_before", r.bytes_before}, {"bytes_after", r.bytes_after},
              {"before", verify_json(r.before)}};
@@ -49,9 +50,14 @@ void print_doctor(const DoctorReport& r, bool plan_only, bool json) {
     std::cout << "  " << to_string(a.status) << "  " << a.name << ": " << a.description
               << (a.detail.empty() ? "" : " [" + a.detail + "]") << '\n';
   if (!r.lost_frames.empty()) std::cout << r.lost_frames.size() << " frames could not be recovered (see findings)\n";
+  if (!r.backup_path.empty()) std::cout << "the damaged file is kept as " << r.backup_path << '\n';
   if (r.after) {
-    std::cout << (r.ok ? "OK: " : "NOT OK: ") << r.path << " verifies " << (r.ok ? "clean" : "with failures")
-              << " after the repairs (" << r.bytes_before << " -> " << r.bytes_after << " bytes)\n";
+    const bool moved = r.output_path != r.path;
+    std::cout << (r.ok ? "OK: " : "NOT OK: ") << r.output_path << " verifies " << (r.ok ? "clean" : "with failures")
+              << (moved ? " (the repaired copy of " + r.path + ", which is unchanged)" : " after the repairs") << " ("
+              << r.bytes_before << " -> " << r.bytes_after << " bytes)\n";
+  } else if (r.output_path != r.path && !plan_only && r.actions.empty()) {
+    std::cout << (r.ok ? "OK: " : "") << r.path << " needs no repair; " << r.output_path << " was not written\n";
   } else {
     std::cout << (r.ok ? "OK: " : "") << r.path
               << (r.ok ? " passes every check" : (plan_only ? " needs the actions above (--plan-only: nothing changed)"
@@ -72,15 +78,28 @@ void add_doctor_command(CLI::App& app, GlobalOptions& global, Registry& registry
   cmd->add_flag("--rebuild-lex-index", opts->rebuild_lex_index, "Regenerate the lexical index from the frames");
   cmd->add_flag("--rebuild-vec-index", opts->rebuild_vec_index, "Regenerate the vector index from the frames");
   cmd->add_flag("--vacuum", opts->vacuum, "Drop deleted and superseded frames and dead index bytes");
+  cmd->add_option("-o,--output", opts->output,
+                  "Write the repaired memory to OUT (which must not exist) and leave FILE exactly as it is")
+      ->type_name("OUT");
+  auto no_backup = std::make_shared<bool>(false);
+  cmd->add_flag("--no-backup", *no_backup,
+                "A salvage in place keeps the damaged file as FILE.damaged-<time> (a hard link: no copy); this "
+                "flag drops it instead");
   cmd->add_option("--lock-timeout", global.lock_timeout_ms, "Wait this long (ms) for the writer lock")->capture_default_str();
+  cmd->footer("doctor repairs only memvid memories (a header, or an intact commit, of ours): any other file is "
+              "refused unchanged (exit 8). A repair never loses the only copy: a salvage, which drops damaged "
+              "bytes, keeps the damaged file beside the repaired one, or writes the repair elsewhere with -o.");
   add_json_flag(*cmd, global);
-  registry.push_back({cmd, [path, opts, &global] {
+  registry.push_back({cmd, [path, opts, no_backup, &global] {
                         opts->lock_timeout_ms = global.lock_timeout_ms;
+                        opts->keep_backup = !*no_backup;
                         DoctorReport r = Memvid::doctor(*path, *opts);
                         print_doctor(r, opts->plan_only, global.json);
                         if (!r.ok)
-                          throw Error(ErrorCode::Corrupt, r.path + (r.after ? " still fails verification after doctor"
-                                                                             : " needs repair: run doctor without --plan-only"));
+                          throw Error(ErrorCode::Corrupt,
+                                      r.after ? r.output_path + " still fails verification after doctor"
+                                              : r.path + (opts->plan_only ? " needs repair: run doctor without --plan-only"
+                                                                          : " needs repair, and doctor found nothing it can do"));
                       }});
 }
 
@@ -154,20 +173,48 @@ void add_export_command(CLI::App& app, GlobalOptions& global, Registry& registry
 void add_restore_command(CLI::App& app, GlobalOptions& global, Registry& registry) {
   auto snapshot = std::make_shared<std::string>();
   auto dest = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("restore", "Verify a snapshot and install it as a memory (replacing DEST)");
+  auto options = std::make_shared<RestoreOptions>();
+  auto no_backup = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand("restore", "Verify a snapshot and install it as a memory at DEST");
   cmd->add_option("SNAPSHOT", *snapshot, "The snapshot written by export")->required();
-  cmd->add_option("DEST", *dest, "The memory file to create or replace")->required();
+  cmd->add_option("DEST", *dest, "The memory file to create (or, with --force, replace)")->required();
+  cmd->add_flag("--force", options->force,
+                "Replace DEST when it is an existing memory (never another kind of file); says how many of its "
+                "frames the snapshot does not hold");
+  cmd->add_flag("--no-backup", *no_backup,
+                "With --force, do not keep the replaced memory as DEST.replaced-<time> when it holds frames the "
+                "snapshot lacks");
   add_json_flag(*cmd, global);
-  registry.push_back({cmd, [snapshot, dest, &global] {
+  registry.push_back({cmd, [snapshot, dest, options, no_backup, &global] {
                         const auto start = std::chrono::steady_clock::now();
-                        Memvid::restore_snapshot(*snapshot, *dest);
+                        options->keep_backup = !*no_backup;
+                        const RestoreReport r = Memvid::restore_snapshot(*snapshot, *dest, *options);
                         const double ms = ms_since(start);
                         if (global.json) {
-                          print_json({{"snapshot", *snapshot}, {"path", *dest}, {"elapsed_ms", ms}});
+                          print_json({{"snapshot", r.snapshot},
+                                      {"path", r.dest},
+                                      {"frames", r.snapshot_frames},
+                                      {"replaced", r.replaced},
+                                      {"replaced_frames", r.replaced_frames},
+                                      {"dropped_frames", r.dropped_frames},
+                                      {"dropped_ids", r.dropped_ids},
+                                      {"backup", r.backup_path.empty() ? Json() : Json(r.backup_path)},
+                                      {"elapsed_ms", ms}});
                           return;
                         }
-                        std::cout << "restored " << *snapshot << " to " << *dest << " (verified; "
-                                  << static_cast<long>(ms) << " ms)\n";
+                        std::cout << "restored " << r.snapshot << " to " << r.dest << " (" << r.snapshot_frames
+                                  << " frames, verified; " << static_cast<long>(ms) << " ms)\n";
+                        if (r.replaced) {
+                          std::cout << "replaced the memory that was at " << r.dest << " (" << r.replaced_frames
+                                    << " frames): ";
+                          if (r.dropped_frames == 0) std::cout << "the snapshot holds every one of its frames\n";
+                          else
+                            std::cout << r.dropped_frames << " of its frames are not in the snapshot and were dropped"
+                                      << (r.dropped_ids.empty() ? "" : " (ids " + format_id_ranges(r.dropped_ids) +
+                                                                           (r.dropped_ids.size() < r.dropped_frames ? ", ..." : "") + ")")
+                                      << '\n';
+                          if (!r.backup_path.empty()) std::cout << "the replaced memory is kept as " << r.backup_path << '\n';
+                        }
                       }});
 }
 

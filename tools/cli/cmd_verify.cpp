@@ -16,10 +16,8 @@ void add_verify_single_file_command(CLI::App& app, GlobalOptions& global, Regist
   add_json_flag(*cmd, global);
 
   registry.push_back({cmd, [path, &global] {
-                        if (auto sidecar = Memvid::find_sidecar(*path))
-                          throw Error(ErrorCode::AuxiliaryFileDetected,
-                                      "found sidecar file " + *sidecar + " beside " + *path +
-                                          ": a .mv2 memory must be a single file");
+                        // A sidecar with bytes in it makes the open below fail, naming it; an empty one
+                        // becomes a warning (it holds nothing), which this command still reports.
                         // Strict recovery (the read-only default) refuses rather than repairs,
                         // so a damaged file surfaces here as Corrupt / RecoveryNeeded.
                         Memvid mem = Memvid::open_read_only(*path, open_options(global));

@@ -55,16 +55,22 @@ int main(int argc, char** argv) {
 
   for (const Command& command : registry) {
     if (!command.app->parsed()) continue;
+    // Warnings (work committed, a later step failed; an empty stray sidecar stepped around)
+    // never change the exit code: the command did what it said.
     try {
       command.run();
+      report_warnings(global.json);
       return kExitOk;
     } catch (const memvid::Error& e) {
+      report_warnings(global.json);
       report_error(memvid::to_string(e.code()), e.what(), global.json);
       return exit_code_for(e.code());
     } catch (const std::bad_alloc&) {
+      report_warnings(global.json);
       report_error("OutOfMemory", "out of memory", global.json);
       return kExitOther;
     } catch (const std::exception& e) {
+      report_warnings(global.json);
       report_error("Internal", e.what(), global.json);
       return kExitOther;
     }

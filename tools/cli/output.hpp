@@ -24,6 +24,7 @@ enum ExitCode : int {
   kExitCorrupt = 5,
   kExitIo = 6,
   kExitModel = 7,
+  kExitNotAMemory = 8,
   kExitInterrupted = 130,  // as a shell reports a process ended by SIGINT
 };
 
@@ -36,7 +37,12 @@ void report_error(std::string_view code_name, std::string_view message, bool jso
 
 // Pretty JSON on stdout. Strings that are not valid UTF-8 (titles taken from arbitrary
 // files) are printed with U+FFFD in place of the bad bytes rather than failing the command.
+// An object gets a "warnings" array: the warnings of the command's library calls so far
+// (memvid::take_warnings), each {code, step, message}.
 void print_json(const Json& value);
+
+// Warnings not printed yet, on stderr: `memvid: warning: ...`, or {"warning": {...}} lines.
+void report_warnings(bool json);
 
 // "0-4" for contiguous ids, "0-4, 9" otherwise.
 std::string format_id_ranges(const std::vector<FrameId>& ids);

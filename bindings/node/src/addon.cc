@@ -493,6 +493,8 @@ Napi::Object DoctorToJs(Napi::Env env, const memvid::DoctorReport& r) {
   o.Set("actions", actions);
   o.Set("changed", Napi::Boolean::New(env, r.changed));
   o.Set("ok", Napi::Boolean::New(env, r.ok));
+  o.Set("outputPath", Str(env, r.output_path));
+  o.Set("backupPath", r.backup_path.empty() ? env.Null() : Napi::Value(Str(env, r.backup_path)));
   o.Set("framesRecovered", Num(env, static_cast<double>(r.frames_recovered)));
   o.Set("lostFrames", Numbers(env, r.lost_frames));
   o.Set("bytesBefore", Num(env, static_cast<double>(r.bytes_before)));
@@ -579,6 +581,31 @@ Napi::Value FailureToJs(Napi::Env env, const Failure& f) {
   return e.Value();
 }
 
+// A call's warnings (its work was committed, a later step failed): each is emitted as a
+// process warning of type 'MemvidWarning' (code: the memvid code, detail: the step), and the
+// list is set as `lastWarnings` on the handle the call was made on.
+void DeliverWarnings(Napi::Env env, const std::vector<memvid::Warning>& warnings, Napi::ObjectReference& owner) {
+  Napi::Array list = Napi::Array::New(env, warnings.size());
+  for (std::size_t i = 0; i < warnings.size(); ++i) {
+    Napi::Object w = Napi::Object::New(env);
+    w.Set("code", Str(env, memvid::to_string(warnings[i].code)));
+    w.Set("step", Str(env, warnings[i].step));
+    w.Set("message", Str(env, warnings[i].message));
+    list.Set(static_cast<std::uint32_t>(i), w);
+  }
+  if (!owner.IsEmpty()) owner.Value().Set("lastWarnings", list);
+  if (warnings.empty()) return;
+  Napi::Object process = env.Global().Get("process").As<Napi::Object>();
+  Napi::Function emit = process.Get("emitWarning").As<Napi::Function>();
+  for (const memvid::Warning& w : warnings) {
+    Napi::Object options = Napi::Object::New(env);
+    options.Set("type", Str(env, "MemvidWarning"));
+    options.Set("code", Str(env, memvid::to_string(w.code)));
+    options.Set("detail", Str(env, w.step));
+    emit.Call(process, {Str(env, w.message), options});
+  }
+}
+
 // Runs `run` (returning a value) on the thread pool and resolves with convert(env, value).
 template <class Run, class Convert>
 class CallWorker : public Napi::AsyncWorker {
@@ -593,9 +620,17 @@ class CallWorker : public Napi::AsyncWorker {
         convert_(std::move(convert)) {}
 
   Napi::Promise Promise() const { return deferred_.Promise(); }
+  // The JS handle the call is made on: it gets the call's warnings as `lastWarnings`.
+  void SetOwner(Napi::Object owner) { owner_ = Napi::Persistent(owner); }
 
  protected:
   void Execute() override {
+    memvid::take_warnings();  // leftovers of an earlier call on this pool thread are not ours
+    Call();
+    warnings_ = memvid::take_warnings();
+  }
+
+  void Call() {
     try {
       result_.emplace(run_());
     } catch (const memvid::Error& e) {
@@ -620,6 +655,7 @@ class CallWorker : public Napi::AsyncWorker {
   void OnOK() override {
     Napi::Env env = Env();
     Napi::HandleScope scope(env);
+    DeliverWarnings(env, warnings_, owner_);
     if (failure_.failed) {
       deferred_.Reject(FailureToJs(env, failure_));
       return;
@@ -640,11 +676,14 @@ class CallWorker : public Napi::AsyncWorker {
   Convert convert_;
   std::optional<Result> result_;
   Failure failure_;
+  std::vector<memvid::Warning> warnings_;
+  Napi::ObjectReference owner_;
 };
 
 template <class Run, class Convert>
-Napi::Promise Queue(Napi::Env env, std::string lock_path, Run run, Convert convert) {
+Napi::Promise Queue(Napi::Env env, std::string lock_path, Run run, Convert convert, Napi::Object owner = {}) {
   auto* w = new CallWorker<Run, Convert>(env, std::move(lock_path), std::move(run), std::move(convert));
+  if (!owner.IsEmpty()) w->SetOwner(owner);
   Napi::Promise p = w->Promise();
   w->Queue();
   return p;
@@ -707,7 +746,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     memvid::Document doc = ToDocument(info.Env(), info[0]);
     return Queue(
         info.Env(), path_, [mem, doc = std::move(doc)]() { return mem->put(doc); },
-        [](Napi::Env env, const FrameId& id) -> Napi::Value { return Num(env, static_cast<double>(id)); });
+        [](Napi::Env env, const FrameId& id) -> Napi::Value { return Num(env, static_cast<double>(id)); }, info.This().As<Napi::Object>());
   }
 
   Napi::Value PutMany(const Napi::CallbackInfo& info) {
@@ -720,7 +759,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     for (std::uint32_t i = 0; i < a.Length(); ++i) docs.push_back(ToDocument(env, a.Get(i)));
     return Queue(
         env, path_, [mem, docs = std::move(docs)]() { return mem->put_many(docs); },
-        [](Napi::Env e, const std::vector<FrameId>& ids) -> Napi::Value { return Numbers(e, ids); });
+        [](Napi::Env e, const std::vector<FrameId>& ids) -> Napi::Value { return Numbers(e, ids); }, info.This().As<Napi::Object>());
   }
 
   Napi::Value Update(const Napi::CallbackInfo& info) {
@@ -730,7 +769,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     memvid::Document doc = ToDocument(env, info[1]);
     return Queue(
         env, path_, [mem, id, doc = std::move(doc)]() { return mem->update(id, doc); },
-        [](Napi::Env e, const FrameId& nid) -> Napi::Value { return Num(e, static_cast<double>(nid)); });
+        [](Napi::Env e, const FrameId& nid) -> Napi::Value { return Num(e, static_cast<double>(nid)); }, info.This().As<Napi::Object>());
   }
 
   Napi::Value Delete(const Napi::CallbackInfo& info) {
@@ -738,7 +777,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     auto mem = Mem(env);
     FrameId id = ToFrameId(env, info[0]);
     return Queue(
-        env, path_, [mem, id]() { mem->delete_frame(id); return true; }, Undefined());
+        env, path_, [mem, id]() { mem->delete_frame(id); return true; }, Undefined(), info.This().As<Napi::Object>());
   }
 
   Napi::Value Find(const Napi::CallbackInfo& info) {
@@ -770,7 +809,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     if (auto n = OptUInt(o, "nprobe")) f.nprobe = *n;
     return Queue(
         env, path_, [mem, query = std::move(query), f = std::move(f)]() { return mem->find(query, f); },
-        [](Napi::Env e, const memvid::FindResult& r) -> Napi::Value { return FindToJs(e, r); });
+        [](Napi::Env e, const memvid::FindResult& r) -> Napi::Value { return FindToJs(e, r); }, info.This().As<Napi::Object>());
   }
 
   Napi::Value Ask(const Napi::CallbackInfo& info) {
@@ -792,7 +831,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     if (auto n = OptUInt(o, "maxSentences")) a.max_sentences = *n;
     return Queue(
         env, path_, [mem, question = std::move(question), a = std::move(a)]() { return mem->ask(question, a); },
-        [](Napi::Env e, const memvid::AskResult& r) -> Napi::Value { return AskToJs(e, r); });
+        [](Napi::Env e, const memvid::AskResult& r) -> Napi::Value { return AskToJs(e, r); }, info.This().As<Napi::Object>());
   }
 
   Napi::Value Timeline(const Napi::CallbackInfo& info) {
@@ -807,7 +846,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     if (auto b = OptBool(o, "includeInactive")) q.include_inactive = *b;
     return Queue(
         env, path_, [mem, q]() { return mem->timeline(q); },
-        [](Napi::Env e, const std::vector<memvid::TimelineEntry>& v) -> Napi::Value { return TimelineToJs(e, v); });
+        [](Napi::Env e, const std::vector<memvid::TimelineEntry>& v) -> Napi::Value { return TimelineToJs(e, v); }, info.This().As<Napi::Object>());
   }
 
   Napi::Value View(const Napi::CallbackInfo& info) {
@@ -818,28 +857,28 @@ class Handle : public Napi::ObjectWrap<Handle> {
     bool payload = OptBool(o, "payload").value_or(true);
     return Queue(
         env, path_, [mem, id, payload]() { return payload ? mem->frame(id) : mem->frame_info(id); },
-        [payload](Napi::Env e, const memvid::Frame& f) -> Napi::Value { return FrameToJs(e, f, payload); });
+        [payload](Napi::Env e, const memvid::Frame& f) -> Napi::Value { return FrameToJs(e, f, payload); }, info.This().As<Napi::Object>());
   }
 
   Napi::Value Stats(const Napi::CallbackInfo& info) {
     auto mem = Mem(info.Env());
     return Queue(
         info.Env(), path_, [mem]() { return mem->stats(); },
-        [](Napi::Env e, const memvid::Stats& s) -> Napi::Value { return StatsToJs(e, s); });
+        [](Napi::Env e, const memvid::Stats& s) -> Napi::Value { return StatsToJs(e, s); }, info.This().As<Napi::Object>());
   }
 
   Napi::Value FrameCount(const Napi::CallbackInfo& info) {
     auto mem = Mem(info.Env());
     return Queue(
         info.Env(), path_, [mem]() { return mem->frame_count(); },
-        [](Napi::Env e, const std::uint64_t& n) -> Napi::Value { return Num(e, static_cast<double>(n)); });
+        [](Napi::Env e, const std::uint64_t& n) -> Napi::Value { return Num(e, static_cast<double>(n)); }, info.This().As<Napi::Object>());
   }
 
   Napi::Value InTransaction(const Napi::CallbackInfo& info) {
     auto mem = Mem(info.Env());
     return Queue(
         info.Env(), path_, [mem]() { return mem->in_transaction(); },
-        [](Napi::Env e, const bool& b) -> Napi::Value { return Napi::Boolean::New(e, b); });
+        [](Napi::Env e, const bool& b) -> Napi::Value { return Napi::Boolean::New(e, b); }, info.This().As<Napi::Object>());
   }
 
   Napi::Value Verify(const Napi::CallbackInfo& info) {
@@ -849,14 +888,14 @@ class Handle : public Napi::ObjectWrap<Handle> {
     std::string path = path_;
     return Queue(
         env, path_, [path, deep]() { return memvid::Memvid::verify(path, deep); },
-        [](Napi::Env e, const memvid::VerifyReport& r) -> Napi::Value { return VerifyToJs(e, r); });
+        [](Napi::Env e, const memvid::VerifyReport& r) -> Napi::Value { return VerifyToJs(e, r); }, info.This().As<Napi::Object>());
   }
 
   template <void (memvid::Memvid::*Method)()>
   Napi::Value Simple(const Napi::CallbackInfo& info) {
     auto mem = Mem(info.Env());
     return Queue(
-        info.Env(), path_, [mem]() { ((*mem).*Method)(); return true; }, Undefined());
+        info.Env(), path_, [mem]() { ((*mem).*Method)(); return true; }, Undefined(), info.This().As<Napi::Object>());
   }
 
   Napi::Value Begin(const Napi::CallbackInfo& info) { return Simple<&memvid::Memvid::begin>(info); }
@@ -895,7 +934,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     }
     return Queue(
         env, path_, [mem, path = std::move(path), opt = std::move(opt)]() { return mem->ingest(path, opt); },
-        [](Napi::Env e, const memvid::IngestReport& r) -> Napi::Value { return IngestToJs(e, r); });
+        [](Napi::Env e, const memvid::IngestReport& r) -> Napi::Value { return IngestToJs(e, r); }, info.This().As<Napi::Object>());
   }
 
   // compact(dest?): compact_to(dest) when given, else compact_in_place().
@@ -911,7 +950,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
           else mem->compact_in_place();
           return true;
         },
-        Undefined());
+        Undefined(), info.This().As<Napi::Object>());
   }
 
   Napi::Value Export(const Napi::CallbackInfo& info) {
@@ -919,7 +958,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     auto mem = Mem(env);
     std::string dest = GetString(env, info[0], "dest");
     return Queue(
-        env, path_, [mem, dest]() { mem->export_snapshot(dest); return true; }, Undefined());
+        env, path_, [mem, dest]() { mem->export_snapshot(dest); return true; }, Undefined(), info.This().As<Napi::Object>());
   }
 
   Napi::Value Path(const Napi::CallbackInfo& info) { return Str(info.Env(), path_); }
@@ -982,9 +1021,36 @@ Napi::Value Doctor(const Napi::CallbackInfo& info) {
   if (auto b = OptBool(o, "rebuildVecIndex")) d.rebuild_vec_index = *b;
   if (auto b = OptBool(o, "vacuum")) d.vacuum = *b;
   if (auto n = OptUInt(o, "lockTimeoutMs", kMaxI32)) d.lock_timeout_ms = static_cast<int>(*n);
+  if (auto out = OptString(o, "output")) d.output = *out;
+  if (auto b = OptBool(o, "keepBackup")) d.keep_backup = *b;
   return Queue(
       env, path, [path, d]() { return memvid::Memvid::doctor(path, d); },
       [](Napi::Env e, const memvid::DoctorReport& r) -> Napi::Value { return DoctorToJs(e, r); });
+}
+
+// restore(snapshot, dest, { force, keepBackup }) -> Promise<RestoreReport>
+Napi::Value Restore(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string snapshot = GetString(env, info[0], "snapshot");
+  std::string dest = GetString(env, info[1], "dest");
+  Napi::Object o = OptObject(env, info[2], "restore options");
+  memvid::RestoreOptions r;
+  if (auto b = OptBool(o, "force")) r.force = *b;
+  if (auto b = OptBool(o, "keepBackup")) r.keep_backup = *b;
+  return Queue(
+      env, dest, [snapshot, dest, r]() { return memvid::Memvid::restore_snapshot(snapshot, dest, r); },
+      [](Napi::Env e, const memvid::RestoreReport& rep) -> Napi::Value {
+        Napi::Object out = Napi::Object::New(e);
+        out.Set("snapshot", Str(e, rep.snapshot));
+        out.Set("dest", Str(e, rep.dest));
+        out.Set("snapshotFrames", Num(e, static_cast<double>(rep.snapshot_frames)));
+        out.Set("replaced", Napi::Boolean::New(e, rep.replaced));
+        out.Set("replacedFrames", Num(e, static_cast<double>(rep.replaced_frames)));
+        out.Set("droppedFrames", Num(e, static_cast<double>(rep.dropped_frames)));
+        out.Set("droppedIds", Numbers(e, rep.dropped_ids));
+        out.Set("backupPath", rep.backup_path.empty() ? e.Null() : Napi::Value(Str(e, rep.backup_path)));
+        return out;
+      });
 }
 
 Napi::Value Who(const Napi::CallbackInfo& info) {
@@ -1027,6 +1093,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("doctor", Napi::Function::New<Doctor>(env, "doctor"));
   exports.Set("who", Napi::Function::New<Who>(env, "who"));
   exports.Set("nudge", Napi::Function::New<Nudge>(env, "nudge"));
+  exports.Set("restore", Napi::Function::New<Restore>(env, "restore"));
   exports.Set("parseTimestamp", Napi::Function::New<ParseTimestamp>(env, "parseTimestamp"));
   exports.Set("formatTimestamp", Napi::Function::New<FormatTimestamp>(env, "formatTimestamp"));
   exports.Set("version", Str(env, memvid::kVersion));

@@ -32,6 +32,8 @@ describe('error classes', () => {
       TransactionState: 'TransactionStateError', InvalidQuery: 'QueryError', ModelUnavailable: 'ModelUnavailableError',
       ModelMismatch: 'ModelMismatchError', ProviderFailed: 'ProviderError', Interrupted: 'OperationInterruptedError',
       DecryptFailed: 'DecryptError',
+      NotAMemory: 'NotAMemoryError',
+      Encrypted: 'EncryptedError',
     };
     for (const [code, name] of Object.entries(expected)) {
       const Cls = memvid[name];
@@ -126,10 +128,15 @@ describe('errors from the library', () => {
     t.after(() => ro.close());
     await assert.rejects(ro.view(report.damagedFrames[0]), isError(memvid.CorruptError, 'Corrupt'));
 
-    // A file whose headers are destroyed cannot be opened at all.
+    // A file with no memvid header and no commit of ours is not a memory at all, and a
+    // memory whose header page is overwritten is a damaged one.
     const junk = path.join(path.dirname(file), 'junk.mv2');
     fs.writeFileSync(junk, Buffer.alloc(8192, 0x5a));
-    await assert.rejects(memvid.open(junk, { readOnly: true }), memvid.CorruptError);
+    await assert.rejects(memvid.open(junk, { readOnly: true }), isError(memvid.NotAMemoryError, 'NotAMemory'));
+    const wiped = Buffer.from(bytes);
+    wiped.fill(0x5a, 0, 1024);
+    fs.writeFileSync(junk, wiped);
+    await assert.rejects(memvid.open(junk, { readOnly: true }), isError(memvid.CorruptError, 'Corrupt', /memvid doctor/));
   });
 
   test('a -wal sidecar: AuxiliaryFileDetected', async (t) => {

@@ -22,39 +22,59 @@ import contextlib
 import datetime as _dt
 import json as _json
 import os
+import warnings as _warnings
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import _memvid
 from .errors import (
-    AlreadyExistsError, AuxiliaryFileDetected, CorruptError, DecryptError, InvalidArgumentError,
-    InvalidTocError, LockedError, MemvidError, MemvidIOError, ModelMismatchError,
-    ModelUnavailableError, NoSpaceError, NotFoundError, OperationInterruptedError, ProviderError,
-    QueryError, ReadOnlyError, RecoveryNeededError, TransactionStateError, _from_native,
-    error_class,
+    AlreadyExistsError, AuxiliaryFileDetected, CorruptError, DecryptError, EncryptedError,
+    InvalidArgumentError, InvalidTocError, LockedError, MemvidError, MemvidIOError,
+    MemvidWarning, ModelMismatchError, ModelUnavailableError, NoSpaceError, NotAMemoryError,
+    NotFoundError, OperationInterruptedError, ProviderError, QueryError, ReadOnlyError,
+    RecoveryNeededError, TransactionStateError, _from_native, error_class,
 )
 from .results import (
     AskResult, AskSource, Check, DoctorAction, DoctorReport, Finding, FindResult, Frame, Hit,
-    IngestReport, IngestedDocument, IngestSkip, OwnerInfo, RecoveryInfo, Stats, TimelineEntry,
-    VerifyReport, ms_to_datetime,
+    IngestReport, IngestedDocument, IngestSkip, OwnerInfo, RecoveryInfo, RestoreReport, Stats,
+    TimelineEntry, VerifyReport, ms_to_datetime,
 )
 
 _memvid.set_error_factory(_from_native)
 
+
+def _warn(code: str, step: str, message: str) -> None:
+    # Called by the extension, with the GIL, for each warning of a call. stacklevel 3 points
+    # past this function and the SDK method at the caller's line.
+    _warnings.warn(MemvidWarning(message, code, step), stacklevel=3)
+
+
+_memvid.set_warning_sink(_warn)
+
+
+def last_warnings() -> List[MemvidWarning]:
+    """The warnings of this thread's latest memvid call (empty when it had none).
+
+    A warning means the call's work was committed and a later step did not go through (a
+    checkpoint on a full disk, say): the data is in, and retrying would add it twice. Each is
+    also issued through :mod:`warnings` as a :class:`MemvidWarning`.
+    """
+    return [MemvidWarning(message, code, step) for code, step, message in _memvid.last_warnings()]
+
 __version__ = "0.1.0"
 
 __all__ = [
-    "use", "create", "open_memory", "verify", "doctor", "who", "nudge", "Memvid",
-    "parse_timestamp", "SUPPORTED_KINDS",
+    "use", "create", "open_memory", "verify", "doctor", "who", "nudge", "restore", "Memvid",
+    "parse_timestamp", "last_warnings", "SUPPORTED_KINDS",
     # results
     "AskResult", "AskSource", "Check", "DoctorAction", "DoctorReport", "Finding", "FindResult",
     "Frame", "Hit", "IngestReport", "IngestedDocument", "IngestSkip", "OwnerInfo",
-    "RecoveryInfo", "Stats", "TimelineEntry", "VerifyReport",
+    "RecoveryInfo", "RestoreReport", "Stats", "TimelineEntry", "VerifyReport",
     # errors
     "MemvidError", "InvalidArgumentError", "NotFoundError", "AlreadyExistsError", "LockedError",
     "CorruptError", "InvalidTocError", "RecoveryNeededError", "AuxiliaryFileDetected",
     "MemvidIOError", "NoSpaceError", "ReadOnlyError", "TransactionStateError", "QueryError",
     "ModelUnavailableError", "ModelMismatchError", "ProviderError", "OperationInterruptedError",
-    "DecryptError", "error_class",
+    "DecryptError", "NotAMemoryError", "EncryptedError", "MemvidWarning", "error_class",
 ]
 
 SUPPORTED_KINDS = ("basic",)
@@ -245,19 +265,27 @@ _DOCTOR_KEYS = ("plan_only", "rebuild_time_index", "rebuild_lex_index", "rebuild
 
 def _doctor_path(path: PathLike, *, plan_only: bool = False, rebuild_time_index: bool = False,
                  rebuild_lex_index: bool = False, rebuild_vec_index: bool = False,
-                 vacuum: bool = False, lock_timeout_ms: Optional[int] = None) -> DoctorReport:
+                 vacuum: bool = False, lock_timeout_ms: Optional[int] = None,
+                 output: Optional[PathLike] = None, keep_backup: bool = True) -> DoctorReport:
     """Finds what is wrong with the memory at path (a deep verify), plans repairs and, unless
     plan_only, carries them out under the writer lock (LockedError while a writer is active).
 
-    The rebuild_* flags and vacuum ask for those actions even when nothing is wrong.
+    The rebuild_* flags and vacuum ask for those actions even when nothing is wrong. Only a
+    memory is repaired: any other file raises NotAMemoryError (EncryptedError for a capsule)
+    and is left unchanged. ``output``: write the repaired memory there (it must not exist) and
+    leave path as it is. Otherwise a salvage, which drops damaged bytes, keeps the damaged file
+    beside path first (``report.backup_path``) unless ``keep_backup=False``.
     """
     options: Dict[str, Any] = {"plan_only": bool(plan_only),
                                "rebuild_time_index": bool(rebuild_time_index),
                                "rebuild_lex_index": bool(rebuild_lex_index),
                                "rebuild_vec_index": bool(rebuild_vec_index),
-                               "vacuum": bool(vacuum)}
+                               "vacuum": bool(vacuum),
+                               "keep_backup": bool(keep_backup)}
     if lock_timeout_ms is not None:
         options["lock_timeout_ms"] = _int(lock_timeout_ms, "lock_timeout_ms")
+    if output is not None:
+        options["output"] = os.fspath(output)
     return DoctorReport._from(_memvid.doctor(os.fspath(path), options))
 
 
@@ -582,11 +610,24 @@ class Memvid:
         _memvid.nudge(os.fspath(path))
 
     @staticmethod
-    def restore(snapshot: PathLike, dest: PathLike) -> None:
-        """Checks a snapshot (deep verify) and installs it at dest, replacing dest unless a
-        writer holds it (LockedError). Raises CorruptError, naming the failed check, for a
-        damaged snapshot."""
-        _memvid.restore_snapshot(os.fspath(snapshot), os.fspath(dest))
+    def restore(snapshot: PathLike, dest: PathLike, *, force: bool = False,
+                keep_backup: bool = True) -> RestoreReport:
+        """Checks a snapshot (deep verify) and installs it at dest.
+
+        A dest that exists is replaced only with ``force=True`` (AlreadyExistsError
+        otherwise), only when it is a memory (NotAMemoryError / EncryptedError otherwise, even
+        with force) and only when no writer holds it (LockedError). The report counts the
+        replaced memory's frames that the snapshot does not hold (``dropped_frames``); when
+        there are any, the replaced file is kept beside dest (``backup_path``) unless
+        ``keep_backup=False``. Raises CorruptError, naming the failed check, for a damaged
+        snapshot."""
+        return RestoreReport._from(_memvid.restore_snapshot(os.fspath(snapshot), os.fspath(dest),
+                                                            bool(force), bool(keep_backup)))
+
+    @property
+    def last_warnings(self) -> List[MemvidWarning]:
+        """The warnings of this thread's latest memvid call (see :func:`last_warnings`)."""
+        return last_warnings()
 
     @staticmethod
     def find_sidecar(path: PathLike) -> Optional[str]:
@@ -679,3 +720,9 @@ def who(path: PathLike) -> OwnerInfo:
 def nudge(path: PathLike) -> None:
     """Asks the memory's writer to release its lock (see Memvid.nudge)."""
     Memvid.nudge(path)
+
+
+def restore(snapshot: PathLike, dest: PathLike, *, force: bool = False,
+            keep_backup: bool = True) -> RestoreReport:
+    """Installs a snapshot at dest (see Memvid.restore)."""
+    return Memvid.restore(snapshot, dest, force=force, keep_backup=keep_backup)

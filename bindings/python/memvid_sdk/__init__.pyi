@@ -9,6 +9,8 @@ from typing import (Any, Dict, Iterable, Iterator, List, Literal, Mapping, Optio
 from .errors import (AlreadyExistsError as AlreadyExistsError,
                      AuxiliaryFileDetected as AuxiliaryFileDetected,
                      CorruptError as CorruptError, DecryptError as DecryptError,
+                     EncryptedError as EncryptedError, MemvidWarning as MemvidWarning,
+                     NotAMemoryError as NotAMemoryError,
                      InvalidArgumentError as InvalidArgumentError,
                      InvalidTocError as InvalidTocError, LockedError as LockedError,
                      MemvidError as MemvidError, MemvidIOError as MemvidIOError,
@@ -26,7 +28,8 @@ from .results import (AskResult as AskResult, AskSource as AskSource, Check as C
                       Finding as Finding, FindResult as FindResult, Frame as Frame, Hit as Hit,
                       IngestReport as IngestReport, IngestedDocument as IngestedDocument,
                       IngestSkip as IngestSkip, OwnerInfo as OwnerInfo,
-                      RecoveryInfo as RecoveryInfo, Stats as Stats,
+                      RecoveryInfo as RecoveryInfo, RestoreReport as RestoreReport,
+                      Stats as Stats,
                       TimelineEntry as TimelineEntry, VerifyReport as VerifyReport,
                       ms_to_datetime as ms_to_datetime)
 
@@ -85,13 +88,15 @@ class _DoctorPath(Protocol):
     def __call__(self, path: PathLike, *, plan_only: bool = False,
                  rebuild_time_index: bool = False, rebuild_lex_index: bool = False,
                  rebuild_vec_index: bool = False, vacuum: bool = False,
-                 lock_timeout_ms: Optional[int] = None) -> DoctorReport: ...
+                 lock_timeout_ms: Optional[int] = None, output: Optional[PathLike] = None,
+                 keep_backup: bool = True) -> DoctorReport: ...
 
 
 class _DoctorSelf(Protocol):
     def __call__(self, *, plan_only: bool = False, rebuild_time_index: bool = False,
                  rebuild_lex_index: bool = False, rebuild_vec_index: bool = False,
-                 vacuum: bool = False, lock_timeout_ms: Optional[int] = None) -> DoctorReport: ...
+                 vacuum: bool = False, lock_timeout_ms: Optional[int] = None,
+                 output: Optional[PathLike] = None, keep_backup: bool = True) -> DoctorReport: ...
 
 
 class _DoctorMethod:
@@ -209,7 +214,14 @@ class Memvid:
     @staticmethod
     def nudge(path: PathLike) -> None: ...
     @staticmethod
-    def restore(snapshot: PathLike, dest: PathLike) -> None: ...
+    def restore(snapshot: PathLike, dest: PathLike, *, force: bool = False,
+                keep_backup: bool = True) -> RestoreReport:
+        """Installs a verified snapshot at dest; an existing memory only with force=True."""
+        ...
+    @property
+    def last_warnings(self) -> List[MemvidWarning]:
+        """The warnings of this thread's latest memvid call."""
+        ...
     @staticmethod
     def find_sidecar(path: PathLike) -> Optional[str]: ...
 
@@ -247,6 +259,13 @@ def open_memory(path: PathLike, *, read_only: bool = False, lock_timeout_ms: Opt
 def verify(path: PathLike, deep: bool = False) -> VerifyReport: ...
 def doctor(path: PathLike, *, plan_only: bool = False, rebuild_time_index: bool = False,
            rebuild_lex_index: bool = False, rebuild_vec_index: bool = False,
-           vacuum: bool = False, lock_timeout_ms: Optional[int] = None) -> DoctorReport: ...
+           vacuum: bool = False, lock_timeout_ms: Optional[int] = None,
+           output: Optional[PathLike] = None, keep_backup: bool = True) -> DoctorReport: ...
+def restore(snapshot: PathLike, dest: PathLike, *, force: bool = False,
+            keep_backup: bool = True) -> RestoreReport: ...
+def last_warnings() -> List[MemvidWarning]:
+    """The warnings of this thread's latest memvid call: its work was committed, a later step
+    failed."""
+    ...
 def who(path: PathLike) -> OwnerInfo: ...
 def nudge(path: PathLike) -> None: ...

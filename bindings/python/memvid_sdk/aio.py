@@ -26,12 +26,15 @@ from typing import Any, AsyncIterator, Callable, List, Optional, TypeVar
 from . import Memvid
 from . import create as _create
 from . import doctor as _doctor
+from . import last_warnings as _last_warnings
+from . import restore as _restore
 from . import use as _use
 from . import verify as _verify
-from .results import (AskResult, DoctorReport, FindResult, Frame, IngestReport, Stats, TimelineEntry,
-                      VerifyReport)
+from .errors import MemvidWarning
+from .results import (AskResult, DoctorReport, FindResult, Frame, IngestReport, RestoreReport, Stats,
+                      TimelineEntry, VerifyReport)
 
-__all__ = ["AsyncMemvid", "use", "create", "verify", "doctor"]
+__all__ = ["AsyncMemvid", "use", "create", "verify", "doctor", "restore"]
 
 T = TypeVar("T")
 
@@ -43,10 +46,26 @@ async def _run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 class AsyncMemvid:
     """A :class:`memvid_sdk.Memvid` whose methods are coroutines. ``sync`` is the wrapped handle."""
 
-    __slots__ = ("sync",)
+    __slots__ = ("sync", "_warnings")
 
     def __init__(self, mem: Memvid) -> None:
         self.sync = mem
+        self._warnings: List[MemvidWarning] = []
+
+    async def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        # The warnings belong to the executor thread that ran the call: read them there.
+        def call() -> Any:
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self._warnings = _last_warnings()
+        return await _run(call)
+
+    @property
+    def last_warnings(self) -> List[MemvidWarning]:
+        """The warnings of this handle's latest awaited call (its work was committed, a later
+        step failed; see :func:`memvid_sdk.last_warnings`)."""
+        return list(self._warnings)
 
     async def __aenter__(self) -> "AsyncMemvid":
         return self
@@ -74,71 +93,71 @@ class AsyncMemvid:
 
     async def frame_count(self) -> int:
         """How many frames were ever written (whatever their status)."""
-        return await _run(lambda: self.sync.frame_count)
+        return await self._call(lambda: self.sync.frame_count)
 
     async def put(self, text: Optional[str] = None, **fields: Any) -> int:
         """:meth:`memvid_sdk.Memvid.put`."""
-        return await _run(self.sync.put, text, **fields)
+        return await self._call(self.sync.put, text, **fields)
 
     async def put_many(self, documents: Any) -> List[int]:
         """:meth:`memvid_sdk.Memvid.put_many`: one transaction."""
-        return await _run(self.sync.put_many, list(documents))
+        return await self._call(self.sync.put_many, list(documents))
 
     async def update(self, id: int, text: Optional[str] = None, **fields: Any) -> int:
         """:meth:`memvid_sdk.Memvid.update`."""
-        return await _run(self.sync.update, id, text, **fields)
+        return await self._call(self.sync.update, id, text, **fields)
 
     async def delete(self, id: int) -> None:
         """:meth:`memvid_sdk.Memvid.delete`."""
-        await _run(self.sync.delete, id)
+        await self._call(self.sync.delete, id)
 
     async def view(self, id: int, *, payload: bool = True) -> Frame:
         """:meth:`memvid_sdk.Memvid.view`."""
-        return await _run(self.sync.view, id, payload=payload)
+        return await self._call(self.sync.view, id, payload=payload)
 
     async def find(self, query: str, **options: Any) -> FindResult:
         """:meth:`memvid_sdk.Memvid.find` (k, mode, scope, cursor, as_of, ...)."""
-        return await _run(self.sync.find, query, **options)
+        return await self._call(self.sync.find, query, **options)
 
     async def ask(self, question: str, **options: Any) -> AskResult:
         """:meth:`memvid_sdk.Memvid.ask`."""
-        return await _run(self.sync.ask, question, **options)
+        return await self._call(self.sync.ask, question, **options)
 
     async def timeline(self, **options: Any) -> List[TimelineEntry]:
         """:meth:`memvid_sdk.Memvid.timeline`."""
-        return await _run(self.sync.timeline, **options)
+        return await self._call(self.sync.timeline, **options)
 
     async def stats(self) -> Stats:
         """:meth:`memvid_sdk.Memvid.stats`."""
-        return await _run(self.sync.stats)
+        return await self._call(self.sync.stats)
 
     async def verify(self, deep: bool = False) -> VerifyReport:
         """Verifies this memory's file (read-only checks; ``deep`` reads every record)."""
-        return await _run(self.sync.verify, deep)
+        return await self._call(self.sync.verify, deep)
 
     async def ingest(self, path: Any, **options: Any) -> IngestReport:
         """:meth:`memvid_sdk.Memvid.ingest`: a file or a tree, one transaction."""
-        return await _run(self.sync.ingest, path, **options)
+        return await self._call(self.sync.ingest, path, **options)
 
     async def compact(self, dest: Any = None) -> None:
         """:meth:`memvid_sdk.Memvid.compact`."""
-        await _run(self.sync.compact, dest)
+        await self._call(self.sync.compact, dest)
 
     async def export(self, dest: Any) -> None:
         """:meth:`memvid_sdk.Memvid.export`."""
-        await _run(self.sync.export, dest)
+        await self._call(self.sync.export, dest)
 
     async def begin(self) -> None:
         """Starts a transaction (see :meth:`transaction`)."""
-        await _run(self.sync.begin)
+        await self._call(self.sync.begin)
 
     async def commit(self) -> None:
         """Ends an open transaction (if any) and checkpoints."""
-        await _run(self.sync.commit)
+        await self._call(self.sync.commit)
 
     async def rollback(self) -> None:
         """Discards the open transaction's writes."""
-        await _run(self.sync.rollback)
+        await self._call(self.sync.rollback)
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator["AsyncMemvid"]:
@@ -153,15 +172,15 @@ class AsyncMemvid:
 
     async def refresh(self) -> None:
         """Read-only handle: moves to the newest committed state."""
-        await _run(self.sync.refresh)
+        await self._call(self.sync.refresh)
 
     async def seal(self) -> None:
         """Commits, checkpoints, syncs and closes."""
-        await _run(self.sync.seal)
+        await self._call(self.sync.seal)
 
     async def close(self) -> None:
         """Commits, checkpoints, syncs and releases the lock; a second close is a no-op."""
-        await _run(self.sync.close)
+        await self._call(self.sync.close)
 
 
 class _Opening:
@@ -208,3 +227,8 @@ async def verify(path: Any, deep: bool = False) -> VerifyReport:
 async def doctor(path: Any, **options: Any) -> DoctorReport:
     """:func:`memvid_sdk.doctor`, awaited."""
     return await _run(_doctor, path, **options)
+
+
+async def restore(snapshot: Any, dest: Any, **options: Any) -> RestoreReport:
+    """:func:`memvid_sdk.restore`, awaited."""
+    return await _run(_restore, snapshot, dest, **options)

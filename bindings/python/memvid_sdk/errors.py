@@ -31,6 +31,9 @@ __all__ = [
     "ProviderError",
     "OperationInterruptedError",
     "DecryptError",
+    "NotAMemoryError",
+    "EncryptedError",
+    "MemvidWarning",
     "error_class",
 ]
 
@@ -197,11 +200,46 @@ class DecryptError(MemvidError):
     code = "DecryptFailed"
 
 
+class NotAMemoryError(MemvidError):
+    """The file is not a memvid memory (another kind of file, an empty file, a directory);
+    nothing was changed."""
+
+    code = "NotAMemory"
+
+
+class EncryptedError(NotAMemoryError):
+    """The file is an encrypted capsule (.mv2e): unlock it first (``memvid unlock``); nothing
+    was changed."""
+
+    code = "Encrypted"
+
+
+class MemvidWarning(UserWarning):
+    """Issued (``warnings.warn``) when a call's work was committed but a later step failed,
+    e.g. the checkpoint after a commit on a full disk: the data is in, nothing needs retrying.
+
+    Attributes:
+        code: the C++ ErrorCode name of what failed (``"NoSpace"``, ``"Io"``, ...).
+        step: which step (``"checkpoint"``, ``"close"``, ``"sidecar"``, ...).
+        message: the whole sentence (also ``str(warning)``).
+    """
+
+    def __init__(self, message: str = "", code: str = "", step: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.step = step
+
+    def __repr__(self) -> str:
+        return f"MemvidWarning(code={self.code!r}, step={self.step!r}, message={self.message!r})"
+
+
 _ALL: Tuple[Type[MemvidError], ...] = (
     InvalidArgumentError, NotFoundError, AlreadyExistsError, LockedError, CorruptError,
     InvalidTocError, RecoveryNeededError, AuxiliaryFileDetected, MemvidIOError,
     NoSpaceError, ReadOnlyError, TransactionStateError, QueryError, ModelUnavailableError,
     ModelMismatchError, ProviderError, OperationInterruptedError, DecryptError,
+    NotAMemoryError, EncryptedError,
 )
 _BY_CODE: Dict[str, Type[MemvidError]] = {cls.code: cls for cls in _ALL}
 

@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 __all__ = [
     "Hit", "FindResult", "AskSource", "AskResult", "TimelineEntry", "Frame", "Stats",
     "Check", "VerifyReport", "Finding", "DoctorAction", "DoctorReport", "IngestSkip",
-    "IngestedDocument", "IngestReport", "OwnerInfo", "RecoveryInfo",
+    "IngestedDocument", "IngestReport", "OwnerInfo", "RecoveryInfo", "RestoreReport",
 ]
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
@@ -274,8 +274,8 @@ class DoctorAction(_Record):
 class DoctorReport(_Record):
     """The result of ``doctor``: findings, actions, and the verify reports before and after."""
 
-    _fields = ("path", "findings", "actions", "changed", "ok", "frames_recovered",
-               "lost_frames", "bytes_before", "bytes_after", "before", "after")
+    _fields = ("path", "findings", "actions", "changed", "ok", "output_path", "backup_path",
+               "frames_recovered", "lost_frames", "bytes_before", "bytes_after", "before", "after")
     __slots__ = _fields
     _nested = {"findings": Finding, "actions": DoctorAction, "before": VerifyReport,
                "after": VerifyReport}
@@ -318,6 +318,19 @@ class OwnerInfo(_Record):
     _fields = ("present", "alive", "pid", "host", "command", "started_ms", "heartbeat_ms",
                "nudge_requested")
     __slots__ = _fields
+
+
+class RestoreReport(_Record):
+    """The result of ``Memvid.restore``: what was installed, and what of a replaced memory the
+    snapshot does not hold (``dropped_frames``; the replaced file is kept at ``backup_path``
+    when there are any)."""
+
+    _fields = ("snapshot", "dest", "snapshot_frames", "replaced", "replaced_frames",
+               "dropped_frames", "dropped_ids", "backup_path")
+    __slots__ = _fields
+
+    def _repr_fields(self) -> Tuple[str, ...]:
+        return ("dest", "snapshot_frames", "replaced", "dropped_frames", "backup_path")
 
 
 class RecoveryInfo(_Record):

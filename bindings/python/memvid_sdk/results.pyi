@@ -194,6 +194,8 @@ class DoctorReport(_Record):
     actions: List[DoctorAction]
     changed: bool
     ok: bool
+    output_path: str
+    backup_path: Optional[str]
     frames_recovered: int
     lost_frames: List[int]
     bytes_before: int
@@ -246,6 +248,19 @@ class OwnerInfo(_Record):
     started_ms: int
     heartbeat_ms: int
     nudge_requested: bool
+
+
+class RestoreReport(_Record):
+    """The result of ``Memvid.restore``: what was installed, and what of a replaced memory the
+    snapshot does not hold."""
+    snapshot: str
+    dest: str
+    snapshot_frames: int
+    replaced: bool
+    replaced_frames: int
+    dropped_frames: int
+    dropped_ids: List[int]
+    backup_path: Optional[str]
 
 
 class RecoveryInfo(_Record):

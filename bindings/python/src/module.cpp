@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -50,24 +51,62 @@ py::dict owner_dict(const memvid::OwnerInfo& o) {
   return d;
 }
 
+py::object& warning_sink() {
+  static py::object* sink = new py::object();  // leaked on purpose, as error_factory()
+  return *sink;
+}
+
+// The warnings of this thread's latest run(): last_warnings() reads them (a Python thread is
+// one OS thread, so its next call there sees exactly its own).
+std::vector<memvid::Warning>& latest_warnings() {
+  thread_local std::vector<memvid::Warning> latest;
+  return latest;
+}
+
+// Hands each warning to the Python sink (which issues a memvid_sdk.MemvidWarning); runs with
+// the GIL held. The sink may raise (a warnings filter set to "error"): that propagates.
+void emit_warnings(const std::vector<memvid::Warning>& warnings) {
+  py::object& sink = warning_sink();
+  if (!sink || sink.is_none()) return;
+  for (const memvid::Warning& w : warnings)
+    sink(py::str(std::string(memvid::to_string(w.code))), py::str(w.step), py::str(w.message));
+}
+
+NativeError native_error(const memvid::Error& e, const std::string& path) {
+  NativeError n{e.code(), e.what(), std::nullopt};
+  if (e.code() == memvid::ErrorCode::Locked && !path.empty()) {
+    try {
+      n.owner = memvid::Memvid::who(path);
+    } catch (...) {
+      // No owner record to show; the error stands without it.
+    }
+  }
+  return n;
+}
+
 // Runs fn with the GIL released; a memvid::Error is rethrown as NativeError (with who(path)
-// for Locked, looked up while still without the GIL).
+// for Locked, looked up while still without the GIL). The call's warnings (work committed, a
+// later step failed) are issued as Python warnings once the GIL is back, before the result
+// or the error is handed over.
 template <typename Fn>
 auto run(const std::string& path, Fn&& fn) -> decltype(fn()) {
-  py::gil_scoped_release release;
-  try {
-    return fn();
-  } catch (const memvid::Error& e) {
-    NativeError n{e.code(), e.what(), std::nullopt};
-    if (e.code() == memvid::ErrorCode::Locked && !path.empty()) {
-      try {
-        n.owner = memvid::Memvid::who(path);
-      } catch (...) {
-        // No owner record to show; the error stands without it.
-      }
+  using Result = decltype(fn());
+  std::optional<NativeError> failure;
+  std::conditional_t<std::is_void_v<Result>, bool, std::optional<Result>> result{};
+  {
+    py::gil_scoped_release release;
+    memvid::take_warnings();  // anything left over belongs to no call of this thread's
+    try {
+      if constexpr (std::is_void_v<Result>) fn();
+      else result.emplace(fn());
+    } catch (const memvid::Error& e) {
+      failure = native_error(e, path);
     }
-    throw n;
+    latest_warnings() = memvid::take_warnings();
   }
+  emit_warnings(latest_warnings());
+  if (failure) throw *failure;
+  if constexpr (!std::is_void_v<Result>) return std::move(*result);
 }
 
 [[noreturn]] void invalid(const std::string& message) {
@@ -389,6 +428,8 @@ py::dict doctor_dict(const memvid::DoctorReport& r) {
   d["actions"] = actions;
   d["changed"] = r.changed;
   d["ok"] = r.ok;
+  d["output_path"] = r.output_path;
+  d["backup_path"] = r.backup_path.empty() ? py::object(py::none()) : py::object(py::str(r.backup_path));
   d["frames_recovered"] = r.frames_recovered;
   d["lost_frames"] = r.lost_frames;
   d["bytes_before"] = r.bytes_before;
@@ -669,6 +710,18 @@ PYBIND11_MODULE(_memvid, m) {
   m.def(
       "set_error_factory", [](py::object f) { error_factory() = std::move(f); }, py::arg("factory"),
       "Registers factory(code, message, owner) -> exception instance, used for every library error.");
+  m.def(
+      "set_warning_sink", [](py::object f) { warning_sink() = std::move(f); }, py::arg("sink"),
+      "Registers sink(code, step, message), called for each warning of a call (its work was committed).");
+  m.def(
+      "last_warnings",
+      [] {
+        py::list out;
+        for (const memvid::Warning& w : latest_warnings())
+          out.append(py::make_tuple(std::string(memvid::to_string(w.code)), w.step, w.message));
+        return out;
+      },
+      "The (code, step, message) of each warning of this thread's latest call.");
 
   py::class_<Handle>(m, "Handle", "One open memory (a memvid::Memvid).")
       .def_static("create", &Handle::create, py::arg("path"), py::arg("options"))
@@ -716,6 +769,8 @@ PYBIND11_MODULE(_memvid, m) {
         if (auto v = opt<bool>(d, "rebuild_vec_index")) o.rebuild_vec_index = *v;
         if (auto v = opt<bool>(d, "vacuum")) o.vacuum = *v;
         if (auto v = opt<int>(d, "lock_timeout_ms")) o.lock_timeout_ms = *v;
+        if (auto v = opt<std::string>(d, "output")) o.output = *v;
+        if (auto v = opt<bool>(d, "keep_backup")) o.keep_backup = *v;
         memvid::DoctorReport r = run(path, [&] { return memvid::Memvid::doctor(path, o); });
         return doctor_dict(r);
       },
@@ -738,10 +793,23 @@ PYBIND11_MODULE(_memvid, m) {
       py::arg("path"));
   m.def(
       "restore_snapshot",
-      [](const std::string& snapshot, const std::string& dest) {
-        run(dest, [&] { memvid::Memvid::restore_snapshot(snapshot, dest); });
+      [](const std::string& snapshot, const std::string& dest, bool force, bool keep_backup) {
+        memvid::RestoreOptions o;
+        o.force = force;
+        o.keep_backup = keep_backup;
+        memvid::RestoreReport r = run(dest, [&] { return memvid::Memvid::restore_snapshot(snapshot, dest, o); });
+        py::dict d;
+        d["snapshot"] = r.snapshot;
+        d["dest"] = r.dest;
+        d["snapshot_frames"] = r.snapshot_frames;
+        d["replaced"] = r.replaced;
+        d["replaced_frames"] = r.replaced_frames;
+        d["dropped_frames"] = r.dropped_frames;
+        d["dropped_ids"] = r.dropped_ids;
+        d["backup_path"] = r.backup_path.empty() ? py::object(py::none()) : py::object(py::str(r.backup_path));
+        return d;
       },
-      py::arg("snapshot"), py::arg("dest"));
+      py::arg("snapshot"), py::arg("dest"), py::arg("force"), py::arg("keep_backup"));
   m.def(
       "parse_timestamp_ms", [](const std::string& text) { return memvid::parse_timestamp_ms(text); },
       py::arg("text"), "Milliseconds since the epoch for an ISO-8601 text or integer string, or None.");

@@ -50,9 +50,11 @@ class IntegrityTest(TempDirCase):
         self.assertIsInstance(rep.after, mv.VerifyReport)
         d = rep.to_dict()
         json.dumps(d)
-        self.assertEqual(set(d), {"path", "findings", "actions", "changed", "ok",
-                                  "frames_recovered", "lost_frames", "bytes_before",
-                                  "bytes_after", "before", "after"})
+        self.assertEqual(set(d), {"path", "findings", "actions", "changed", "ok", "output_path",
+                                  "backup_path", "frames_recovered", "lost_frames",
+                                  "bytes_before", "bytes_after", "before", "after"})
+        self.assertEqual(rep.output_path, self.path())
+        self.assertIsNone(rep.backup_path)  # rebuilds drop nothing that cannot be regenerated
         for f in rep.findings:
             self.assertIn(f.severity, ("info", "warn", "error"))
         with mv.use("basic", self.path(), read_only=True) as ro:
