@@ -394,6 +394,8 @@ export interface DoctorReport {
   changed: boolean;
   /** The memory verifies (deep) after the actions. */
   ok: boolean;
+  /** Why the repair could not be carried out (the actions say failed; nothing changed), or null. */
+  error: string | null;
   /** Where the repaired memory is: path, or the output option. */
   outputPath: string;
   /** Where a salvage kept the damaged file, or null. */

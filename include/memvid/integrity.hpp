@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "memvid/env.hpp"
+#include "memvid/error.hpp"
 
 namespace memvid {
 
@@ -87,10 +88,14 @@ struct DoctorReport {
   std::string path;
   std::vector<Finding> findings;
   std::vector<DoctorAction> actions;
+  // The repair could not be carried out (a full disk, say): what failed; the actions say
+  // Failed and nothing was changed. Empty when the actions ran.
+  std::string error;
+  ErrorCode error_code = ErrorCode::Io;
   bool changed = false;              // the file was rewritten or modified (or output written)
   std::string output_path;           // where the repaired memory is: path, or DoctorOptions::output
   std::string backup_path;           // where the damaged original was kept ("" when it was not)
-  bool ok = false;                   // the memory verifies (deep) after the actions
+  bool ok = false;                   // the memory verifies (deep) after the actions, which all ran
   std::uint64_t frames_recovered = 0;  // salvage: frames carried into the repaired memory
   std::vector<std::uint64_t> lost_frames;  // committed frames whose payload was destroyed, by id
   std::uint64_t bytes_before = 0;

@@ -97,17 +97,22 @@ void check_destination(const std::string& input, const std::string& dest, const 
   Env& env = *default_env();
   if (!env.exists(dest)) return;
   if (!options.overwrite) throw Error(ErrorCode::AlreadyExists, dest + " already exists (overwrite it with --force)");
+  struct stat st {};
+  if (::stat(dest.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0222) == 0)
+    throw Error(ErrorCode::ReadOnly, dest + " is write-protected: --force does not replace it, even as root; "
+                                            "`chmod u+w " + dest + "` allows it (nothing was changed)");
   const io::Identified id = io::identify_file(*env.open(dest, OpenMode::ReadOnly));
   if (id.kind == writes) return;
-  const char* kind = writes == format::FileKind::Capsule ? "capsule" : "memory";
-  throw Error(writes == format::FileKind::Capsule || id.kind == format::FileKind::Capsule ? ErrorCode::InvalidArgument
-                                                                                           : ErrorCode::NotAMemory,
-              dest + " exists and is not a memvid " + kind + " (" +
-                  (id.kind == format::FileKind::Memory    ? std::string("a memory")
-                   : id.kind == format::FileKind::Capsule ? std::string("a capsule")
-                   : id.kind == format::FileKind::Empty   ? std::string("an empty file")
-                                                          : format::describe_foreign(id.head)) +
-                  "): --force replaces only a " + kind + "; nothing was changed");
+  if (writes == format::FileKind::Memory) {
+    const Error why = format::not_a_memory(dest, id.kind, id.head, id.size);
+    throw Error(why.code(), std::string(why.what()) + ". unlock --force replaces only a memory");
+  }
+  throw Error(ErrorCode::InvalidArgument,
+              dest + " exists and is not a memvid capsule (" +
+                  (id.kind == format::FileKind::Memory ? std::string("a memory")
+                   : id.kind == format::FileKind::Empty ? std::string("an empty file")
+                                                        : format::describe_foreign(id.head)) +
+                  "): lock --force replaces only a capsule; nothing was changed");
 }
 
 // Opens a memory holding its writer lock, so that no writer changes or replaces it until the

@@ -53,9 +53,18 @@ void rename_no_replace(const std::string& from, const std::string& to) {
   ::unlink(from.c_str());
 }
 
+// Replacing a symlink would turn the link into a separate file and leave the file it names
+// unchanged: the file at the end of the links is what gets replaced.
+std::string through_symlinks(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_symlink(path, ec)) return path;
+  const std::filesystem::path real = std::filesystem::canonical(path, ec);
+  return ec ? path : real.string();
+}
+
 }  // namespace
 
-StagedFile::StagedFile(std::string dest, mode_t mode) : dest_(std::move(dest)) {
+StagedFile::StagedFile(std::string dest, mode_t mode) : dest_(through_symlinks(dest)) {
   temp_ = temp_name_beside(dest_);
   fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd_ < 0) throw_errno(errno, "create " + temp_);

@@ -1,12 +1,20 @@
 #include "maintenance/backup_name.hpp"
 
 #include <ctime>
+#include <filesystem>
 
 #include "memvid/error.hpp"
 
 namespace memvid::maintenance {
 
-std::string free_backup_name(Env& env, const std::string& path, const std::string& why) {
+std::string free_backup_name(Env& env, const std::string& given, const std::string& why) {
+  // Beside the file itself, not beside a symlink to it: that is the file being replaced.
+  std::error_code ec;
+  std::string path = given;
+  if (std::filesystem::is_symlink(given, ec)) {
+    const std::filesystem::path real = std::filesystem::canonical(given, ec);
+    if (!ec) path = real.string();
+  }
   const std::time_t seconds = static_cast<std::time_t>(env.now_ms() / 1000);
   std::tm utc{};
   ::gmtime_r(&seconds, &utc);

@@ -167,18 +167,21 @@ DoctorReport Memvid::doctor(const std::string& path, const DoctorOptions& option
     for (DoctorAction& a : r.actions) a.status = ActionStatus::Done;
     r.changed = true;
   } catch (const Error& e) {
-    if (e.code() == ErrorCode::Locked) throw;
+    // A writer holding the file, or a write-protected file: doctor did not start.
+    if (e.code() == ErrorCode::Locked || e.code() == ErrorCode::ReadOnly) throw;
     for (DoctorAction& a : r.actions) {
       a.status = ActionStatus::Failed;
       a.detail = e.what();
     }
+    r.error = e.what();
+    r.error_code = e.code();
   }
   if (r.changed && !r.backup_path.empty())
     r.findings.push_back({Severity::Info, "Salvage",
                           "the damaged file was kept as " + r.backup_path + " (remove it once the repair is confirmed)"});
   if (r.changed || !elsewhere) {
     r.after = verify(r.output_path, /*deep=*/true, env);
-    r.ok = r.after->ok;
+    r.ok = r.after->ok && r.error.empty();
     r.bytes_after = file_size(*env, r.output_path);
   }
   return r;

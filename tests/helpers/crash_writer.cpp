@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
         return Memvid::open(path, o);
       } catch (const Error& e) {
         // A kill inside an earlier create leaves a file with no header: create replaces it.
-        if (e.code() != ErrorCode::NotFound && e.code() != ErrorCode::Corrupt) throw;
+        if (e.code() != ErrorCode::NotFound && e.code() != ErrorCode::Corrupt && e.code() != ErrorCode::NotAMemory) throw;
         CreateOptions c;
         c.open = o;
         return Memvid::create(path, c);

@@ -31,7 +31,8 @@ void print_doctor(const DoctorReport& r, bool plan_only, bool json) {
     for (const DoctorAction& a : r.actions)
       actions.push_back({{"name", a.name}, {"description", a.description}, {"status", to_string(a.status)}, {"detail", a.detail}});
     Json out{{"path", r.path},         {"plan_only", plan_only},   {"ok", r.ok},
-             {"changed", r.changed},   {"output", r.output_path},  {"backup", r.backup_path.empty() ? Json() : Json(r.backup_path)},
+             {"changed", r.changed},   {"error", r.error.empty() ? Json() : Json(r.error)},
+             {"output", r.output_path},  {"backup", r.backup_path.empty() ? Json() : Json(r.backup_path)},
              {"findings", findings},     {"actions", actions},
              {"frames_recovered", r.frames_recovered}, {"lost_frames", r.lost_frames},
              {"bytes_before", r.bytes_before}, {"bytes_after", r.bytes_after},
@@ -95,6 +96,9 @@ void add_doctor_command(CLI::App& app, GlobalOptions& global, Registry& registry
                         opts->keep_backup = !*no_backup;
                         DoctorReport r = Memvid::doctor(*path, *opts);
                         print_doctor(r, opts->plan_only, global.json);
+                        if (!r.error.empty())
+                          throw Error(r.error_code, "doctor could not repair " + r.path + ": " + r.error +
+                                                        " (the memory was not changed)");
                         if (!r.ok)
                           throw Error(ErrorCode::Corrupt,
                                       r.after ? r.output_path + " still fails verification after doctor"

@@ -493,6 +493,7 @@ Napi::Object DoctorToJs(Napi::Env env, const memvid::DoctorReport& r) {
   o.Set("actions", actions);
   o.Set("changed", Napi::Boolean::New(env, r.changed));
   o.Set("ok", Napi::Boolean::New(env, r.ok));
+  o.Set("error", r.error.empty() ? env.Null() : Napi::Value(Str(env, r.error)));
   o.Set("outputPath", Str(env, r.output_path));
   o.Set("backupPath", r.backup_path.empty() ? env.Null() : Napi::Value(Str(env, r.backup_path)));
   o.Set("framesRecovered", Num(env, static_cast<double>(r.frames_recovered)));
@@ -1024,7 +1025,14 @@ Napi::Value Doctor(const Napi::CallbackInfo& info) {
   if (auto out = OptString(o, "output")) d.output = *out;
   if (auto b = OptBool(o, "keepBackup")) d.keep_backup = *b;
   return Queue(
-      env, path, [path, d]() { return memvid::Memvid::doctor(path, d); },
+      env, path,
+      [path, d]() {
+        memvid::DoctorReport r = memvid::Memvid::doctor(path, d);
+        // A repair that could not be carried out rejects with its error; nothing was changed.
+        if (!r.error.empty())
+          throw memvid::Error(r.error_code, "doctor could not repair " + path + ": " + r.error + " (the memory was not changed)");
+        return r;
+      },
       [](Napi::Env e, const memvid::DoctorReport& r) -> Napi::Value { return DoctorToJs(e, r); });
 }
 

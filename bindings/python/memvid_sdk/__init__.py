@@ -274,7 +274,9 @@ def _doctor_path(path: PathLike, *, plan_only: bool = False, rebuild_time_index:
     memory is repaired: any other file raises NotAMemoryError (EncryptedError for a capsule)
     and is left unchanged. ``output``: write the repaired memory there (it must not exist) and
     leave path as it is. Otherwise a salvage, which drops damaged bytes, keeps the damaged file
-    beside path first (``report.backup_path``) unless ``keep_backup=False``.
+    beside path first (``report.backup_path``) unless ``keep_backup=False``. A repair that
+    cannot be carried out (a full disk, say) raises its error (NoSpaceError, ...) and changes
+    nothing.
     """
     options: Dict[str, Any] = {"plan_only": bool(plan_only),
                                "rebuild_time_index": bool(rebuild_time_index),
@@ -286,7 +288,13 @@ def _doctor_path(path: PathLike, *, plan_only: bool = False, rebuild_time_index:
         options["lock_timeout_ms"] = _int(lock_timeout_ms, "lock_timeout_ms")
     if output is not None:
         options["output"] = os.fspath(output)
-    return DoctorReport._from(_memvid.doctor(os.fspath(path), options))
+    report = _memvid.doctor(os.fspath(path), options)
+    code = report.pop("error_code")
+    if report["error"] is not None:
+        # The repair could not be carried out (a full disk, say); nothing was changed.
+        raise error_class(code)(f"doctor could not repair {os.fspath(path)}: {report['error']} "
+                                "(the memory was not changed)", code)
+    return DoctorReport._from(report)
 
 
 class Memvid:

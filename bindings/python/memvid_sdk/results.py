@@ -274,7 +274,7 @@ class DoctorAction(_Record):
 class DoctorReport(_Record):
     """The result of ``doctor``: findings, actions, and the verify reports before and after."""
 
-    _fields = ("path", "findings", "actions", "changed", "ok", "output_path", "backup_path",
+    _fields = ("path", "findings", "actions", "changed", "ok", "error", "output_path", "backup_path",
                "frames_recovered", "lost_frames", "bytes_before", "bytes_after", "before", "after")
     __slots__ = _fields
     _nested = {"findings": Finding, "actions": DoctorAction, "before": VerifyReport,

@@ -194,6 +194,7 @@ class DoctorReport(_Record):
     actions: List[DoctorAction]
     changed: bool
     ok: bool
+    error: Optional[str]
     output_path: str
     backup_path: Optional[str]
     frames_recovered: int

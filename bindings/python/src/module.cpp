@@ -428,6 +428,8 @@ py::dict doctor_dict(const memvid::DoctorReport& r) {
   d["actions"] = actions;
   d["changed"] = r.changed;
   d["ok"] = r.ok;
+  d["error"] = r.error.empty() ? py::object(py::none()) : py::object(text_of(r.error));
+  d["error_code"] = std::string(memvid::to_string(r.error_code));
   d["output_path"] = r.output_path;
   d["backup_path"] = r.backup_path.empty() ? py::object(py::none()) : py::object(py::str(r.backup_path));
   d["frames_recovered"] = r.frames_recovered;
