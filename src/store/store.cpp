@@ -692,8 +692,18 @@ void Store::checkpoint_now(bool even_if_unchanged) {
   auto footer_bytes = footer.encode();
   out.insert(out.end(), footer_bytes.begin(), footer_bytes.end());
 
-  file_->write_at(append_pos_, out.data(), out.size());
-  sync_if(config_.sync != SyncMode::Off);
+  try {
+    file_->write_at(append_pos_, out.data(), out.size());
+    sync_if(config_.sync != SyncMode::Off);
+  } catch (...) {
+    // No header names these bytes yet: give their space back, so that a disk this filled
+    // up stays usable (for the next checkpoint, or for other files).
+    try {
+      file_->truncate(append_pos_);
+    } catch (...) {
+    }
+    throw;
+  }
 
   format::Header h = header_;
   h.sequence = header_.sequence + 1;

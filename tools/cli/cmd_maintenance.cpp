@@ -213,7 +213,8 @@ void add_restore_command(CLI::App& app, GlobalOptions& global, Registry& registr
                                     << " frames): ";
                           if (r.dropped_frames == 0) std::cout << "the snapshot holds every one of its frames\n";
                           else
-                            std::cout << r.dropped_frames << " of its frames are not in the snapshot and were dropped"
+                            std::cout << r.dropped_frames << " of its frames " << (r.dropped_frames == 1 ? "is" : "are")
+                                      << " not in the snapshot and " << (r.dropped_frames == 1 ? "was" : "were") << " dropped"
                                       << (r.dropped_ids.empty() ? "" : " (ids " + format_id_ranges(r.dropped_ids) +
                                                                            (r.dropped_ids.size() < r.dropped_frames ? ", ..." : "") + ")")
                                       << '\n';
