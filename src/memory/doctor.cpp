@@ -114,6 +114,7 @@ DoctorReport Memvid::doctor(const std::string& path, const DoctorOptions& option
 
   const bool rewrite = std::any_of(r.actions.begin(), r.actions.end(),
                                    [](const DoctorAction& a) { return a.name != std::string("ClearOwnerRecord"); });
+  std::string backup;  // the name a salvage in place keeps the damaged file under
   try {
     if (salvage) {
       // In place, the writer lock keeps every writer out while the file is replaced; into
@@ -122,10 +123,9 @@ DoctorReport Memvid::doctor(const std::string& path, const DoctorOptions& option
       if (!elsewhere) lock = take_writer_lock(*env, path, options.lock_timeout_ms);
       maintenance::Salvager salvager(env, path, /*keep_inactive=*/!options.vacuum);
       maintenance::RewritePlan salvaged = salvager.plan();
-      if (!elsewhere && options.keep_backup)
-        salvaged.keep_replaced_as = maintenance::free_backup_name(*env, path, "damaged");
+      if (!elsewhere && options.keep_backup) backup = maintenance::free_backup_name(*env, path, "damaged");
+      salvaged.keep_replaced_as = backup;
       maintenance::rewrite_memory(salvaged, r.output_path, env);
-      r.backup_path = salvaged.keep_replaced_as;
       const maintenance::SalvageReport& s = salvager.report();
       r.frames_recovered = s.recovered;
       r.lost_frames = s.lost;
@@ -176,7 +176,9 @@ DoctorReport Memvid::doctor(const std::string& path, const DoctorOptions& option
     r.error = e.what();
     r.error_code = e.code();
   }
-  if (r.changed && !r.backup_path.empty())
+  // Reported whenever it exists: also when the rename after it failed.
+  if (!backup.empty() && env->exists(backup)) r.backup_path = backup;
+  if (!r.backup_path.empty())
     r.findings.push_back({Severity::Info, "Salvage",
                           "the damaged file was kept as " + r.backup_path + " (remove it once the repair is confirmed)"});
   if (r.changed || !elsewhere) {
