@@ -15,14 +15,14 @@
 #include "ingest/glob.hpp"
 #include "ingest/pages.hpp"
 #include "memvid/records.hpp"
-#include "text/utf8_repair.hpp"
+#include "base/utf8.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
   try {
     switch (data[0] % 8) {
-      case 0: (void)memvid::ingest::detect_file_type(".txt", bytes), (void)memvid::text::repair_utf8(bytes); break;
+      case 0: (void)memvid::ingest::detect_file_type(".txt", bytes), (void)memvid::base::repair_utf8(bytes); break;
       case 1: (void)memvid::ingest::extract_markdown(bytes); break;
       case 2: (void)memvid::ingest::extract_html(bytes); break;
       case 3: (void)memvid::parse_jsonl_records(bytes, "fuzz"); break;

@@ -25,10 +25,9 @@
 #include <string>
 #include <vector>
 
-namespace memvid {
+#include "memvid/types.hpp"
 
-using FrameId = std::uint64_t;
-enum class FrameKind : std::uint8_t;
+namespace memvid {
 
 struct IngestProgress {
   std::size_t files_done = 0;

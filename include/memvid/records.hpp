@@ -16,7 +16,9 @@
 #include <string_view>
 #include <vector>
 
-#include "memvid/memvid.hpp"
+#include "memvid/error.hpp"
+#include "memvid/ingest.hpp"
+#include "memvid/options.hpp"
 
 namespace memvid {
 

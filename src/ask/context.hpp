@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "memvid/memvid.hpp"
+#include "memvid/results.hpp"
 
 namespace memvid::ask {
 

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "memvid/memvid.hpp"
+#include "memvid/results.hpp"
 #include "text/analyzer.hpp"
 
 namespace memvid::ask {

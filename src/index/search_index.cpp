@@ -9,7 +9,8 @@
 #include "format/frame_record.hpp"
 #include "format/layout.hpp"
 #include "index/lex_merge.hpp"
-#include "memvid/memvid.hpp"
+#include "memvid/error.hpp"
+#include "memvid/types.hpp"
 #include "store/merge_policy.hpp"
 
 namespace memvid::index {

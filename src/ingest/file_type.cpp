@@ -5,7 +5,7 @@
 #include <cctype>
 #include <utility>
 
-#include "text/utf8_repair.hpp"
+#include "base/utf8.hpp"
 
 namespace memvid::ingest {
 namespace {
@@ -88,7 +88,7 @@ Detected from_content(std::string_view head) {
   if (head.find('\0') != std::string_view::npos)
     return {FileType::Binary, "application/octet-stream", "binary file (contains NUL bytes)"};
   // The head may end inside a character: repair counts at most 3 bytes for that.
-  const text::RepairedUtf8 r = text::repair_utf8(head);
+  const base::RepairedUtf8 r = base::repair_utf8(head);
   if (r.invalid_bytes > 3 + head.size() / 10)
     return {FileType::Binary, "application/octet-stream", "binary file (not UTF-8 text)"};
   const std::string start = lowercase(content_start(head).substr(0, 64));

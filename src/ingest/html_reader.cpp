@@ -24,7 +24,7 @@
 
 #include "ingest/extracted.hpp"
 #include "ingest/html_depth.hpp"
-#include "text/utf8_repair.hpp"
+#include "base/utf8.hpp"
 
 namespace memvid::ingest {
 namespace {
@@ -483,7 +483,7 @@ Extracted extract_html(std::string_view bytes) {
     out.skip_reason = "HTML nested deeper than " + std::to_string(kMaxNestingDepth) + " elements";
     return out;
   }
-  text::RepairedUtf8 utf8 = text::repair_utf8(bytes);
+  base::RepairedUtf8 utf8 = base::repair_utf8(bytes);
   out.invalid_bytes = utf8.invalid_bytes;
 
   GumboArena arena;

@@ -21,7 +21,7 @@
 
 #include "ingest/extracted.hpp"
 #include "ingest/pdf_plugin_abi.h"
-#include "text/utf8_repair.hpp"
+#include "base/utf8.hpp"
 
 #ifndef MEMVID_PDF_PLUGIN_INSTALL_DIR
 #define MEMVID_PDF_PLUGIN_INSTALL_DIR ""
@@ -154,7 +154,7 @@ int on_title(void* ctx, const char* data, std::size_t size) noexcept {
     const std::size_t begin = title.find_first_not_of(" \t\r\n\f\v");
     if (begin == std::string_view::npos) return 0;
     title = title.substr(begin, title.find_last_not_of(" \t\r\n\f\v") - begin + 1);
-    a.out->title = text::repair_utf8(title).text;
+    a.out->title = base::repair_utf8(title).text;
     return 0;
   } catch (...) {
     return 1;  // out of memory: extract_pdf reports it
@@ -187,10 +187,10 @@ int on_page(void* ctx, const char* data, std::size_t size) noexcept {
     a.out->page_starts.insert(a.out->page_starts.end(), a.empty_pages + 1, static_cast<std::uint32_t>(text.size()));
     a.empty_pages = 0;
     // Poppler's UTF-8 should be valid; a damaged font's mapping is not trusted to be.
-    if (text::is_valid_utf8(page)) {
+    if (base::is_valid_utf8(page)) {
       text += page;
     } else {
-      const text::RepairedUtf8 repaired = text::repair_utf8(page);
+      const base::RepairedUtf8 repaired = base::repair_utf8(page);
       if (!fits(a, repaired.text.size())) {
         a.too_long = true;
         return 1;

@@ -1,6 +1,6 @@
 // Plain text and Markdown readers.
 #include "ingest/extracted.hpp"
-#include "text/utf8_repair.hpp"
+#include "base/utf8.hpp"
 
 namespace memvid::ingest {
 
@@ -8,7 +8,7 @@ Extracted extract_plain_text(std::string_view bytes) {
   // A byte-order mark is no part of the text; editors on some systems add one.
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
   Extracted out;
-  text::RepairedUtf8 r = text::repair_utf8(bytes);
+  base::RepairedUtf8 r = base::repair_utf8(bytes);
   out.text = std::move(r.text);
   out.invalid_bytes = r.invalid_bytes;
   return out;

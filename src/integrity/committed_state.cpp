@@ -10,7 +10,7 @@
 #include "format/wal_record.hpp"
 #include "io/read_exact.hpp"
 #include "memvid/error.hpp"
-#include "memvid/memvid.hpp"
+#include "memvid/types.hpp"
 
 namespace memvid::integrity {
 

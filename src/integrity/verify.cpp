@@ -1,4 +1,4 @@
-// Memvid::verify: read-only integrity checks. It opens the file without a lock, never writes,
+// verify_file (Memvid::verify): read-only integrity checks. It opens the file without a lock, never writes,
 // and reads the committed state the way an open would (integrity/committed_state.hpp), so it
 // can run beside a live writer. Every structure is parsed by the decoder the library itself
 // uses; a decoder's Corrupt / InvalidToc becomes a Failed check carrying its message.
@@ -22,38 +22,10 @@
 #include "integrity/committed_state.hpp"
 #include "integrity/memory_evidence.hpp"
 #include "io/read_exact.hpp"
-#include "memvid/memvid.hpp"
+#include "integrity/verify.hpp"
 #include "text/chunker.hpp"
 
 namespace memvid {
-
-std::string_view to_string(CheckStatus status) noexcept {
-  switch (status) {
-    case CheckStatus::Passed: return "Passed";
-    case CheckStatus::Failed: return "Failed";
-    case CheckStatus::Skipped: return "Skipped";
-  }
-  return "Skipped";
-}
-
-std::string_view to_string(Severity severity) noexcept {
-  switch (severity) {
-    case Severity::Info: return "INFO";
-    case Severity::Warn: return "WARN";
-    case Severity::Error: return "ERROR";
-  }
-  return "INFO";
-}
-
-std::string_view to_string(ActionStatus status) noexcept {
-  switch (status) {
-    case ActionStatus::Planned: return "Planned";
-    case ActionStatus::Done: return "Done";
-    case ActionStatus::Failed: return "Failed";
-    case ActionStatus::Skipped: return "Skipped";
-  }
-  return "Planned";
-}
 
 namespace integrity {
 namespace {
@@ -922,19 +894,21 @@ class Verifier {
 }  // namespace
 }  // namespace integrity
 
-VerifyReport Memvid::verify(const std::string& path, bool deep, std::shared_ptr<Env> env) {
-  using integrity::require_memory_evidence;
+namespace integrity {
+
+VerifyReport verify_file(const std::string& path, bool deep, const std::shared_ptr<Env>& env) {
   const auto start = std::chrono::steady_clock::now();
-  if (!env) env = default_env();
   if (!env->exists(path)) throw Error(ErrorCode::NotFound, "no memory at " + path);
   auto file = env->open(path, OpenMode::ReadOnly);
   require_memory_evidence(*file, path);
   VerifyReport report;
   report.path = path;
   report.deep = deep;
-  integrity::Verifier(*file, *env, path, deep, report).run();
+  Verifier(*file, *env, path, deep, report).run();
   report.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
+
+}  // namespace integrity
 
 }  // namespace memvid

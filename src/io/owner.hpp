@@ -5,7 +5,8 @@
 
 #include "format/owner_record.hpp"
 #include "memvid/env.hpp"
-#include "memvid/memvid.hpp"
+#include "memvid/error.hpp"
+#include "memvid/results.hpp"
 
 namespace memvid::io {
 

@@ -11,7 +11,7 @@
 
 #include "format/toc.hpp"
 #include "memvid/env.hpp"
-#include "memvid/memvid.hpp"
+#include "memvid/types.hpp"
 
 namespace memvid::maintenance {
 

@@ -8,7 +8,7 @@
 #include <optional>
 #include <vector>
 
-#include "memvid/memvid.hpp"
+#include "memvid/types.hpp"
 
 namespace memvid::search {
 

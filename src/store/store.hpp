@@ -18,7 +18,10 @@
 #include "format/owner_record.hpp"
 #include "format/toc.hpp"
 #include "io/wal.hpp"
-#include "memvid/memvid.hpp"
+#include "memvid/results.hpp"
+#include "memvid/env.hpp"
+#include "memvid/error.hpp"
+#include "memvid/types.hpp"
 
 namespace memvid::store {
 

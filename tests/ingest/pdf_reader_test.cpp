@@ -14,7 +14,7 @@
 #include "ingest/extracted.hpp"
 #include "ingest/pdf_fixture.hpp"
 #include "support/subprocess.hpp"
-#include "text/utf8_repair.hpp"
+#include "base/utf8.hpp"
 
 using memvid::ingest::Extracted;
 using memvid::ingest::extract_pdf;
@@ -35,8 +35,8 @@ void expect_sane(const Extracted& r) {
     EXPECT_EQ(r.skip_reason.find('\n'), std::string::npos) << r.skip_reason;
     return;
   }
-  EXPECT_TRUE(memvid::text::is_valid_utf8(r.text));
-  EXPECT_TRUE(memvid::text::is_valid_utf8(r.title));
+  EXPECT_TRUE(memvid::base::is_valid_utf8(r.text));
+  EXPECT_TRUE(memvid::base::is_valid_utf8(r.title));
   if (r.page_starts.empty()) return;
   EXPECT_EQ(r.page_starts.front(), 0u);
   for (std::size_t i = 1; i < r.page_starts.size(); ++i) EXPECT_LE(r.page_starts[i - 1], r.page_starts[i]);

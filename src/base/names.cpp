@@ -1,4 +1,6 @@
-#include "memvid/memvid.hpp"
+#include "memvid/error.hpp"
+#include "memvid/integrity.hpp"
+#include "memvid/types.hpp"
 
 namespace memvid {
 
@@ -80,6 +82,34 @@ std::optional<Fusion> fusion_from_string(std::string_view name) noexcept {
   for (Fusion f : {Fusion::Linear, Fusion::Rrf})
     if (to_string(f) == name) return f;
   return std::nullopt;
+}
+
+std::string_view to_string(CheckStatus status) noexcept {
+  switch (status) {
+    case CheckStatus::Passed: return "Passed";
+    case CheckStatus::Failed: return "Failed";
+    case CheckStatus::Skipped: return "Skipped";
+  }
+  return "Skipped";
+}
+
+std::string_view to_string(Severity severity) noexcept {
+  switch (severity) {
+    case Severity::Info: return "INFO";
+    case Severity::Warn: return "WARN";
+    case Severity::Error: return "ERROR";
+  }
+  return "INFO";
+}
+
+std::string_view to_string(ActionStatus status) noexcept {
+  switch (status) {
+    case ActionStatus::Planned: return "Planned";
+    case ActionStatus::Done: return "Done";
+    case ActionStatus::Failed: return "Failed";
+    case ActionStatus::Skipped: return "Skipped";
+  }
+  return "Planned";
 }
 
 }  // namespace memvid

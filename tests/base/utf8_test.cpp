@@ -1,10 +1,10 @@
-#include "text/utf8_repair.hpp"
+#include "base/utf8.hpp"
 
 #include <gtest/gtest.h>
 
 #include <random>
 
-namespace memvid::text {
+namespace memvid::base {
 namespace {
 
 const std::string kFffd = "\xEF\xBF\xBD";
@@ -59,4 +59,4 @@ TEST(Utf8Repair, RandomBytesAlwaysComeOutValid) {
 }
 
 }  // namespace
-}  // namespace memvid::text
+}  // namespace memvid::base

@@ -1,8 +1,8 @@
-#include "text/utf8_repair.hpp"
+#include "base/utf8.hpp"
 
-#include "memvid/memvid.hpp"
+#include "memvid/types.hpp"
 
-namespace memvid::text {
+namespace memvid::base {
 namespace {
 
 // Length of the well-formed sequence at bytes[i], or 0 with `bad` set to how many bytes
@@ -73,10 +73,10 @@ RepairedUtf8 repair_utf8(std::string_view bytes) {
   return out;
 }
 
-}  // namespace memvid::text
+}  // namespace memvid::base
 
 namespace memvid {
 
-bool is_valid_utf8(std::string_view bytes) noexcept { return text::is_valid_utf8(bytes); }
+bool is_valid_utf8(std::string_view bytes) noexcept { return base::is_valid_utf8(bytes); }
 
 }  // namespace memvid

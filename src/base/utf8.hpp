@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace memvid::text {
+namespace memvid::base {
 
 struct RepairedUtf8 {
   std::string text;
@@ -18,4 +18,4 @@ struct RepairedUtf8 {
 bool is_valid_utf8(std::string_view bytes) noexcept;
 RepairedUtf8 repair_utf8(std::string_view bytes);
 
-}  // namespace memvid::text
+}  // namespace memvid::base
