@@ -44,5 +44,9 @@ std::optional<Fusion> fusion_from_string(std::string_view name) noexcept;
 // A frame kind the format knows (Text, Document, Chunk, Binary): a kind byte read from disk
 // must pass this before it is cast.
 constexpr bool is_known_kind(std::uint8_t kind) noexcept { return kind <= static_cast<std::uint8_t>(FrameKind::Binary); }
+// Likewise for a status byte (Active, Deleted, Superseded).
+constexpr bool is_known_status(std::uint8_t status) noexcept {
+  return status <= static_cast<std::uint8_t>(FrameStatus::Superseded);
+}
 
 }  // namespace memvid

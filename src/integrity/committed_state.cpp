@@ -268,8 +268,8 @@ WalScan scan_wal(File& file, const CommitView& c, std::uint64_t& size, bool look
         continue;
       }
       TocEntry e = TocEntry::decode_from(r.view.payload.data());
-      if (e.status > static_cast<std::uint8_t>(FrameStatus::Superseded) ||
-          e.kind > static_cast<std::uint8_t>(FrameKind::Binary) || e.frame_id > pending_next) {
+      if (!is_known_status(e.status) ||
+          !is_known_kind(e.kind) || e.frame_id > pending_next) {
         fail(r.offset, "entry record" + where + " names frame " + std::to_string(e.frame_id) +
                            " with an impossible id, status or kind");
         continue;

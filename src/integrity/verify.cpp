@@ -327,12 +327,12 @@ class Verifier {
     std::uint64_t by_status[3] = {0, 0, 0}, removed = 0;
     for (const TocEntry& e : st_.view) {
       const std::string f = "frame " + num(e.frame_id);
-      if (e.status > kSuperseded) {
+      if (!is_known_status(e.status)) {
         p.add(f + " has unknown status " + num(e.status));
         continue;
       }
       ++by_status[e.status];
-      if (e.kind > static_cast<std::uint8_t>(FrameKind::Binary)) p.add(f + " has unknown kind " + num(e.kind));
+      if (!is_known_kind(e.kind)) p.add(f + " has unknown kind " + num(e.kind));
       if (record_removed(e)) {
         ++removed;
         if (e.status == kActive) p.add(f + " is active but has no record");

@@ -104,6 +104,14 @@ RewriteResult write_unindexed(const RewritePlan& plan, File& file) {
 
 }  // namespace
 
+KeepRecord keep_every_record() {
+  return [](const format::TocEntry&) { return true; };
+}
+
+KeepRecord keep_active_records() {
+  return [](const format::TocEntry& e) { return e.status == static_cast<std::uint8_t>(FrameStatus::Active); };
+}
+
 RewriteResult rewrite_memory(const RewritePlan& plan, const std::string& dest, const std::shared_ptr<Env>& env) {
   if (plan.wal_size < format::kMinWalSize || plan.wal_size > format::kMaxWalSize || plan.wal_size % 8 != 0)
     throw Error(ErrorCode::InvalidArgument, "rewrite of " + dest + ": impossible WAL size " + std::to_string(plan.wal_size));

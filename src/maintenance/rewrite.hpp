@@ -15,6 +15,15 @@
 
 namespace memvid::maintenance {
 
+// Which frames a rewrite carries with their records; the others become removed entries
+// (their ids stay reserved). A rule per entry, not a flag, so that a kind of frame whose
+// history must outlive a vacuum can say so where the rule is made.
+using KeepRecord = std::function<bool(const format::TocEntry&)>;
+// Every frame that still has a record (snapshots, rebuilds, a salvage without vacuum).
+KeepRecord keep_every_record();
+// Active frames only: deleted and superseded frames lose their records (vacuum, compaction).
+KeepRecord keep_active_records();
+
 struct RewriteFrame {
   // Status, kind, timestamp and superseded_by are written as given; the offset and length
   // are the new file's.

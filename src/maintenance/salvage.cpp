@@ -58,7 +58,7 @@ std::optional<FoundRecord> read_record_at(File& file, std::uint64_t offset, std:
     f.kind = rec.kind;
     f.supersedes = rec.meta.supersedes;
     f.payload_length = static_cast<std::uint32_t>(rec.raw_length);
-    if (f.kind > static_cast<std::uint8_t>(FrameKind::Binary)) return std::nullopt;
+    if (!is_known_kind(f.kind)) return std::nullopt;
     return f;
   } catch (const Error&) {
     return std::nullopt;
@@ -144,8 +144,8 @@ struct Salvager::Found {
 
 Salvager::~Salvager() = default;
 
-Salvager::Salvager(std::shared_ptr<Env> env, std::string path, bool keep_inactive)
-    : env_(std::move(env)), path_(std::move(path)), keep_inactive_(keep_inactive), found_(std::make_unique<Found>()) {
+Salvager::Salvager(std::shared_ptr<Env> env, std::string path, KeepRecord keep)
+    : env_(std::move(env)), path_(std::move(path)), keep_(std::move(keep)), found_(std::make_unique<Found>()) {
   file_ = env_->open(path_, OpenMode::ReadOnly);
   integrity::require_memory_evidence(*file_, path_);  // never "salvage" a text file into an empty memory
   const std::uint64_t size = file_->size();
@@ -332,7 +332,7 @@ Salvager::Salvager(std::shared_ptr<Env> env, std::string path, bool keep_inactiv
     }
   }
   for (format::TocEntry& e : entries) {
-    if (!keep_inactive_ && e.status != static_cast<std::uint8_t>(FrameStatus::Active) && !e.record_removed()) {
+    if (!e.record_removed() && !keep_(e)) {
       e.record_offset = 0;
       e.record_length = 0;
       e.payload_length = 0;

@@ -36,9 +36,9 @@ struct SalvageReport {
 
 class Salvager {
  public:
-  // Reads and plans; the file is not changed. keep_inactive: carry deleted and superseded
-  // frames' records (false: vacuum them away at the same time).
-  Salvager(std::shared_ptr<Env> env, std::string path, bool keep_inactive);
+  // Reads and plans; the file is not changed. keep: which frames carry their records into
+  // the new file (keep_active_records() vacuums at the same time).
+  Salvager(std::shared_ptr<Env> env, std::string path, KeepRecord keep);
   ~Salvager();
   const SalvageReport& report() const { return report_; }
   // The rewrite plan; frame() reads records from the file lazily (it must not change meanwhile).
@@ -48,7 +48,7 @@ class Salvager {
   struct Found;
   std::shared_ptr<Env> env_;
   std::string path_;
-  bool keep_inactive_;
+  KeepRecord keep_;
   std::unique_ptr<File> file_;
   std::unique_ptr<Found> found_;
   SalvageReport report_;

@@ -115,13 +115,15 @@ DoctorReport Memvid::doctor(const std::string& path, const DoctorOptions& option
   const bool rewrite = std::any_of(r.actions.begin(), r.actions.end(),
                                    [](const DoctorAction& a) { return a.name != std::string("ClearOwnerRecord"); });
   std::string backup;  // the name a salvage in place keeps the damaged file under
+  const maintenance::KeepRecord keep =
+      options.vacuum ? maintenance::keep_active_records() : maintenance::keep_every_record();
   try {
     if (salvage) {
       // In place, the writer lock keeps every writer out while the file is replaced; into
       // another file the original is only read.
       std::unique_ptr<File> lock;
       if (!elsewhere) lock = take_writer_lock(*env, path, options.lock_timeout_ms);
-      maintenance::Salvager salvager(env, path, /*keep_inactive=*/!options.vacuum);
+      maintenance::Salvager salvager(env, path, keep);
       maintenance::RewritePlan salvaged = salvager.plan();
       if (!elsewhere && options.keep_backup) backup = maintenance::free_backup_name(*env, path, "damaged");
       salvaged.keep_replaced_as = backup;
@@ -149,7 +151,7 @@ DoctorReport Memvid::doctor(const std::string& path, const DoctorOptions& option
       Memvid m = open_read_only(path, read);
       {
         std::lock_guard lock(m.impl_->mu);
-        maintenance::rewrite_memory(plan_from(*m.impl_, /*keep_inactive=*/!options.vacuum), r.output_path, env);
+        maintenance::rewrite_memory(plan_from(*m.impl_, keep), r.output_path, env);
       }
       m.close();
     } else {
@@ -160,7 +162,7 @@ DoctorReport Memvid::doctor(const std::string& path, const DoctorOptions& option
       Memvid m = Memvid::open(path, open);  // a writer: replaces the owner record, and closing clears it
       if (rewrite) {
         std::lock_guard lock(m.impl_->mu);
-        rewrite_in_place(*m.impl_, /*keep_inactive=*/!options.vacuum);
+        rewrite_in_place(*m.impl_, keep);
       }
       m.close();
     }

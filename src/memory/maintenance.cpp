@@ -32,7 +32,7 @@ std::vector<std::uint8_t> verified_record(const store::Store& s, const format::T
 
 }  // namespace
 
-maintenance::RewritePlan plan_from(const Memvid::Impl& impl, bool keep_inactive) {
+maintenance::RewritePlan plan_from(const Memvid::Impl& impl, maintenance::KeepRecord keep) {
   const store::Store& s = impl.s();
   maintenance::RewritePlan plan;
   plan.wal_size = s.wal_size();
@@ -41,29 +41,23 @@ maintenance::RewritePlan plan_from(const Memvid::Impl& impl, bool keep_inactive)
   plan.index_extension = index::SearchIndex::initial_extension(settings);
   plan.frame_count = s.committed_frame_count();
   plan.sync = s.config().sync;
-  plan.frame = [&s, keep_inactive](std::uint64_t id) {
+  plan.frame = [&s, keep = std::move(keep)](std::uint64_t id) {
     maintenance::RewriteFrame f;
     f.entry = s.committed_entry(id);
-    const bool active = f.entry.status == static_cast<std::uint8_t>(FrameStatus::Active);
-    if ((active || keep_inactive) && !f.entry.record_removed()) f.record = verified_record(s, f.entry);
+    if (!f.entry.record_removed() && keep(f.entry)) f.record = verified_record(s, f.entry);
     return f;
   };
   return plan;
 }
 
-void rewrite_in_place(Memvid::Impl& impl, bool keep_inactive) {
+void rewrite_in_place(Memvid::Impl& impl, const maintenance::KeepRecord& keep) {
   store::Store& s = impl.writer();
   if (s.in_transaction())
     throw Error(ErrorCode::TransactionState, "commit or roll back the open transaction before rewriting " + s.path());
   // The writer lock on the old file is held throughout, so no other writer commits to it
   // while it is copied; one waiting for it finds the new file once it gets the lock.
-  maintenance::rewrite_memory(plan_from(impl, keep_inactive), s.path(), impl.env);
-  auto fresh = store::Store::open(s.path(), s.config());
-  impl.index.reset();
-  impl.store->close();
-  impl.store = std::move(fresh);
-  impl.index = std::make_unique<index::SearchIndex>(*impl.store);
-  impl.searcher = search::Searcher{};
+  maintenance::rewrite_memory(plan_from(impl, keep), s.path(), impl.env);
+  impl.attach(store::Store::open(s.path(), s.config()));
 }
 
 namespace {
@@ -79,7 +73,7 @@ void Memvid::compact_to(const std::string& dest) {
   const store::Store& s = impl_->s();
   if (dest == s.path()) throw Error(ErrorCode::InvalidArgument, "compact_to(" + dest + "): that is this memory; use compact_in_place()");
   refuse_existing(*impl_->env, dest);
-  maintenance::rewrite_memory(plan_from(*impl_, false), dest, impl_->env);
+  maintenance::rewrite_memory(plan_from(*impl_, maintenance::keep_active_records()), dest, impl_->env);
 }
 
 void Memvid::export_snapshot(const std::string& dest) {
@@ -87,12 +81,12 @@ void Memvid::export_snapshot(const std::string& dest) {
   const store::Store& s = impl_->s();
   if (dest == s.path()) throw Error(ErrorCode::InvalidArgument, "export_snapshot(" + dest + "): that is this memory");
   refuse_existing(*impl_->env, dest);
-  maintenance::rewrite_memory(plan_from(*impl_, true), dest, impl_->env);
+  maintenance::rewrite_memory(plan_from(*impl_, maintenance::keep_every_record()), dest, impl_->env);
 }
 
 void Memvid::compact_in_place() {
   std::lock_guard lock(impl_->mu);
-  rewrite_in_place(*impl_, /*keep_inactive=*/false);
+  rewrite_in_place(*impl_, maintenance::keep_active_records());
 }
 
 namespace {

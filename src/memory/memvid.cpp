@@ -339,8 +339,7 @@ Memvid Memvid::create(const std::string& path, const CreateOptions& options) {
     throw Error(ErrorCode::ModelMismatch, "embedding model " + settings.embedding_model + " requested, but the embedder given is " +
                                               options.open.embedder->model());
   impl->embedder = Embedder(options.open.embedder);
-  impl->store = store::Store::create(path, config, wal, index::SearchIndex::initial_extension(settings));
-  impl->index = std::make_unique<index::SearchIndex>(*impl->store);
+  impl->attach(store::Store::create(path, config, wal, index::SearchIndex::initial_extension(settings)));
   impl->start_poller(options.open.nudge_poll_ms);
   return Memvid(std::move(impl));
 }
@@ -351,8 +350,7 @@ Memvid Memvid::open_existing(const std::string& path, const OpenOptions& options
   impl->env = config.env;
   refuse_sidecars(path, *impl->env);
   impl->embedder = Embedder(options.embedder);
-  impl->store = store::Store::open(path, config);
-  impl->index = std::make_unique<index::SearchIndex>(*impl->store);
+  impl->attach(store::Store::open(path, config));
   impl->start_poller(options.nudge_poll_ms);
   return Memvid(std::move(impl));
 }

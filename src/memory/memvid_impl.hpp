@@ -32,6 +32,17 @@ struct Memvid::Impl {
 
   ~Impl() { stop_poller(); }
 
+  // The one place where a store, its index and the searcher's caches are put together behind
+  // the handle: at create and open, and when a rewrite moves the handle onto a new file (the
+  // old store closes after its index is gone).
+  void attach(std::unique_ptr<store::Store> fresh) {
+    index.reset();
+    if (store) store->close();
+    store = std::move(fresh);
+    index = std::make_unique<index::SearchIndex>(*store);
+    searcher = search::Searcher{};
+  }
+
   void start_poller(int period_ms) {
     if (period_ms <= 0 || !store->writable()) return;
     poller = std::thread([this, period_ms] {

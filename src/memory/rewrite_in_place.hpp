@@ -5,10 +5,10 @@
 
 namespace memvid {
 
-// The committed state of the handle as a rewrite plan; keep_inactive keeps deleted and
-// superseded frames' records (otherwise they are removed). Records are verified as copied.
-maintenance::RewritePlan plan_from(const Memvid::Impl& impl, bool keep_inactive);
+// The committed state of the handle as a rewrite plan; keep says which frames carry their
+// records (the others become removed entries). Records are verified as copied.
+maintenance::RewritePlan plan_from(const Memvid::Impl& impl, maintenance::KeepRecord keep);
 // Rewrites the handle's own file (a writer) and moves the handle onto the new file.
-void rewrite_in_place(Memvid::Impl& impl, bool keep_inactive);
+void rewrite_in_place(Memvid::Impl& impl, const maintenance::KeepRecord& keep);
 
 }  // namespace memvid

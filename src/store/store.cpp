@@ -288,7 +288,7 @@ void Store::load_committed(const format::Header& h, std::uint64_t size) {
     format::decode_toc_segment(bytes, ref.offset, [&](const TocEntry& e) {
       if (e.frame_id >= manifest.next_frame_id)
         invalid_toc(where("TOC segment names frame " + std::to_string(e.frame_id) + " beyond the frame count", ref.offset));
-      if (e.status > static_cast<std::uint8_t>(FrameStatus::Superseded) || e.kind > static_cast<std::uint8_t>(FrameKind::Binary))
+      if (!is_known_status(e.status) || !is_known_kind(e.kind))
         invalid_toc(where("frame " + std::to_string(e.frame_id) + " has an unknown status or kind", ref.offset));
       if (e.record_removed()) {
         if (e.status == static_cast<std::uint8_t>(FrameStatus::Active) || e.payload_length != 0)
@@ -329,8 +329,8 @@ void Store::replay_wal(std::uint64_t size) {
     if (r.type == format::WalRecordType::Entry) {
       if (r.payload.size() != TocEntry::kEncodedSize) break;
       TocEntry e = TocEntry::decode_from(r.payload.data());
-      if (e.status > static_cast<std::uint8_t>(FrameStatus::Superseded) ||
-          e.kind > static_cast<std::uint8_t>(FrameKind::Binary) || e.frame_id > pending_next)
+      if (!is_known_status(e.status) ||
+          !is_known_kind(e.kind) || e.frame_id > pending_next)
         break;
       if (e.frame_id == pending_next) {
         // A new frame: its record must lie after the committed data and be intact, or the
