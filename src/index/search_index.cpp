@@ -9,6 +9,7 @@
 #include "format/frame_record.hpp"
 #include "format/layout.hpp"
 #include "index/lex_merge.hpp"
+#include "index/passages.hpp"
 #include "memvid/error.hpp"
 #include "memvid/types.hpp"
 #include "store/merge_policy.hpp"
@@ -83,21 +84,6 @@ void SearchIndex::reset_from_store() {
   vectors_.reset(manifest_.settings, manifest_.segments);
 }
 
-text::ChunkOptions SearchIndex::chunk_options() const {
-  text::ChunkOptions o;
-  o.target_bytes = manifest_.settings.chunk_bytes;
-  o.overlap_bytes = manifest_.settings.chunk_overlap;
-  return o;
-}
-
-text::ChunkOptions SearchIndex::chunk_options(std::optional<std::uint32_t> bytes,
-                                              std::optional<std::uint32_t> overlap) const {
-  text::ChunkOptions o = chunk_options();
-  if (bytes) o.target_bytes = *bytes;
-  if (overlap) o.overlap_bytes = *overlap;
-  return o;
-}
-
 void SearchIndex::check_chunk_settings(std::uint32_t bytes, std::uint32_t overlap) {
   if (bytes < format::kMinChunkBytes || bytes > format::kMaxChunkSetting)
     throw Error(ErrorCode::InvalidArgument, "chunk size must be between " + std::to_string(format::kMinChunkBytes) +
@@ -108,19 +94,17 @@ void SearchIndex::check_chunk_settings(std::uint32_t bytes, std::uint32_t overla
                                                 ") must be smaller than the chunk size (" + std::to_string(bytes) + ")");
 }
 
-bool SearchIndex::indexes_kind(std::uint8_t kind) { return kind != static_cast<std::uint8_t>(FrameKind::Binary); }
-
 SearchIndex::AnalyzedFrame SearchIndex::analyze_frame(const FrameText& f) const {
   AnalyzedFrame a;
   a.id = f.id;
   if (!f.embedding.empty()) a.vector = normalized(f.embedding);
-  if (!indexes_kind(f.kind)) return a;
+  if (!has_passages(f.kind)) return a;
   for (const auto& t : f.tags) a.keywords.push_back(kTagPrefix + text::Analyzer::fold(t));
   for (const auto& l : f.labels) a.keywords.push_back(kLabelPrefix + text::Analyzer::fold(l));
   a.keywords.push_back(kKindPrefix + std::string(to_string(static_cast<FrameKind>(f.kind))));
   if (!f.uri.empty()) a.keywords.push_back(kUriPrefix + text::Analyzer::fold(f.uri));
   analyzer_->analyze(f.title, a.title);
-  for (const text::ChunkRange& c : text::chunk_text(f.payload, chunk_options(f.chunk_bytes, f.chunk_overlap))) {
+  for (const text::ChunkRange& c : passages(f.payload, manifest_.settings, f.chunk_bytes, f.chunk_overlap)) {
     a.chunks.emplace_back();
     analyzer_->analyze(f.payload.substr(c.begin, c.end - c.begin), a.chunks.back());
   }
@@ -226,7 +210,7 @@ void SearchIndex::catch_up(std::uint64_t frame_end) const {
     }
     format::FrameRecord rec = store_.read_record(e);
     std::vector<std::uint8_t> payload;
-    if (indexes_kind(rec.kind)) payload = format::frame_payload(rec, e.record_offset);
+    if (has_passages(rec.kind)) payload = format::frame_payload(rec, e.record_offset);
     FrameText f;
     f.id = e.frame_id;
     f.kind = rec.kind;

@@ -49,13 +49,8 @@ class SearchIndex final : public store::CheckpointParticipant {
 
   const IndexSettings& settings() const { return manifest_.settings; }
   const text::Analyzer& analyzer() const { return *analyzer_; }
-  text::ChunkOptions chunk_options() const;
-  // A frame's chunking: its own settings where it has them, else the memory's.
-  text::ChunkOptions chunk_options(std::optional<std::uint32_t> bytes, std::optional<std::uint32_t> overlap) const;
   // Throws InvalidArgument unless 64 <= bytes <= 16 MiB and overlap < bytes.
   static void check_chunk_settings(std::uint32_t bytes, std::uint32_t overlap);
-  // Whether a frame of this kind has text to index.
-  static bool indexes_kind(std::uint8_t kind);
 
   // A frame just appended to the store (committed or in the open transaction).
   void add_frame(const FrameText& frame);

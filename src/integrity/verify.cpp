@@ -15,6 +15,7 @@
 #include "format/layout.hpp"
 #include "format/owner_record.hpp"
 #include "index/lex_segment.hpp"
+#include "index/passages.hpp"
 #include "index/search_index.hpp"
 #include "index/time_segment.hpp"
 #include "index/vec_segment.hpp"
@@ -23,7 +24,6 @@
 #include "integrity/memory_evidence.hpp"
 #include "io/read_exact.hpp"
 #include "integrity/verify.hpp"
-#include "text/chunker.hpp"
 
 namespace memvid {
 
@@ -669,12 +669,10 @@ class Verifier {
                         std::to_string(rec.timestamp_ms) + ", " + num(rec.raw_length) +
                         " payload bytes) disagrees with its TOC entry (kind " + num(e.kind) + ", timestamp " +
                         std::to_string(e.timestamp_ms) + ", " + num(e.payload_length) + " bytes)");
-      if (index::SearchIndex::indexes_kind(rec.kind)) {
-        text::ChunkOptions o;
-        o.target_bytes = rec.meta.chunk_bytes.value_or(settings.chunk_bytes);
-        o.overlap_bytes = rec.meta.chunk_overlap.value_or(settings.chunk_overlap);
+      if (index::has_passages(rec.kind)) {
         const std::string_view text(reinterpret_cast<const char*>(payload.data()), payload.size());
-        f.chunks = static_cast<std::uint32_t>(text::chunk_text(text, o).size());
+        f.chunks = static_cast<std::uint32_t>(
+            index::passages(text, settings, rec.meta.chunk_bytes, rec.meta.chunk_overlap).size());
       }
       if (compare_vectors && f.has_vector) compare_vector(it.id, rec.meta.embedding);
     };

@@ -11,6 +11,7 @@
 #include "format/header.hpp"
 #include "format/toc.hpp"
 #include "format/layout.hpp"
+#include "index/passages.hpp"
 #include "io/identify.hpp"
 #include "io/owner.hpp"
 #include "io/warnings.hpp"
@@ -250,7 +251,7 @@ std::vector<std::vector<float>> vectors_for(Memvid::Impl& impl, std::span<const 
         throw Error(ErrorCode::ModelMismatch, impl.store->path() + " holds vectors of " + model +
                                                   "; this document's vector comes from " + d.embedding_model);
       out[i] = d.embedding;
-    } else if (!model.empty() && index::SearchIndex::indexes_kind(static_cast<std::uint8_t>(d.kind))) {
+    } else if (!model.empty() && index::has_passages(static_cast<std::uint8_t>(d.kind))) {
       to_embed.push_back(i);
     }
   }

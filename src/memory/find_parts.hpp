@@ -1,0 +1,67 @@
+#pragma once
+// The three jobs of Memvid::find (memory/find.cpp), each in its own file:
+//   find_cursor     the page a request asks for: cursors (encode, decode, the query
+//                   fingerprint that binds them to one query) and paging a ranking;
+//   find_retrieval  which frames rank, and how: the query vector, the filters every retriever
+//                   applies, and the lexical, semantic or fused ranking of one page;
+//   find_hits       a ranked frame turned into a Hit: metadata, the matched passage's range
+//                   and page, the highlighted snippet.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "memory/memvid_impl.hpp"
+#include "search/searcher.hpp"
+
+namespace memvid::find {
+
+// One entry of a ranking, before its hit is filled in from the frame.
+struct Ranked {
+  std::uint64_t frame = 0;
+  double score = 0;
+  std::uint32_t chunk = 0;
+  std::uint32_t chunk_count = 1;
+  bool lexical = false, semantic = false;
+  double lexical_score = 0, semantic_score = 0;
+};
+
+// ---- find_cursor
+
+// A short hash of the query and every option that changes the ranking: a cursor carries it,
+// so that it cannot be replayed against another query by mistake.
+std::string query_fingerprint(std::string_view query, const FindOptions& options);
+std::string encode_cursor(const search::RankKey& key, std::size_t rank, const std::string& fingerprint);
+struct DecodedCursor {
+  search::RankKey key;
+  std::size_t rank = 0;
+};
+// InvalidArgument for a malformed cursor or one of another query.
+DecodedCursor decode_cursor(const std::string& cursor, const std::string& fingerprint);
+// A page of a complete ranking: after the cursor's key, else from offset; more: another page exists.
+std::vector<Ranked> page_of(std::vector<Ranked> all, const std::optional<search::RankKey>& after, std::size_t offset,
+                            std::size_t k, bool& more);
+
+// ---- find_retrieval
+
+struct Retrieval {
+  std::vector<Ranked> page;
+  bool more = false;                      // another page follows
+  std::vector<std::string> match_terms;   // the analyzed terms to highlight
+  SearchMode mode_used = SearchMode::Lex;
+  std::string note;                       // why a requested mode was not used
+};
+
+// The page of ranked frames for query: after the cursor's key (or from options.offset), each
+// rank counted from base_rank.
+Retrieval retrieve(const Memvid::Impl& impl, std::string_view query, const FindOptions& options,
+                   const std::optional<search::RankKey>& after, std::size_t base_rank);
+
+// ---- find_hits
+
+Hit assemble_hit(const Memvid::Impl& impl, const Ranked& ranked, std::size_t rank,
+                 const std::unordered_set<std::string>& terms, std::size_t snippet_chars);
+
+}  // namespace memvid::find
