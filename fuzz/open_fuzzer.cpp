@@ -46,10 +46,10 @@ class BytesEnv final : public memvid::Env {
   }
   bool exists(const std::string& path) override { return path == "/fuzz.mv2"; }
   void remove(const std::string&) override {}
-  std::string create_temp(const std::string&) override {
+  std::string create_temp(const std::string&, unsigned) override {
     throw memvid::Error(memvid::ErrorCode::Io, "the fuzzer's file is read-only");
   }
-  void commit_temp(const std::string&, const std::string&) override {}
+  void commit_temp(const std::string&, const std::string&, bool) override {}
   void discard_temp(const std::string&) override {}
   bool same_file(memvid::File&, const std::string&) override { return true; }
   std::int64_t now_ms() override { return 0; }

@@ -563,7 +563,7 @@ export type ErrorCode =
   | 'InvalidArgument' | 'NotFound' | 'AlreadyExists' | 'Locked' | 'Corrupt' | 'InvalidToc'
   | 'AuxiliaryFileDetected' | 'Io' | 'NoSpace' | 'ReadOnly' | 'TransactionState' | 'RecoveryNeeded'
   | 'InvalidQuery' | 'ModelUnavailable' | 'ModelMismatch' | 'ProviderFailed' | 'Interrupted' | 'DecryptFailed'
-  | 'NotAMemory' | 'Encrypted';
+  | 'NotAMemory' | 'Encrypted' | 'Closed';
 
 /** Base class of every library error; `code` is the C++ ErrorCode name. */
 export declare class MemvidError extends Error {
@@ -596,8 +596,10 @@ export declare class AuxiliaryFileDetected extends MemvidError {}
 export declare class MemvidIOError extends MemvidError {}
 /** The disk is full; nothing committed is lost. */
 export declare class NoSpaceError extends MemvidIOError {}
-/** A write on a read-only, sealed or closed handle. */
+/** A write on a read-only handle or a write-protected file. */
 export declare class ReadOnlyError extends MemvidError {}
+/** Any call on a handle after close() or seal() (code Closed; a ReadOnlyError, as before). */
+export declare class ClosedError extends ReadOnlyError {}
 /** begin() inside a transaction, commit() or rollback() outside one. */
 export declare class TransactionStateError extends MemvidError {}
 /** A malformed search query (code InvalidQuery); the message names the position. */

@@ -80,6 +80,7 @@ const AuxiliaryFileDetected = defineError('AuxiliaryFileDetected', 'AuxiliaryFil
 const MemvidIOError = defineError('MemvidIOError', 'Io');
 const NoSpaceError = defineError('NoSpaceError', 'NoSpace', MemvidIOError);
 const ReadOnlyError = defineError('ReadOnlyError', 'ReadOnly');
+const ClosedError = defineError('ClosedError', 'Closed', ReadOnlyError);
 const TransactionStateError = defineError('TransactionStateError', 'TransactionState');
 const QueryError = defineError('QueryError', 'InvalidQuery');
 const ModelUnavailableError = defineError('ModelUnavailableError', 'ModelUnavailable');
@@ -103,6 +104,7 @@ const errorClasses = Object.freeze({
   Io: MemvidIOError,
   NoSpace: NoSpaceError,
   ReadOnly: ReadOnlyError,
+  Closed: ClosedError,
   TransactionState: TransactionStateError,
   InvalidQuery: QueryError,
   ModelUnavailable: ModelUnavailableError,
@@ -381,7 +383,7 @@ class Memvid {
   verify(options) {
     return call(() => {
       // The library checks a file by path; a closed handle refuses like every other call.
-      if (this.#closed) throw new ReadOnlyError('the memory handle is closed');
+      if (this.#closed) throw new ClosedError('the memory handle is closed');
       return this[kNative].verify(verifyDeep(options, 'verify'));
     });
   }
@@ -600,6 +602,7 @@ module.exports = {
   MemvidIOError,
   NoSpaceError,
   ReadOnlyError,
+  ClosedError,
   TransactionStateError,
   QueryError,
   ModelUnavailableError,

@@ -40,13 +40,15 @@ class Env {
   virtual bool exists(const std::string& path) = 0;
   virtual void remove(const std::string& path) = 0;
   // Building a file that replaces another (compaction, salvage, restore, capsules):
-  // create_temp makes an empty file in the directory of `beside` and returns a name that
-  // open() accepts until commit_temp or discard_temp. The POSIX Env makes it unnamed
-  // (O_TMPFILE), so a process killed before commit_temp leaves nothing behind.
-  virtual std::string create_temp(const std::string& beside) = 0;
-  // Syncs the temporary file, atomically puts it at dest (replacing any file there) and
-  // makes the rename durable.
-  virtual void commit_temp(const std::string& temp, const std::string& dest) = 0;
+  // create_temp makes an empty file with permission bits `mode` (less the umask) in the
+  // directory of `beside` and returns a name that open() accepts until commit_temp or
+  // discard_temp. The POSIX Env makes it unnamed (O_TMPFILE), so a process killed before
+  // commit_temp leaves nothing behind.
+  virtual std::string create_temp(const std::string& beside, unsigned mode = 0644) = 0;
+  // Syncs the temporary file, atomically puts it at dest and makes that durable. replace:
+  // whatever is at dest is replaced; otherwise a dest that exists by then (even one created
+  // after the caller checked) is left alone: AlreadyExists, and the temporary file remains.
+  virtual void commit_temp(const std::string& temp, const std::string& dest, bool replace = true) = 0;
   virtual void discard_temp(const std::string& temp) = 0;
   // Gives the file at path a second name, backup (which must not exist: AlreadyExists), and
   // makes that durable, so that the bytes stay reachable after path is replaced. The POSIX Env

@@ -19,7 +19,8 @@ enum class ErrorCode {
   AuxiliaryFileDetected,  // a -wal/-shm/-lock/-journal sidecar sits next to the file
   Io,                     // the operating system refused a read, write or sync (EIO, ...)
   NoSpace,                // ENOSPC / EDQUOT: the disk is full, nothing committed is lost
-  ReadOnly,               // a write on a handle opened read-only (or sealed)
+  ReadOnly,               // a write on a handle opened read-only, or on a write-protected file
+  Closed,                 // any call on a handle after close() or seal()
   TransactionState,       // begin() inside a transaction, rollback() outside one, ...
   RecoveryNeeded,         // Strict recovery refused to repair the file
   InvalidQuery,           // a malformed search query; the message names the character position

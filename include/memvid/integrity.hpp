@@ -28,6 +28,11 @@ struct CheckResult {
   std::string detail;  // what was checked, or what failed and where (file offset, frame id)
 };
 
+struct VerifyOptions {
+  bool deep = false;          // also every record's checksum and content hash, and index coverage
+  std::shared_ptr<Env> env;   // null: the POSIX environment
+};
+
 struct VerifyReport {
   std::string path;
   bool deep = false;
@@ -144,9 +149,13 @@ struct FileAnatomy {
   std::uint64_t dead_bytes = 0;        // data-region bytes it no longer references (a vacuum reclaims them)
 };
 
+struct InspectOptions {
+  std::shared_ptr<Env> env;  // null: the POSIX environment
+};
+
 // Reads the committed layout without changing a byte (no lock taken). Throws Corrupt when
 // no header copy names a readable TOC.
-FileAnatomy inspect_file(const std::string& path, std::shared_ptr<Env> env = nullptr);
+FileAnatomy inspect_file(const std::string& path, const InspectOptions& options = {});
 
 // Encrypted capsules: `memvid lock` / `unlock`. The capsule holds the whole .mv2 file,
 // encrypted with XChaCha20-Poly1305 (libsodium secretstream) under a key derived from the
@@ -157,6 +166,7 @@ struct CapsuleOptions {
   // Argon2id cost; the defaults are libsodium's "moderate" limits (3 passes, 256 MiB).
   std::uint64_t ops_limit = 0;   // 0: default
   std::uint64_t mem_limit = 0;   // 0: default
+  std::shared_ptr<Env> env;      // null: the POSIX environment
 };
 // Throws NotFound, AlreadyExists, Locked (a writer is active on source), Io / NoSpace.
 void lock_file(const std::string& source, const std::string& capsule, std::string_view password,

@@ -27,7 +27,9 @@ class Memvid {
 
   Memvid(Memvid&&) noexcept;
   Memvid& operator=(Memvid&&) noexcept;
-  ~Memvid();  // a writer commits, checkpoints and releases its lock (errors are swallowed: call close())
+  // As close(): an open transaction is rolled back (only commit() or seal() commits it), what was
+  // committed is checkpointed and the lock released; errors are swallowed (call close() to see them).
+  ~Memvid();
 
   // Writes. Outside begin()/commit() each call is its own transaction.
   FrameId put(const Document& doc);
@@ -86,25 +88,33 @@ class Memvid {
 
   // Read-only integrity checks (see VerifyReport); never changes a byte and takes no lock,
   // so it runs beside a live writer. Throws only when the file cannot be opened at all.
-  static VerifyReport verify(const std::string& path, bool deep = false, std::shared_ptr<Env> env = nullptr);
+  static VerifyReport verify(const std::string& path, const VerifyOptions& options);
+  static VerifyReport verify(const std::string& path, bool deep = false) {
+    VerifyOptions o;
+    o.deep = deep;
+    return verify(path, o);
+  }
   // Finds what is wrong (verify --deep), plans repairs and, unless plan_only, carries them
   // out under the writer lock (Locked when a writer is active).
   static DoctorReport doctor(const std::string& path, const DoctorOptions& options = {});
 
   // Commits, checkpoints, syncs and closes; the handle is then unusable.
   void seal();
+  // Rolls back an open transaction, checkpoints what was committed (a failure there is a
+  // Warning, not an error: the data is in the WAL), releases the lock; idempotent.
   void close();
 
   const RecoveryInfo& recovery_info() const;
   const std::string& path() const;
   bool read_only() const;
 
-  // Owner record of the current writer (or of the last one that crashed).
-  static OwnerInfo who(const std::string& path, std::shared_ptr<Env> env = nullptr);
+  // Owner record of the current writer (or of the last one that crashed). Of the options only
+  // env is used, as by nudge and find_sidecar.
+  static OwnerInfo who(const std::string& path, const OpenOptions& options = {});
   // Asks a long-lived writer to commit and release its lock at its next call.
-  static void nudge(const std::string& path, std::shared_ptr<Env> env = nullptr);
+  static void nudge(const std::string& path, const OpenOptions& options = {});
   // Names a -wal/-shm/-lock/-journal sidecar beside path, or returns nullopt.
-  static std::optional<std::string> find_sidecar(const std::string& path, std::shared_ptr<Env> env = nullptr);
+  static std::optional<std::string> find_sidecar(const std::string& path, const OpenOptions& options = {});
 
   struct Impl;
 

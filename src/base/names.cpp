@@ -16,6 +16,7 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::Io: return "Io";
     case ErrorCode::NoSpace: return "NoSpace";
     case ErrorCode::ReadOnly: return "ReadOnly";
+    case ErrorCode::Closed: return "Closed";
     case ErrorCode::TransactionState: return "TransactionState";
     case ErrorCode::RecoveryNeeded: return "RecoveryNeeded";
     case ErrorCode::InvalidQuery: return "InvalidQuery";

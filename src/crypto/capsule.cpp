@@ -2,8 +2,6 @@
 // (XChaCha20-Poly1305) under a key that Argon2id derives from a password. The layout is in
 // crypto/capsule_format.hpp and docs/FORMAT.md.
 #include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -28,8 +26,8 @@ using crypto::CapsuleHeader;
 // How long lock_file waits for a writer to let go, like OpenOptions::lock_timeout_ms.
 constexpr int kLockTimeoutMs = 250;
 // The capsule itself is ciphertext; the memory it unlocks is the secret.
-constexpr mode_t kCapsuleMode = 0644;
-constexpr mode_t kPlaintextMode = 0600;
+constexpr unsigned kCapsuleMode = 0644;
+constexpr unsigned kPlaintextMode = 0600;
 
 void ensure_sodium() {
   // sodium_init() is thread-safe and idempotent; the static only spares the repeated call.
@@ -82,26 +80,16 @@ bool looks_like_memory(const unsigned char* bytes, std::uint64_t len) {
          std::memcmp(bytes + format::kHeaderSlotOffset[1], kMagic, sizeof kMagic) == 0;
 }
 
-bool same_file(const std::string& a, const std::string& b) {
-  struct stat sa {}, sb {};
-  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
-         sa.st_ino == sb.st_ino;
-}
-
 // --force replaces a file of the kind being written (a capsule by lock, a memory by unlock),
 // never anything else: a typo in -o must not cost somebody's PDF.
-void check_destination(const std::string& input, const std::string& dest, const CapsuleOptions& options,
-                       format::FileKind writes) {
-  if (same_file(input, dest))
-    throw Error(ErrorCode::InvalidArgument, dest + " is the input file itself: choose another output");
-  Env& env = *default_env();
+void check_destination(File& input, const std::string& dest, const CapsuleOptions& options, format::FileKind writes) {
+  Env& env = *options.env;
   if (!env.exists(dest)) return;
+  if (env.same_file(input, dest))
+    throw Error(ErrorCode::InvalidArgument, dest + " is the input file itself: choose another output");
   if (!options.overwrite) throw Error(ErrorCode::AlreadyExists, dest + " already exists (overwrite it with --force)");
-  struct stat st {};
-  if (::stat(dest.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0222) == 0)
-    throw Error(ErrorCode::ReadOnly, dest + " is write-protected: --force does not replace it, even as root; "
-                                            "`chmod u+w " + dest + "` allows it (nothing was changed)");
-  const io::Identified id = io::identify_file(*env.open(dest, OpenMode::ReadOnly));
+  // A write-protected file is not replaced either: opening it for writing says so (ReadOnly).
+  const io::Identified id = io::identify_file(*env.open(dest, OpenMode::ReadWrite));
   if (id.kind == writes) return;
   if (writes == format::FileKind::Memory) {
     const Error why = format::not_a_memory(dest, id.kind, id.head, id.size);
@@ -119,21 +107,18 @@ void check_destination(const std::string& input, const std::string& dest, const 
 // returned file is closed. A file this process may not write cannot take the exclusive lock
 // (F_WRLCK needs a writable descriptor); a shared lock on the same byte shuts writers out
 // just the same.
-std::unique_ptr<File> open_locked(const std::string& path) {
-  Env& env = *default_env();
-  if (::access(path.c_str(), W_OK) == 0) {
-    std::unique_ptr<File> file;
-    try {
-      file = env.open(path, OpenMode::ReadWrite);
-    } catch (const Error& e) {
-      if (e.code() != ErrorCode::ReadOnly) throw;  // write-protected: the shared lock below
-    }
-    if (file) {
-      io::acquire_writer_lock(*file, env, path, kLockTimeoutMs);
-      return file;
-    }
+std::unique_ptr<File> open_locked(Env& env, const std::string& path) {
+  std::unique_ptr<File> file;
+  try {
+    file = env.open(path, OpenMode::ReadWrite);
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::ReadOnly) throw;  // write-protected: the shared lock below
   }
-  std::unique_ptr<File> file = env.open(path, OpenMode::ReadOnly);
+  if (file) {
+    io::acquire_writer_lock(*file, env, path, kLockTimeoutMs);
+    return file;
+  }
+  file = env.open(path, OpenMode::ReadOnly);
   if (!file->try_lock(format::kWriterLockByte, LockKind::Shared))
     throw Error(ErrorCode::Locked, path + " is locked by a writer (see `memvid who " + path + "`)");
   return file;
@@ -151,7 +136,9 @@ std::uint64_t resolve_limit(std::uint64_t given, std::uint64_t fallback, std::ui
 }  // namespace
 
 void lock_file(const std::string& source, const std::string& capsule, std::string_view password,
-               const CapsuleOptions& options) {
+               const CapsuleOptions& given) {
+  CapsuleOptions options = given;
+  if (!options.env) options.env = default_env();
   ensure_sodium();
   check_password(password);
   CapsuleHeader h;
@@ -160,7 +147,8 @@ void lock_file(const std::string& source, const std::string& capsule, std::strin
   h.mem_limit = resolve_limit(options.mem_limit, crypto_pwhash_argon2id_MEMLIMIT_MODERATE, crypto::kMinMemLimit,
                               crypto::kMaxMemLimit, "memory limit");
 
-  std::unique_ptr<File> in = open_locked(source);
+  if (!options.env->exists(source)) throw Error(ErrorCode::NotFound, "no memory at " + source);
+  std::unique_ptr<File> in = open_locked(*options.env, source);
   h.plaintext_bytes = in->size();
   SecretBytes plain(h.chunk_size);
   const std::size_t first = static_cast<std::size_t>(std::min<std::uint64_t>(h.plaintext_bytes, h.chunk_size));
@@ -171,12 +159,12 @@ void lock_file(const std::string& source, const std::string& capsule, std::strin
     throw format::not_a_memory(source, kind == format::FileKind::Memory ? format::FileKind::Foreign : kind, head,
                                h.plaintext_bytes);
   }
-  check_destination(source, capsule, options, format::FileKind::Capsule);
+  check_destination(*in, capsule, options, format::FileKind::Capsule);
 
   randombytes_buf(h.salt.data(), h.salt.size());
   SecretBytes key(crypto_secretstream_xchacha20poly1305_KEYBYTES);
   derive_key(password, h, key);
-  crypto::StagedFile out(capsule, kCapsuleMode);
+  crypto::StagedFile out(options.env, capsule, kCapsuleMode);
   const auto header = h.encode();
   out.write(header.data(), header.size());
   StreamState stream;
@@ -202,10 +190,12 @@ void lock_file(const std::string& source, const std::string& capsule, std::strin
 }
 
 void unlock_file(const std::string& capsule, const std::string& dest, std::string_view password,
-                 const CapsuleOptions& options) {
+                 const CapsuleOptions& given) {
+  CapsuleOptions options = given;
+  if (!options.env) options.env = default_env();
   ensure_sodium();
   check_password(password);
-  std::unique_ptr<File> in = default_env()->open(capsule, OpenMode::ReadOnly);
+  std::unique_ptr<File> in = options.env->open(capsule, OpenMode::ReadOnly);
   const std::uint64_t size = in->size();
   std::array<std::uint8_t, crypto::kCapsuleHeaderSize> header{};
   const std::size_t have = static_cast<std::size_t>(std::min<std::uint64_t>(size, header.size()));
@@ -227,10 +217,10 @@ void unlock_file(const std::string& capsule, const std::string& dest, std::strin
   if (size != h.capsule_bytes())
     decrypt_failed(capsule, "the capsule is " + std::to_string(size) + " bytes where its header implies " +
                                 std::to_string(h.capsule_bytes()) + ": it was cut short or had bytes appended");
-  check_destination(capsule, dest, options, format::FileKind::Memory);
+  check_destination(*in, dest, options, format::FileKind::Memory);
   // A writer on the memory about to be replaced would go on writing to the orphaned file.
   std::unique_ptr<File> replaced;
-  if (options.overwrite && default_env()->exists(dest)) replaced = open_locked(dest);
+  if (options.overwrite && options.env->exists(dest)) replaced = open_locked(*options.env, dest);
 
   std::array<unsigned char, crypto::kStreamHeaderSize> stream_header{};
   io::read_exact(*in, crypto::kCapsuleHeaderSize, stream_header.data(), stream_header.size(), "capsule");
@@ -240,7 +230,7 @@ void unlock_file(const std::string& capsule, const std::string& dest, std::strin
   if (crypto_secretstream_xchacha20poly1305_init_pull(&stream.state, stream_header.data(), key.data()) != 0)
     decrypt_failed(capsule, "invalid stream header at offset 64");
 
-  crypto::StagedFile out(dest, kPlaintextMode);
+  crypto::StagedFile out(options.env, dest, kPlaintextMode);
   SecretBytes plain(h.chunk_size);
   std::vector<unsigned char> sealed(h.chunk_size + crypto::kChunkOverhead);
   std::uint64_t offset = crypto::kFirstChunkOffset;

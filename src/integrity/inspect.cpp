@@ -34,8 +34,8 @@ std::uint64_t covered(std::vector<Interval> spans, std::uint64_t lo, std::uint64
 
 }  // namespace
 
-FileAnatomy inspect_file(const std::string& path, std::shared_ptr<Env> env) {
-  if (!env) env = default_env();
+FileAnatomy inspect_file(const std::string& path, const InspectOptions& options) {
+  const std::shared_ptr<Env> env = options.env ? options.env : default_env();
   if (!env->exists(path)) throw Error(ErrorCode::NotFound, "no memory at " + path);
   auto file = env->open(path, OpenMode::ReadOnly);
   integrity::require_memory_evidence(*file, path);

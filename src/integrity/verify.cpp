@@ -88,7 +88,7 @@ class BufferSource final : public index::ByteSource {
 };
 
 // What the deep pass learned about each frame's record.
-struct FrameFacts {
+struct RecordFacts {
   enum State : std::uint8_t { kUnread, kGood, kDamaged };
   State state = kUnread;
   std::uint8_t kind = 0;  // as the record says
@@ -610,7 +610,7 @@ class Verifier {
 
   // Returns why the records were not read, or "".
   std::string deep_pass() {
-    facts_.assign(st_.view.size(), FrameFacts{});
+    facts_.assign(st_.view.size(), RecordFacts{});
     index::IndexSettings defaults;
     const index::IndexSettings& settings = idx_ ? idx_->settings : defaults;
     const bool compare_vectors = has_semantic_index();
@@ -648,7 +648,7 @@ class Verifier {
 
     auto process = [&](const Item& it, std::span<const std::uint8_t> bytes) {
       const TocEntry& e = st_.view[it.id];
-      FrameFacts& f = facts_[it.id];
+      RecordFacts& f = facts_[it.id];
       format::FrameRecord rec;
       std::vector<std::uint8_t> payload;
       try {
@@ -660,7 +660,7 @@ class Verifier {
         damage(it.id, err.what());
         return;
       }
-      f.state = FrameFacts::kGood;
+      f.state = RecordFacts::kGood;
       f.kind = rec.kind;
       f.has_vector = !rec.meta.embedding.empty();
       record_bytes_ += it.length;
@@ -716,7 +716,7 @@ class Verifier {
   }
 
   void damage(std::uint64_t id, const std::string& why) {
-    facts_[id].state = FrameFacts::kDamaged;
+    facts_[id].state = RecordFacts::kDamaged;
     report_.damaged_frames.push_back(id);
     damaged_.add("frame " + num(id) + ": " + why);
   }
@@ -807,10 +807,10 @@ class Verifier {
     for (std::uint64_t f = 0; f < indexed; ++f) {
       const std::size_t s = segment_of(f);
       if (!lex_frames_[s]) continue;
-      const FrameFacts& facts = facts_[f];
+      const RecordFacts& facts = facts_[f];
       // Inactive frames may linger in parts not merged since they changed; searches filter
       // them by status.
-      if (st_.view[f].status != kActive || facts.state != FrameFacts::kGood) continue;
+      if (st_.view[f].status != kActive || facts.state != RecordFacts::kGood) continue;
       ++checked;
       checked_docs += docs[f];
       if (docs[f] != facts.chunks)
@@ -847,7 +847,7 @@ class Verifier {
           p.add("vector part of " + segment_name(i) + " has two rows for frame " + num(f));
         else {
           rows[f] = 1;
-          if (facts_[f].state == FrameFacts::kGood && !facts_[f].has_vector)
+          if (facts_[f].state == RecordFacts::kGood && !facts_[f].has_vector)
             p.add("frame " + num(f) + " has a row in the vector part of " + segment_name(i) +
                   " but its record carries no vector");
         }
@@ -858,7 +858,7 @@ class Verifier {
       const std::size_t s = segment_of(f);
       const index::IndexSegmentRef& r = idx_->segments[s];
       if (!vec_ok_[s] || (r.vec_length > 0 && !vec_[s])) continue;
-      if (st_.view[f].status != kActive || facts_[f].state != FrameFacts::kGood || !facts_[f].has_vector) continue;
+      if (st_.view[f].status != kActive || facts_[f].state != RecordFacts::kGood || !facts_[f].has_vector) continue;
       ++checked;
       if (!rows[f])
         p.add("active frame " + num(f) + " carries a vector but has no row in the vector part of " + segment_name(s));
@@ -884,7 +884,7 @@ class Verifier {
   std::vector<std::shared_ptr<const index::VecSegment>> vec_;          // kept only when deep
   std::vector<bool> vec_ok_;
   bool deep_done_ = false;
-  std::vector<FrameFacts> facts_;
+  std::vector<RecordFacts> facts_;
   Problems damaged_, mismatches_, vec_rows_;
   std::uint64_t records_ = 0, record_bytes_ = 0;
 };

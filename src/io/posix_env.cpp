@@ -147,18 +147,18 @@ class PosixEnv final : public Env {
   void remove(const std::string& path) override {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw_errno(errno, "remove " + path);
   }
-  std::string create_temp(const std::string& beside_path) override {
+  std::string create_temp(const std::string& beside_path, unsigned mode) override {
     // The file that will be replaced is the one a symlink points to, so the new file is
     // built in its directory (a rename cannot cross file systems).
     const std::string beside = through_symlinks(beside_path);
     const std::string dir = directory_of(beside);
-    int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+    int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, static_cast<mode_t>(mode));
     std::string named;
     if (fd < 0) {
       // Filesystems without O_TMPFILE get a named file: left behind only by a crash.
       if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) throw_errno(errno, "create a file in " + dir);
       named = hidden_temp_name(beside);
-      fd = ::open(named.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+      fd = ::open(named.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(mode));
       if (fd < 0) throw_errno(errno, "create " + named);
     }
     // The descriptor keeps the unnamed file alive; /proc/self/fd names it for open().
@@ -168,7 +168,7 @@ class PosixEnv final : public Env {
     return name;
   }
 
-  void commit_temp(const std::string& temp, const std::string& dest_path) override {
+  void commit_temp(const std::string& temp, const std::string& dest_path, bool replace) override {
     // Replacing a symlink would leave the memory it names behind, unchanged, while the link
     // turned into a separate file: the file at the end of the links is what gets replaced.
     const std::string dest = through_symlinks(dest_path);
@@ -180,21 +180,35 @@ class PosixEnv final : public Env {
       if (!t.named.empty()) ::unlink(t.named.c_str());
       throw_errno(err, "sync the new " + dest);
     }
-    std::string from = t.named;
-    if (from.empty()) {
-      // An unnamed file gets a name only now, for the instant before the rename.
-      from = hidden_temp_name(dest);
-      if (::linkat(AT_FDCWD, temp.c_str(), AT_FDCWD, from.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+    if (!replace) {
+      // Linking refuses an existing name: no window in which another file could be replaced.
+      const std::string& from = t.named.empty() ? temp : t.named;
+      if (::linkat(AT_FDCWD, from.c_str(), AT_FDCWD, dest.c_str(), t.named.empty() ? AT_SYMLINK_FOLLOW : 0) != 0) {
         int err = errno;
         close_fd();
+        if (!t.named.empty()) ::unlink(t.named.c_str());
+        if (err == EEXIST) throw Error(ErrorCode::AlreadyExists, dest + " already exists (it appeared while it was being written)");
         throw_errno(err, "name the new " + dest);
       }
-    }
-    close_fd();
-    if (::rename(from.c_str(), dest.c_str()) != 0) {
-      int err = errno;
-      ::unlink(from.c_str());
-      throw_errno(err, "rename the new file over " + dest);
+      close_fd();
+      if (!t.named.empty()) ::unlink(t.named.c_str());
+    } else {
+      std::string from = t.named;
+      if (from.empty()) {
+        // An unnamed file gets a name only now, for the instant before the rename.
+        from = hidden_temp_name(dest);
+        if (::linkat(AT_FDCWD, temp.c_str(), AT_FDCWD, from.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+          int err = errno;
+          close_fd();
+          throw_errno(err, "name the new " + dest);
+        }
+      }
+      close_fd();
+      if (::rename(from.c_str(), dest.c_str()) != 0) {
+        int err = errno;
+        ::unlink(from.c_str());
+        throw_errno(err, "rename the new file over " + dest);
+      }
     }
     // The new file is in place: a failed directory sync only means a power cut now might
     // bring the old one back. That is a warning about durability, not a failure of the work.

@@ -63,7 +63,7 @@ DoctorReport Memvid::doctor(const std::string& path, const DoctorOptions& option
   DoctorReport r;
   r.path = path;
   r.output_path = elsewhere ? options.output : path;
-  r.before = verify(path, /*deep=*/true, env);
+  r.before = verify(path, VerifyOptions{/*deep=*/true, env});
   r.bytes_before = file_size(*env, path);
 
   for (const CheckResult& c : r.before.checks) {
@@ -74,7 +74,7 @@ DoctorReport Memvid::doctor(const std::string& path, const DoctorOptions& option
   const bool salvage = structure_failed(r.before);
   if (!salvage) {
     try {
-      FileAnatomy a = inspect_file(path, env);
+      FileAnatomy a = inspect_file(path, InspectOptions{env});
       OpenOptions read;
       read.env = env;
       Memvid m = open_read_only(path, read);
@@ -184,7 +184,7 @@ DoctorReport Memvid::doctor(const std::string& path, const DoctorOptions& option
     r.findings.push_back({Severity::Info, "Salvage",
                           "the damaged file was kept as " + r.backup_path + " (remove it once the repair is confirmed)"});
   if (r.changed || !elsewhere) {
-    r.after = verify(r.output_path, /*deep=*/true, env);
+    r.after = verify(r.output_path, VerifyOptions{/*deep=*/true, env});
     r.ok = r.after->ok && r.error.empty();
     r.bytes_after = file_size(*env, r.output_path);
   }

@@ -151,7 +151,7 @@ RestoreReport Memvid::restore_snapshot(const std::string& snapshot, const std::s
     }
     out.reset();
     // The copy itself is verified, so what goes in place is exactly what passed.
-    VerifyReport verified = verify(temp, /*deep=*/true, env);
+    VerifyReport verified = verify(temp, VerifyOptions{/*deep=*/true, env});
     if (!verified.ok) {
       std::string failed;
       for (const CheckResult& c : verified.checks)

@@ -615,16 +615,16 @@ const RecoveryInfo& Memvid::recovery_info() const { return impl_->store->recover
 const std::string& Memvid::path() const { return impl_->store->path(); }
 bool Memvid::read_only() const { return !impl_->store->writable(); }
 
-OwnerInfo Memvid::who(const std::string& path, std::shared_ptr<Env> env) {
-  env = env_or_default(env);
+OwnerInfo Memvid::who(const std::string& path, const OpenOptions& options) {
+  const std::shared_ptr<Env> env = env_or_default(options.env);
   if (!env->exists(path)) throw Error(ErrorCode::NotFound, "no memory at " + path);
   auto file = env->open(path, OpenMode::ReadOnly);
   io::require_memory(*file, path);
   return io::read_owner_info(*file);
 }
 
-void Memvid::nudge(const std::string& path, std::shared_ptr<Env> env) {
-  env = env_or_default(env);
+void Memvid::nudge(const std::string& path, const OpenOptions& options) {
+  const std::shared_ptr<Env> env = env_or_default(options.env);
   if (!env->exists(path)) throw Error(ErrorCode::NotFound, "no memory at " + path);
   // Only ever write into a file that is a memory whose header reads.
   auto file = env->open(path, OpenMode::ReadWrite);
@@ -639,8 +639,8 @@ void Memvid::nudge(const std::string& path, std::shared_ptr<Env> env) {
   io::set_nudge_flag(*file, true);
 }
 
-std::optional<std::string> Memvid::find_sidecar(const std::string& path, std::shared_ptr<Env> env) {
-  env = env_or_default(env);
+std::optional<std::string> Memvid::find_sidecar(const std::string& path, const OpenOptions& options) {
+  const std::shared_ptr<Env> env = env_or_default(options.env);
   return sidecar_of(path, *env);
 }
 

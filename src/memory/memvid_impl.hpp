@@ -69,11 +69,11 @@ struct Memvid::Impl {
   }
 
   store::Store& s() {
-    if (closed) throw Error(ErrorCode::ReadOnly, "the memory handle is closed");
+    if (closed) throw Error(ErrorCode::Closed, "the memory handle is closed");
     return *store;
   }
   const store::Store& s() const {
-    if (closed) throw Error(ErrorCode::ReadOnly, "the memory handle is closed");
+    if (closed) throw Error(ErrorCode::Closed, "the memory handle is closed");
     return *store;
   }
   const std::string& model() const { return index->settings().embedding_model; }

@@ -4,8 +4,8 @@
 
 namespace memvid {
 
-VerifyReport Memvid::verify(const std::string& path, bool deep, std::shared_ptr<Env> env) {
-  return integrity::verify_file(path, deep, env ? env : default_env());
+VerifyReport Memvid::verify(const std::string& path, const VerifyOptions& options) {
+  return integrity::verify_file(path, options.deep, options.env ? options.env : default_env());
 }
 
 }  // namespace memvid

@@ -456,7 +456,7 @@ void Store::visit_entries(const std::function<void(const TocEntry&)>& fn) const 
 std::uint64_t Store::file_size() const { return file_->size(); }
 
 std::vector<std::uint8_t> Store::read_bytes(std::uint64_t offset, std::uint64_t length, const char* what) const {
-  if (closed_) throw Error(ErrorCode::ReadOnly, path_ + " is closed");
+  if (closed_) throw Error(ErrorCode::Closed, path_ + " is closed");
   return io::read_bytes(*file_, offset, length, what);
 }
 
@@ -465,7 +465,7 @@ std::vector<std::uint8_t> Store::read_bytes(std::uint64_t offset, std::uint64_t 
 
 void Store::ensure_writer() {
   if (!config_.writable) throw Error(ErrorCode::ReadOnly, path_ + " is open read-only");
-  if (closed_) throw Error(ErrorCode::ReadOnly, path_ + " is closed");
+  if (closed_) throw Error(ErrorCode::Closed, path_ + " is closed");
   if (broken_) throw Error(ErrorCode::Io, path_ + ": an earlier sync failed, so the file's state is unknown; reopen it");
   if (released_) {
     // We let go of the lock after a nudge: take it back and reload whatever the other

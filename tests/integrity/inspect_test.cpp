@@ -65,7 +65,7 @@ void expect_consistent(const FileAnatomy& a) {
 TEST(InspectTest, ClosedMemoryAnatomy) {
   auto env = std::make_shared<FaultEnv>();
   const auto s = mt::build_small(kPath, env, "custom:test");
-  const FileAnatomy a = inspect_file(kPath, env);
+  const FileAnatomy a = inspect_file(kPath, InspectOptions{env});
   expect_consistent(a);
   EXPECT_EQ(a.path, kPath);
   EXPECT_EQ(a.file_bytes, env->contents(kPath).size());
@@ -99,7 +99,7 @@ TEST(InspectTest, ClosedMemoryAnatomy) {
 TEST(InspectTest, MemoryWithoutEmbeddingsHasNoVectorParts) {
   auto env = std::make_shared<FaultEnv>();
   mt::build_small(kPath, env, "none");
-  const FileAnatomy a = inspect_file(kPath, env);
+  const FileAnatomy a = inspect_file(kPath, InspectOptions{env});
   expect_consistent(a);
   EXPECT_EQ(a.embedding_model, "");
   EXPECT_EQ(a.embedding_dimension, 0u);
@@ -130,11 +130,11 @@ TEST(InspectTest, OpenWriterWithPendingTransactions) {
 TEST(InspectTest, FallsBackWhenTheNewestFooterIsDamaged) {
   auto env = std::make_shared<FaultEnv>();
   mt::build_small(kPath, env, "custom:test");
-  const FileAnatomy a = inspect_file(kPath, env);
+  const FileAnatomy a = inspect_file(kPath, InspectOptions{env});
   auto image = env->contents(kPath);
   image[a.footer_offset + 9] ^= 1;
   env->set_contents(kPath, image);
-  const FileAnatomy b = inspect_file(kPath, env);
+  const FileAnatomy b = inspect_file(kPath, InspectOptions{env});
   EXPECT_NE(b.used_header, a.used_header);
   EXPECT_LT(b.generation, a.generation);
   EXPECT_EQ(b.footer_offset, a.prev_footer_offset);
@@ -143,7 +143,7 @@ TEST(InspectTest, FallsBackWhenTheNewestFooterIsDamaged) {
 TEST(InspectTest, UnreadableOrMissing) {
   auto env = std::make_shared<FaultEnv>();
   try {
-    inspect_file("/mem/missing.mv2", env);
+    inspect_file("/mem/missing.mv2", InspectOptions{env});
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::NotFound);
@@ -153,7 +153,7 @@ TEST(InspectTest, UnreadableOrMissing) {
   std::fill(image.begin(), image.begin() + 1024, 0);
   env->set_contents(kPath, image);
   try {
-    inspect_file(kPath, env);
+    inspect_file(kPath, InspectOptions{env});
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::Corrupt);

@@ -90,7 +90,7 @@ std::shared_ptr<FaultEnv> env_holding(const std::vector<std::uint8_t>& image) {
 }
 
 VerifyReport verify_image(const std::vector<std::uint8_t>& image, bool deep) {
-  return Memvid::verify(kPath, deep, env_holding(image));
+  return Memvid::verify(kPath, VerifyOptions{deep, env_holding(image)});
 }
 
 // A small memory's bytes (closed cleanly, or with WAL-pending transactions).
@@ -105,7 +105,7 @@ std::vector<std::uint8_t> small_image(const std::string& model = "custom:test", 
   return image;
 }
 
-FileAnatomy anatomy_of(const std::vector<std::uint8_t>& image) { return inspect_file(kPath, env_holding(image)); }
+FileAnatomy anatomy_of(const std::vector<std::uint8_t>& image) { return inspect_file(kPath, InspectOptions{env_holding(image)}); }
 
 const CatalogEntry& first_part(const FileAnatomy& a, const std::string& kind) {
   for (const CatalogEntry& c : a.segments)
@@ -144,7 +144,7 @@ TEST(VerifyHealthy, SmallMemoryWithVectorsPassesEveryCheck) {
   // Reads that return less than asked (as pread may) change nothing.
   auto env = env_holding(image);
   env->set_short_reads(true);
-  expect_healthy(Memvid::verify(kPath, true, env), true);
+  expect_healthy(Memvid::verify(kPath, VerifyOptions{true, env}), true);
 }
 
 TEST(VerifyHealthy, MemoryWithoutEmbeddingsSkipsOnlyTheVectorChecks) {
@@ -173,7 +173,7 @@ TEST(VerifyHealthy, CompressedVectorPartsPass) {
     m.put(mt::doc_for(2000, true));
     m.close();
   }
-  const VerifyReport r = Memvid::verify(kPath, true, env);
+  const VerifyReport r = Memvid::verify(kPath, VerifyOptions{true, env});
   expect_healthy(r, true);
   EXPECT_NE(r.find("VecIndexDecode")->detail.find("1 IVF-PQ"), std::string::npos) << describe(r);
 }
@@ -312,7 +312,7 @@ TEST(VerifyHealthy, WalLeftoversOfAFailedCommitAreNotDamage) {
   EXPECT_THROW(m.put_many(docs), Error);
   env->fail_sync_at(-1);
   m.put(mt::doc_for(20, false));  // its two records overwrite the first two of the failed eleven
-  const VerifyReport r = Memvid::verify(kPath, true, env);
+  const VerifyReport r = Memvid::verify(kPath, VerifyOptions{true, env});
   expect_healthy(r, false);
   EXPECT_NE(r.find("WalPendingRecords")->detail.find("2 committed transactions"), std::string::npos) << describe(r);
 }
@@ -497,7 +497,7 @@ TEST(VerifyDamage, NoHeaderAtAll) {
   for (const char* name : {"FooterChecksum", "TocDecode", "SegmentBounds", "FramePayloadChecksums", "VecIndexCoverage"})
     EXPECT_EQ(status_of(r, name), CheckStatus::Skipped) << name;
   EXPECT_EQ(r.frames, 0u);
-  EXPECT_THROW(inspect_file(kPath, env_holding(image)), Error);
+  EXPECT_THROW(inspect_file(kPath, InspectOptions{env_holding(image)}), Error);
 }
 
 TEST(VerifyDamage, FooterFailsAndNamesTheFallback) {
@@ -766,7 +766,7 @@ TEST(VerifyDamage, RandomByteFlipsNeverThrow) {
 TEST(VerifyApi, MissingFileIsNotFound) {
   auto env = std::make_shared<FaultEnv>();
   try {
-    Memvid::verify("/mem/none.mv2", false, env);
+    Memvid::verify("/mem/none.mv2", VerifyOptions{false, env});
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::NotFound);

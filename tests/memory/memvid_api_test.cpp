@@ -2,6 +2,8 @@
 // reopening between steps so every behaviour is checked on what reached the file.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -287,7 +289,16 @@ TEST(MemvidApi, SealClosesTheHandle) {
   auto m = Memvid::create(path, fast_create());
   m.put(doc("x"));
   m.seal();
-  EXPECT_THROW(m.put(doc("y")), Error);
+  for (const auto& call : std::vector<std::function<void()>>{[&] { m.put(doc("y")); }, [&] { (void)m.stats(); },
+                                                              [&] { (void)m.find("x"); }}) {
+    try {
+      call();
+      ADD_FAILURE() << "a sealed handle answered";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::Closed) << e.what();
+    }
+  }
+  EXPECT_NO_THROW(m.close());  // idempotent
   EXPECT_EQ(Memvid::open_read_only(path).frame_count(), 1u);
 }
 

@@ -89,16 +89,17 @@ std::unique_ptr<File> FaultEnv::open(const std::string& path, OpenMode mode) {
 
 bool FaultEnv::exists(const std::string& path) { return files_.count(path) > 0; }
 
-std::string FaultEnv::create_temp(const std::string& beside) {
+std::string FaultEnv::create_temp(const std::string& beside, unsigned) {
   std::string name = beside + ".memvid-tmp-" + std::to_string(++temp_counter_);
   files_[name] = std::make_shared<MemFileState>();
   return name;
 }
 
 // Like rename(2): the temporary file's bytes become dest's, synced or not as they were.
-void FaultEnv::commit_temp(const std::string& temp, const std::string& dest) {
+void FaultEnv::commit_temp(const std::string& temp, const std::string& dest, bool replace) {
   auto st = state(temp);
   if (!st) throw Error(ErrorCode::NotFound, "commit_temp " + temp + ": no such file");
+  if (!replace && files_.count(dest)) throw Error(ErrorCode::AlreadyExists, dest + " already exists");
   on_sync(*st);
   files_[dest] = st;
   files_.erase(temp);

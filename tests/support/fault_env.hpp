@@ -33,8 +33,8 @@ class FaultEnv : public Env {
   std::unique_ptr<File> open(const std::string& path, OpenMode mode) override;
   bool exists(const std::string& path) override;
   void remove(const std::string& path) override;
-  std::string create_temp(const std::string& beside) override;
-  void commit_temp(const std::string& temp, const std::string& dest) override;
+  std::string create_temp(const std::string& beside, unsigned mode) override;
+  void commit_temp(const std::string& temp, const std::string& dest, bool replace) override;
   void discard_temp(const std::string& temp) override;
   bool same_file(File& file, const std::string& path) override;
   std::int64_t now_ms() override { return now_ms_; }

@@ -23,7 +23,8 @@ int exit_code_for(ErrorCode code) noexcept {
     case ErrorCode::ModelMismatch: return kExitUsage;
     case ErrorCode::ModelUnavailable:
     case ErrorCode::ProviderFailed: return kExitModel;
-    case ErrorCode::AlreadyExists: return kExitOther;
+    case ErrorCode::AlreadyExists:
+    case ErrorCode::Closed: return kExitOther;
     case ErrorCode::Interrupted: return kExitInterrupted;
     case ErrorCode::NotAMemory:
     case ErrorCode::Encrypted: return kExitNotAMemory;

@@ -466,7 +466,7 @@ describe('lifetime', () => {
     assert.equal(mem.closed, true);
     await mem.close();
     await mem.close();
-    await assert.rejects(mem.put({ text: 'late' }), (e) => e instanceof memvid.ReadOnlyError && e.code === 'ReadOnly' && /closed/.test(e.message));
+    await assert.rejects(mem.put({ text: 'late' }), (e) => e instanceof memvid.ClosedError && e instanceof memvid.ReadOnlyError && e.code === 'Closed' && /closed/.test(e.message));
     await assert.rejects(mem.find('sealed'), memvid.ReadOnlyError);
     await assert.rejects(mem.verify(), memvid.ReadOnlyError);
     await assert.rejects(mem.stats(), memvid.ReadOnlyError);

@@ -28,7 +28,7 @@ describe('error classes', () => {
     const expected = {
       InvalidArgument: 'InvalidArgumentError', NotFound: 'NotFoundError', AlreadyExists: 'AlreadyExistsError',
       Locked: 'LockedError', Corrupt: 'CorruptError', InvalidToc: 'InvalidTocError', RecoveryNeeded: 'RecoveryNeededError',
-      AuxiliaryFileDetected: 'AuxiliaryFileDetected', Io: 'MemvidIOError', NoSpace: 'NoSpaceError', ReadOnly: 'ReadOnlyError',
+      AuxiliaryFileDetected: 'AuxiliaryFileDetected', Io: 'MemvidIOError', NoSpace: 'NoSpaceError', ReadOnly: 'ReadOnlyError', Closed: 'ClosedError',
       TransactionState: 'TransactionStateError', InvalidQuery: 'QueryError', ModelUnavailable: 'ModelUnavailableError',
       ModelMismatch: 'ModelMismatchError', ProviderFailed: 'ProviderError', Interrupted: 'OperationInterruptedError',
       DecryptFailed: 'DecryptError',

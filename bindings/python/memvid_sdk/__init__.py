@@ -30,7 +30,7 @@ from .errors import (
     AlreadyExistsError, AuxiliaryFileDetected, CorruptError, DecryptError, EncryptedError,
     InvalidArgumentError, InvalidTocError, LockedError, MemvidError, MemvidIOError,
     MemvidWarning, ModelMismatchError, ModelUnavailableError, NoSpaceError, NotAMemoryError,
-    NotFoundError, OperationInterruptedError, ProviderError, QueryError, ReadOnlyError,
+    NotFoundError, OperationInterruptedError, ProviderError, QueryError, ReadOnlyError, ClosedError,
     RecoveryNeededError, TransactionStateError, _from_native, error_class,
 )
 from .results import (
@@ -72,7 +72,7 @@ __all__ = [
     # errors
     "MemvidError", "InvalidArgumentError", "NotFoundError", "AlreadyExistsError", "LockedError",
     "CorruptError", "InvalidTocError", "RecoveryNeededError", "AuxiliaryFileDetected",
-    "MemvidIOError", "NoSpaceError", "ReadOnlyError", "TransactionStateError", "QueryError",
+    "MemvidIOError", "NoSpaceError", "ReadOnlyError", "ClosedError", "TransactionStateError", "QueryError",
     "ModelUnavailableError", "ModelMismatchError", "ProviderError", "OperationInterruptedError",
     "DecryptError", "NotAMemoryError", "EncryptedError", "MemvidWarning", "error_class",
 ]

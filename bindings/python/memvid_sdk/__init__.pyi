@@ -19,7 +19,7 @@ from .errors import (AlreadyExistsError as AlreadyExistsError,
                      NoSpaceError as NoSpaceError, NotFoundError as NotFoundError,
                      OperationInterruptedError as OperationInterruptedError,
                      ProviderError as ProviderError, QueryError as QueryError,
-                     ReadOnlyError as ReadOnlyError,
+                     ReadOnlyError as ReadOnlyError, ClosedError as ClosedError,
                      RecoveryNeededError as RecoveryNeededError,
                      TransactionStateError as TransactionStateError,
                      error_class as error_class)

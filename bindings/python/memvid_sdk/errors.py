@@ -24,6 +24,7 @@ __all__ = [
     "MemvidIOError",
     "NoSpaceError",
     "ReadOnlyError",
+    "ClosedError",
     "TransactionStateError",
     "QueryError",
     "ModelUnavailableError",
@@ -153,9 +154,17 @@ class NoSpaceError(MemvidIOError):
 
 
 class ReadOnlyError(MemvidError):
-    """A write on a read-only handle, or any call on a closed or sealed one."""
+    """A write on a read-only handle or a write-protected file (and, as ClosedError, any call
+    on a closed or sealed handle)."""
 
     code = "ReadOnly"
+
+
+class ClosedError(ReadOnlyError):
+    """Any call on a handle after close() or seal() (a ReadOnlyError, as it was before it had a
+    code of its own)."""
+
+    code = "Closed"
 
 
 class TransactionStateError(MemvidError):
@@ -239,7 +248,7 @@ _ALL: Tuple[Type[MemvidError], ...] = (
     InvalidTocError, RecoveryNeededError, AuxiliaryFileDetected, MemvidIOError,
     NoSpaceError, ReadOnlyError, TransactionStateError, QueryError, ModelUnavailableError,
     ModelMismatchError, ProviderError, OperationInterruptedError, DecryptError,
-    NotAMemoryError, EncryptedError,
+    NotAMemoryError, EncryptedError, ClosedError,
 )
 _BY_CODE: Dict[str, Type[MemvidError]] = {cls.code: cls for cls in _ALL}
 

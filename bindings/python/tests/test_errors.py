@@ -20,7 +20,7 @@ class HierarchyTest(unittest.TestCase):
             "Corrupt": mv.CorruptError, "InvalidToc": mv.InvalidTocError,
             "RecoveryNeeded": mv.RecoveryNeededError,
             "AuxiliaryFileDetected": mv.AuxiliaryFileDetected, "Io": mv.MemvidIOError,
-            "NoSpace": mv.NoSpaceError, "ReadOnly": mv.ReadOnlyError,
+            "NoSpace": mv.NoSpaceError, "ReadOnly": mv.ReadOnlyError, "Closed": mv.ClosedError,
             "TransactionState": mv.TransactionStateError, "InvalidQuery": mv.QueryError,
             "ModelUnavailable": mv.ModelUnavailableError, "ModelMismatch": mv.ModelMismatchError,
             "ProviderFailed": mv.ProviderError, "Interrupted": mv.OperationInterruptedError,

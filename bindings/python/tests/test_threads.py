@@ -106,7 +106,7 @@ class ThreadTest(TempDirCase):
         mem.close()
         for t in threads:
             t.join(timeout=60)
-        self.assertEqual(outcomes, ["ReadOnly"] * 4)
+        self.assertEqual(outcomes, ["Closed"] * 4)
 
     def test_gil_released_while_waiting_for_lock(self):
         """A call blocked inside the library (waiting 2 s for a writer lock) leaves the GIL free:
