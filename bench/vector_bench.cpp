@@ -52,10 +52,10 @@
 #include <nlohmann/json.hpp>
 
 #include "bench_common.hpp"
-#include "index/lex_segment.hpp"
-#include "index/vec_format.hpp"
-#include "index/vec_segment.hpp"
-#include "index/vector_index.hpp"
+#include "index/lex/lex_segment.hpp"
+#include "index/vec/vec_format.hpp"
+#include "index/vec/vec_segment.hpp"
+#include "index/vec/vector_index.hpp"
 #include "memvid/embedding.hpp"
 #include "memvid/memvid.hpp"
 

@@ -4,17 +4,64 @@
 
 #include "format/bytes.hpp"
 #include "format/layout.hpp"
+#include "index/part_registry.hpp"
 #include "memvid/error.hpp"
 
 namespace memvid::index {
 
 namespace {
-// Version 1 (before vectors) had no embedding settings and no vector part.
-constexpr std::uint32_t kVersion = 2;
+// Version 1 (before vectors) had no embedding settings and no vector part; version 2 had
+// fixed lexical, time and vector parts; version 3 lists each segment's parts by tag.
+constexpr std::uint32_t kVersion = 3;
 constexpr std::size_t kMaxSegments = 4096;
+constexpr std::size_t kMaxPartsPerSegment = 32;
 constexpr std::size_t kRefSizeV1 = 8 * 8 + 2 * 16;
-constexpr std::size_t kRefSize = 11 * 8 + 3 * 16;
+constexpr std::size_t kRefSizeV2 = 11 * 8 + 3 * 16;
+constexpr std::size_t kPartSize = 4 + 3 * 8 + 16;
+constexpr PartTag kLexTag = part_tag("LEX ");
+constexpr PartTag kTimeTag = part_tag("TIME");
+constexpr PartTag kVecTag = part_tag("VEC ");
+
+void write_part(format::ByteWriter& w, const PartRef& p) {
+  w.u32(p.tag);
+  w.u64(p.offset);
+  w.u64(p.length);
+  w.u64(p.count);
+  w.bytes(p.checksum);
+}
+
+PartRef read_part(format::ByteReader& r, PartTag tag) {
+  PartRef p;
+  p.tag = tag;
+  p.offset = r.u64();
+  p.length = r.u64();
+  p.count = r.u64();
+  auto c = r.bytes(16);
+  std::copy(c.begin(), c.end(), p.checksum.begin());
+  return p;
+}
+
 }  // namespace
+
+std::string tag_name(PartTag tag) {
+  std::string s(4, ' ');
+  for (int i = 0; i < 4; ++i) {
+    const char c = static_cast<char>((tag >> (8 * i)) & 0xFF);
+    if (c < 0x20 || c > 0x7E) {
+      char hex[16];
+      std::snprintf(hex, sizeof hex, "0x%08x", tag);
+      return hex;
+    }
+    s[static_cast<std::size_t>(i)] = c;
+  }
+  return s;
+}
+
+const PartRef* IndexSegmentRef::part(PartTag tag) const {
+  for (const PartRef& p : parts)
+    if (p.tag == tag) return &p;
+  return nullptr;
+}
 
 std::vector<std::uint8_t> IndexManifest::encode() const {
   format::ByteWriter w;
@@ -32,18 +79,8 @@ std::vector<std::uint8_t> IndexManifest::encode() const {
   for (const IndexSegmentRef& s : segments) {
     w.u64(s.first_frame);
     w.u64(s.end_frame);
-    w.u64(s.lex_offset);
-    w.u64(s.lex_length);
-    w.u64(s.lex_docs);
-    w.bytes(s.lex_checksum);
-    w.u64(s.time_offset);
-    w.u64(s.time_length);
-    w.u64(s.time_entries);
-    w.bytes(s.time_checksum);
-    w.u64(s.vec_offset);
-    w.u64(s.vec_length);
-    w.u64(s.vec_count);
-    w.bytes(s.vec_checksum);
+    w.u8(static_cast<std::uint8_t>(s.parts.size()));
+    for (const PartRef& p : s.parts) write_part(w, p);
   }
   return w.take();
 }
@@ -53,7 +90,7 @@ IndexManifest IndexManifest::decode(std::span<const std::uint8_t> bytes, std::ui
   format::ByteReader r(bytes, where + " index section", 0);
   auto fail = [&](const std::string& why) { throw Error(ErrorCode::InvalidToc, where + ": index section: " + why); };
   const std::uint32_t version = r.u32();
-  if (version != 1 && version != kVersion) fail("unknown version " + std::to_string(version));
+  if (version < 1 || version > kVersion) fail("unknown version " + std::to_string(version));
   IndexManifest m;
   const std::uint8_t lang_len = r.u8();
   auto lang = r.bytes(lang_len);
@@ -73,8 +110,9 @@ IndexManifest IndexManifest::decode(std::span<const std::uint8_t> bytes, std::ui
   }
   m.indexed_frames = r.u64();
   const std::uint32_t count = r.u32();
-  const std::size_t ref_size = version >= 2 ? kRefSize : kRefSizeV1;
-  if (count > kMaxSegments || count * ref_size != r.remaining()) fail("segment count does not fit");
+  if (count > kMaxSegments) fail("segment count does not fit");
+  if (version < 3 && count * (version == 2 ? kRefSizeV2 : kRefSizeV1) != r.remaining()) fail("segment count does not fit");
+  if (version == 3 && count * (16 + 1) > r.remaining()) fail("segment count does not fit");
   if (m.indexed_frames > frame_count) fail("claims more indexed frames than the memory has");
   std::uint64_t expect_first = 0;
   auto inside = [&](std::uint64_t off, std::uint64_t len) {
@@ -84,36 +122,30 @@ IndexManifest IndexManifest::decode(std::span<const std::uint8_t> bytes, std::ui
     IndexSegmentRef s;
     s.first_frame = r.u64();
     s.end_frame = r.u64();
-    s.lex_offset = r.u64();
-    s.lex_length = r.u64();
-    s.lex_docs = r.u64();
-    auto c = r.bytes(16);
-    std::copy(c.begin(), c.end(), s.lex_checksum.begin());
-    s.time_offset = r.u64();
-    s.time_length = r.u64();
-    s.time_entries = r.u64();
-    c = r.bytes(16);
-    std::copy(c.begin(), c.end(), s.time_checksum.begin());
-    if (version >= 2) {
-      s.vec_offset = r.u64();
-      s.vec_length = r.u64();
-      s.vec_count = r.u64();
-      c = r.bytes(16);
-      std::copy(c.begin(), c.end(), s.vec_checksum.begin());
+    if (version < 3) {
+      // Fixed parts: lexical and time always, vector when its length is not 0.
+      s.parts.push_back(read_part(r, kLexTag));
+      s.parts.push_back(read_part(r, kTimeTag));
+      if (version == 2) {
+        PartRef vec = read_part(r, kVecTag);
+        if (vec.length > 0 || vec.count > 0) s.parts.push_back(vec);
+      }
+    } else {
+      const std::uint8_t parts = r.u8();
+      if (parts > kMaxPartsPerSegment || parts * kPartSize > r.remaining()) fail("segment " + std::to_string(i) + ": part count does not fit");
+      for (std::uint8_t k = 0; k < parts; ++k) s.parts.push_back(read_part(r, r.u32()));
     }
     const std::string seg = "segment " + std::to_string(i);
     if (s.first_frame != expect_first || s.end_frame <= s.first_frame || s.end_frame > m.indexed_frames)
       fail(seg + " covers frames [" + std::to_string(s.first_frame) + ", " + std::to_string(s.end_frame) +
            ") out of sequence");
-    if (!inside(s.lex_offset, s.lex_length) || !inside(s.time_offset, s.time_length) ||
-        (s.vec_length > 0 && !inside(s.vec_offset, s.vec_length)))
-      fail(seg + " lies outside the committed data");
-    if (s.time_entries != s.frames() || s.lex_docs > s.lex_length || s.vec_count > s.frames() ||
-        (s.vec_length == 0) != (s.vec_count == 0) || (s.vec_count > 0 && m.settings.embedding_dimension == 0))
-      fail(seg + " has impossible counts");
+    for (const PartRef& p : s.parts)
+      if (p.length == 0 || !inside(p.offset, p.length)) fail(seg + " lies outside the committed data");
+    if (const std::string why = check_segment_parts(s, m.settings); !why.empty()) fail(seg + " " + why);
     expect_first = s.end_frame;
-    m.segments.push_back(s);
+    m.segments.push_back(std::move(s));
   }
+  if (r.remaining() != 0) fail("bytes follow the last segment");
   if (expect_first != m.indexed_frames) fail("segments do not cover the indexed frames");
   return m;
 }

@@ -1,9 +1,11 @@
 #pragma once
 // The index layer's part of the TOC (the manifest extension): the memory's text-analysis and
 // embedding settings and the list of index segments. Each index segment covers a contiguous
-// run of frame ids and has a lexical part, a time part and a vector part (empty when none of
-// its frames has a vector); together they cover frames [0, indexed_frames). Frames after
-// that are indexed in memory from their records on open.
+// run of frame ids and lists its parts by tag: today a lexical part, a time part and (when
+// some of its frames have a vector) a vector part; together the segments cover frames
+// [0, indexed_frames). Frames after that are indexed in memory from their records on open.
+// Which parts exist, and what each checks of its reference, is the part registry's
+// (index/part_registry.hpp): this file knows only tags, offsets, counts and checksums.
 #include <cstdint>
 #include <span>
 #include <string>
@@ -24,16 +26,31 @@ struct IndexSettings {
   bool vector_compression = false;  // product-quantized vector segments
 };
 
+// Four ASCII bytes naming a kind of index part, stored little-endian ("LEX " is 0x2058454C).
+using PartTag = std::uint32_t;
+constexpr PartTag part_tag(const char (&name)[5]) {
+  return static_cast<PartTag>(static_cast<std::uint8_t>(name[0])) |
+         static_cast<PartTag>(static_cast<std::uint8_t>(name[1])) << 8 |
+         static_cast<PartTag>(static_cast<std::uint8_t>(name[2])) << 16 |
+         static_cast<PartTag>(static_cast<std::uint8_t>(name[3])) << 24;
+}
+std::string tag_name(PartTag tag);  // "LEX ", or "0x..." when not printable
+
+// One part of an index segment: where its bytes are, how many items it holds (documents,
+// entries, rows: the part's own unit), and the checksum that identifies its bytes.
+struct PartRef {
+  PartTag tag = 0;
+  std::uint64_t offset = 0, length = 0, count = 0;
+  format::Checksum16 checksum{};
+};
+
 struct IndexSegmentRef {
   std::uint64_t first_frame = 0;
   std::uint64_t end_frame = 0;  // exclusive
-  std::uint64_t lex_offset = 0, lex_length = 0, lex_docs = 0;
-  format::Checksum16 lex_checksum{};
-  std::uint64_t time_offset = 0, time_length = 0, time_entries = 0;
-  format::Checksum16 time_checksum{};
-  std::uint64_t vec_offset = 0, vec_length = 0, vec_count = 0;  // length 0: no vector part
-  format::Checksum16 vec_checksum{};
+  std::vector<PartRef> parts;   // at most one per tag, in the order the registry lists them
   std::uint64_t frames() const { return end_frame - first_frame; }
+  // The part with this tag, or null when the segment has none.
+  const PartRef* part(PartTag tag) const;
 };
 
 struct IndexManifest {
@@ -42,8 +59,9 @@ struct IndexManifest {
   std::vector<IndexSegmentRef> segments;  // in frame order
 
   std::vector<std::uint8_t> encode() const;
-  // Checks that segments tile [0, indexed_frames) and lie inside committed data before
-  // toc_offset; where names the TOC in messages.
+  // Checks that segments tile [0, indexed_frames), that every part lies inside committed data
+  // before toc_offset, and that each part's reference is one its kind accepts; where names
+  // the TOC in messages. Reads versions 1 and 2 (fixed lexical, time and vector parts) too.
   static IndexManifest decode(std::span<const std::uint8_t> bytes, std::uint64_t toc_offset, std::uint64_t frame_count,
                               const std::string& where);
 };

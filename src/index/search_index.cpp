@@ -8,7 +8,7 @@
 
 #include "format/frame_record.hpp"
 #include "format/layout.hpp"
-#include "index/lex_merge.hpp"
+#include "index/part_registry.hpp"
 #include "index/passages.hpp"
 #include "memvid/error.hpp"
 #include "memvid/types.hpp"
@@ -29,20 +29,17 @@ class StoreSource final : public ByteSource {
   const store::Store& store_;
 };
 
-std::string segment_name(const store::Store& store, std::size_t i, std::uint64_t offset) {
-  return store.path() + ": lexical segment " + std::to_string(i) + " at file offset " + std::to_string(offset);
-}
-
 }  // namespace
 
-SearchIndex::SearchIndex(store::Store& store)
-    : store_(store),
-      file_source_(std::make_shared<StoreSource>(store)),
-      vectors_(file_source_, store.path(), [&store](std::uint64_t frame) {
-        const format::TocEntry& e = store.entry(frame);
-        if (e.record_removed()) return std::vector<float>{};
-        return store.read_record(e).meta.embedding;
-      }) {
+SearchIndex::SearchIndex(store::Store& store) : store_(store), file_source_(std::make_shared<StoreSource>(store)) {
+  const PartHost host{store_, file_source_, manifest_.settings};
+  for (const PartKind* kind : part_kinds()) {
+    parts_.push_back(kind->open(host));
+    IndexPart* p = parts_.back().get();
+    if (kind->tag() == LexPart::kTag) lex_ = static_cast<LexPart*>(p);
+    if (kind->tag() == TimePart::kTag) time_ = static_cast<TimePart*>(p);
+    if (kind->tag() == VectorIndex::kTag) vectors_ = static_cast<VectorIndex*>(p);
+  }
   reset_from_store();
   store_.set_participant(this);
 }
@@ -73,15 +70,32 @@ void SearchIndex::reset_from_store() {
   }
   if (!analyzer_ || analyzer_->language() != manifest_.settings.language)
     analyzer_ = std::make_unique<text::Analyzer>(manifest_.settings.language);
-  segments_open_ = false;
-  segments_.clear();
-  time_cache_.assign(manifest_.segments.size(), nullptr);
-  buffer_.clear();
+  for (auto& part : parts_) part->reset(manifest_);
   buffer_end_ = manifest_.indexed_frames;
-  buffer_segment_.reset();
-  buffer_changed_ = true;
   pending_.reset();
-  vectors_.reset(manifest_.settings, manifest_.segments);
+}
+
+std::vector<std::shared_ptr<const LexSegment>> SearchIndex::lex_segments() const {
+  catch_up(store_.frame_count());
+  return lex_->segments();
+}
+
+const VectorIndex& SearchIndex::vectors() const {
+  catch_up(store_.frame_count());
+  return *vectors_;
+}
+
+std::vector<TimeEntry> SearchIndex::time_range(std::optional<std::int64_t> since,
+                                               std::optional<std::int64_t> until) const {
+  return time_->range(since, until, store_.frame_count());
+}
+
+const IndexPart* SearchIndex::part(PartTag tag) const {
+  catch_up(store_.frame_count());
+  const auto& kinds = part_kinds();
+  for (std::size_t i = 0; i < kinds.size() && i < parts_.size(); ++i)
+    if (kinds[i]->tag() == tag) return parts_[i].get();
+  return nullptr;
 }
 
 void SearchIndex::check_chunk_settings(std::uint32_t bytes, std::uint32_t overlap) {
@@ -94,7 +108,7 @@ void SearchIndex::check_chunk_settings(std::uint32_t bytes, std::uint32_t overla
                                                 ") must be smaller than the chunk size (" + std::to_string(bytes) + ")");
 }
 
-SearchIndex::AnalyzedFrame SearchIndex::analyze_frame(const FrameText& f) const {
+AnalyzedFrame SearchIndex::analyze_frame(const FrameText& f) const {
   AnalyzedFrame a;
   a.id = f.id;
   if (!f.embedding.empty()) a.vector = normalized(f.embedding);
@@ -112,10 +126,8 @@ SearchIndex::AnalyzedFrame SearchIndex::analyze_frame(const FrameText& f) const 
 }
 
 void SearchIndex::add_analyzed(const AnalyzedFrame& a) const {
-  buffer_changed_ = true;
   buffer_end_ = a.id + 1;
-  for (const auto& body : a.chunks) buffer_.add(a.id, a.title, body, a.keywords);
-  if (!a.vector.empty()) vectors_.add(a.id, a.vector);
+  for (const auto& part : parts_) part->add(a);
 }
 
 void SearchIndex::index_frame(const FrameText& f) const { add_analyzed(analyze_frame(f)); }
@@ -230,203 +242,81 @@ void SearchIndex::sync_with_store() { forget_frames_from(store_.frame_count()); 
 
 void SearchIndex::forget_frames_from(std::uint64_t frame_end) {
   if (buffer_end_ <= frame_end) return;
-  buffer_.drop_frames_from(frame_end);
-  vectors_.forget_from(frame_end);
+  for (auto& part : parts_) part->forget_from(frame_end);
   buffer_end_ = std::max(frame_end, manifest_.indexed_frames);
-  buffer_changed_ = true;
-}
-
-void SearchIndex::open_segments() const {
-  if (segments_open_) return;
-  std::vector<std::shared_ptr<const LexSegment>> segs;
-  for (std::size_t i = 0; i < manifest_.segments.size(); ++i) {
-    const IndexSegmentRef& r = manifest_.segments[i];
-    segs.push_back(LexSegment::open(file_source_, r.lex_offset, r.lex_length, &r.lex_checksum,
-                                    segment_name(store_, i, r.lex_offset)));
-  }
-  segments_ = std::move(segs);
-  segments_open_ = true;
-}
-
-std::vector<std::shared_ptr<const LexSegment>> SearchIndex::lex_segments() const {
-  open_segments();
-  catch_up(store_.frame_count());
-  std::vector<std::shared_ptr<const LexSegment>> out = segments_;
-  if (buffer_.doc_count() > 0) {
-    if (buffer_changed_ || !buffer_segment_) {
-      auto bytes = buffer_.encode();
-      const std::uint64_t size = bytes.size();
-      buffer_segment_ = LexSegment::open(std::make_shared<MemorySource>(std::move(bytes)), 0, size, nullptr,
-                                         store_.path() + ": in-memory index buffer");
-      buffer_changed_ = false;
-    }
-    out.push_back(buffer_segment_);
-  }
-  return out;
-}
-
-const VectorIndex& SearchIndex::vectors() const {
-  catch_up(store_.frame_count());
-  return vectors_;
-}
-
-const std::vector<TimeEntry>& SearchIndex::time_entries(std::size_t i) const {
-  if (!time_cache_[i]) {
-    const IndexSegmentRef& r = manifest_.segments[i];
-    auto bytes = store_.read_bytes(r.time_offset, r.time_length, "time index segment");
-    auto entries = decode_time_segment(bytes, r.time_offset, &r.time_checksum);
-    if (entries.size() != r.time_entries)
-      throw Error(ErrorCode::Corrupt, store_.path() + ": time index segment at file offset " +
-                                          std::to_string(r.time_offset) + " holds a different entry count than the TOC says");
-    time_cache_[i] = std::make_shared<const std::vector<TimeEntry>>(std::move(entries));
-  }
-  return *time_cache_[i];
-}
-
-std::vector<TimeEntry> SearchIndex::buffer_time_entries(std::uint64_t end) const {
-  std::vector<TimeEntry> out;
-  for (std::uint64_t id = manifest_.indexed_frames; id < end; ++id) out.push_back({store_.entry(id).timestamp_ms, id});
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::vector<TimeEntry> SearchIndex::time_range(std::optional<std::int64_t> since,
-                                               std::optional<std::int64_t> until) const {
-  const TimeEntry lo{since.value_or(INT64_MIN), 0};
-  std::vector<TimeEntry> out;
-  auto take = [&](const std::vector<TimeEntry>& v) {
-    auto it = std::lower_bound(v.begin(), v.end(), lo);
-    for (; it != v.end() && (!until || it->timestamp_ms <= *until); ++it) out.push_back(*it);
-  };
-  for (std::size_t i = 0; i < manifest_.segments.size(); ++i) take(time_entries(i));
-  take(buffer_time_entries(store_.frame_count()));
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 std::vector<std::uint8_t> SearchIndex::prepare_checkpoint(std::uint64_t at, std::vector<std::uint8_t>& out) {
   const std::uint64_t committed = store_.committed_frame_count();
-  open_segments();
   // Frames past the committed ones exist only when closing with a transaction open: they
   // are being rolled back.
   forget_frames_from(committed);
   catch_up(committed);
+  for (auto& part : parts_) part->abandon();  // an earlier checkpoint that was never committed
+  pending_.reset();
 
-  Pending p;
-  p.manifest = manifest_;
-  p.manifest.indexed_frames = committed;
-  p.manifest.settings.embedding_dimension = vectors_.dimension();
-  p.manifest.segments.clear();
+  // The committed segments, then the buffer as a segment of its own when it holds frames.
   std::vector<IndexSegmentRef> refs = manifest_.segments;
-  std::vector<std::shared_ptr<const LexSegment>> segs = segments_;
-  std::vector<std::shared_ptr<const std::vector<TimeEntry>>> times(manifest_.segments.size());
-  for (std::size_t i = 0; i < times.size(); ++i) times[i] = time_cache_[i];
-  std::vector<bool> fresh(refs.size(), false);
-  std::vector<std::vector<std::uint8_t>> fresh_lex(refs.size());
-  if (committed > manifest_.indexed_frames) {
+  const std::size_t buffer = refs.size();
+  const bool fresh = committed > manifest_.indexed_frames;
+  if (fresh) {
     IndexSegmentRef r;
     r.first_frame = manifest_.indexed_frames;
     r.end_frame = committed;
-    auto bytes = buffer_.encode();
-    const std::uint64_t size = bytes.size();
     refs.push_back(r);
-    fresh_lex.push_back(bytes);
-    segs.push_back(LexSegment::open(std::make_shared<MemorySource>(std::move(bytes)), 0, size, nullptr,
-                                    store_.path() + ": new lexical segment"));
-    times.push_back(std::make_shared<const std::vector<TimeEntry>>(buffer_time_entries(committed)));
-    fresh.push_back(true);
   }
   if (refs.empty()) return manifest_.encode();
 
-  auto live = [&](std::uint64_t frame) { return store_.entry(frame).status == static_cast<std::uint8_t>(FrameStatus::Active); };
+  IndexManifest next = manifest_;
+  next.indexed_frames = committed;
+  next.settings.embedding_dimension = vectors_->dimension();
+  next.segments.clear();
   std::vector<std::uint64_t> sizes;
   for (const auto& r : refs) sizes.push_back(r.frames());
   // Without new frames there is no new segment to place, and nothing to merge.
   std::vector<store::MergeGroup> groups;
-  if (fresh.back()) {
+  if (fresh) {
     groups = store::plan_segment_merges(sizes);
   } else {
     for (std::size_t i = 0; i < refs.size(); ++i) groups.push_back({i});
   }
+  const LiveFn live = [&](std::uint64_t frame) {
+    return store_.entry(frame).status == static_cast<std::uint8_t>(FrameStatus::Active);
+  };
+  const auto& kinds = part_kinds();
   for (const store::MergeGroup& g : groups) {
-    if (g.size() == 1 && !fresh[g[0]]) {
-      p.manifest.segments.push_back(refs[g[0]]);
-      p.segments.push_back(segs[g[0]]);
-      p.times.push_back(times[g[0]] ? times[g[0]] : nullptr);
+    if (g.size() == 1 && g[0] != buffer) {
+      next.segments.push_back(refs[g[0]]);
       continue;
     }
     IndexSegmentRef r;
     r.first_frame = refs[g.front()].first_frame;
     r.end_frame = refs[g.back()].end_frame;
-    std::vector<std::uint8_t> lex;
-    auto merged_times = std::make_shared<std::vector<TimeEntry>>();
-    // Index manifest_.segments.size() stands for the buffer in both the vector index and fresh.
-    std::function<bool(std::uint64_t)> purge;
-    if (g.size() > 1) purge = live;
-    std::vector<std::uint8_t> vec = vectors_.build_segment(g, purge);
-    if (g.size() == 1) {
-      lex = std::move(fresh_lex[g[0]]);
-      *merged_times = *times[g[0]];
-    } else {
-      std::vector<std::shared_ptr<const LexSegment>> inputs;
-      for (std::size_t i : g) {
-        inputs.push_back(segs[i]);
-        const auto& t = (i < time_cache_.size()) ? time_entries(i) : *times[i];
-        merged_times->insert(merged_times->end(), t.begin(), t.end());
+    for (std::size_t k = 0; k < parts_.size(); ++k) {
+      // Merges purge the frames that are no longer active; the buffer alone is written whole.
+      BuiltPart built = parts_[k]->build(g, r.first_frame, r.end_frame, g.size() > 1 ? live : LiveFn{});
+      if (built.bytes.empty()) {
+        if (kinds[k]->in_every_segment())
+          throw Error(ErrorCode::Io, store_.path() + ": the " + kinds[k]->name() + " part of a new index segment is empty");
+        continue;
       }
-      lex = merge_lex_segments(inputs, live);
-      std::sort(merged_times->begin(), merged_times->end());
+      r.parts.push_back({kinds[k]->tag(), at + out.size(), built.bytes.size(), built.count, built.checksum});
+      out.insert(out.end(), built.bytes.begin(), built.bytes.end());
     }
-    auto time_bytes = encode_time_segment(*merged_times);
-    r.lex_offset = at + out.size();
-    r.lex_length = lex.size();
-    out.insert(out.end(), lex.begin(), lex.end());
-    r.time_offset = at + out.size();
-    r.time_length = time_bytes.size();
-    r.time_entries = merged_times->size();
-    r.time_checksum = time_segment_checksum(time_bytes);
-    out.insert(out.end(), time_bytes.begin(), time_bytes.end());
-    if (!vec.empty()) {
-      r.vec_offset = at + out.size();
-      r.vec_length = vec.size();
-      r.vec_count = encoded_vec_count(vec);
-      r.vec_checksum = vec_segment_checksum(vec);
-      out.insert(out.end(), vec.begin(), vec.end());
-    }
-    // The lexical segment's own trailer checksum identifies it (like TOC segments).
-    std::copy(lex.end() - 16, lex.end(), r.lex_checksum.begin());
-    r.lex_docs = encoded_doc_count(lex);
-    p.manifest.segments.push_back(r);
-    p.segments.push_back(nullptr);
-    p.times.push_back(merged_times);
+    next.segments.push_back(std::move(r));
   }
-  auto ext = p.manifest.encode();
-  pending_ = std::move(p);
+  auto ext = next.encode();
+  pending_ = std::move(next);
   return ext;
 }
 
 void SearchIndex::checkpoint_committed() {
-  if (!pending_) {
-    // Nothing changed in the index (no frames, no segments); the extension was carried over.
-    return;
-  }
-  Pending p = std::move(*pending_);
+  // Without a pending manifest nothing changed in the index: the extension was carried over.
+  if (!pending_) return;
+  manifest_ = std::move(*pending_);
   pending_.reset();
-  manifest_ = std::move(p.manifest);
-  segments_.clear();
-  for (std::size_t i = 0; i < manifest_.segments.size(); ++i) {
-    const IndexSegmentRef& r = manifest_.segments[i];
-    segments_.push_back(p.segments[i] ? p.segments[i]
-                                      : LexSegment::open(file_source_, r.lex_offset, r.lex_length, &r.lex_checksum,
-                                                         segment_name(store_, i, r.lex_offset)));
-  }
-  segments_open_ = true;
-  time_cache_ = std::move(p.times);
-  vectors_.committed(manifest_.settings, manifest_.segments);
-  buffer_.clear();
+  for (auto& part : parts_) part->reset(manifest_);
   buffer_end_ = manifest_.indexed_frames;
-  buffer_segment_.reset();
-  buffer_changed_ = true;
 }
 
 void SearchIndex::store_reloaded() { reset_from_store(); }

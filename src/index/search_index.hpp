@@ -1,8 +1,9 @@
 #pragma once
-// The index of one memory: its lexical and time segments in the file, plus an in-memory
-// buffer of frames written since the last checkpoint. It takes part in every checkpoint
-// (writing the buffer as a new segment and merging segments by the tiered policy) and is
-// read by the search layer through snapshots.
+// The index of one memory: its segments in the file, each with one part of every registered
+// kind (index/part_registry.hpp), plus the frames written since the last checkpoint, which
+// every part buffers. It analyzes each frame once for all parts, takes part in every
+// checkpoint (a new segment from the buffers, and merges by the tiered policy, each part
+// building its own bytes) and hands the search layer the parts it reads.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -13,13 +14,12 @@
 #include <vector>
 
 #include "index/index_manifest.hpp"
-#include "index/lex_builder.hpp"
-#include "index/lex_segment.hpp"
-#include "index/time_segment.hpp"
-#include "index/vector_index.hpp"
+#include "index/index_part.hpp"
+#include "index/lex/lex_part.hpp"
+#include "index/time/time_part.hpp"
+#include "index/vec/vector_index.hpp"
 #include "store/store.hpp"
 #include "text/analyzer.hpp"
-#include "text/chunker.hpp"
 
 namespace memvid::index {
 
@@ -68,6 +68,8 @@ class SearchIndex final : public store::CheckpointParticipant {
   const VectorIndex& vectors() const;
   // Frames with since <= timestamp <= until in (timestamp, id) order, whatever their status.
   std::vector<TimeEntry> time_range(std::optional<std::int64_t> since, std::optional<std::int64_t> until) const;
+  // A part of a registered kind (null when no such kind is registered), caught up.
+  const IndexPart* part(PartTag tag) const;
 
   std::vector<std::uint8_t> prepare_checkpoint(std::uint64_t at, std::vector<std::uint8_t>& out) override;
   void checkpoint_committed() override;
@@ -75,43 +77,24 @@ class SearchIndex final : public store::CheckpointParticipant {
 
  private:
   void reset_from_store();
-  void open_segments() const;
   void catch_up(std::uint64_t frame_end) const;
   void forget_frames_from(std::uint64_t frame_end);
-  struct AnalyzedFrame {
-    std::uint64_t id = 0;
-    std::vector<text::Token> title;
-    std::vector<std::vector<text::Token>> chunks;
-    std::vector<std::string> keywords;
-    std::vector<float> vector;  // unit length
-  };
   AnalyzedFrame analyze_frame(const FrameText& frame) const;
   void add_analyzed(const AnalyzedFrame& frame) const;
   void index_frame(const FrameText& frame) const;
-  const std::vector<TimeEntry>& time_entries(std::size_t segment) const;
-  std::vector<TimeEntry> buffer_time_entries(std::uint64_t end) const;
 
   store::Store& store_;
   IndexManifest manifest_;
   std::unique_ptr<text::Analyzer> analyzer_;
   std::shared_ptr<const ByteSource> file_source_;
-  // Loaded on first use, so that opening a memory with a damaged index still reads frames.
-  mutable bool segments_open_ = false;
-  mutable std::vector<std::shared_ptr<const LexSegment>> segments_;
-  mutable std::vector<std::shared_ptr<const std::vector<TimeEntry>>> time_cache_;
-  // Frames [manifest_.indexed_frames, buffer_end_) are indexed in buffer_.
-  mutable LexBuilder buffer_;
+  // One live part per registered kind, in the registry's order; the built-in ones typed too.
+  std::vector<std::unique_ptr<IndexPart>> parts_;
+  LexPart* lex_ = nullptr;
+  TimePart* time_ = nullptr;
+  VectorIndex* vectors_ = nullptr;
+  // Frames [manifest_.indexed_frames, buffer_end_) are in every part's buffer.
   mutable std::uint64_t buffer_end_ = 0;
-  mutable std::shared_ptr<const LexSegment> buffer_segment_;
-  mutable bool buffer_changed_ = true;
-  mutable VectorIndex vectors_;
-
-  struct Pending {
-    IndexManifest manifest;
-    std::vector<std::shared_ptr<const LexSegment>> segments;  // null where a new one must be opened
-    std::vector<std::shared_ptr<const std::vector<TimeEntry>>> times;
-  };
-  std::optional<Pending> pending_;
+  std::optional<IndexManifest> pending_;  // the manifest of the checkpoint being written
 };
 
 }  // namespace memvid::index

@@ -137,7 +137,8 @@ void load_toc(File& file, CommitView& c, std::uint64_t size, const std::string& 
   try {
     c.index = index::IndexManifest::decode(c.manifest.extension, toc_at, c.manifest.next_frame_id, path);
     std::uint64_t part_bytes = 0;
-    for (const index::IndexSegmentRef& r : c.index.segments) part_bytes += r.lex_length + r.time_length + r.vec_length;
+    for (const index::IndexSegmentRef& r : c.index.segments)
+      for (const index::PartRef& p : r.parts) part_bytes += p.length;
     // As for TOC segments: parts never overlap, and every check reads each of them.
     if (part_bytes > toc_at - std::min(toc_at, c.data_start))
       throw Error(ErrorCode::InvalidToc, path + ": index section: its parts claim " + std::to_string(part_bytes) +

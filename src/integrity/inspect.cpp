@@ -5,6 +5,7 @@
 #include "format/layout.hpp"
 #include "format/owner_record.hpp"
 #include "integrity/committed_state.hpp"
+#include "index/part_registry.hpp"
 #include "integrity/memory_evidence.hpp"
 #include "io/read_exact.hpp"
 #include "memvid/error.hpp"
@@ -111,16 +112,13 @@ FileAnatomy inspect_file(const std::string& path, const InspectOptions& options)
     a.chunk_bytes = m.settings.chunk_bytes;
     a.chunk_overlap = m.settings.chunk_overlap;
     a.indexed_frames = m.indexed_frames;
-    for (const index::IndexSegmentRef& r : m.segments) {
-      auto part = [&](const char* kind, std::uint64_t off, std::uint64_t len, std::uint64_t count,
-                      const format::Checksum16& checksum) {
-        a.segments.push_back({kind, off, len, count, r.first_frame, r.end_frame, integrity::hex(checksum)});
-        live.push_back({off, off + len});
-      };
-      part("lex", r.lex_offset, r.lex_length, r.lex_docs, r.lex_checksum);
-      part("time", r.time_offset, r.time_length, r.time_entries, r.time_checksum);
-      if (r.vec_length > 0) part("vec", r.vec_offset, r.vec_length, r.vec_count, r.vec_checksum);
-    }
+    for (const index::IndexSegmentRef& r : m.segments)
+      for (const index::PartRef& p : r.parts) {
+        const index::PartKind* kind = index::find_part_kind(p.tag);
+        a.segments.push_back({kind ? kind->short_name() : index::tag_name(p.tag), p.offset, p.length, p.count,
+                              r.first_frame, r.end_frame, integrity::hex(p.checksum)});
+        live.push_back({p.offset, p.offset + p.length});
+      }
   }
   for (const format::TocEntry& e : st.view)
     if (!integrity::record_removed(e)) live.push_back({e.record_offset, e.record_offset + e.record_length});

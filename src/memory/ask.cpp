@@ -8,8 +8,8 @@
 #include "ask/extractive.hpp"
 #include "ask/prompt.hpp"
 #include "index/search_index.hpp"
-#include "index/vec_format.hpp"
-#include "index/vector_index.hpp"
+#include "index/vec/vec_format.hpp"
+#include "index/vec/vector_index.hpp"
 #include "memory/memvid_impl.hpp"
 
 namespace memvid {

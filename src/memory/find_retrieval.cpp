@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "index/vec_format.hpp"
+#include "index/vec/vec_format.hpp"
 #include "memory/find_parts.hpp"
 #include "search/fusion.hpp"
 #include "search/query.hpp"

@@ -6,8 +6,8 @@
 #include <memory>
 #include <vector>
 
-#include "index/lex_segment.hpp"
-#include "index/postings.hpp"
+#include "index/lex/lex_segment.hpp"
+#include "index/lex/postings.hpp"
 
 namespace memvid::search {
 

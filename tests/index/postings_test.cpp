@@ -4,11 +4,11 @@
 
 #include <random>
 
-#include "index/lex_builder.hpp"
-#include "index/lex_merge.hpp"
-#include "index/lex_segment.hpp"
-#include "index/postings.hpp"
-#include "index/time_segment.hpp"
+#include "index/lex/lex_builder.hpp"
+#include "index/lex/lex_merge.hpp"
+#include "index/lex/lex_segment.hpp"
+#include "index/lex/postings.hpp"
+#include "index/time/time_segment.hpp"
 #include "memvid/error.hpp"
 
 using namespace memvid;

@@ -16,8 +16,8 @@
 #include <thread>
 
 #include "index/varint.hpp"
-#include "index/vec_format.hpp"
-#include "index/vec_segment.hpp"
+#include "index/vec/vec_format.hpp"
+#include "index/vec/vec_segment.hpp"
 #include "memvid/error.hpp"
 
 using namespace memvid;

@@ -10,7 +10,7 @@
 #include <span>
 #include <vector>
 
-#include "index/vec_segment.hpp"
+#include "index/vec/vec_segment.hpp"
 
 #if defined(__SSE__) || defined(_M_X64)
 #include <xmmintrin.h>

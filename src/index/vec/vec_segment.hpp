@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "format/checksum.hpp"
-#include "index/lex_segment.hpp"  // ByteSource
+#include "index/lex/lex_segment.hpp"  // ByteSource
 
 namespace memvid::index {
 

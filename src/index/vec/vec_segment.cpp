@@ -31,7 +31,7 @@
 // Reading validates every count, length, row number, neighbour and level before anything
 // uses it (a hostile segment may carry correct checksums), and rebuilds the in-memory
 // structures from the checked arrays: faiss never parses segment bytes.
-#include "index/vec_segment.hpp"
+#include "index/vec/vec_segment.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -56,7 +56,7 @@
 #include "format/bytes.hpp"
 #include "format/layout.hpp"
 #include "index/varint.hpp"
-#include "index/vec_format.hpp"
+#include "index/vec/vec_format.hpp"
 #include "memvid/error.hpp"
 
 static_assert(std::endian::native == std::endian::little, "vector segments copy floats in host order");

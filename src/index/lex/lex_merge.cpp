@@ -1,4 +1,4 @@
-#include "index/lex_merge.hpp"
+#include "index/lex/lex_merge.hpp"
 
 #include <queue>
 #include <string>

@@ -1,10 +1,10 @@
-#include "index/lex_builder.hpp"
+#include "index/lex/lex_builder.hpp"
 
 #include <algorithm>
 
 #include <xxhash.h>
 
-#include "index/lex_segment.hpp"
+#include "index/lex/lex_segment.hpp"
 
 namespace memvid::index {
 

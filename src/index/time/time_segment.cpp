@@ -1,4 +1,4 @@
-#include "index/time_segment.hpp"
+#include "index/time/time_segment.hpp"
 
 #include <algorithm>
 #include <cstring>

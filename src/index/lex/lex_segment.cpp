@@ -1,4 +1,4 @@
-#include "index/lex_segment.hpp"
+#include "index/lex/lex_segment.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -38,13 +38,6 @@ std::uint32_t part_hash(std::span<const std::uint8_t> bytes) { return static_cas
 std::uint64_t encoded_doc_count(std::span<const std::uint8_t> segment) {
   if (segment.size() < kTrailerSize) throw Error(ErrorCode::Corrupt, "segment shorter than its trailer");
   return format::load_u64(segment.data() + segment.size() - kTrailerSize + 16);
-}
-
-std::vector<std::uint8_t> MemorySource::read(std::uint64_t offset, std::uint64_t length) const {
-  if (offset > bytes_.size() || length > bytes_.size() - offset)
-    throw Error(ErrorCode::Corrupt, "in-memory segment read out of range");
-  return {bytes_.begin() + static_cast<std::ptrdiff_t>(offset),
-          bytes_.begin() + static_cast<std::ptrdiff_t>(offset + length)};
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,8 +1,7 @@
 #pragma once
-// The vector part of a memory's index: one vector segment per index segment (beside its
-// lexical and time parts), plus the vectors of frames written since the last checkpoint,
-// kept in memory and searched exactly. Vectors are L2-normalized when added, so inner
-// product is the cosine. SearchIndex drives its checkpoints; find reads it.
+// The vector index as a part of index segments: each segment's rows (a Flat, HNSW or IVF-PQ
+// part), plus the vectors of frames written since the last checkpoint, kept in memory and
+// searched exactly. Vectors are L2-normalized when added, so inner product is the cosine.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -11,23 +10,32 @@
 #include <vector>
 
 #include "index/index_manifest.hpp"
-#include "index/vec_segment.hpp"
+#include "index/index_part.hpp"
+#include "index/vec/vec_segment.hpp"
 
 namespace memvid::index {
 
 // Scales v to unit length; a zero vector stays zero. Throws InvalidArgument for NaN/inf.
 std::vector<float> normalized(std::span<const float> v);
 
-class VectorIndex {
+const PartKind& vector_part_kind();
+
+class VectorIndex final : public IndexPart {
  public:
+  static constexpr PartTag kTag = part_tag("VEC ");
   // Reads a vector the index does not hold exactly (IvfPq segments keep only codes): from
   // the frame's record. Returns an empty vector when the frame has none.
   using RecordVectorReader = std::function<std::vector<float>(std::uint64_t frame)>;
 
+  explicit VectorIndex(const PartHost& host);
   VectorIndex(std::shared_ptr<const ByteSource> file, std::string path, RecordVectorReader read_record_vector);
 
-  // The committed state: settings and segment list from the manifest. Segments open lazily.
-  void reset(const IndexSettings& settings, const std::vector<IndexSegmentRef>& refs);
+  // IndexPart: the committed segments (opened lazily), the buffer, checkpoints.
+  void reset(const IndexManifest& manifest) override;
+  void add(const AnalyzedFrame& frame) override;
+  void forget_from(std::uint64_t frame) override;
+  BuiltPart build(std::span<const std::size_t> inputs, std::uint64_t first, std::uint64_t end, const LiveFn& live) override;
+  void abandon() override {}
 
   const std::string& model() const { return settings_.embedding_model; }
   std::uint32_t dimension() const { return dimension_; }
@@ -40,16 +48,6 @@ class VectorIndex {
   void check_dimension(std::size_t dim) const;
   // Adds the (already normalized) vector of a frame written after every buffered one.
   void add(std::uint64_t frame, std::vector<float> unit_vector);
-  void forget_from(std::uint64_t frame);
-
-  // Checkpoint: the bytes of the vector segment that joins the given inputs (committed
-  // segment numbers; refs().size() stands for the buffer), keeping only frames live() admits
-  // (null: all). Empty when no vector remains.
-  std::vector<std::uint8_t> build_segment(std::span<const std::size_t> inputs,
-                                          const std::function<bool(std::uint64_t)>& live) const;
-  // The checkpoint committed: refs is the new segment list (opened from the file on first
-  // use) and the buffered vectors are now in it.
-  void committed(const IndexSettings& settings, const std::vector<IndexSegmentRef>& refs) { reset(settings, refs); }
 
   // The k nearest frames to query (unit length) that accept() admits, best first (equal
   // scores by ascending frame). Scores from IvfPq segments are approximate.
@@ -63,6 +61,10 @@ class VectorIndex {
   std::shared_ptr<const VecSegment> segment(std::size_t i) const;
 
  private:
+  // The rows of the given inputs (committed segment numbers; the segment count stands for the
+  // buffer) that live admits (null: all), as a vector segment; empty when none remains.
+  std::vector<std::uint8_t> build_segment(std::span<const std::size_t> inputs, const LiveFn& live) const;
+
   std::shared_ptr<const ByteSource> file_;
   std::string path_;
   RecordVectorReader read_record_vector_;

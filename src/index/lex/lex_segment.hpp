@@ -19,26 +19,10 @@
 #include <vector>
 
 #include "format/checksum.hpp"
-#include "index/postings.hpp"
+#include "index/byte_source.hpp"
+#include "index/lex/postings.hpp"
 
 namespace memvid::index {
-
-// Reads byte ranges of a segment (from the file, or from memory for the unflushed buffer).
-class ByteSource {
- public:
-  virtual ~ByteSource() = default;
-  virtual std::vector<std::uint8_t> read(std::uint64_t offset, std::uint64_t length) const = 0;
-};
-
-class MemorySource final : public ByteSource {
- public:
-  explicit MemorySource(std::vector<std::uint8_t> bytes) : bytes_(std::move(bytes)) {}
-  std::vector<std::uint8_t> read(std::uint64_t offset, std::uint64_t length) const override;
-  std::uint64_t size() const { return bytes_.size(); }
-
- private:
-  std::vector<std::uint8_t> bytes_;
-};
 
 inline constexpr std::uint32_t kMaxBodyLength = 0xFFFF;
 inline constexpr std::uint32_t kMaxTitleLength = 0xFF;

@@ -1,4 +1,4 @@
-#include "index/postings.hpp"
+#include "index/lex/postings.hpp"
 
 #include <algorithm>
 #include <string>

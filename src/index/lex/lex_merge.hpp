@@ -7,7 +7,7 @@
 #include <span>
 #include <vector>
 
-#include "index/lex_segment.hpp"
+#include "index/lex/lex_segment.hpp"
 
 namespace memvid::index {
 

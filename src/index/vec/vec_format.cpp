@@ -1,4 +1,4 @@
-#include "index/vec_format.hpp"
+#include "index/vec/vec_format.hpp"
 
 #include <cstring>
 

@@ -1,10 +1,11 @@
-#include "index/vector_index.hpp"
+#include "index/vec/vector_index.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include "format/layout.hpp"
-#include "index/vec_format.hpp"
+#include "index/vec/vec_format.hpp"
+#include "store/store.hpp"
 #include "memvid/error.hpp"
 
 namespace memvid::index {
@@ -33,19 +34,40 @@ bool better(const VecHit& a, const VecHit& b) { return a.score != b.score ? a.sc
 VectorIndex::VectorIndex(std::shared_ptr<const ByteSource> file, std::string path, RecordVectorReader read_record_vector)
     : file_(std::move(file)), path_(std::move(path)), read_record_vector_(std::move(read_record_vector)) {}
 
-void VectorIndex::reset(const IndexSettings& settings, const std::vector<IndexSegmentRef>& refs) {
-  settings_ = settings;
-  refs_ = refs;
-  segments_.assign(refs.size(), nullptr);
-  opened_.assign(refs.size(), false);
-  dimension_ = settings.embedding_dimension;
+VectorIndex::VectorIndex(const PartHost& host)
+    : VectorIndex(host.file, host.store.path(), [&store = host.store](std::uint64_t frame) {
+        const format::TocEntry& e = store.entry(frame);
+        if (e.record_removed()) return std::vector<float>{};
+        return store.read_record(e).meta.embedding;
+      }) {}
+
+void VectorIndex::reset(const IndexManifest& manifest) {
+  settings_ = manifest.settings;
+  refs_ = manifest.segments;
+  segments_.assign(refs_.size(), nullptr);
+  opened_.assign(refs_.size(), false);
+  dimension_ = settings_.embedding_dimension;
   buffer_frames_.clear();
   buffer_vectors_.clear();
 }
 
+void VectorIndex::add(const AnalyzedFrame& frame) {
+  if (!frame.vector.empty()) add(frame.id, frame.vector);
+}
+
+BuiltPart VectorIndex::build(std::span<const std::size_t> inputs, std::uint64_t, std::uint64_t, const LiveFn& live) {
+  BuiltPart built;
+  built.bytes = build_segment(inputs, live);
+  if (built.bytes.empty()) return built;
+  built.count = encoded_vec_count(built.bytes);
+  built.checksum = vec_segment_checksum(built.bytes);
+  return built;
+}
+
 std::uint64_t VectorIndex::vector_count() const {
   std::uint64_t n = buffer_frames_.size();
-  for (const IndexSegmentRef& r : refs_) n += r.vec_count;
+  for (const IndexSegmentRef& r : refs_)
+    if (const PartRef* p = r.part(kTag)) n += p->count;
   return n;
 }
 
@@ -81,12 +103,11 @@ void VectorIndex::forget_from(std::uint64_t frame) {
 
 std::shared_ptr<const VecSegment> VectorIndex::segment(std::size_t i) const {
   if (!opened_[i]) {
-    const IndexSegmentRef& r = refs_[i];
-    if (r.vec_length > 0) {
-      segments_[i] = VecSegment::open(file_, r.vec_offset, r.vec_length, &r.vec_checksum, dimension_,
+    if (const PartRef* r = refs_[i].part(kTag)) {
+      segments_[i] = VecSegment::open(file_, r->offset, r->length, &r->checksum, dimension_,
                                       path_ + ": vector segment " + std::to_string(i) + " at file offset " +
-                                          std::to_string(r.vec_offset));
-      if (segments_[i]->size() != r.vec_count)
+                                          std::to_string(r->offset));
+      if (segments_[i]->size() != r->count)
         throw Error(ErrorCode::Corrupt, path_ + ": vector segment " + std::to_string(i) +
                                             " holds a different row count than the TOC says");
     }
@@ -95,8 +116,7 @@ std::shared_ptr<const VecSegment> VectorIndex::segment(std::size_t i) const {
   return segments_[i];
 }
 
-std::vector<std::uint8_t> VectorIndex::build_segment(std::span<const std::size_t> inputs,
-                                                     const std::function<bool(std::uint64_t)>& live) const {
+std::vector<std::uint8_t> VectorIndex::build_segment(std::span<const std::size_t> inputs, const LiveFn& live) const {
   std::vector<std::uint64_t> frames;
   std::vector<float> vectors;
   auto take = [&](std::uint64_t frame, std::span<const float> v) {

@@ -1,0 +1,135 @@
+#pragma once
+// The seam through which a kind of index joins a memory. An index segment covers a run of
+// frames and carries one part of each kind (index/index_manifest.hpp lists them by tag). A
+// kind is:
+//   - a PartKind: what it is called, what of its reference in the manifest it checks, how
+//     its live part is made, and how verify checks its bytes;
+//   - an IndexPart: the live part of one open memory: the committed segments' data (opened
+//     on first use), a buffer of the frames written since the last checkpoint, and what it
+//     writes for a new or merged segment at a checkpoint.
+// The search index (index/search_index.hpp) drives every registered kind the same way; a new
+// kind is a folder implementing these two and one line in index/part_registry.cpp.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "format/checksum.hpp"
+#include "format/frame_record.hpp"
+#include "index/index_manifest.hpp"
+#include "memvid/integrity.hpp"
+#include "text/analyzer.hpp"
+
+namespace memvid::store {
+class Store;
+}
+
+namespace memvid::index {
+
+class ByteSource;
+
+// A frame as every part receives it: analyzed once for all of them (analysis runs ahead on a
+// second thread during put_many).
+struct AnalyzedFrame {
+  std::uint64_t id = 0;
+  std::vector<text::Token> title;
+  std::vector<std::vector<text::Token>> chunks;  // one per passage (index/passages.hpp)
+  std::vector<std::string> keywords;
+  std::vector<float> vector;  // unit length; empty: the frame has none
+};
+
+using LiveFn = std::function<bool(std::uint64_t frame)>;
+
+// What a part writes for one segment at a checkpoint. No bytes: the segment has no such part
+// (allowed only for kinds not in every segment).
+struct BuiltPart {
+  std::vector<std::uint8_t> bytes;
+  std::uint64_t count = 0;         // what the reference records (documents, entries, rows)
+  format::Checksum16 checksum{};   // identifies the bytes (each kind says how)
+};
+
+// What a live part may read of its memory.
+struct PartHost {
+  const store::Store& store;
+  std::shared_ptr<const ByteSource> file;  // the memory's bytes, for segment parts
+  const IndexSettings& settings;           // the committed settings (they do not change)
+};
+
+class IndexPart {
+ public:
+  virtual ~IndexPart() = default;
+  // The committed segments: at open and reload, and when a checkpoint committed (the parts
+  // build() made for it may be kept rather than read back).
+  virtual void reset(const IndexManifest& manifest) = 0;
+  // A frame written after every buffered one.
+  virtual void add(const AnalyzedFrame& frame) = 0;
+  // Buffered frames from frame_end on are gone (rolled back).
+  virtual void forget_from(std::uint64_t frame_end) = 0;
+  // At a checkpoint, once per segment of the new list that is not carried unchanged, in
+  // order: the part joining inputs (committed segment numbers; the committed segment count
+  // stands for the buffer) for frames [first, end), keeping only frames live admits when it
+  // is not null (merges purge dead frames; the buffer alone is written whole).
+  virtual BuiltPart build(std::span<const std::size_t> inputs, std::uint64_t first, std::uint64_t end,
+                          const LiveFn& live) = 0;
+  // The checkpoint was not committed: forget what build() prepared.
+  virtual void abandon() = 0;
+};
+
+// What verify knows while it checks a memory's parts (it takes no lock and writes nothing).
+struct RecordFacts {
+  enum State : std::uint8_t { kUnread, kGood, kDamaged };
+  State state = kUnread;
+  std::uint8_t kind = 0;
+  std::uint32_t passages = 0;  // index documents its text makes (0 for kinds without text)
+  bool has_vector = false;
+};
+
+struct PartCheckContext {
+  const IndexManifest& manifest;
+  bool deep = false;
+  std::uint64_t frames = 0;  // the committed frame count (TOC and WAL)
+  std::function<std::vector<std::uint8_t>(std::uint64_t offset, std::uint64_t length, const char* what)> read;
+  std::function<std::int64_t(std::uint64_t frame)> timestamp;  // in the committed state
+  std::function<bool(std::uint64_t frame)> active;
+  std::function<std::string(std::size_t segment)> segment_name;
+  // Filled by the deep pass over the records (by frame id), before the coverage checks run;
+  // records_read says whether it could run.
+  const std::vector<RecordFacts>* records = nullptr;
+  const bool* records_read = nullptr;
+};
+
+// A check's outcome; its name is the one the part declared it under.
+struct PartCheck {
+  std::string name;  // stable: scripts match on it (LexIndexDecode, TimeIndexRead, ...)
+  std::function<CheckResult()> run;
+};
+
+class PartVerifier {
+ public:
+  virtual ~PartVerifier() = default;
+  // Checks of the part's bytes in every segment, run before the records are read.
+  virtual std::vector<PartCheck> structure_checks() = 0;
+  // Each intact frame record, as the deep pass reads it (a part may compare what it stores).
+  virtual void see_record(std::uint64_t, const format::FrameRecord&) {}
+  // Checks that every frame is covered as its record says, run after the records were read.
+  virtual std::vector<PartCheck> coverage_checks() = 0;
+};
+
+class PartKind {
+ public:
+  virtual ~PartKind() = default;
+  virtual PartTag tag() const = 0;
+  virtual const char* name() const = 0;        // for messages: "lexical", "time", "vector"
+  virtual const char* short_name() const = 0;  // for the catalog (inspect): "lex", "time", "vec"
+  // Whether every segment must carry this part (false: only segments with data for it).
+  virtual bool in_every_segment() const = 0;
+  // Why the manifest's reference to this part of a segment is impossible (its count against
+  // the segment's frames, the settings it needs), or "".
+  virtual std::string check_ref(const PartRef& ref, const IndexSegmentRef& segment, const IndexSettings& settings) const = 0;
+  virtual std::unique_ptr<IndexPart> open(const PartHost& host) const = 0;
+  virtual std::unique_ptr<PartVerifier> verifier(const PartCheckContext& context) const = 0;
+};
+
+}  // namespace memvid::index
