@@ -1,7 +1,9 @@
 // The production Env: pread/pwrite/fdatasync and open-file-description (OFD) byte-range
 // locks, which belong to the open file rather than the process, so two handles in one
 // process exclude each other just as two processes do, and die with their process.
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +15,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <string_view>
 #include <thread>
 
 #include "memvid/env.hpp"
@@ -152,6 +155,7 @@ class PosixEnv final : public Env {
     // built in its directory (a rename cannot cross file systems).
     const std::string beside = through_symlinks(beside_path);
     const std::string dir = directory_of(beside);
+    remove_dead_temps(beside);
     int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, static_cast<mode_t>(mode));
     std::string named;
     if (fd < 0) {
@@ -203,9 +207,11 @@ class PosixEnv final : public Env {
           throw_errno(err, "name the new " + dest);
         }
       }
+      // Nothing between the link and the rename: that instant is all a kill can leave behind.
+      const int renamed = ::rename(from.c_str(), dest.c_str());
+      const int err = errno;
       close_fd();
-      if (::rename(from.c_str(), dest.c_str()) != 0) {
-        int err = errno;
+      if (renamed != 0) {
         ::unlink(from.c_str());
         throw_errno(err, "rename the new file over " + dest);
       }
@@ -280,6 +286,33 @@ class PosixEnv final : public Env {
     return slash == 0 ? "/" : path.substr(0, slash);
   }
 
+  static constexpr const char* kTempTag = ".memvid-tmp-";
+
+  // A process killed in the instant between naming its new file and renaming it over the
+  // old one (or, without O_TMPFILE, at any time before the rename) leaves a hidden
+  // ".NAME.memvid-tmp-PID-N" beside NAME. The next file built beside NAME removes those
+  // whose process is gone; a live process's file is never touched. Best effort: a
+  // directory that cannot be read or a name that cannot be removed stays as it is.
+  static void remove_dead_temps(const std::string& path) {
+    const auto slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+    const std::string prefix = "." + (slash == std::string::npos ? path : path.substr(slash + 1)) + kTempTag;
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return;
+    while (const dirent* e = ::readdir(d)) {
+      const std::string_view name = e->d_name;
+      if (!name.starts_with(prefix)) continue;
+      const std::string_view rest = name.substr(prefix.size());
+      const auto dash = rest.find('-');
+      if (dash == 0 || dash == std::string_view::npos || dash > 9) continue;
+      if (rest.substr(0, dash).find_first_not_of("0123456789") != std::string_view::npos) continue;
+      const pid_t pid = static_cast<pid_t>(std::stol(std::string(rest.substr(0, dash))));
+      if (pid <= 0 || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+      ::unlinkat(::dirfd(d), e->d_name, 0);
+    }
+    ::closedir(d);
+  }
+
   static std::string hidden_temp_name(const std::string& path) {
     auto slash = path.rfind('/');
     std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
@@ -287,7 +320,7 @@ class PosixEnv final : public Env {
     static std::mt19937_64 rng{std::random_device{}()};
     static std::mutex rng_mu;
     std::lock_guard lock(rng_mu);
-    return dir + "." + base + ".memvid-tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rng() % 1000000000);
+    return dir + "." + base + kTempTag + std::to_string(::getpid()) + "-" + std::to_string(rng() % 1000000000);
   }
 
   static void sync_directory(const std::string& dir) {
