@@ -1,0 +1,113 @@
+// The first of a vector segment's defences: every trailer field, section place and section
+// length is checked against the counts before any section is read, and every section
+// against its hash before it is decoded (a hostile segment may carry correct checksums, so
+// the layouts' decoders check contents again).
+#include "format/checksum.hpp"
+#include "format/layout.hpp"
+#include "index/vec/vec_segment_impl.hpp"
+
+namespace memvid::index {
+
+using vec::Section;
+using vec::kMaxHnswLevels;
+using vec::kMaxHnswM;
+using vec::kMaxPqLists;
+using vec::kMaxPqSubDim;
+using vec::kMaxRows;
+using vec::mul;
+
+vec::Trailer VecSegment::Impl::check_trailer(std::span<const std::uint8_t> trailer, const format::Checksum16* expected,
+                                             std::uint32_t memory_dim, std::uint64_t body_length) {
+  if (trailer.size() != vec::kTrailerSize) fail("trailer read short");
+  if (std::memcmp(trailer.data(), vec::kTrailerMagic, sizeof vec::kTrailerMagic) != 0) fail("bad trailer magic");
+  if (!format::checksum_matches(trailer.first(vec::kTrailerBody), trailer.data() + vec::kTrailerBody))
+    fail("trailer fails its checksum");
+  if (expected && !std::equal(expected->begin(), expected->end(), trailer.data() + vec::kTrailerBody))
+    fail("is not the segment the TOC names (checksum differs)");
+  const vec::Trailer t = vec::decode_trailer(trailer);
+  if (t.version != vec::kVersion) fail("unknown segment version " + std::to_string(t.version));
+  if (!t.reserved_zero) fail("reserved trailer fields are not zero");
+  if (t.layout > static_cast<std::uint8_t>(VecLayout::IvfPq)) fail("unknown layout " + std::to_string(t.layout));
+  layout = static_cast<VecLayout>(t.layout);
+  if (t.dim != memory_dim)
+    fail("holds " + std::to_string(t.dim) + "-dimensional vectors; the memory's have " + std::to_string(memory_dim));
+  if (memory_dim == 0 || memory_dim > format::kMaxEmbeddingDimension)
+    fail("dimension " + std::to_string(memory_dim) + " out of range");
+  dim = memory_dim;
+  if (t.rows == 0 || t.rows > kMaxRows) fail("row count " + std::to_string(t.rows) + " out of range");
+
+  // The sections tile the body in order.
+  std::uint64_t at = 0;
+  for (std::size_t i = 0; i < vec::kSectionCount; ++i) {
+    const vec::Part& p = t.parts[i];
+    if (p.offset != at || p.length > body_length - at)
+      fail(std::string(vec::kSectionNames[i]) + " section out of place (offset " + std::to_string(p.offset) +
+           ", length " + std::to_string(p.length) + ")");
+    at += p.length;
+  }
+  if (at != body_length) fail("sections do not fill the segment");
+
+  // Every section's size follows from the trailer's counts: check them all before reading.
+  auto len = [&](Section sec) { return t.parts[sec].length; };
+  auto expect_len = [&](Section sec, std::uint64_t want) {
+    if (len(sec) != want)
+      fail(std::string(vec::kSectionNames[sec]) + " section holds " + std::to_string(len(sec)) + " bytes, " +
+           std::to_string(want) + " expected");
+  };
+  if (t.rows > len(vec::kFrames)) fail("row count " + std::to_string(t.rows) + " does not fit the frame column");
+  std::uint64_t floats = 0;
+  switch (layout) {
+    case VecLayout::Flat:
+    case VecLayout::Hnsw: {
+      if (!mul(t.rows, dim, floats) || !mul(floats, 4, floats)) fail("vector section size overflows");
+      expect_len(vec::kVectors, floats);
+      for (Section sec : {vec::kCoarse, vec::kPqCentroids, vec::kLists, vec::kCodes}) expect_len(sec, 0);
+      if (layout == VecLayout::Flat) {
+        expect_len(vec::kLevels, 0);
+        expect_len(vec::kNeighbours, 0);
+        if (t.params != std::array<std::uint32_t, 4>{}) fail("Flat layout with nonzero parameters");
+      } else {
+        expect_len(vec::kLevels, t.rows);
+        if (len(vec::kNeighbours) % 4 != 0) fail("graph neighbours are not whole 32-bit slots");
+        const std::uint32_t graph_m = t.params[vec::kHnswM];
+        if (graph_m < 2 || graph_m > static_cast<std::uint32_t>(kMaxHnswM))
+          fail("HNSW M " + std::to_string(graph_m) + " out of range");
+        if (t.params[vec::kHnswEntry] >= t.rows) fail("HNSW entry point is not a row");
+        if (t.params[vec::kHnswMaxLevel] >= kMaxHnswLevels) fail("HNSW max level out of range");
+      }
+      break;
+    }
+    case VecLayout::IvfPq: {
+      for (Section sec : {vec::kVectors, vec::kLevels, vec::kNeighbours}) expect_len(sec, 0);
+      const std::uint32_t lists = t.params[vec::kPqLists], pq_m = t.params[vec::kPqSubquantizers],
+                          nbits = t.params[vec::kPqBits], dsub = t.params[vec::kPqSubDim];
+      if (dsub == 0 || dsub > kMaxPqSubDim) fail("PQ sub-vector size " + std::to_string(dsub) + " out of range");
+      if (pq_m == 0 || pq_m > (dim + dsub - 1) / dsub || std::uint64_t{pq_m} * dsub < dim)
+        fail("PQ of " + std::to_string(pq_m) + " sub-quantizers of " + std::to_string(dsub) +
+             " floats does not fit dimension " + std::to_string(dim));
+      if (nbits == 0 || nbits > 8) fail("PQ code width " + std::to_string(nbits) + " bits out of range");
+      if (lists == 0 || lists > kMaxPqLists || lists > t.rows) fail("list count " + std::to_string(lists) + " out of range");
+      padded_dim = pq_m * dsub;
+      nlist = lists;
+      expect_len(vec::kCoarse, std::uint64_t{nlist} * padded_dim * 4);
+      expect_len(vec::kPqCentroids, (std::uint64_t{pq_m} << nbits) * dsub * 4);
+      std::uint64_t codes = 0;
+      if (!mul(t.rows, (std::uint64_t{pq_m} * nbits + 7) / 8, codes)) fail("code section size overflows");
+      expect_len(vec::kCodes, codes);
+      if (len(vec::kLists) < nlist) fail("inverted lists shorter than their count");
+      break;
+    }
+  }
+  return t;
+}
+
+void VecSegment::Impl::check_sections(const vec::Trailer& t, std::span<const std::uint8_t> body) const {
+  for (std::size_t i = 0; i < vec::kSectionCount; ++i) {
+    const vec::Part& p = t.parts[i];
+    if (vec::section_hash(body.subspan(p.offset, p.length)) != p.hash)
+      fail(std::string(vec::kSectionNames[i]) + " at segment offset " + std::to_string(p.offset) +
+           " fails its checksum");
+  }
+}
+
+}  // namespace memvid::index

@@ -1,0 +1,202 @@
+// The Hnsw layout: the floats plus a graph built by faiss's HNSW, stored as faiss keeps it
+// (levels per row, neighbour slots per level), checked link by link when read, and walked
+// by a search written here (see Impl::hnsw for why).
+#include <algorithm>
+#include <queue>
+#include <stdexcept>
+
+#include <faiss/IndexFlat.h>
+#include <faiss/IndexHNSW.h>
+
+#include "index/vec/vec_segment_impl.hpp"
+
+namespace memvid::index {
+
+using vec::Accept;
+using vec::Cand;
+using vec::TopK;
+using vec::kMaxHnswLevels;
+
+namespace vec {
+namespace {
+
+// The packaged faiss 1.7.3 scores inner products with its scalar reference loop; an HNSW
+// build spends nearly all its time there. This storage hands the graph builder vec::dot.
+struct DotComputer final : faiss::DistanceComputer {
+  DotComputer(const float* b, std::size_t dimension) : base(b), d(dimension) {}
+  void set_query(const float* x) override { q = x; }
+  float operator()(idx_t i) override { return vec::dot(q, base + static_cast<std::size_t>(i) * d, d); }
+  float symmetric_dis(idx_t i, idx_t j) override {
+    return vec::dot(base + static_cast<std::size_t>(i) * d, base + static_cast<std::size_t>(j) * d, d);
+  }
+  const float* base;
+  std::size_t d;
+  const float* q = nullptr;
+};
+
+struct DotStorage final : faiss::IndexFlatIP {
+  explicit DotStorage(idx_t dimension) : faiss::IndexFlatIP(dimension) {}
+  faiss::DistanceComputer* get_distance_computer() const override {
+    return new DotComputer(get_xb(), static_cast<std::size_t>(d));
+  }
+};
+
+}  // namespace
+
+void build_hnsw(std::span<const float> vectors, std::size_t rows, std::uint32_t dim, const VecBuildOptions& o,
+                Trailer& t, Sections& s) {
+  OneOmpThread one;
+  DotStorage storage(static_cast<idx_t>(dim));
+  faiss::IndexHNSW index(&storage, o.hnsw_m);
+  index.own_fields = false;
+  index.hnsw.efConstruction = o.hnsw_ef_construction;
+  index.add(static_cast<idx_t>(rows), vectors.data());
+  const faiss::HNSW& h = index.hnsw;
+  const auto m = static_cast<std::uint64_t>(o.hnsw_m);
+  if (h.levels.size() != rows || h.offsets.size() != rows + 1)
+    throw std::logic_error("faiss built an HNSW graph of unexpected shape");
+  s[kLevels].resize(rows);
+  for (std::size_t i = 0; i < rows; ++i) {
+    const int l = h.levels[i];
+    if (l < 1 || l > static_cast<int>(kMaxHnswLevels) ||
+        h.offsets[i + 1] - h.offsets[i] != hnsw_slots(m, static_cast<std::uint64_t>(l)))
+      throw std::logic_error("faiss built an HNSW graph of unexpected shape");
+    s[kLevels][i] = static_cast<std::uint8_t>(l);
+  }
+  if (h.neighbors.size() != h.offsets[rows]) throw std::logic_error("faiss built an HNSW graph of unexpected shape");
+  put_array(s[kVectors], vectors.data(), vectors.size());
+  put_array(s[kNeighbours], h.neighbors.data(), h.neighbors.size());
+  t.params[kHnswM] = static_cast<std::uint32_t>(o.hnsw_m);
+  t.params[kHnswEfConstruction] = static_cast<std::uint32_t>(o.hnsw_ef_construction);
+  t.params[kHnswEntry] = static_cast<std::uint32_t>(h.entry_point);
+  t.params[kHnswMaxLevel] = static_cast<std::uint32_t>(h.max_level);
+}
+
+}  // namespace vec
+
+void VecSegment::Impl::decode_hnsw(const vec::Trailer& t, const std::vector<std::uint8_t>& body, std::uint64_t base) {
+  m = t.params[vec::kHnswM];
+  entry = t.params[vec::kHnswEntry];
+  max_level = t.params[vec::kHnswMaxLevel];
+  const std::size_t n = rows();
+  const vec::Part& lp = t.parts[vec::kLevels];
+  levels.assign(body.begin() + static_cast<std::ptrdiff_t>(lp.offset),
+                body.begin() + static_cast<std::ptrdiff_t>(lp.offset + lp.length));
+  offsets.resize(n + 1);
+  std::uint64_t slots = 0;
+  std::uint8_t top = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint8_t l = levels[i];
+    if (l == 0 || l > kMaxHnswLevels)
+      fail("graph levels at file offset " + std::to_string(base + lp.offset + i) + ": row " + std::to_string(i) +
+           " has " + std::to_string(l) + " levels");
+    top = std::max(top, l);
+    offsets[i] = slots;
+    slots += vec::hnsw_slots(m, l);
+  }
+  offsets[n] = slots;
+  const vec::Part& np = t.parts[vec::kNeighbours];
+  if (slots != np.length / 4)
+    fail("graph neighbours hold " + std::to_string(np.length / 4) + " slots; the levels call for " +
+         std::to_string(slots));
+  if (top != max_level + 1 || levels[entry] != top)
+    fail("HNSW entry point " + std::to_string(entry) + " is not on the top level " + std::to_string(max_level));
+  neighbours.resize(static_cast<std::size_t>(slots));
+  std::memcpy(neighbours.data(), body.data() + np.offset, static_cast<std::size_t>(np.length));
+  // A search follows a level-l link only into rows that have level l, and reads a row's
+  // slots only within its own span: both hold for every slot checked here.
+  const auto limit = static_cast<std::uint32_t>(n);
+  auto reject = [&](std::size_t i, std::uint64_t j) {
+    const std::int32_t v = neighbours[offsets[i] + j];
+    const std::uint64_t level = j < 2 * std::uint64_t{m} ? 0 : j / m - 1;
+    fail("graph neighbours at file offset " + std::to_string(base + np.offset + 4 * (offsets[i] + j)) + ": row " +
+         std::to_string(i) + " links to " + std::to_string(v) + " on level " + std::to_string(level) +
+         ", which is not a row of that level");
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int32_t* nb = neighbours.data() + offsets[i];
+    // Level 0: every row has it, so a slot is good when it is -1 or a row number; unsigned
+    // arithmetic maps -1 to 0 and every other negative past the limit.
+    std::uint32_t bad = 0;
+    for (std::uint32_t j = 0; j < 2 * m; ++j) bad |= static_cast<std::uint32_t>(static_cast<std::uint32_t>(nb[j]) + 1u > limit);
+    if (bad)
+      for (std::uint32_t j = 0; j < 2 * m; ++j)
+        if (static_cast<std::uint32_t>(nb[j]) + 1u > limit) reject(i, j);
+    const std::uint64_t count = vec::hnsw_slots(m, levels[i]);
+    for (std::uint64_t j = 2 * std::uint64_t{m}; j < count; ++j) {
+      const std::int32_t v = nb[j];
+      if (v == -1) continue;
+      if (v < 0 || static_cast<std::uint32_t>(v) >= limit || levels[static_cast<std::size_t>(v)] <= j / m - 1)
+        reject(i, j);
+    }
+  }
+}
+
+// The usual HNSW walk (greedy descent through the upper levels, then a best-first search of
+// level 0 with a candidate list of ef), written here rather than taken from faiss 1.7.3,
+// whose search sizes its candidate heap from the shared hnsw.efSearch field and ignores the
+// per-call efSearch: a per-query ef would mean mutating shared state. Rows accept() rejects
+// are walked through but never returned.
+std::vector<Cand> VecSegment::Impl::hnsw(const float* q, std::size_t k, const Accept& accept,
+                                         const VecSearchOptions& o) const {
+  const std::size_t n = rows();
+  const std::size_t ef = std::min(n, std::max(o.ef_search, k));
+  std::uint32_t cur = entry;
+  float cur_score = score(q, cur);
+  for (std::uint32_t level = max_level; level >= 1; --level) {
+    for (bool moved = true; moved;) {
+      moved = false;
+      const std::int32_t* nb = neighbours.data() + offsets[cur] + vec::hnsw_level_begin(m, level);
+      for (std::uint32_t j = 0; j < m && nb[j] >= 0; ++j) {
+        const auto v = static_cast<std::uint32_t>(nb[j]);
+        const float sv = score(q, v);
+        if (sv > cur_score) {
+          cur = v;
+          cur_score = sv;
+          moved = true;
+        }
+      }
+    }
+  }
+
+  std::vector<std::uint64_t> visited((n + 63) / 64);
+  std::size_t seen = 0;
+  auto visit = [&](std::uint32_t r) {
+    std::uint64_t& word = visited[r / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (r % 64);
+    if (word & bit) return false;
+    word |= bit;
+    ++seen;
+    return true;
+  };
+  auto admit = [&](std::uint32_t r) { return !accept || accept(frames[r]); };
+  std::priority_queue<std::pair<float, std::uint32_t>> candidates;  // best on top
+  TopK found(ef);                                                 // accepted rows only
+  visit(cur);
+  candidates.push({cur_score, cur});
+  if (admit(cur)) found.offer({cur_score, cur});
+  while (!candidates.empty()) {
+    const auto [cs, c] = candidates.top();
+    // With a filter, keep walking until ef accepted rows are found: the rejected ones
+    // still lead to the rest of the graph.
+    if (found.size() > 0 && (found.full() || !accept) && cs < found.worst().score) break;
+    candidates.pop();
+    const std::int32_t* nb = neighbours.data() + offsets[c];
+    for (std::uint32_t j = 0; j < 2 * m && nb[j] >= 0; ++j) {
+      const auto v = static_cast<std::uint32_t>(nb[j]);
+      if (!visit(v)) continue;
+      const float sv = score(q, v);
+      if (found.full() && !(sv > found.worst().score)) continue;
+      candidates.push({sv, v});
+      if (admit(v)) found.offer({sv, v});
+    }
+  }
+  std::vector<Cand> out = found.take();
+  // The walk reaches only what is linked to the entry point: when it comes back short and
+  // rows were left unseen, a scan gives the exact answer instead.
+  if (out.size() < k && seen < n) return exact(q, k, accept);
+  if (out.size() > k) out.resize(k);
+  return out;
+}
+
+}  // namespace memvid::index

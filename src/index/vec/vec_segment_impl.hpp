@@ -1,0 +1,177 @@
+#pragma once
+// What the files of the vector segment share. vec_segment.cpp is the codec (encode, open,
+// search dispatch); vec_check.cpp validates a trailer and its sections before anything reads
+// them; vec_flat.cpp, vec_hnsw.cpp and vec_ivfpq.cpp hold one layout each (build, decode,
+// search). Only those files include this header.
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <faiss/IndexIVFPQ.h>
+#include <omp.h>
+
+#include "index/vec/vec_format.hpp"
+#include "index/vec/vec_segment.hpp"
+#include "memvid/error.hpp"
+
+static_assert(std::endian::native == std::endian::little, "vector segments copy floats in host order");
+static_assert(sizeof(int) == 4 && sizeof(float) == 4);
+
+namespace memvid::index {
+
+namespace vec {
+
+// Below this many rows a compressed segment is stored Flat: too few rows to train even 16
+// centroids per sub-quantizer, and a Flat segment that small costs little.
+constexpr std::uint64_t kMinPqRows = 1024;
+constexpr std::uint32_t kMaxPqLists = 1u << 16;
+constexpr std::uint32_t kMaxPqSubDim = 64;
+constexpr std::uint32_t kMaxHnswLevels = 64;
+constexpr int kMaxHnswM = 256;
+// faiss's HNSW numbers rows with int.
+constexpr std::uint64_t kMaxRows = static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max());
+
+using idx_t = faiss::Index::idx_t;
+using Accept = std::function<bool(std::uint64_t)>;
+
+struct Cand {
+  float score;
+  std::uint32_t row;
+};
+
+// Rows ascend with frames, so ordering by row on equal scores orders by frame.
+inline bool better(const Cand& a, const Cand& b) { return a.score != b.score ? a.score > b.score : a.row < b.row; }
+
+// The k best candidates offered, kept in a heap whose top is the worst of them.
+class TopK {
+ public:
+  explicit TopK(std::size_t k) : k_(k) { heap_.reserve(k); }
+  std::size_t size() const { return heap_.size(); }
+  bool full() const { return heap_.size() >= k_; }
+  const Cand& worst() const { return heap_.front(); }
+  void offer(const Cand& c) {
+    if (heap_.size() < k_) {
+      heap_.push_back(c);
+      std::push_heap(heap_.begin(), heap_.end(), better);
+    } else if (k_ > 0 && better(c, heap_.front())) {
+      std::pop_heap(heap_.begin(), heap_.end(), better);
+      heap_.back() = c;
+      std::push_heap(heap_.begin(), heap_.end(), better);
+    }
+  }
+  std::vector<Cand> take() {
+    std::sort_heap(heap_.begin(), heap_.end(), better);
+    return std::move(heap_);
+  }
+
+ private:
+  std::size_t k_;
+  std::vector<Cand> heap_;
+};
+
+// faiss parallelizes builds with OpenMP, and a multi-threaded HNSW or k-means build depends
+// on thread timing. libgomp keeps the thread count per calling thread, so this pins only
+// the thread that builds, and gives it back its setting afterwards.
+class OneOmpThread {
+ public:
+  OneOmpThread() : saved_(omp_get_max_threads()) { omp_set_num_threads(1); }
+  ~OneOmpThread() { omp_set_num_threads(saved_); }
+  OneOmpThread(const OneOmpThread&) = delete;
+  OneOmpThread& operator=(const OneOmpThread&) = delete;
+
+ private:
+  int saved_;
+};
+
+// Leaves resized elements uninitialized: the big arrays of a segment are filled by a copy
+// right away, and zeroing them first would be one more pass over most of its bytes.
+template <typename T>
+struct NoInit : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = NoInit<U>;
+  };
+  NoInit() = default;
+  template <typename U>
+  NoInit(const NoInit<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+template <typename T>
+using RawVector = std::vector<T, NoInit<T>>;
+
+inline bool mul(std::uint64_t a, std::uint64_t b, std::uint64_t& out) { return !__builtin_mul_overflow(a, b, &out); }
+
+template <typename T>
+inline void put_array(std::vector<std::uint8_t>& out, const T* data, std::size_t n) {
+  if (n == 0) return;
+  const std::size_t at = out.size();
+  out.resize(at + n * sizeof(T));
+  std::memcpy(out.data() + at, data, n * sizeof(T));
+}
+
+inline std::uint64_t floor_pow2(std::uint64_t v) { return v == 0 ? 0 : std::bit_floor(v); }
+
+using Sections = std::array<std::vector<std::uint8_t>, vec::kSectionCount>;
+
+// Copies a section of floats and rejects NaN and infinity (vec_flat.cpp).
+bool copy_finite(std::span<const std::uint8_t> bytes, RawVector<float>& out);
+// Builds a layout's sections and trailer parameters from rows x dim normalized floats.
+void build_hnsw(std::span<const float> vectors, std::size_t rows, std::uint32_t dim, const VecBuildOptions& o,
+                Trailer& t, Sections& s);                                                    // vec_hnsw.cpp
+void build_ivfpq(std::span<const float> vectors, std::size_t rows, std::uint32_t dim, Trailer& t, Sections& s);  // vec_ivfpq.cpp
+
+}  // namespace vec
+
+// A segment as searched: the checked arrays of one layout.
+struct VecSegment::Impl {
+  std::string what;
+  VecLayout layout = VecLayout::Flat;
+  std::uint32_t dim = 0;
+  std::vector<std::uint64_t> frames;
+  vec::RawVector<float> vectors;  // Flat, Hnsw
+  // Hnsw
+  std::uint32_t m = 0, entry = 0, max_level = 0;
+  std::vector<std::uint8_t> levels;
+  std::vector<std::uint64_t> offsets;  // each row's first slot in neighbours
+  vec::RawVector<std::int32_t> neighbours;
+  // IvfPq
+  std::uint32_t padded_dim = 0, nlist = 0;
+  std::unique_ptr<faiss::IndexIVFPQ> ivf;
+
+  [[noreturn]] void fail(const std::string& why) const { throw Error(ErrorCode::Corrupt, what + ": " + why); }
+  std::size_t rows() const { return frames.size(); }
+  float score(const float* q, std::uint32_t row) const { return vec::dot(q, &vectors[std::size_t{row} * dim], dim); }
+
+  // vec_check.cpp: validates the trailer (and sets layout, dim and the IVF-PQ shape), then
+  // the body's section checksums.
+  vec::Trailer check_trailer(std::span<const std::uint8_t> trailer, const format::Checksum16* expected,
+                             std::uint32_t memory_dim, std::uint64_t body_length);
+  void check_sections(const vec::Trailer& t, std::span<const std::uint8_t> body) const;
+
+  void decode_frames(std::span<const std::uint8_t> bytes, std::uint64_t n, std::uint64_t base);
+  void decode_hnsw(const vec::Trailer& t, const std::vector<std::uint8_t>& body, std::uint64_t base);
+  void decode_ivfpq(const vec::Trailer& t, const std::vector<std::uint8_t>& body, std::uint64_t base);
+
+  std::vector<vec::Cand> exact(const float* q, std::size_t k, const vec::Accept& accept) const;
+  std::vector<vec::Cand> hnsw(const float* q, std::size_t k, const vec::Accept& accept,
+                              const VecSearchOptions& o) const;
+  std::vector<vec::Cand> ivfpq(const float* q, std::size_t k, const vec::Accept& accept,
+                               const VecSearchOptions& o) const;
+};
+
+}  // namespace memvid::index
