@@ -21,6 +21,8 @@ namespace memvid {
 
 class Memvid {
  public:
+  // A new memory at path (AlreadyExists when path holds a file), or with
+  // CreateOptions::if_exists = Open, the memory already there, opened for writing.
   static Memvid create(const std::string& path, const CreateOptions& options = {});
   static Memvid open(const std::string& path, const OpenOptions& options = {});
   static Memvid open_read_only(const std::string& path, const OpenOptions& options = {});
@@ -120,6 +122,7 @@ class Memvid {
 
  private:
   explicit Memvid(std::unique_ptr<Impl> impl);
+  static Memvid create_new(const std::string& path, const CreateOptions& options);
   static Memvid open_existing(const std::string& path, const OpenOptions& options, bool writable);
   std::unique_ptr<Impl> impl_;
 };

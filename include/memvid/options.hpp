@@ -57,6 +57,10 @@ struct CreateOptions {
   // Product-quantized vector index (about 16x smaller, approximate scores that find re-ranks
   // exactly); the raw vectors stay in the frames.
   bool vector_compression = false;
+  // What create does when path already holds a memory: Fail (AlreadyExists) or Open it with
+  // `open` (the settings above then are the memory's own, not these). Open is "open or
+  // create": safe against another process creating the same path at the same moment.
+  IfExists if_exists = IfExists::Fail;
 };
 
 struct FindOptions {

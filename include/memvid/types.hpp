@@ -30,6 +30,9 @@ enum class SearchMode { Lex, Sem, Auto };
 // semantic_weight. Rrf: reciprocal rank fusion, 1/(60 + rank) summed.
 enum class Fusion { Linear, Rrf };
 
+// What creating a memory does when the path already holds one (CreateOptions::if_exists).
+enum class IfExists { Fail, Open };
+
 // Well-formed UTF-8 per RFC 3629 (no overlong forms, surrogates or code points past
 // U+10FFFF): whether a payload can be shown as text.
 bool is_valid_utf8(std::string_view bytes) noexcept;

@@ -62,22 +62,21 @@ bool valid_wal_size(std::uint64_t w) {
 // followed by the empty memory's first commit (a generation-0 footer whose TOC lists no
 // frame). Such a file holds no data, so create may replace it. Anything else (a disk image
 // that starts with a zeroed page, say) is somebody's file: AlreadyExists.
-bool is_unfinished_create(const std::string& path, Env& env) {
-  auto file = env.open(path, OpenMode::ReadOnly);
-  const std::uint64_t size = file->size();
+bool is_unfinished_create(File& file) {
+  const std::uint64_t size = file.size();
   if (size == 0) return true;
   if (size > format::kWalOffset + format::kMaxWalSize + (1u << 20)) return false;
   std::uint64_t zeros_end = size;
   if (!valid_wal_size(size - std::min(size, format::kWalOffset))) {
     if (size < format::kWalOffset + format::Footer::kEncodedSize) return false;
-    auto fb = io::read_bytes(*file, size - format::Footer::kEncodedSize, format::Footer::kEncodedSize, "footer");
+    auto fb = io::read_bytes(file, size - format::Footer::kEncodedSize, format::Footer::kEncodedSize, "footer");
     auto footer = format::Footer::decode(fb);
     if (!footer || footer->generation != 0 || footer->toc_offset < format::kWalOffset ||
         !valid_wal_size(footer->toc_offset - format::kWalOffset) ||
         footer->toc_offset + footer->toc_length != size - format::Footer::kEncodedSize)
       return false;
     try {
-      auto toc = io::read_bytes(*file, footer->toc_offset, footer->toc_length, "TOC");
+      auto toc = io::read_bytes(file, footer->toc_offset, footer->toc_length, "TOC");
       if (format::checksum16(toc) != footer->toc_hash) return false;
       format::Manifest m = format::Manifest::decode(toc, footer->toc_offset, size);
       if (m.generation != 0 || m.next_frame_id != 0 || !m.segments.empty()) return false;
@@ -86,7 +85,27 @@ bool is_unfinished_create(const std::string& path, Env& env) {
     }
     zeros_end = footer->toc_offset;
   }
-  return all_zero(*file, 0, zeros_end);
+  return all_zero(file, 0, zeros_end);
+}
+
+// Removes a file an unfinished create left at path, under that file's writer lock: a create
+// in progress takes the lock right after its file appears (and then checks that the path
+// still names its file), so a file being created is never taken for a dead one. False: the
+// file is somebody's, or a create or writer holds it.
+bool remove_unfinished_create(const std::string& path, Env& env) {
+  std::unique_ptr<File> file;
+  try {
+    file = env.open(path, OpenMode::ReadWrite);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::NotFound) return true;  // gone already
+    if (e.code() == ErrorCode::NotAMemory) throw;      // a directory, a device: say what it is
+    return false;  // cannot be locked (write-protected): not ours to replace
+  }
+  if (!file->try_lock(format::kWriterLockByte, LockKind::Exclusive)) return false;
+  const bool unfinished = env.same_file(*file, path) && is_unfinished_create(*file);
+  if (unfinished) env.remove(path);
+  file->unlock(format::kWriterLockByte);
+  return unfinished;
 }
 
 // memvid never writes a file beside a memory, so a -wal/-shm/-lock/-journal file next to one
@@ -312,15 +331,34 @@ Memvid::~Memvid() {
 }
 
 Memvid Memvid::create(const std::string& path, const CreateOptions& options) {
+  if (options.if_exists == IfExists::Fail) return create_new(path, options);
+  // Open or create. Another process may create or remove the file between our look and our
+  // step: each step that loses such a race is retried, a few times.
+  const auto env = options.open.env ? options.open.env : default_env();
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    const bool last = attempt == kAttempts;
+    try {
+      if (env->exists(path)) return open(path, options.open);
+    } catch (const Error& e) {
+      if (last || e.code() != ErrorCode::NotFound) throw;
+      continue;  // removed after we looked
+    }
+    try {
+      return create_new(path, options);
+    } catch (const Error& e) {
+      if (last || e.code() != ErrorCode::AlreadyExists) throw;
+    }
+  }
+}
+
+Memvid Memvid::create_new(const std::string& path, const CreateOptions& options) {
   auto impl = std::make_unique<Impl>();
   auto config = make_config(options.open, true);
   impl->env = config.env;
-  if (impl->env->exists(path)) {
-    if (!is_unfinished_create(path, *impl->env))
-      throw Error(ErrorCode::AlreadyExists, "cannot create " + path + ": the file exists");
-    // A create killed before it wrote a header left this file; it holds nothing.
-    impl->env->remove(path);
-  }
+  // A create killed before it wrote a header left a file that holds nothing: replace it.
+  if (impl->env->exists(path) && !remove_unfinished_create(path, *impl->env))
+    throw Error(ErrorCode::AlreadyExists, "cannot create " + path + ": the file exists");
   refuse_sidecars(path, *impl->env);
   std::uint64_t wal = options.wal_bytes ? options.wal_bytes : format::wal_size_for_capacity(options.capacity_bytes);
   if (wal < format::kMinWalSize || wal > format::kMaxWalSize || wal % 4096 != 0) {

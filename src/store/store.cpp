@@ -79,8 +79,14 @@ std::unique_ptr<Store> Store::create(const std::string& path, const StoreConfig&
                                      std::vector<std::uint8_t> extension) {
   auto file = config.env->open(path, OpenMode::CreateNew);
   std::unique_ptr<Store> s(new Store(path, config, std::move(file)));
+  bool ours = false;  // locked, and the path names it: ours to remove if the create fails
   try {
     s->take_writer_lock();
+    // Another create may have taken our still-empty, unlocked file for a dead create's
+    // leftover and replaced it before we locked it: then the memory at path is not ours.
+    if (!config.env->same_file(*s->file_, path))
+      throw Error(ErrorCode::AlreadyExists, "cannot create " + path + ": another process created it at the same moment");
+    ours = true;
     const std::uint64_t data_start = format::kWalOffset + wal_size;
     format::Manifest manifest;
     manifest.extension = std::move(extension);
@@ -107,8 +113,10 @@ std::unique_ptr<Store> Store::create(const std::string& path, const StoreConfig&
     s->load();
     s->announce_owner();
   } catch (...) {
+    // Removed under our lock, so that no other create can have replaced it in between. A
+    // file we could not lock belongs to whoever holds the lock: they remove or finish it.
+    if (ours) config.env->remove(path);
     s->file_.reset();
-    config.env->remove(path);
     throw;
   }
   return s;

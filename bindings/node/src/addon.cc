@@ -985,13 +985,13 @@ Napi::Value Open(const Napi::CallbackInfo& info) {
   return Queue(
       env, path,
       [path, mode, c]() {
-        std::string m = mode;
-        if (m == "auto") {
-          std::error_code ec;
-          m = std::filesystem::exists(path, ec) ? "open" : "create";
+        if (mode == "auto" || mode == "create") {
+          // auto is open or create, in the library: safe against a concurrent create.
+          memvid::CreateOptions options = c;
+          if (mode == "auto") options.if_exists = memvid::IfExists::Open;
+          return std::make_shared<memvid::Memvid>(memvid::Memvid::create(path, options));
         }
-        if (m == "create") return std::make_shared<memvid::Memvid>(memvid::Memvid::create(path, c));
-        if (m == "read_only") return std::make_shared<memvid::Memvid>(memvid::Memvid::open_read_only(path, c.open));
+        if (mode == "read_only") return std::make_shared<memvid::Memvid>(memvid::Memvid::open_read_only(path, c.open));
         return std::make_shared<memvid::Memvid>(memvid::Memvid::open(path, c.open));
       },
       [](Napi::Env e, const std::shared_ptr<memvid::Memvid>& mem) -> Napi::Value {

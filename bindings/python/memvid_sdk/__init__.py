@@ -688,12 +688,8 @@ def use(kind: str, path: PathLike, *, mode: str = "auto", read_only: bool = Fals
         return Memvid(_memvid.Handle.create(p, options))
     if mode == "open":
         return Memvid(_memvid.Handle.open(p, _open_only(options), False))
-    if os.path.exists(p):
-        return Memvid(_memvid.Handle.open(p, _open_only(options), False))
-    try:
-        return Memvid(_memvid.Handle.create(p, options))
-    except AlreadyExistsError:  # created by someone else in between
-        return Memvid(_memvid.Handle.open(p, _open_only(options), False))
+    # Open or create, in the library: it is safe against another process creating p meanwhile.
+    return Memvid(_memvid.Handle.create(p, options, True))
 
 
 def _open_only(options: Mapping[str, Any]) -> Dict[str, Any]:

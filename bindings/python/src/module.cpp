@@ -487,7 +487,8 @@ class Handle {
     read_only_ = mv_->read_only();
   }
   ~Handle() {
-    // The library's destructor commits and releases the lock; let other threads run meanwhile.
+    // The library's destructor closes (rolling back an open transaction) and releases the lock;
+    // let other threads run meanwhile.
     if (mv_ && Py_IsInitialized() && PyGILState_Check()) {
       py::gil_scoped_release release;
       mv_.reset();
@@ -496,8 +497,10 @@ class Handle {
   Handle(const Handle&) = delete;
   Handle& operator=(const Handle&) = delete;
 
-  static std::unique_ptr<Handle> create(const std::string& path, const py::dict& options) {
+  // open_existing: open the memory already at path instead of failing (open or create).
+  static std::unique_ptr<Handle> create(const std::string& path, const py::dict& options, bool open_existing) {
     memvid::CreateOptions o = create_options(options);
+    if (open_existing) o.if_exists = memvid::IfExists::Open;
     return std::make_unique<Handle>(run(path, [&] { return memvid::Memvid::create(path, o); }), path);
   }
   static std::unique_ptr<Handle> open(const std::string& path, const py::dict& options, bool read_only) {
@@ -726,7 +729,7 @@ PYBIND11_MODULE(_memvid, m) {
       "The (code, step, message) of each warning of this thread's latest call.");
 
   py::class_<Handle>(m, "Handle", "One open memory (a memvid::Memvid).")
-      .def_static("create", &Handle::create, py::arg("path"), py::arg("options"))
+      .def_static("create", &Handle::create, py::arg("path"), py::arg("options"), py::arg("open_existing") = false)
       .def_static("open", &Handle::open, py::arg("path"), py::arg("options"), py::arg("read_only"))
       .def("put", &Handle::put, py::arg("doc"))
       .def("put_many", &Handle::put_many, py::arg("docs"))
