@@ -253,9 +253,9 @@ def ingest_once(cfg, binary, tree, path):
         if cfg.program == "ours":
             rec["frames"] = d.get("frames")
             rec["duplicates"] = d.get("duplicates")
-            rec["skipped"] = d.get("skipped_count")
-            rec["titles"] = {x["path"]: x.get("title") for x in d.get("documents_list", [])}
-            rec["frame_of"] = {x["path"]: x.get("frame_id") for x in d.get("documents_list", [])}
+            rec["skipped"] = len(d.get("skipped", []))
+            rec["titles"] = {x["path"]: x.get("title") for x in d.get("items", [])}
+            rec["frame_of"] = {x["path"]: x.get("frame") for x in d.get("items", [])}
         else:
             rec["frames"] = (d.get("memory") or {}).get("frame_count")
             rec["skipped"] = d.get("skipped")

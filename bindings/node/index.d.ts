@@ -120,9 +120,9 @@ export interface FindOptions {
 
 export interface Hit {
   id: number;
-  score: number;
   /** 1-based, across pages. */
   rank: number;
+  score: number;
   kind: FrameKind;
   timestampMs: number;
   /** timestampMs as a Date (a non-enumerable getter). */
@@ -151,11 +151,11 @@ export interface Hit {
 }
 
 export interface FindResult {
+  /** The mode actually used. */
+  mode: SearchMode;
   hits: Hit[];
   /** Pass as FindOptions.cursor for the next page; null when there are no more hits. */
   nextCursor: string | null;
-  /** The mode actually used. */
-  mode: SearchMode;
   /** e.g. why a requested mode was not used. */
   note: string;
   elapsedMs: number;
@@ -258,12 +258,8 @@ export interface Frame {
   uri: string;
   tags: string[];
   labels: string[];
-  /** The parsed metadata object ({} when none). */
-  metadata: Record<string, unknown>;
-  /** The payload as a string when it is valid UTF-8 (and was read), else null. */
-  text: string | null;
-  /** The payload bytes (only when read with payload: true). */
-  data?: Buffer;
+  /** The parsed metadata object ({} when none; the stored text itself if it does not parse). */
+  metadata: Record<string, unknown> | string;
   parent: number | null;
   /** The frame this one replaced (update). */
   supersedes: number | null;
@@ -274,12 +270,16 @@ export interface Frame {
   payloadBytes: number;
   storedBytes: number;
   compressed: boolean;
+  hasVector: boolean;
   /** Its own passage size, or null. */
   chunkSize: number | null;
   chunkOverlap: number | null;
   /** A vacuum removed this inactive frame's record. */
   removed: boolean;
-  hasVector: boolean;
+  /** The payload as a string when it is valid UTF-8 (and was read), else null. */
+  text: string | null;
+  /** The payload bytes; null when read with payload: false. */
+  data: Buffer | null;
 }
 
 export interface Stats {
@@ -389,15 +389,16 @@ export interface DoctorAction {
 
 export interface DoctorReport {
   path: string;
-  findings: Finding[];
-  actions: DoctorAction[];
-  changed: boolean;
   /** The memory verifies (deep) after the actions. */
   ok: boolean;
+  changed: boolean;
+  findings: Finding[];
+  actions: DoctorAction[];
   /** Why the repair could not be carried out (the actions say failed; nothing changed), or null. */
   error: string | null;
+  errorCode: string | null;
   /** Where the repaired memory is: path, or the output option. */
-  outputPath: string;
+  outputPath: string | null;
   /** Where a salvage kept the damaged file, or null. */
   backupPath: string | null;
   framesRecovered: number;
@@ -418,8 +419,8 @@ export interface OwnerInfo {
   pid: number | null;
   host: string;
   command: string;
-  startedMs: number;
-  heartbeatMs: number;
+  startedMs: number | null;
+  heartbeatMs: number | null;
   nudgeRequested: boolean;
 }
 
@@ -450,20 +451,43 @@ export interface IngestOptions {
 }
 
 export interface IngestReport {
+  dryRun: boolean;
   filesSeen: number;
   filesProcessed: number;
   documents: number;
   ingested: number;
   duplicates: number;
   filtered: number;
-  skipped: Array<{ path: string; reason: string }>;
+  skipped: IngestSkip[];
   bytesIn: number;
   textBytes: number;
   bytesStored: number;
   invalidUtf8Bytes: number;
-  items: Array<{ path: string; frame: number | null; title: string; mime: string; textBytes: number; pages: number }>;
-  dryRun: boolean;
+  items: IngestedDocument[];
   elapsedMs: number;
+}
+
+/** What opening a memory (or its latest refresh) recovered (Memvid.recoveryInfo). */
+export interface RecoveryInfo {
+  walRecordsReplayed: number;
+  transactionsReplayed: number;
+  bytesTruncated: number;
+  headerFallback: boolean;
+  footerFallback: boolean;
+}
+
+export interface IngestSkip {
+  path: string;
+  reason: string;
+}
+
+export interface IngestedDocument {
+  path: string;
+  frame: number | null;
+  title: string;
+  mime: string;
+  textBytes: number;
+  pages: number;
 }
 
 /** One open memory. Get one from use(), create() or open(). */
@@ -472,6 +496,8 @@ export declare class Memvid {
   /** The file's path. */
   readonly path: string;
   readonly readOnly: boolean;
+  /** What opening (or the latest refresh) recovered: WAL records replayed, bytes cut, fallbacks. */
+  readonly recoveryInfo: RecoveryInfo;
   /** close() or seal() finished. */
   readonly closed: boolean;
   /** begin() opened a transaction not yet committed or rolled back. */
@@ -556,6 +582,8 @@ export declare function formatTimestamp(ms: number | Date): string;
 export declare const version: string;
 /** The .mv2 format version this build writes. */
 export declare const formatVersion: number;
+/** Every result type's fields as [name, type] pairs, from the library's field lists. */
+export declare const resultSchema: Readonly<Record<string, Array<[string, string]>>>;
 /** The kinds use() supports. */
 export declare const kinds: readonly MemoryKind[];
 

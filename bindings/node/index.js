@@ -216,40 +216,7 @@ function wrapAsk(r) {
 }
 
 function wrapFrame(f) {
-  const { metadataJson, ...rest } = f;
-  let metadata = {};
-  if (metadataJson) {
-    try {
-      metadata = JSON.parse(metadataJson);
-    } catch {
-      metadata = metadataJson;  // as the CLI shows it
-    }
-  }
-  const out = {
-    id: rest.id,
-    kind: rest.kind,
-    status: rest.status,
-    timestampMs: rest.timestampMs,
-    title: rest.title,
-    uri: rest.uri,
-    tags: rest.tags,
-    labels: rest.labels,
-    metadata,
-    text: rest.text,
-    ...(rest.data !== undefined ? { data: rest.data } : {}),
-    parent: rest.parent,
-    supersedes: rest.supersedes,
-    supersededBy: rest.supersededBy,
-    contentHash: rest.contentHash,
-    payloadBytes: rest.payloadBytes,
-    storedBytes: rest.storedBytes,
-    compressed: rest.compressed,
-    chunkSize: rest.chunkSize,
-    chunkOverlap: rest.chunkOverlap,
-    removed: rest.removed,
-    hasVector: rest.hasVector,
-  };
-  return addTimestamp(out);
+  return addTimestamp(f);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -306,6 +273,10 @@ class Memvid {
   /** Whether the handle was opened read-only. */
   get readOnly() {
     return this[kNative].readOnly();
+  }
+  /** What opening (or the latest refresh) recovered: WAL records replayed, bytes cut, fallbacks. */
+  get recoveryInfo() {
+    return this[kNative].recoveryInfo();
   }
   /** Whether close() or seal() finished on this handle. */
   get closed() {
@@ -573,6 +544,11 @@ function formatTimestamp(ms) {
 // name: `import { use, MemvidError } from 'memvid-cpp'`.
 const version = native.version;
 const formatVersion = native.formatVersion;
+// Every result type's fields as [name, type] pairs, from the library's field lists (the
+// names the CLI's --json and the Python SDK use, here in camelCase). Types: boolean-like
+// "bool", "int", "float", "str", "time" (ms since the epoch), "span" ([begin, end]), "bytes",
+// "json", "enum:NAME", a result type's name; "?" may be null, "[]" a list.
+const resultSchema = Object.freeze(native.resultSchema);
 const kinds = KINDS;
 module.exports = {
   use,
@@ -588,6 +564,7 @@ module.exports = {
   Memvid,
   version,
   formatVersion,
+  resultSchema,
   kinds,
   errorClasses,
   MemvidError,

@@ -106,7 +106,8 @@ class Memvid {
   // Warning, not an error: the data is in the WAL), releases the lock; idempotent.
   void close();
 
-  const RecoveryInfo& recovery_info() const;
+  // What opening (or the latest refresh) recovered: WAL records replayed, bytes cut, fallbacks.
+  RecoveryInfo recovery_info() const;
   const std::string& path() const;
   bool read_only() const;
 

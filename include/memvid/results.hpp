@@ -101,7 +101,8 @@ struct Frame {
   std::vector<float> embedding;  // as stored (empty: the frame has no vector)
   std::optional<std::uint32_t> chunk_bytes;    // its own passage size, when it has one
   std::optional<std::uint32_t> chunk_overlap;
-  std::string payload;  // filled by frame(id); empty from frame_info(id)
+  std::string payload;       // filled by frame(id); empty from frame_info(id)
+  bool has_payload = false;  // payload was read (frame(id))
   // A vacuum (compaction) removed this deleted or superseded frame's record: only id, kind,
   // status, timestamp and superseded_by remain, and frame(id) throws NotFound.
   bool removed = false;

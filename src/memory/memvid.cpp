@@ -537,6 +537,7 @@ Frame Memvid::frame(FrameId id) const {
   Frame f = to_frame(e, rec);
   auto payload = format::frame_payload(rec, e.record_offset);
   f.payload.assign(payload.begin(), payload.end());
+  f.has_payload = true;
   return f;
 }
 
@@ -649,7 +650,10 @@ void Memvid::close() {
   impl_->store->close();
 }
 
-const RecoveryInfo& Memvid::recovery_info() const { return impl_->store->recovery_info(); }
+RecoveryInfo Memvid::recovery_info() const {
+  std::lock_guard lock(impl_->mu);  // a refresh on another thread replaces it
+  return impl_->store->recovery_info();
+}
 const std::string& Memvid::path() const { return impl_->store->path(); }
 bool Memvid::read_only() const { return !impl_->store->writable(); }
 

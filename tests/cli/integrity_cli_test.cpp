@@ -99,7 +99,7 @@ TEST(IntegrityCli, VerifyHealthyTextAndJson) {
   EXPECT_EQ(j["checks"][0]["name"], "HeaderChecksum");
   for (const json& c : j["checks"]) {
     EXPECT_TRUE(c["detail"].is_string());
-    EXPECT_EQ(c["status"], "Passed") << c.dump();
+    EXPECT_EQ(c["status"], "passed") << c.dump();
   }
   EXPECT_TRUE(j["damaged_frames"].is_array());
   EXPECT_TRUE(j["damaged_frames"].empty());
@@ -130,7 +130,7 @@ TEST(IntegrityCli, VerifyDamagedExitsWithTheCorruptionCode) {
   for (const json& c : j["checks"])
     if (c["name"] == "FramePayloadChecksums") {
       found = true;
-      EXPECT_EQ(c["status"], "Failed");
+      EXPECT_EQ(c["status"], "failed");
     }
   EXPECT_TRUE(found);
   EXPECT_EQ(json::parse(r.err)["error"]["code"], "Corrupt") << r;

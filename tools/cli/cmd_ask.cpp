@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "memvid/timestamp.hpp"
 #include "output.hpp"
+#include "result_json.hpp"
 
 namespace memvid::cli {
 namespace {
@@ -17,38 +18,9 @@ struct AskArgs {
   bool context_only = false;
 };
 
-Json source_json(const AskSource& s) {
-  return {{"number", s.number},
-          {"id", s.id},
-          {"title", s.title},
-          {"uri", s.uri},
-          {"timestamp", s.timestamp_ms},
-          {"time", format_timestamp_iso(s.timestamp_ms)},
-          {"page", s.page > 0 ? Json(s.page) : Json(nullptr)},
-          {"range", {s.chunk_begin, s.chunk_end}},
-          {"score", s.score},
-          {"snippet", s.snippet},
-          {"text", s.text}};
-}
-
 void print_result(const AskResult& r, const AskArgs& args, bool json) {
   if (json) {
-    Json sources = Json::array();
-    for (const AskSource& s : r.sources) sources.push_back(source_json(s));
-    Json out{{"question", r.question},
-             {"answer", args.context_only ? Json(nullptr) : Json(r.answer)},
-             {"found", r.found},
-             {"used_model", r.used_model},
-             {"model", r.model.empty() ? Json(nullptr) : Json(r.model)},
-             {"mode", to_string(r.mode_used)},
-             {"citations", r.citations},
-             {"sources", sources},
-             {"retrieval_ms", r.retrieval_ms},
-             {"generation_ms", r.generation_ms}};
-    if (!r.note.empty()) out["note"] = r.note;
-    if (args.context_only) out["context"] = r.context;
-    if (r.used_model) out["usage"] = {{"prompt_tokens", r.prompt_tokens}, {"completion_tokens", r.completion_tokens}};
-    print_json(out);
+    print_json(to_json(r));
     return;
   }
   if (args.context_only) {

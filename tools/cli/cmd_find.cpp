@@ -11,6 +11,7 @@
 #include "memvid/timestamp.hpp"
 #include "memvid/records.hpp"
 #include "output.hpp"
+#include "result_json.hpp"
 
 namespace memvid::cli {
 
@@ -87,37 +88,10 @@ std::string retrievers(const Hit& h) {
 
 void print_result(const FindResult& r, const std::string& query, bool json) {
   if (json) {
-    Json hits = Json::array();
-    for (const Hit& h : r.hits) {
-      Json spans = Json::array();
-      for (const Span& s : h.highlights) spans.push_back({s.begin, s.end});
-      Json hit = {{"rank", h.rank},
-                  {"id", h.id},
-                  {"score", h.score},
-                  {"kind", to_string(h.kind)},
-                  {"timestamp", h.timestamp_ms},
-                  {"time", format_timestamp_iso(h.timestamp_ms)},
-                  {"title", h.title},
-                  {"uri", h.uri},
-                  {"tags", h.tags},
-                  {"labels", h.labels},
-                  {"chunk", h.chunk},
-                  {"chunk_count", h.chunk_count},
-                  {"chunk_range", {h.chunk_begin, h.chunk_end}},
-                  {"page", h.page > 0 ? Json(h.page) : Json(nullptr)},
-                  {"snippet", h.snippet},
-                  {"highlights", spans},
-                  {"retrievers", retrievers(h)}};
-      if (h.lexical_match) hit["lexical_score"] = h.lexical_score;
-      if (h.semantic_match || r.mode_used != SearchMode::Lex) hit["semantic_score"] = h.semantic_score;
-      hits.push_back(std::move(hit));
-    }
-    Json out = {{"query", query},
-                {"mode", to_string(r.mode_used)},
-                {"hits", hits},
-                {"next_cursor", r.next_cursor.empty() ? Json(nullptr) : Json(r.next_cursor)},
-                {"elapsed_ms", r.elapsed_ms}};
-    if (!r.note.empty()) out["note"] = r.note;
+    Json out = {{"query", query}};
+    out.update(to_json(r));
+    // Which retrievers found each hit, in one word ("lex", "sem", "lex+sem").
+    for (std::size_t i = 0; i < r.hits.size(); ++i) out["hits"][i]["retrievers"] = retrievers(r.hits[i]);
     print_json(out);
     return;
   }

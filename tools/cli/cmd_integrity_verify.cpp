@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "output.hpp"
+#include "result_json.hpp"
 
 namespace memvid::cli {
 
@@ -44,17 +45,7 @@ void add_verify_command(CLI::App& app, GlobalOptions& global, Registry& registry
                             failed_names += (failed_names.empty() ? "" : ", ") + c.name;
                         }
                         if (global.json) {
-                          Json checks = Json::array();
-                          for (const CheckResult& c : r.checks)
-                            checks.push_back({{"name", c.name}, {"status", to_string(c.status)}, {"detail", c.detail}});
-                          print_json({{"path", r.path},
-                                      {"deep", r.deep},
-                                      {"ok", r.ok},
-                                      {"frames", r.frames},
-                                      {"file_bytes", r.file_bytes},
-                                      {"elapsed_ms", r.elapsed_ms},
-                                      {"checks", checks},
-                                      {"damaged_frames", r.damaged_frames}});
+                          print_json(to_json(r));
                         } else {
                           std::size_t width = 0;
                           for (const CheckResult& c : r.checks) width = std::max(width, c.name.size());

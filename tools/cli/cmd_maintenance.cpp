@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "output.hpp"
+#include "result_json.hpp"
 
 namespace memvid::cli {
 
@@ -15,29 +16,10 @@ double ms_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
-Json verify_json(const VerifyReport& v) {
-  Json checks = Json::array();
-  for (const CheckResult& c : v.checks)
-    checks.push_back({{"name", c.name}, {"status", to_string(c.status)}, {"detail", c.detail}});
-  return {{"ok", v.ok}, {"frames", v.frames}, {"file_bytes", v.file_bytes}, {"checks", checks},
-          {"damaged_frames", v.damaged_frames}};
-}
-
 void print_doctor(const DoctorReport& r, bool plan_only, bool json) {
   if (json) {
-    Json findings = Json::array(), actions = Json::array();
-    for (const Finding& f : r.findings)
-      findings.push_back({{"severity", to_string(f.severity)}, {"check", f.check}, {"message", f.message}});
-    for (const DoctorAction& a : r.actions)
-      actions.push_back({{"name", a.name}, {"description", a.description}, {"status", to_string(a.status)}, {"detail", a.detail}});
-    Json out{{"path", r.path},         {"plan_only", plan_only},   {"ok", r.ok},
-             {"changed", r.changed},   {"error", r.error.empty() ? Json() : Json(r.error)},
-             {"output", r.output_path},  {"backup", r.backup_path.empty() ? Json() : Json(r.backup_path)},
-             {"findings", findings},     {"actions", actions},
-             {"frames_recovered", r.frames_recovered}, {"lost_frames", r.lost_frames},
-             {"bytes_before", r.bytes_before}, {"bytes_after", r.bytes_after},
-             {"before", verify_json(r.before)}};
-    if (r.after) out["after"] = verify_json(*r.after);
+    Json out = to_json(r);
+    out["plan_only"] = plan_only;
     print_json(out);
     return;
   }
@@ -195,15 +177,9 @@ void add_restore_command(CLI::App& app, GlobalOptions& global, Registry& registr
                         const RestoreReport r = Memvid::restore_snapshot(*snapshot, *dest, *options);
                         const double ms = ms_since(start);
                         if (global.json) {
-                          print_json({{"snapshot", r.snapshot},
-                                      {"path", r.dest},
-                                      {"frames", r.snapshot_frames},
-                                      {"replaced", r.replaced},
-                                      {"replaced_frames", r.replaced_frames},
-                                      {"dropped_frames", r.dropped_frames},
-                                      {"dropped_ids", r.dropped_ids},
-                                      {"backup", r.backup_path.empty() ? Json() : Json(r.backup_path)},
-                                      {"elapsed_ms", ms}});
+                          Json out = to_json(r);
+                          out["elapsed_ms"] = ms;
+                          print_json(out);
                           return;
                         }
                         std::cout << "restored " << r.snapshot << " to " << r.dest << " (" << r.snapshot_frames

@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "memvid/timestamp.hpp"
 #include "output.hpp"
+#include "result_json.hpp"
 
 namespace memvid::cli {
 
@@ -18,17 +19,9 @@ void add_who_command(CLI::App& app, GlobalOptions& global, Registry& registry) {
   registry.push_back({cmd, [path, &global] {
                         const OwnerInfo o = Memvid::who(*path);
                         if (global.json) {
-                          print_json({{"path", *path},
-                                      {"present", o.present},
-                                      {"alive", o.alive},
-                                      {"pid", o.pid},
-                                      {"host", o.host},
-                                      {"command", o.command},
-                                      {"started_ms", o.started_ms},
-                                      {"started", o.present ? Json(format_timestamp_iso(o.started_ms)) : Json(nullptr)},
-                                      {"heartbeat_ms", o.heartbeat_ms},
-                                      {"heartbeat", o.present ? Json(format_timestamp_iso(o.heartbeat_ms)) : Json(nullptr)},
-                                      {"nudge_requested", o.nudge_requested}});
+                          Json out{{"path", *path}};
+                          out.update(to_json(o));
+                          print_json(out);
                           return;
                         }
                         if (!o.alive) {

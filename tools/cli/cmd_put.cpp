@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "memvid/records.hpp"
 #include "output.hpp"
+#include "result_json.hpp"
 #include "progress.hpp"
 
 namespace memvid::cli {
@@ -91,27 +92,13 @@ std::string size_text(std::uint64_t bytes) {
 }
 
 Json report_json(const IngestReport& r) {
-  Json items = Json::array();
-  for (const IngestedDocument& d : r.items) {
-    Json item{{"path", d.path}, {"frame_id", nullptr}, {"title", d.title}, {"mime", d.mime}, {"text_bytes", d.text_bytes}};
-    if (d.frame) item["frame_id"] = *d.frame;
-    if (d.pages > 0) item["pages"] = d.pages;
-    items.push_back(std::move(item));
-  }
-  Json skipped = Json::array();
-  for (const IngestSkip& s : r.skipped) skipped.push_back({{"path", s.path}, {"reason", s.reason}});
+  Json out = to_json(r);
   std::vector<FrameId> ids;
   for (const IngestedDocument& d : r.items)
     if (d.frame) ids.push_back(*d.frame);
-  return {{"dry_run", r.dry_run},         {"files_seen", r.files_seen},
-          {"files_processed", r.files_processed}, {"documents", r.documents},
-          {"ingested", r.ingested},       {"duplicates", r.duplicates},
-          {"filtered", r.filtered},       {"skipped_count", r.skipped.size()},
-          {"bytes_in", r.bytes_in},       {"text_bytes", r.text_bytes},
-          {"bytes_stored", r.bytes_stored}, {"invalid_utf8_bytes", r.invalid_utf8_bytes},
-          {"elapsed_ms", r.elapsed_ms},   {"frame_ids", ids},
-          {"frames", ids.size()},         {"documents_list", items},
-          {"skipped", skipped}};
+  out["frames"] = ids.size();
+  out["frame_ids"] = ids;
+  return out;
 }
 
 void print_report(const IngestReport& r, const std::string& input) {

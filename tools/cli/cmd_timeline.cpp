@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "memvid/timestamp.hpp"
 #include "output.hpp"
+#include "result_json.hpp"
 
 namespace memvid::cli {
 
@@ -39,16 +40,7 @@ void add_timeline_command(CLI::App& app, GlobalOptions& global, Registry& regist
                         mem.close();
                         if (global.json) {
                           Json out = Json::array();
-                          for (const TimelineEntry& e : entries) {
-                            out.push_back({{"id", e.id},
-                                           {"timestamp", e.timestamp_ms},
-                                           {"time", format_timestamp_iso(e.timestamp_ms)},
-                                           {"kind", to_string(e.kind)},
-                                           {"status", to_string(e.status)},
-                                           {"title", e.title},
-                                           {"uri", e.uri},
-                                           {"preview", e.preview}});
-                          }
+                          for (const TimelineEntry& e : entries) out.push_back(to_json(e));
                           print_json(out);
                           return;
                         }

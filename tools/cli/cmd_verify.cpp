@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "output.hpp"
+#include "result_json.hpp"
 
 namespace memvid::cli {
 
@@ -29,8 +30,7 @@ void add_verify_single_file_command(CLI::App& app, GlobalOptions& global, Regist
                                       {"ok", true},
                                       {"frames", s.frames},
                                       {"file_bytes", s.file_bytes},
-                                      {"wal_transactions_pending", r.transactions_replayed},
-                                      {"torn_tail_bytes", r.bytes_truncated}});
+                                      {"recovery", to_json(r)}});
                           return;
                         }
                         std::cout << "OK: " << *path << " is a single self-contained file (" << s.frames << " frames, "

@@ -7,47 +7,10 @@
 #include "encoding.hpp"
 #include "memvid/timestamp.hpp"
 #include "output.hpp"
+#include "result_json.hpp"
 
 namespace memvid::cli {
 namespace {
-
-Json optional_id(const std::optional<FrameId>& id) { return id ? Json(*id) : Json(nullptr); }
-
-Json metadata_value(const std::string& metadata_json) {
-  if (metadata_json.empty()) return Json::object();
-  auto parsed = Json::parse(metadata_json, nullptr, false);
-  // The library only stores JSON objects; show anything else as the string it is.
-  return parsed.is_discarded() ? Json(metadata_json) : parsed;
-}
-
-Json frame_json(const Frame& f) {
-  Json out{
-      {"id", f.id},
-      {"kind", to_string(f.kind)},
-      {"status", to_string(f.status)},
-      {"timestamp", f.timestamp_ms},
-      {"time", format_timestamp_iso(f.timestamp_ms)},
-      {"title", f.title},
-      {"uri", f.uri},
-      {"tags", f.tags},
-      {"labels", f.labels},
-      {"metadata", metadata_value(f.metadata_json)},
-      {"parent", optional_id(f.parent)},
-      {"supersedes", optional_id(f.supersedes)},
-      {"superseded_by", optional_id(f.superseded_by)},
-      {"content_hash", to_hex(f.content_hash)},
-      {"payload_bytes", f.payload_bytes},
-      {"stored_bytes", f.stored_bytes},
-      {"compressed", f.compressed},
-  };
-  if (f.chunk_bytes) out["chunk_bytes"] = *f.chunk_bytes;
-  if (f.chunk_overlap) out["chunk_overlap"] = *f.chunk_overlap;
-  // JSON strings must be UTF-8; other payloads travel as base64 under a different key so a
-  // consumer can never mistake one for the other.
-  if (is_valid_utf8(f.payload)) out["text"] = f.payload;
-  else out["payload_base64"] = to_base64(f.payload);
-  return out;
-}
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -111,7 +74,7 @@ void add_view_command(CLI::App& app, GlobalOptions& global, Registry& registry) 
                           std::cout.flush();
                           if (!std::cout) throw Error(ErrorCode::Io, "cannot write the payload to stdout");
                         } else if (global.json) {
-                          print_json(frame_json(f));
+                          print_json(to_json(f));
                         } else {
                           print_frame_text(f);
                         }

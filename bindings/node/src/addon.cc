@@ -14,7 +14,6 @@
 #include <cmath>
 #include <cstdint>
 #include <exception>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -25,10 +24,13 @@
 #include "memvid/memvid.hpp"
 #include "memvid/timestamp.hpp"
 #include "memvid/version.hpp"
+#include "result_objects.hpp"
 
 namespace {
 
 using memvid::FrameId;
+using memvid_node::FieldValue;
+using memvid_node::ToJs;
 
 struct AddonData {
   Napi::FunctionReference handle_ctor;
@@ -259,302 +261,11 @@ memvid::CreateOptions ToCreateOptions(Napi::Env env, const Napi::Object& o) {
 Napi::Value Num(Napi::Env env, double v) { return Napi::Number::New(env, v); }
 Napi::Value Str(Napi::Env env, std::string_view s) { return Napi::String::New(env, s.data(), s.size()); }
 
-// Enum names in results are lowercase ("passed", "warn", "done"), as the contract says.
-Napi::Value Lower(Napi::Env env, std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return Str(env, out);
-}
-
-// JavaScript strings must be valid UTF-16; the library's strings are UTF-8 (snippets and
-// titles may hold anything a caller stored): napi replaces invalid bytes with U+FFFD.
-Napi::Array Strings(Napi::Env env, const std::vector<std::string>& v) {
-  Napi::Array a = Napi::Array::New(env, v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) a.Set(static_cast<std::uint32_t>(i), Str(env, v[i]));
-  return a;
-}
-
 template <class T>
 Napi::Array Numbers(Napi::Env env, const std::vector<T>& v) {
   Napi::Array a = Napi::Array::New(env, v.size());
   for (std::size_t i = 0; i < v.size(); ++i) a.Set(static_cast<std::uint32_t>(i), Num(env, static_cast<double>(v[i])));
   return a;
-}
-
-Napi::Value OptId(Napi::Env env, const std::optional<FrameId>& id) {
-  return id ? Num(env, static_cast<double>(*id)) : env.Null();
-}
-
-Napi::Object HitToJs(Napi::Env env, const memvid::Hit& h) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("id", Num(env, static_cast<double>(h.id)));
-  o.Set("score", Num(env, h.score));
-  o.Set("rank", Num(env, static_cast<double>(h.rank)));
-  o.Set("kind", Str(env, memvid::to_string(h.kind)));
-  o.Set("timestampMs", Num(env, static_cast<double>(h.timestamp_ms)));
-  o.Set("title", Str(env, h.title));
-  o.Set("uri", Str(env, h.uri));
-  o.Set("tags", Strings(env, h.tags));
-  o.Set("labels", Strings(env, h.labels));
-  o.Set("chunk", Num(env, h.chunk));
-  o.Set("chunkCount", Num(env, h.chunk_count));
-  o.Set("chunkBegin", Num(env, static_cast<double>(h.chunk_begin)));
-  o.Set("chunkEnd", Num(env, static_cast<double>(h.chunk_end)));
-  o.Set("page", Num(env, h.page));
-  o.Set("snippet", Str(env, h.snippet));
-  Napi::Array hl = Napi::Array::New(env, h.highlights.size());
-  for (std::size_t i = 0; i < h.highlights.size(); ++i) {
-    Napi::Array pair = Napi::Array::New(env, 2);
-    pair.Set(0u, Num(env, h.highlights[i].begin));
-    pair.Set(1u, Num(env, h.highlights[i].end));
-    hl.Set(static_cast<std::uint32_t>(i), pair);
-  }
-  o.Set("highlights", hl);
-  o.Set("lexicalMatch", Napi::Boolean::New(env, h.lexical_match));
-  o.Set("semanticMatch", Napi::Boolean::New(env, h.semantic_match));
-  o.Set("lexicalScore", Num(env, h.lexical_score));
-  o.Set("semanticScore", Num(env, h.semantic_score));
-  return o;
-}
-
-Napi::Object FindToJs(Napi::Env env, const memvid::FindResult& r) {
-  Napi::Object o = Napi::Object::New(env);
-  Napi::Array hits = Napi::Array::New(env, r.hits.size());
-  for (std::size_t i = 0; i < r.hits.size(); ++i) hits.Set(static_cast<std::uint32_t>(i), HitToJs(env, r.hits[i]));
-  o.Set("hits", hits);
-  o.Set("nextCursor", r.next_cursor.empty() ? env.Null() : Str(env, r.next_cursor));
-  o.Set("mode", Str(env, memvid::to_string(r.mode_used)));
-  o.Set("note", Str(env, r.note));
-  o.Set("elapsedMs", Num(env, r.elapsed_ms));
-  return o;
-}
-
-Napi::Object AskToJs(Napi::Env env, const memvid::AskResult& r) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("question", Str(env, r.question));
-  o.Set("answer", Str(env, r.answer));
-  o.Set("found", Napi::Boolean::New(env, r.found));
-  o.Set("usedModel", Napi::Boolean::New(env, r.used_model));
-  o.Set("model", Str(env, r.model));
-  o.Set("note", Str(env, r.note));
-  Napi::Array sources = Napi::Array::New(env, r.sources.size());
-  for (std::size_t i = 0; i < r.sources.size(); ++i) {
-    const memvid::AskSource& s = r.sources[i];
-    Napi::Object so = Napi::Object::New(env);
-    so.Set("number", Num(env, static_cast<double>(s.number)));
-    so.Set("id", Num(env, static_cast<double>(s.id)));
-    so.Set("title", Str(env, s.title));
-    so.Set("uri", Str(env, s.uri));
-    so.Set("timestampMs", Num(env, static_cast<double>(s.timestamp_ms)));
-    so.Set("page", Num(env, s.page));
-    so.Set("chunkBegin", Num(env, static_cast<double>(s.chunk_begin)));
-    so.Set("chunkEnd", Num(env, static_cast<double>(s.chunk_end)));
-    so.Set("score", Num(env, s.score));
-    so.Set("snippet", Str(env, s.snippet));
-    so.Set("text", Str(env, s.text));
-    sources.Set(static_cast<std::uint32_t>(i), so);
-  }
-  o.Set("sources", sources);
-  o.Set("citations", Numbers(env, r.citations));
-  o.Set("context", Str(env, r.context));
-  o.Set("mode", Str(env, memvid::to_string(r.mode_used)));
-  o.Set("retrievalMs", Num(env, r.retrieval_ms));
-  o.Set("generationMs", Num(env, r.generation_ms));
-  o.Set("promptTokens", Num(env, static_cast<double>(r.prompt_tokens)));
-  o.Set("completionTokens", Num(env, static_cast<double>(r.completion_tokens)));
-  return o;
-}
-
-Napi::Array TimelineToJs(Napi::Env env, const std::vector<memvid::TimelineEntry>& v) {
-  Napi::Array a = Napi::Array::New(env, v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    const memvid::TimelineEntry& e = v[i];
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("id", Num(env, static_cast<double>(e.id)));
-    o.Set("timestampMs", Num(env, static_cast<double>(e.timestamp_ms)));
-    o.Set("kind", Str(env, memvid::to_string(e.kind)));
-    o.Set("status", Str(env, memvid::to_string(e.status)));
-    o.Set("title", Str(env, e.title));
-    o.Set("uri", Str(env, e.uri));
-    o.Set("preview", Str(env, e.preview));
-    a.Set(static_cast<std::uint32_t>(i), o);
-  }
-  return a;
-}
-
-std::string Hex(const std::array<std::uint8_t, 32>& bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  s.reserve(64);
-  for (std::uint8_t b : bytes) {
-    s.push_back(digits[b >> 4]);
-    s.push_back(digits[b & 15]);
-  }
-  return s;
-}
-
-Napi::Object FrameToJs(Napi::Env env, const memvid::Frame& f, bool with_payload) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("id", Num(env, static_cast<double>(f.id)));
-  o.Set("kind", Str(env, memvid::to_string(f.kind)));
-  o.Set("status", Str(env, memvid::to_string(f.status)));
-  o.Set("timestampMs", Num(env, static_cast<double>(f.timestamp_ms)));
-  o.Set("title", Str(env, f.title));
-  o.Set("uri", Str(env, f.uri));
-  o.Set("tags", Strings(env, f.tags));
-  o.Set("labels", Strings(env, f.labels));
-  o.Set("metadataJson", Str(env, f.metadata_json));  // parsed by index.js
-  if (with_payload) {
-    o.Set("text", memvid::is_valid_utf8(f.payload) ? Str(env, f.payload) : env.Null());
-    o.Set("data", Napi::Buffer<char>::Copy(env, f.payload.data(), f.payload.size()));
-  } else {
-    o.Set("text", env.Null());
-  }
-  o.Set("parent", OptId(env, f.parent));
-  o.Set("supersedes", OptId(env, f.supersedes));
-  o.Set("supersededBy", OptId(env, f.superseded_by));
-  o.Set("contentHash", Str(env, Hex(f.content_hash)));
-  o.Set("payloadBytes", Num(env, static_cast<double>(f.payload_bytes)));
-  o.Set("storedBytes", Num(env, static_cast<double>(f.stored_bytes)));
-  o.Set("compressed", Napi::Boolean::New(env, f.compressed));
-  o.Set("chunkSize", f.chunk_bytes ? Num(env, *f.chunk_bytes) : env.Null());
-  o.Set("chunkOverlap", f.chunk_overlap ? Num(env, *f.chunk_overlap) : env.Null());
-  o.Set("removed", Napi::Boolean::New(env, f.removed));
-  o.Set("hasVector", Napi::Boolean::New(env, !f.embedding.empty()));
-  return o;
-}
-
-Napi::Object StatsToJs(Napi::Env env, const memvid::Stats& s) {
-  Napi::Object o = Napi::Object::New(env);
-  auto u = [&](const char* k, std::uint64_t v) { o.Set(k, Num(env, static_cast<double>(v))); };
-  u("frames", s.frames);
-  u("activeFrames", s.active_frames);
-  u("deletedFrames", s.deleted_frames);
-  u("supersededFrames", s.superseded_frames);
-  u("payloadBytes", s.payload_bytes);
-  u("storedBytes", s.stored_bytes);
-  u("fileBytes", s.file_bytes);
-  u("walBytes", s.wal_bytes);
-  u("walUsedBytes", s.wal_used_bytes);
-  u("walPendingTransactions", s.wal_pending_transactions);
-  u("tocSegments", s.toc_segments);
-  u("generation", s.generation);
-  o.Set("embeddingModel", Str(env, s.embedding_model));
-  u("embeddingDimension", s.embedding_dimension);
-  o.Set("vectorCompression", Napi::Boolean::New(env, s.vector_compression));
-  u("vectors", s.vectors);
-  o.Set("semanticUnavailable", Str(env, s.semantic_unavailable));
-  return o;
-}
-
-Napi::Object VerifyToJs(Napi::Env env, const memvid::VerifyReport& r) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("path", Str(env, r.path));
-  o.Set("deep", Napi::Boolean::New(env, r.deep));
-  o.Set("ok", Napi::Boolean::New(env, r.ok));
-  Napi::Array checks = Napi::Array::New(env, r.checks.size());
-  for (std::size_t i = 0; i < r.checks.size(); ++i) {
-    Napi::Object c = Napi::Object::New(env);
-    c.Set("name", Str(env, r.checks[i].name));
-    c.Set("status", Lower(env, memvid::to_string(r.checks[i].status)));
-    c.Set("detail", Str(env, r.checks[i].detail));
-    checks.Set(static_cast<std::uint32_t>(i), c);
-  }
-  o.Set("checks", checks);
-  o.Set("damagedFrames", Numbers(env, r.damaged_frames));
-  o.Set("frames", Num(env, static_cast<double>(r.frames)));
-  o.Set("fileBytes", Num(env, static_cast<double>(r.file_bytes)));
-  o.Set("elapsedMs", Num(env, r.elapsed_ms));
-  return o;
-}
-
-Napi::Object DoctorToJs(Napi::Env env, const memvid::DoctorReport& r) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("path", Str(env, r.path));
-  Napi::Array findings = Napi::Array::New(env, r.findings.size());
-  for (std::size_t i = 0; i < r.findings.size(); ++i) {
-    Napi::Object f = Napi::Object::New(env);
-    f.Set("severity", Lower(env, memvid::to_string(r.findings[i].severity)));
-    f.Set("check", Str(env, r.findings[i].check));
-    f.Set("message", Str(env, r.findings[i].message));
-    findings.Set(static_cast<std::uint32_t>(i), f);
-  }
-  o.Set("findings", findings);
-  Napi::Array actions = Napi::Array::New(env, r.actions.size());
-  for (std::size_t i = 0; i < r.actions.size(); ++i) {
-    Napi::Object a = Napi::Object::New(env);
-    a.Set("name", Str(env, r.actions[i].name));
-    a.Set("description", Str(env, r.actions[i].description));
-    a.Set("status", Lower(env, memvid::to_string(r.actions[i].status)));
-    a.Set("detail", Str(env, r.actions[i].detail));
-    actions.Set(static_cast<std::uint32_t>(i), a);
-  }
-  o.Set("actions", actions);
-  o.Set("changed", Napi::Boolean::New(env, r.changed));
-  o.Set("ok", Napi::Boolean::New(env, r.ok));
-  o.Set("error", r.error.empty() ? env.Null() : Napi::Value(Str(env, r.error)));
-  o.Set("outputPath", Str(env, r.output_path));
-  o.Set("backupPath", r.backup_path.empty() ? env.Null() : Napi::Value(Str(env, r.backup_path)));
-  o.Set("framesRecovered", Num(env, static_cast<double>(r.frames_recovered)));
-  o.Set("lostFrames", Numbers(env, r.lost_frames));
-  o.Set("bytesBefore", Num(env, static_cast<double>(r.bytes_before)));
-  o.Set("bytesAfter", Num(env, static_cast<double>(r.bytes_after)));
-  o.Set("before", VerifyToJs(env, r.before));
-  o.Set("after", r.after ? Napi::Value(VerifyToJs(env, *r.after)) : env.Null());
-  return o;
-}
-
-Napi::Object OwnerToJs(Napi::Env env, const memvid::OwnerInfo& w) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("present", Napi::Boolean::New(env, w.present));
-  o.Set("alive", Napi::Boolean::New(env, w.alive));
-  o.Set("pid", w.present ? Num(env, static_cast<double>(w.pid)) : env.Null());
-  o.Set("host", Str(env, w.host));
-  o.Set("command", Str(env, w.command));
-  o.Set("startedMs", Num(env, static_cast<double>(w.started_ms)));
-  o.Set("heartbeatMs", Num(env, static_cast<double>(w.heartbeat_ms)));
-  o.Set("nudgeRequested", Napi::Boolean::New(env, w.nudge_requested));
-  return o;
-}
-
-Napi::Object IngestToJs(Napi::Env env, const memvid::IngestReport& r) {
-  Napi::Object o = Napi::Object::New(env);
-  auto u = [&](const char* k, std::uint64_t v) { o.Set(k, Num(env, static_cast<double>(v))); };
-  u("filesSeen", r.files_seen);
-  u("filesProcessed", r.files_processed);
-  u("documents", r.documents);
-  u("ingested", r.ingested);
-  u("duplicates", r.duplicates);
-  u("filtered", r.filtered);
-  Napi::Array skipped = Napi::Array::New(env, r.skipped.size());
-  for (std::size_t i = 0; i < r.skipped.size(); ++i) {
-    Napi::Object s = Napi::Object::New(env);
-    s.Set("path", Str(env, r.skipped[i].path));
-    s.Set("reason", Str(env, r.skipped[i].reason));
-    skipped.Set(static_cast<std::uint32_t>(i), s);
-  }
-  o.Set("skipped", skipped);
-  u("bytesIn", r.bytes_in);
-  u("textBytes", r.text_bytes);
-  u("bytesStored", r.bytes_stored);
-  u("invalidUtf8Bytes", r.invalid_utf8_bytes);
-  Napi::Array items = Napi::Array::New(env, r.items.size());
-  for (std::size_t i = 0; i < r.items.size(); ++i) {
-    const memvid::IngestedDocument& d = r.items[i];
-    Napi::Object it = Napi::Object::New(env);
-    it.Set("path", Str(env, d.path));
-    it.Set("frame", OptId(env, d.frame));
-    it.Set("title", Str(env, d.title));
-    it.Set("mime", Str(env, d.mime));
-    it.Set("textBytes", Num(env, static_cast<double>(d.text_bytes)));
-    it.Set("pages", Num(env, d.pages));
-    items.Set(static_cast<std::uint32_t>(i), it);
-  }
-  o.Set("items", items);
-  o.Set("dryRun", Napi::Boolean::New(env, r.dry_run));
-  o.Set("elapsedMs", Num(env, r.elapsed_ms));
-  return o;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -572,7 +283,7 @@ Napi::Value FailureToJs(Napi::Env env, const Failure& f) {
   if (!f.code.empty()) e.Set("code", Str(env, f.code));
   if (f.code == "Locked") {
     if (f.owner) {
-      e.Set("owner", OwnerToJs(env, *f.owner));
+      e.Set("owner", ToJs(env, *f.owner));
       e.Set("pid", f.owner->present && f.owner->pid > 0 ? Num(env, static_cast<double>(f.owner->pid)) : env.Null());
     } else {
       e.Set("owner", env.Null());
@@ -587,13 +298,7 @@ Napi::Value FailureToJs(Napi::Env env, const Failure& f) {
 // list is set as `lastWarnings` on the handle the call was made on.
 void DeliverWarnings(Napi::Env env, const std::vector<memvid::Warning>& warnings, Napi::ObjectReference& owner) {
   Napi::Array list = Napi::Array::New(env, warnings.size());
-  for (std::size_t i = 0; i < warnings.size(); ++i) {
-    Napi::Object w = Napi::Object::New(env);
-    w.Set("code", Str(env, memvid::to_string(warnings[i].code)));
-    w.Set("step", Str(env, warnings[i].step));
-    w.Set("message", Str(env, warnings[i].message));
-    list.Set(static_cast<std::uint32_t>(i), w);
-  }
+  for (std::size_t i = 0; i < warnings.size(); ++i) list.Set(static_cast<std::uint32_t>(i), ToJs(env, warnings[i]));
   if (!owner.IsEmpty()) owner.Value().Set("lastWarnings", list);
   if (warnings.empty()) return;
   Napi::Object process = env.Global().Get("process").As<Napi::Object>();
@@ -725,6 +430,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
                            InstanceMethod<&Handle::Export>("export"),
                            InstanceMethod<&Handle::Path>("path"),
                            InstanceMethod<&Handle::ReadOnly>("readOnly"),
+                           InstanceMethod<&Handle::RecoveryInfo>("recoveryInfo"),
                        });
   }
 
@@ -810,7 +516,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     if (auto n = OptUInt(o, "nprobe")) f.nprobe = *n;
     return Queue(
         env, path_, [mem, query = std::move(query), f = std::move(f)]() { return mem->find(query, f); },
-        [](Napi::Env e, const memvid::FindResult& r) -> Napi::Value { return FindToJs(e, r); }, info.This().As<Napi::Object>());
+        [](Napi::Env e, const memvid::FindResult& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
   }
 
   Napi::Value Ask(const Napi::CallbackInfo& info) {
@@ -832,7 +538,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     if (auto n = OptUInt(o, "maxSentences")) a.max_sentences = *n;
     return Queue(
         env, path_, [mem, question = std::move(question), a = std::move(a)]() { return mem->ask(question, a); },
-        [](Napi::Env e, const memvid::AskResult& r) -> Napi::Value { return AskToJs(e, r); }, info.This().As<Napi::Object>());
+        [](Napi::Env e, const memvid::AskResult& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
   }
 
   Napi::Value Timeline(const Napi::CallbackInfo& info) {
@@ -847,7 +553,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     if (auto b = OptBool(o, "includeInactive")) q.include_inactive = *b;
     return Queue(
         env, path_, [mem, q]() { return mem->timeline(q); },
-        [](Napi::Env e, const std::vector<memvid::TimelineEntry>& v) -> Napi::Value { return TimelineToJs(e, v); }, info.This().As<Napi::Object>());
+        [](Napi::Env e, const std::vector<memvid::TimelineEntry>& v) -> Napi::Value { return FieldValue(e, v); }, info.This().As<Napi::Object>());
   }
 
   Napi::Value View(const Napi::CallbackInfo& info) {
@@ -858,14 +564,14 @@ class Handle : public Napi::ObjectWrap<Handle> {
     bool payload = OptBool(o, "payload").value_or(true);
     return Queue(
         env, path_, [mem, id, payload]() { return payload ? mem->frame(id) : mem->frame_info(id); },
-        [payload](Napi::Env e, const memvid::Frame& f) -> Napi::Value { return FrameToJs(e, f, payload); }, info.This().As<Napi::Object>());
+        [](Napi::Env e, const memvid::Frame& f) -> Napi::Value { return ToJs(e, f); }, info.This().As<Napi::Object>());
   }
 
   Napi::Value Stats(const Napi::CallbackInfo& info) {
     auto mem = Mem(info.Env());
     return Queue(
         info.Env(), path_, [mem]() { return mem->stats(); },
-        [](Napi::Env e, const memvid::Stats& s) -> Napi::Value { return StatsToJs(e, s); }, info.This().As<Napi::Object>());
+        [](Napi::Env e, const memvid::Stats& s) -> Napi::Value { return ToJs(e, s); }, info.This().As<Napi::Object>());
   }
 
   Napi::Value FrameCount(const Napi::CallbackInfo& info) {
@@ -889,7 +595,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     std::string path = path_;
     return Queue(
         env, path_, [path, deep]() { return memvid::Memvid::verify(path, deep); },
-        [](Napi::Env e, const memvid::VerifyReport& r) -> Napi::Value { return VerifyToJs(e, r); }, info.This().As<Napi::Object>());
+        [](Napi::Env e, const memvid::VerifyReport& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
   }
 
   template <void (memvid::Memvid::*Method)()>
@@ -935,7 +641,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     }
     return Queue(
         env, path_, [mem, path = std::move(path), opt = std::move(opt)]() { return mem->ingest(path, opt); },
-        [](Napi::Env e, const memvid::IngestReport& r) -> Napi::Value { return IngestToJs(e, r); }, info.This().As<Napi::Object>());
+        [](Napi::Env e, const memvid::IngestReport& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
   }
 
   // compact(dest?): compact_to(dest) when given, else compact_in_place().
@@ -964,6 +670,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
 
   Napi::Value Path(const Napi::CallbackInfo& info) { return Str(info.Env(), path_); }
   Napi::Value ReadOnly(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), read_only_); }
+  Napi::Value RecoveryInfo(const Napi::CallbackInfo& info) { return ToJs(info.Env(), Mem(info.Env())->recovery_info()); }
 
   std::shared_ptr<memvid::Memvid> mem_;
   std::string path_;
@@ -1008,7 +715,7 @@ Napi::Value VerifyPath(const Napi::CallbackInfo& info) {
   bool deep = info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
   return Queue(
       env, path, [path, deep]() { return memvid::Memvid::verify(path, deep); },
-      [](Napi::Env e, const memvid::VerifyReport& r) -> Napi::Value { return VerifyToJs(e, r); });
+      [](Napi::Env e, const memvid::VerifyReport& r) -> Napi::Value { return ToJs(e, r); });
 }
 
 Napi::Value Doctor(const Napi::CallbackInfo& info) {
@@ -1033,7 +740,7 @@ Napi::Value Doctor(const Napi::CallbackInfo& info) {
           throw memvid::Error(r.error_code, "doctor could not repair " + path + ": " + r.error + " (the memory was not changed)");
         return r;
       },
-      [](Napi::Env e, const memvid::DoctorReport& r) -> Napi::Value { return DoctorToJs(e, r); });
+      [](Napi::Env e, const memvid::DoctorReport& r) -> Napi::Value { return ToJs(e, r); });
 }
 
 // restore(snapshot, dest, { force, keepBackup }) -> Promise<RestoreReport>
@@ -1047,18 +754,7 @@ Napi::Value Restore(const Napi::CallbackInfo& info) {
   if (auto b = OptBool(o, "keepBackup")) r.keep_backup = *b;
   return Queue(
       env, dest, [snapshot, dest, r]() { return memvid::Memvid::restore_snapshot(snapshot, dest, r); },
-      [](Napi::Env e, const memvid::RestoreReport& rep) -> Napi::Value {
-        Napi::Object out = Napi::Object::New(e);
-        out.Set("snapshot", Str(e, rep.snapshot));
-        out.Set("dest", Str(e, rep.dest));
-        out.Set("snapshotFrames", Num(e, static_cast<double>(rep.snapshot_frames)));
-        out.Set("replaced", Napi::Boolean::New(e, rep.replaced));
-        out.Set("replacedFrames", Num(e, static_cast<double>(rep.replaced_frames)));
-        out.Set("droppedFrames", Num(e, static_cast<double>(rep.dropped_frames)));
-        out.Set("droppedIds", Numbers(e, rep.dropped_ids));
-        out.Set("backupPath", rep.backup_path.empty() ? e.Null() : Napi::Value(Str(e, rep.backup_path)));
-        return out;
-      });
+      [](Napi::Env e, const memvid::RestoreReport& rep) -> Napi::Value { return ToJs(e, rep); });
 }
 
 Napi::Value Who(const Napi::CallbackInfo& info) {
@@ -1066,7 +762,7 @@ Napi::Value Who(const Napi::CallbackInfo& info) {
   std::string path = GetString(env, info[0], "path");
   return Queue(
       env, path, [path]() { return memvid::Memvid::who(path); },
-      [](Napi::Env e, const memvid::OwnerInfo& w) -> Napi::Value { return OwnerToJs(e, w); });
+      [](Napi::Env e, const memvid::OwnerInfo& w) -> Napi::Value { return ToJs(e, w); });
 }
 
 Napi::Value Nudge(const Napi::CallbackInfo& info) {
@@ -1104,6 +800,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("restore", Napi::Function::New<Restore>(env, "restore"));
   exports.Set("parseTimestamp", Napi::Function::New<ParseTimestamp>(env, "parseTimestamp"));
   exports.Set("formatTimestamp", Napi::Function::New<FormatTimestamp>(env, "formatTimestamp"));
+  exports.Set("resultSchema", memvid_node::ResultSchema(env));
   exports.Set("version", Str(env, memvid::kVersion));
   exports.Set("formatVersion", Num(env, memvid::kFormatVersion));
   return exports;

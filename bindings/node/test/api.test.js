@@ -141,7 +141,7 @@ describe('writing and reading', () => {
     const u8 = await mem.put({ data: new Uint8Array([0xc3, 0x28]) });
     assert.deepEqual([...(await mem.view(u8)).data], [0xc3, 0x28]);
     const info = await mem.view(id, { payload: false });
-    assert.equal(info.data, undefined);
+    assert.equal(info.data, null);
     assert.equal(info.text, null);
     assert.equal(info.title, 'blob');
     assert.equal(info.payloadBytes, bytes.length);

@@ -34,7 +34,7 @@ from .errors import (
     RecoveryNeededError, TransactionStateError, _from_native, error_class,
 )
 from .results import (
-    AskResult, AskSource, Check, DoctorAction, DoctorReport, Finding, FindResult, Frame, Hit,
+    AskResult, AskSource, Check, CheckResult, DoctorAction, DoctorReport, Finding, FindResult, Frame, Hit,
     IngestReport, IngestedDocument, IngestSkip, OwnerInfo, RecoveryInfo, RestoreReport, Stats,
     TimelineEntry, VerifyReport, ms_to_datetime,
 )
@@ -66,7 +66,7 @@ __all__ = [
     "use", "create", "open_memory", "verify", "doctor", "who", "nudge", "restore", "Memvid",
     "parse_timestamp", "last_warnings", "SUPPORTED_KINDS",
     # results
-    "AskResult", "AskSource", "Check", "DoctorAction", "DoctorReport", "Finding", "FindResult",
+    "AskResult", "AskSource", "Check", "CheckResult", "DoctorAction", "DoctorReport", "Finding", "FindResult",
     "Frame", "Hit", "IngestReport", "IngestedDocument", "IngestSkip", "OwnerInfo",
     "RecoveryInfo", "RestoreReport", "Stats", "TimelineEntry", "VerifyReport",
     # errors
@@ -289,7 +289,7 @@ def _doctor_path(path: PathLike, *, plan_only: bool = False, rebuild_time_index:
     if output is not None:
         options["output"] = os.fspath(output)
     report = _memvid.doctor(os.fspath(path), options)
-    code = report.pop("error_code")
+    code = report["error_code"]
     if report["error"] is not None:
         # The repair could not be carried out (a full disk, say); nothing was changed.
         raise error_class(code)(f"doctor could not repair {os.fspath(path)}: {report['error']} "

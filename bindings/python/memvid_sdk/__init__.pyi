@@ -23,7 +23,7 @@ from .errors import (AlreadyExistsError as AlreadyExistsError,
                      RecoveryNeededError as RecoveryNeededError,
                      TransactionStateError as TransactionStateError,
                      error_class as error_class)
-from .results import (AskResult as AskResult, AskSource as AskSource, Check as Check,
+from .results import (AskResult as AskResult, AskSource as AskSource, Check as Check, CheckResult as CheckResult,
                       DoctorAction as DoctorAction, DoctorReport as DoctorReport,
                       Finding as Finding, FindResult as FindResult, Frame as Frame, Hit as Hit,
                       IngestReport as IngestReport, IngestedDocument as IngestedDocument,

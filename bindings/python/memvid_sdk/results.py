@@ -1,24 +1,36 @@
 """Result objects returned by :class:`memvid_sdk.Memvid`.
 
 Each is a small read-only record: attribute access, a readable ``repr``, ``==`` against another
-record of the same class, and ``to_dict()`` giving plain JSON-able values with the snake_case
-keys of the SDK contract (the same values the CLI prints with ``--json``). Objects with a
-``timestamp_ms`` field also have a ``timestamp`` property: an aware UTC ``datetime``.
+record of the same class, and ``to_dict()`` giving plain values with the snake_case keys of the
+SDK contract. The fields of every class are the library's own lists (memvid/fields.hpp, read
+here through ``_memvid.result_schema()``), the same names and values the CLI prints with
+``--json``: a field added there appears here, and the type stubs are checked against them.
+Objects with a ``timestamp_ms`` field also have a ``timestamp`` property: an aware UTC
+``datetime``.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import json as _json
 from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+from . import _memvid
 
 __all__ = [
     "Hit", "FindResult", "AskSource", "AskResult", "TimelineEntry", "Frame", "Stats",
-    "Check", "VerifyReport", "Finding", "DoctorAction", "DoctorReport", "IngestSkip",
-    "IngestedDocument", "IngestReport", "OwnerInfo", "RecoveryInfo", "RestoreReport",
+    "CheckResult", "Check", "VerifyReport", "Finding", "DoctorAction", "DoctorReport", "IngestSkip",
+    "IngestedDocument", "IngestReport", "OwnerInfo", "RecoveryInfo", "RestoreReport", "SCHEMA",
 ]
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+
+#: Every result type's fields as (name, type) pairs, as the library lists them. A type is one
+#: of bool, int, float, str, time (ms since the epoch), span ([begin, end]), bytes, json (a
+#: parsed object), enum:NAME (a lowercase name), a result type's name; "?" marks a field that
+#: may be None and "[]" a list.
+SCHEMA: Dict[str, List[Tuple[str, str]]] = {k: [tuple(f) for f in v] for k, v in _memvid.result_schema().items()}
+
+_CLASSES: Dict[str, type] = {}
 
 
 def ms_to_datetime(ms: int) -> _dt.datetime:
@@ -36,19 +48,42 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _Record:
+class _RecordMeta(type):
+    """Gives a result class the fields of its type in SCHEMA (``schema=`` in the class
+    statement, else the class's name): ``_fields``, ``__slots__`` and the nested result
+    classes."""
+
+    def __new__(mcls, name: str, bases: Tuple[type, ...], ns: Dict[str, Any], schema: Optional[str] = None):
+        if schema is None and name not in SCHEMA:
+            return super().__new__(mcls, name, bases, ns)
+        type_name = schema or name
+        fields = SCHEMA[type_name]
+        ns["_fields"] = tuple(f for f, _ in fields)
+        ns["__slots__"] = ns["_fields"]
+        ns["_schema"] = type_name
+        # field -> the result type it holds (a name, looked up when a record is built)
+        ns["_nested"] = {f: t.rstrip("?[]") for f, t in fields if t.rstrip("?[]") in SCHEMA}
+        cls = super().__new__(mcls, name, bases, ns)
+        _CLASSES[type_name] = cls
+        return cls
+
+
+class _Record(metaclass=_RecordMeta):
     """Base of the result classes: fields listed in ``_fields``, filled from a dict. ``==``
     compares every field except timings (elapsed_ms, retrieval_ms, generation_ms)."""
 
     __slots__ = ()
     _fields: Tuple[str, ...] = ()
-    _nested: Dict[str, Any] = {}
+    _nested: Dict[str, str] = {}
     _timing: Tuple[str, ...] = ()  # left out of ==: two runs of the same search take different times
 
     def __init__(self, **values: Any) -> None:
+        unknown = set(values) - set(self._fields)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no field(s) {', '.join(sorted(unknown))}")
         for name in self._fields:
             value = values.get(name)
-            kind = self._nested.get(name)
+            kind = _CLASSES.get(self._nested.get(name, ""))
             if kind is not None and value is not None:
                 if isinstance(value, list):
                     value = [v if isinstance(v, kind) else kind(**v) for v in value]
@@ -113,11 +148,6 @@ class _Timestamped(_Record):
 class Hit(_Timestamped):
     """One search hit (see ``Memvid.find``)."""
 
-    _fields = ("id", "score", "rank", "kind", "timestamp_ms", "title", "uri", "tags", "labels",
-               "chunk", "chunk_count", "chunk_begin", "chunk_end", "page", "snippet",
-               "highlights", "lexical_match", "semantic_match", "lexical_score",
-               "semantic_score")
-    __slots__ = _fields
 
     def __init__(self, **values: Any) -> None:
         super().__init__(**values)
@@ -131,9 +161,6 @@ class FindResult(_Record):
     """The hits of ``Memvid.find`` plus paging and mode information. Iterable; ``len()`` is
     the number of hits on this page."""
 
-    _fields = ("hits", "next_cursor", "mode", "note", "elapsed_ms")
-    __slots__ = _fields
-    _nested = {"hits": Hit}
     _timing = ("elapsed_ms",)
 
     def __iter__(self) -> Iterator[Hit]:
@@ -152,9 +179,6 @@ class FindResult(_Record):
 class AskSource(_Timestamped):
     """One numbered passage of an answer's context."""
 
-    _fields = ("number", "id", "title", "uri", "timestamp_ms", "page", "chunk_begin",
-               "chunk_end", "score", "snippet", "text")
-    __slots__ = _fields
 
     def _repr_fields(self) -> Tuple[str, ...]:
         return ("number", "id", "title", "score", "snippet")
@@ -163,11 +187,6 @@ class AskSource(_Timestamped):
 class AskResult(_Record):
     """The answer of ``Memvid.ask`` with its sources and citations."""
 
-    _fields = ("question", "answer", "found", "used_model", "model", "note", "sources",
-               "citations", "context", "mode", "retrieval_ms", "generation_ms",
-               "prompt_tokens", "completion_tokens")
-    __slots__ = _fields
-    _nested = {"sources": AskSource}
     _timing = ("retrieval_ms", "generation_ms")
 
     def _repr_fields(self) -> Tuple[str, ...]:
@@ -177,8 +196,6 @@ class AskResult(_Record):
 class TimelineEntry(_Timestamped):
     """One frame in time order (see ``Memvid.timeline``)."""
 
-    _fields = ("id", "timestamp_ms", "kind", "status", "title", "uri", "preview")
-    __slots__ = _fields
 
 
 class Frame(_Timestamped):
@@ -188,24 +205,6 @@ class Frame(_Timestamped):
     it is valid UTF-8 (else None); ``data`` is the payload as bytes (None with payload=False).
     """
 
-    _fields = ("id", "kind", "status", "timestamp_ms", "title", "uri", "tags", "labels",
-               "metadata", "text", "data", "parent", "supersedes", "superseded_by",
-               "content_hash", "payload_bytes", "stored_bytes", "compressed", "chunk_size",
-               "chunk_overlap", "removed", "has_vector")
-    __slots__ = _fields
-
-    @classmethod
-    def _from(cls, data: Dict[str, Any]) -> "Frame":
-        data = dict(data)
-        raw = data.pop("metadata_json", "") or ""
-        if raw:
-            try:
-                data["metadata"] = _json.loads(raw)
-            except ValueError:
-                data["metadata"] = raw
-        else:
-            data["metadata"] = {}
-        return cls(**data)
 
     def _repr_fields(self) -> Tuple[str, ...]:
         return ("id", "kind", "status", "timestamp_ms", "title", "uri", "text")
@@ -218,27 +217,16 @@ class Frame(_Timestamped):
 class Stats(_Record):
     """Counts and sizes of a memory (every memvid::Stats field)."""
 
-    _fields = ("frames", "active_frames", "deleted_frames", "superseded_frames",
-               "payload_bytes", "stored_bytes", "file_bytes", "wal_bytes", "wal_used_bytes",
-               "wal_pending_transactions", "toc_segments", "generation", "embedding_model",
-               "embedding_dimension", "vector_compression", "vectors", "semantic_unavailable")
-    __slots__ = _fields
 
 
-class Check(_Record):
+class CheckResult(_Record):
     """One named verify check: status 'passed', 'failed' or 'skipped'."""
 
-    _fields = ("name", "status", "detail")
-    __slots__ = _fields
 
 
 class VerifyReport(_Record):
     """The result of ``verify``: ``ok`` when every check passed or did not apply."""
 
-    _fields = ("path", "deep", "ok", "checks", "damaged_frames", "frames", "file_bytes",
-               "elapsed_ms")
-    __slots__ = _fields
-    _nested = {"checks": Check}
     _timing = ("elapsed_ms",)
 
     def check(self, name: str) -> Optional[Check]:
@@ -260,25 +248,16 @@ class VerifyReport(_Record):
 class Finding(_Record):
     """Something doctor observed: severity 'info', 'warn' or 'error'."""
 
-    _fields = ("severity", "check", "message")
-    __slots__ = _fields
 
 
 class DoctorAction(_Record):
     """A repair doctor planned or carried out: status 'planned', 'done', 'failed', 'skipped'."""
 
-    _fields = ("name", "description", "status", "detail")
-    __slots__ = _fields
 
 
 class DoctorReport(_Record):
     """The result of ``doctor``: findings, actions, and the verify reports before and after."""
 
-    _fields = ("path", "findings", "actions", "changed", "ok", "error", "output_path", "backup_path",
-               "frames_recovered", "lost_frames", "bytes_before", "bytes_after", "before", "after")
-    __slots__ = _fields
-    _nested = {"findings": Finding, "actions": DoctorAction, "before": VerifyReport,
-               "after": VerifyReport}
 
     def _repr_fields(self) -> Tuple[str, ...]:
         return ("path", "ok", "changed", "findings", "actions")
@@ -287,25 +266,16 @@ class DoctorReport(_Record):
 class IngestSkip(_Record):
     """A file or record ``ingest`` did not take, with why."""
 
-    _fields = ("path", "reason")
-    __slots__ = _fields
 
 
 class IngestedDocument(_Record):
     """A document ``ingest`` extracted (``frame`` is None in a dry run)."""
 
-    _fields = ("path", "frame", "title", "mime", "text_bytes", "pages")
-    __slots__ = _fields
 
 
 class IngestReport(_Record):
     """The result of ``Memvid.ingest``."""
 
-    _fields = ("files_seen", "files_processed", "documents", "ingested", "duplicates",
-               "filtered", "skipped", "bytes_in", "text_bytes", "bytes_stored",
-               "invalid_utf8_bytes", "items", "dry_run", "elapsed_ms")
-    __slots__ = _fields
-    _nested = {"skipped": IngestSkip, "items": IngestedDocument}
     _timing = ("elapsed_ms",)
 
     def _repr_fields(self) -> Tuple[str, ...]:
@@ -315,9 +285,6 @@ class IngestReport(_Record):
 class OwnerInfo(_Record):
     """The owner record of a memory's writer (see ``Memvid.who``)."""
 
-    _fields = ("present", "alive", "pid", "host", "command", "started_ms", "heartbeat_ms",
-               "nudge_requested")
-    __slots__ = _fields
 
 
 class RestoreReport(_Record):
@@ -325,9 +292,6 @@ class RestoreReport(_Record):
     snapshot does not hold (``dropped_frames``; the replaced file is kept at ``backup_path``
     when there are any)."""
 
-    _fields = ("snapshot", "dest", "snapshot_frames", "replaced", "replaced_frames",
-               "dropped_frames", "dropped_ids", "backup_path")
-    __slots__ = _fields
 
     def _repr_fields(self) -> Tuple[str, ...]:
         return ("dest", "snapshot_frames", "replaced", "dropped_frames", "backup_path")
@@ -336,6 +300,5 @@ class RestoreReport(_Record):
 class RecoveryInfo(_Record):
     """What opening the memory recovered (WAL replay, truncation, header/footer fallback)."""
 
-    _fields = ("wal_records_replayed", "transactions_replayed", "bytes_truncated",
-               "header_fallback", "footer_fallback")
-    __slots__ = _fields
+
+Check = CheckResult  # the name before 0.x: kept so that imports keep working

@@ -17,8 +17,8 @@ class _Record:
 class Hit(_Record):
     """One search hit (see ``Memvid.find``)."""
     id: int
-    score: float
     rank: int
+    score: float
     kind: str
     timestamp_ms: int
     title: str
@@ -42,9 +42,9 @@ class Hit(_Record):
 
 class FindResult(_Record):
     """The hits of ``Memvid.find`` plus paging and mode information. Iterable; ``len()`` is"""
+    mode: str
     hits: List[Hit]
     next_cursor: Optional[str]
-    mode: str
     note: str
     elapsed_ms: float
     def __iter__(self) -> Iterator[Hit]: ...
@@ -111,9 +111,7 @@ class Frame(_Record):
     uri: str
     tags: List[str]
     labels: List[str]
-    metadata: Dict[str, Any]
-    text: Optional[str]
-    data: Optional[bytes]
+    metadata: Any
     parent: Optional[int]
     supersedes: Optional[int]
     superseded_by: Optional[int]
@@ -121,10 +119,12 @@ class Frame(_Record):
     payload_bytes: int
     stored_bytes: int
     compressed: bool
+    has_vector: bool
     chunk_size: Optional[int]
     chunk_overlap: Optional[int]
     removed: bool
-    has_vector: bool
+    text: Optional[str]
+    data: Optional[bytes]
     @property
     def timestamp(self) -> _dt.datetime: ...
 
@@ -150,7 +150,7 @@ class Stats(_Record):
     semantic_unavailable: str
 
 
-class Check(_Record):
+class CheckResult(_Record):
     """One named verify check: status 'passed', 'failed' or 'skipped'."""
     name: str
     status: str
@@ -162,14 +162,14 @@ class VerifyReport(_Record):
     path: str
     deep: bool
     ok: bool
-    checks: List[Check]
+    checks: List[CheckResult]
     damaged_frames: List[int]
     frames: int
     file_bytes: int
     elapsed_ms: float
-    def check(self, name: str) -> Optional[Check]: ...
+    def check(self, name: str) -> Optional[CheckResult]: ...
     @property
-    def failed(self) -> List[Check]: ...
+    def failed(self) -> List[CheckResult]: ...
 
 
 class Finding(_Record):
@@ -190,12 +190,13 @@ class DoctorAction(_Record):
 class DoctorReport(_Record):
     """The result of ``doctor``: findings, actions, and the verify reports before and after."""
     path: str
+    ok: bool
+    changed: bool
     findings: List[Finding]
     actions: List[DoctorAction]
-    changed: bool
-    ok: bool
     error: Optional[str]
-    output_path: str
+    error_code: Optional[str]
+    output_path: Optional[str]
     backup_path: Optional[str]
     frames_recovered: int
     lost_frames: List[int]
@@ -223,6 +224,7 @@ class IngestedDocument(_Record):
 
 class IngestReport(_Record):
     """The result of ``Memvid.ingest``."""
+    dry_run: bool
     files_seen: int
     files_processed: int
     documents: int
@@ -235,7 +237,6 @@ class IngestReport(_Record):
     bytes_stored: int
     invalid_utf8_bytes: int
     items: List[IngestedDocument]
-    dry_run: bool
     elapsed_ms: float
 
 
@@ -243,11 +244,11 @@ class OwnerInfo(_Record):
     """The owner record of a memory's writer (see ``Memvid.who``)."""
     present: bool
     alive: bool
-    pid: int
+    pid: Optional[int]
     host: str
     command: str
-    started_ms: int
-    heartbeat_ms: int
+    started_ms: Optional[int]
+    heartbeat_ms: Optional[int]
     nudge_requested: bool
 
 
@@ -271,3 +272,7 @@ class RecoveryInfo(_Record):
     bytes_truncated: int
     header_fallback: bool
     footer_fallback: bool
+
+
+Check = CheckResult
+SCHEMA: Dict[str, List[Tuple[str, str]]]

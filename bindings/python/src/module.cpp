@@ -20,8 +20,11 @@
 #include "memvid/integrity.hpp"
 #include "memvid/memvid.hpp"
 #include "memvid/timestamp.hpp"
+#include "result_dicts.hpp"
 
 namespace py = pybind11;
+using memvid_py::text_of;
+using memvid_py::to_dict;
 
 namespace {
 
@@ -36,19 +39,6 @@ struct NativeError {
 py::object& error_factory() {
   static py::object* factory = new py::object();  // leaked on purpose: outlives interpreter teardown order
   return *factory;
-}
-
-py::dict owner_dict(const memvid::OwnerInfo& o) {
-  py::dict d;
-  d["present"] = o.present;
-  d["alive"] = o.alive;
-  d["pid"] = o.pid;
-  d["host"] = o.host;
-  d["command"] = o.command;
-  d["started_ms"] = o.started_ms;
-  d["heartbeat_ms"] = o.heartbeat_ms;
-  d["nudge_requested"] = o.nudge_requested;
-  return d;
 }
 
 py::object& warning_sink() {
@@ -207,276 +197,6 @@ memvid::Document document(const py::dict& d) {
 
 // ---- C++ -> Python ------------------------------------------------------------------------
 
-py::object optional_id(const std::optional<memvid::FrameId>& id) {
-  return id ? py::object(py::int_(*id)) : py::object(py::none());
-}
-
-py::str text_of(std::string_view s) {
-  // Library text is UTF-8; replace anything that is not rather than fail the whole result.
-  PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
-  if (o == nullptr) throw py::error_already_set();
-  return py::reinterpret_steal<py::str>(o);
-}
-
-py::list str_list(const std::vector<std::string>& items) {
-  py::list out;
-  for (const auto& s : items) out.append(text_of(s));
-  return out;
-}
-
-// The library's enum names ("Passed", "Warn", ...) as the contract's lowercase strings.
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-std::string hex(const std::array<std::uint8_t, 32>& bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(64);
-  for (std::uint8_t b : bytes) {
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 15]);
-  }
-  return out;
-}
-
-py::dict hit_dict(const memvid::Hit& h) {
-  py::dict d;
-  d["id"] = h.id;
-  d["score"] = h.score;
-  d["rank"] = h.rank;
-  d["kind"] = std::string(memvid::to_string(h.kind));
-  d["timestamp_ms"] = h.timestamp_ms;
-  d["title"] = text_of(h.title);
-  d["uri"] = text_of(h.uri);
-  d["tags"] = str_list(h.tags);
-  d["labels"] = str_list(h.labels);
-  d["chunk"] = h.chunk;
-  d["chunk_count"] = h.chunk_count;
-  d["chunk_begin"] = h.chunk_begin;
-  d["chunk_end"] = h.chunk_end;
-  d["page"] = h.page;
-  d["snippet"] = text_of(h.snippet);
-  py::list spans;
-  for (const auto& s : h.highlights) spans.append(py::make_tuple(s.begin, s.end));
-  d["highlights"] = spans;
-  d["lexical_match"] = h.lexical_match;
-  d["semantic_match"] = h.semantic_match;
-  d["lexical_score"] = h.lexical_score;
-  d["semantic_score"] = h.semantic_score;
-  return d;
-}
-
-py::dict find_dict(const memvid::FindResult& r) {
-  py::list hits;
-  for (const auto& h : r.hits) hits.append(hit_dict(h));
-  py::dict d;
-  d["hits"] = hits;
-  d["next_cursor"] = r.next_cursor.empty() ? py::object(py::none()) : py::object(py::str(r.next_cursor));
-  d["mode"] = std::string(memvid::to_string(r.mode_used));
-  d["note"] = text_of(r.note);
-  d["elapsed_ms"] = r.elapsed_ms;
-  return d;
-}
-
-py::dict ask_dict(const memvid::AskResult& r) {
-  py::list sources;
-  for (const auto& s : r.sources) {
-    py::dict d;
-    d["number"] = s.number;
-    d["id"] = s.id;
-    d["title"] = text_of(s.title);
-    d["uri"] = text_of(s.uri);
-    d["timestamp_ms"] = s.timestamp_ms;
-    d["page"] = s.page;
-    d["chunk_begin"] = s.chunk_begin;
-    d["chunk_end"] = s.chunk_end;
-    d["score"] = s.score;
-    d["snippet"] = text_of(s.snippet);
-    d["text"] = text_of(s.text);
-    sources.append(d);
-  }
-  py::dict d;
-  d["question"] = text_of(r.question);
-  d["answer"] = text_of(r.answer);
-  d["found"] = r.found;
-  d["used_model"] = r.used_model;
-  d["model"] = text_of(r.model);
-  d["note"] = text_of(r.note);
-  d["sources"] = sources;
-  d["citations"] = r.citations;
-  d["context"] = text_of(r.context);
-  d["mode"] = std::string(memvid::to_string(r.mode_used));
-  d["retrieval_ms"] = r.retrieval_ms;
-  d["generation_ms"] = r.generation_ms;
-  d["prompt_tokens"] = r.prompt_tokens;
-  d["completion_tokens"] = r.completion_tokens;
-  return d;
-}
-
-py::dict frame_dict(const memvid::Frame& f, bool with_payload) {
-  py::dict d;
-  d["id"] = f.id;
-  d["kind"] = std::string(memvid::to_string(f.kind));
-  d["status"] = std::string(memvid::to_string(f.status));
-  d["timestamp_ms"] = f.timestamp_ms;
-  d["title"] = text_of(f.title);
-  d["uri"] = text_of(f.uri);
-  d["tags"] = str_list(f.tags);
-  d["labels"] = str_list(f.labels);
-  d["metadata_json"] = text_of(f.metadata_json);
-  d["parent"] = optional_id(f.parent);
-  d["supersedes"] = optional_id(f.supersedes);
-  d["superseded_by"] = optional_id(f.superseded_by);
-  d["content_hash"] = hex(f.content_hash);
-  d["payload_bytes"] = f.payload_bytes;
-  d["stored_bytes"] = f.stored_bytes;
-  d["compressed"] = f.compressed;
-  d["chunk_size"] = f.chunk_bytes ? py::object(py::int_(*f.chunk_bytes)) : py::object(py::none());
-  d["chunk_overlap"] = f.chunk_overlap ? py::object(py::int_(*f.chunk_overlap)) : py::object(py::none());
-  d["removed"] = f.removed;
-  d["has_vector"] = !f.embedding.empty();
-  if (with_payload) {
-    d["data"] = py::bytes(f.payload);
-    d["text"] = memvid::is_valid_utf8(f.payload) ? py::object(py::str(f.payload)) : py::object(py::none());
-  } else {
-    d["data"] = py::none();
-    d["text"] = py::none();
-  }
-  return d;
-}
-
-py::dict timeline_dict(const memvid::TimelineEntry& e) {
-  py::dict d;
-  d["id"] = e.id;
-  d["timestamp_ms"] = e.timestamp_ms;
-  d["kind"] = std::string(memvid::to_string(e.kind));
-  d["status"] = std::string(memvid::to_string(e.status));
-  d["title"] = text_of(e.title);
-  d["uri"] = text_of(e.uri);
-  d["preview"] = text_of(e.preview);
-  return d;
-}
-
-py::dict stats_dict(const memvid::Stats& s) {
-  py::dict d;
-  d["frames"] = s.frames;
-  d["active_frames"] = s.active_frames;
-  d["deleted_frames"] = s.deleted_frames;
-  d["superseded_frames"] = s.superseded_frames;
-  d["payload_bytes"] = s.payload_bytes;
-  d["stored_bytes"] = s.stored_bytes;
-  d["file_bytes"] = s.file_bytes;
-  d["wal_bytes"] = s.wal_bytes;
-  d["wal_used_bytes"] = s.wal_used_bytes;
-  d["wal_pending_transactions"] = s.wal_pending_transactions;
-  d["toc_segments"] = s.toc_segments;
-  d["generation"] = s.generation;
-  d["embedding_model"] = s.embedding_model;
-  d["embedding_dimension"] = s.embedding_dimension;
-  d["vector_compression"] = s.vector_compression;
-  d["vectors"] = s.vectors;
-  d["semantic_unavailable"] = text_of(s.semantic_unavailable);
-  return d;
-}
-
-py::dict verify_dict(const memvid::VerifyReport& r) {
-  py::list checks;
-  for (const auto& c : r.checks) {
-    py::dict d;
-    d["name"] = c.name;
-    d["status"] = lower(memvid::to_string(c.status));
-    d["detail"] = text_of(c.detail);
-    checks.append(d);
-  }
-  py::dict d;
-  d["path"] = r.path;
-  d["deep"] = r.deep;
-  d["ok"] = r.ok;
-  d["checks"] = checks;
-  d["damaged_frames"] = r.damaged_frames;
-  d["frames"] = r.frames;
-  d["file_bytes"] = r.file_bytes;
-  d["elapsed_ms"] = r.elapsed_ms;
-  return d;
-}
-
-py::dict doctor_dict(const memvid::DoctorReport& r) {
-  py::list findings;
-  for (const auto& f : r.findings) {
-    py::dict d;
-    d["severity"] = lower(memvid::to_string(f.severity));
-    d["check"] = f.check;
-    d["message"] = text_of(f.message);
-    findings.append(d);
-  }
-  py::list actions;
-  for (const auto& a : r.actions) {
-    py::dict d;
-    d["name"] = a.name;
-    d["description"] = text_of(a.description);
-    d["status"] = lower(memvid::to_string(a.status));
-    d["detail"] = text_of(a.detail);
-    actions.append(d);
-  }
-  py::dict d;
-  d["path"] = r.path;
-  d["findings"] = findings;
-  d["actions"] = actions;
-  d["changed"] = r.changed;
-  d["ok"] = r.ok;
-  d["error"] = r.error.empty() ? py::object(py::none()) : py::object(text_of(r.error));
-  d["error_code"] = std::string(memvid::to_string(r.error_code));
-  d["output_path"] = r.output_path;
-  d["backup_path"] = r.backup_path.empty() ? py::object(py::none()) : py::object(py::str(r.backup_path));
-  d["frames_recovered"] = r.frames_recovered;
-  d["lost_frames"] = r.lost_frames;
-  d["bytes_before"] = r.bytes_before;
-  d["bytes_after"] = r.bytes_after;
-  d["before"] = verify_dict(r.before);
-  d["after"] = r.after ? py::object(verify_dict(*r.after)) : py::object(py::none());
-  return d;
-}
-
-py::dict ingest_dict(const memvid::IngestReport& r) {
-  py::list skipped;
-  for (const auto& s : r.skipped) {
-    py::dict d;
-    d["path"] = text_of(s.path);
-    d["reason"] = text_of(s.reason);
-    skipped.append(d);
-  }
-  py::list items;
-  for (const auto& i : r.items) {
-    py::dict d;
-    d["path"] = text_of(i.path);
-    d["frame"] = optional_id(i.frame);
-    d["title"] = text_of(i.title);
-    d["mime"] = i.mime;
-    d["text_bytes"] = i.text_bytes;
-    d["pages"] = i.pages;
-    items.append(d);
-  }
-  py::dict d;
-  d["files_seen"] = r.files_seen;
-  d["files_processed"] = r.files_processed;
-  d["documents"] = r.documents;
-  d["ingested"] = r.ingested;
-  d["duplicates"] = r.duplicates;
-  d["filtered"] = r.filtered;
-  d["skipped"] = skipped;
-  d["bytes_in"] = r.bytes_in;
-  d["text_bytes"] = r.text_bytes;
-  d["bytes_stored"] = r.bytes_stored;
-  d["invalid_utf8_bytes"] = r.invalid_utf8_bytes;
-  d["items"] = items;
-  d["dry_run"] = r.dry_run;
-  d["elapsed_ms"] = r.elapsed_ms;
-  return d;
-}
 
 // ---- Handle -------------------------------------------------------------------------------
 
@@ -545,7 +265,7 @@ class Handle {
 
   py::dict frame(std::uint64_t id, bool payload) {
     memvid::Frame f = run(path_, [&] { return payload ? mv_->frame(id) : mv_->frame_info(id); });
-    return frame_dict(f, payload);
+    return to_dict(f);
   }
 
   py::list timeline(const py::dict& d) {
@@ -557,13 +277,13 @@ class Handle {
     if (auto v = opt<bool>(d, "include_inactive")) q.include_inactive = *v;
     auto entries = run(path_, [&] { return mv_->timeline(q); });
     py::list out;
-    for (const auto& e : entries) out.append(timeline_dict(e));
+    for (const auto& e : entries) out.append(to_dict(e));
     return out;
   }
 
   py::dict stats() {
     memvid::Stats s = run(path_, [&] { return mv_->stats(); });
-    return stats_dict(s);
+    return to_dict(s);
   }
 
   py::dict find(const std::string& query, const py::dict& d) {
@@ -590,7 +310,7 @@ class Handle {
     if (auto v = opt<std::size_t>(d, "ef_search")) o.ef_search = *v;
     if (auto v = opt<std::size_t>(d, "nprobe")) o.nprobe = *v;
     memvid::FindResult r = run(path_, [&] { return mv_->find(query, o); });
-    return find_dict(r);
+    return to_dict(r);
   }
 
   py::dict ask(const std::string& question, const py::dict& d) {
@@ -607,7 +327,7 @@ class Handle {
     if (auto v = opt<bool>(d, "context_only")) o.context_only = *v;
     if (auto v = opt<std::size_t>(d, "max_sentences")) o.max_sentences = *v;
     memvid::AskResult r = run(path_, [&] { return mv_->ask(question, o); });
-    return ask_dict(r);
+    return to_dict(r);
   }
 
   py::dict ingest(const std::string& source, const py::dict& d) {
@@ -630,7 +350,7 @@ class Handle {
     o.defaults.timestamp_ms = opt<std::int64_t>(d, "timestamp_ms");
     if (auto v = opt<std::string>(d, "kind")) o.defaults.kind = parse_kind(*v);
     memvid::IngestReport r = run(path_, [&] { return mv_->ingest(source, o); });
-    return ingest_dict(r);
+    return to_dict(r);
   }
 
   void refresh() {
@@ -659,14 +379,7 @@ class Handle {
     return run(path_, [&] { return mv_->frame_count(); });
   }
   py::dict recovery_info() {
-    memvid::RecoveryInfo r = run(path_, [&] { return mv_->recovery_info(); });
-    py::dict d;
-    d["wal_records_replayed"] = r.wal_records_replayed;
-    d["transactions_replayed"] = r.transactions_replayed;
-    d["bytes_truncated"] = r.bytes_truncated;
-    d["header_fallback"] = r.header_fallback;
-    d["footer_fallback"] = r.footer_fallback;
-    return d;
+    return to_dict(run(path_, [&] { return mv_->recovery_info(); }));
   }
 
   const std::string& path() const { return path_; }
@@ -689,7 +402,7 @@ PYBIND11_MODULE(_memvid, m) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const NativeError& e) {
-      py::object owner = e.owner ? py::object(owner_dict(*e.owner)) : py::object(py::none());
+      py::object owner = e.owner ? py::object(to_dict(*e.owner)) : py::object(py::none());
       py::object code = py::str(std::string(memvid::to_string(e.code)));
       py::object message = text_of(e.message);
       py::object& factory = error_factory();
@@ -761,7 +474,7 @@ PYBIND11_MODULE(_memvid, m) {
       "verify",
       [](const std::string& path, bool deep) {
         memvid::VerifyReport r = run(path, [&] { return memvid::Memvid::verify(path, deep); });
-        return verify_dict(r);
+        return to_dict(r);
       },
       py::arg("path"), py::arg("deep"));
   m.def(
@@ -777,14 +490,14 @@ PYBIND11_MODULE(_memvid, m) {
         if (auto v = opt<std::string>(d, "output")) o.output = *v;
         if (auto v = opt<bool>(d, "keep_backup")) o.keep_backup = *v;
         memvid::DoctorReport r = run(path, [&] { return memvid::Memvid::doctor(path, o); });
-        return doctor_dict(r);
+        return to_dict(r);
       },
       py::arg("path"), py::arg("options"));
   m.def(
       "who",
       [](const std::string& path) {
         memvid::OwnerInfo o = run(path, [&] { return memvid::Memvid::who(path); });
-        return owner_dict(o);
+        return to_dict(o);
       },
       py::arg("path"));
   m.def(
@@ -802,17 +515,7 @@ PYBIND11_MODULE(_memvid, m) {
         memvid::RestoreOptions o;
         o.force = force;
         o.keep_backup = keep_backup;
-        memvid::RestoreReport r = run(dest, [&] { return memvid::Memvid::restore_snapshot(snapshot, dest, o); });
-        py::dict d;
-        d["snapshot"] = r.snapshot;
-        d["dest"] = r.dest;
-        d["snapshot_frames"] = r.snapshot_frames;
-        d["replaced"] = r.replaced;
-        d["replaced_frames"] = r.replaced_frames;
-        d["dropped_frames"] = r.dropped_frames;
-        d["dropped_ids"] = r.dropped_ids;
-        d["backup_path"] = r.backup_path.empty() ? py::object(py::none()) : py::object(py::str(r.backup_path));
-        return d;
+        return to_dict(run(dest, [&] { return memvid::Memvid::restore_snapshot(snapshot, dest, o); }));
       },
       py::arg("snapshot"), py::arg("dest"), py::arg("force"), py::arg("keep_backup"));
   m.def(
@@ -822,4 +525,6 @@ PYBIND11_MODULE(_memvid, m) {
       "format_timestamp_iso", [](std::int64_t ms) { return memvid::format_timestamp_iso(ms); }, py::arg("ms"));
   m.def(
       "is_valid_utf8", [](const py::bytes& b) { return memvid::is_valid_utf8(std::string(b)); }, py::arg("data"));
+  m.def("result_schema", &memvid_py::result_schema,
+        "Every result type's fields as (name, type) pairs, from the library's field lists.");
 }

@@ -50,7 +50,7 @@ class IntegrityTest(TempDirCase):
         self.assertIsInstance(rep.after, mv.VerifyReport)
         d = rep.to_dict()
         json.dumps(d)
-        self.assertEqual(set(d), {"path", "findings", "actions", "changed", "ok", "error", "output_path",
+        self.assertEqual(set(d), {"path", "findings", "actions", "changed", "ok", "error", "error_code", "output_path",
                                   "backup_path", "frames_recovered", "lost_frames",
                                   "bytes_before", "bytes_after", "before", "after"})
         self.assertEqual(rep.output_path, self.path())

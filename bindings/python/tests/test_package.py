@@ -6,6 +6,8 @@ import os
 import unittest
 
 import memvid_sdk as mv
+from memvid_sdk import results
+from schema_types import annotation
 
 PKG = os.path.dirname(mv.__file__)
 
@@ -20,12 +22,20 @@ class PackageTest(unittest.TestCase):
             self.assertTrue(os.path.exists(os.path.join(PKG, name)), name)
 
     def test_results_stub_fields(self):
+        """results.pyi declares every result class with the library's fields (names, order and
+        types), and every result type of the library has its class."""
         with open(os.path.join(PKG, "results.pyi")) as f:
             tree = ast.parse(f.read())
+        stubbed = set()
         for node in tree.body:
             if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
-                declared = [n.target.id for n in node.body if isinstance(n, ast.AnnAssign)]
-                self.assertEqual(declared, list(getattr(mv, node.name)._fields), node.name)
+                declared = [(n.target.id, ast.unparse(n.annotation)) for n in node.body if isinstance(n, ast.AnnAssign)]
+                cls = getattr(mv, node.name)
+                expected = [(name, annotation(t)) for name, t in results.SCHEMA[cls._schema]]
+                self.assertEqual(declared, expected, node.name)
+                self.assertEqual(list(cls._fields), [name for name, _ in expected], node.name)
+                stubbed.add(cls._schema)
+        self.assertEqual(sorted(set(results.SCHEMA) - stubbed - {"Warning"}), [])
 
     def test_stub_names(self):
         tree = self._stub()
