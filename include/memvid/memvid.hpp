@@ -1,6 +1,8 @@
 #pragma once
-// The public API: one Memvid handle over one .mv2 file. Its vocabulary, options and results
-// live in types.hpp, options.hpp and results.hpp.
+// The public API: one Memvid handle over one .mv2 file: its lifecycle, writes, reads, find and
+// ask. Its vocabulary, options and results live in types.hpp, options.hpp and results.hpp;
+// operations on a memory file by its path (verify, doctor, restore, who, nudge) in files.hpp;
+// other features reach an open handle through views (view.hpp), e.g. maintenance.hpp.
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,6 +12,7 @@
 #include "memvid/embedding.hpp"
 #include "memvid/env.hpp"
 #include "memvid/error.hpp"
+#include "memvid/files.hpp"
 #include "memvid/ingest.hpp"
 #include "memvid/integrity.hpp"
 #include "memvid/llm.hpp"
@@ -66,40 +69,6 @@ class Memvid {
   // the newest committed state. A writer's view is always current, so it is a no-op there.
   void refresh();
 
-  // Compaction and backups. Each writes a new memory from this handle's committed state
-  // (every frame keeps its id) to a temporary file beside the destination, syncs it and
-  // renames it into place: killed at any point, the destination is either untouched or
-  // complete. Indexes are rebuilt from the frames.
-  //   compact_to: active frames only (deleted and superseded frames are dropped; their ids
-  //     stay reserved), no dead bytes. dest must not exist (AlreadyExists).
-  //   compact_in_place: the same over this memory's own file; a writer handle only. Readers
-  //     that have it open keep reading the old bytes until they refresh().
-  //   export_snapshot: every frame, whatever its status: a consistent backup of the state
-  //     this handle sees, taken while another process may be writing.
-  void compact_to(const std::string& dest);
-  void compact_in_place();
-  void export_snapshot(const std::string& dest);
-  // Checks a snapshot (deep verify) and installs it at dest. A dest that exists is replaced
-  // only with RestoreOptions::force (AlreadyExists otherwise), only when it is a memory
-  // (NotAMemory / Encrypted otherwise, even with force), and only when no writer holds it
-  // (Locked). The report says how many of the replaced memory's frames the snapshot lacks;
-  // when there are any, the replaced file is kept beside dest (RestoreReport::backup_path).
-  // Throws Corrupt, naming the failed check, for a damaged snapshot; Encrypted for a capsule.
-  static RestoreReport restore_snapshot(const std::string& snapshot, const std::string& dest,
-                                        const RestoreOptions& options = {});
-
-  // Read-only integrity checks (see VerifyReport); never changes a byte and takes no lock,
-  // so it runs beside a live writer. Throws only when the file cannot be opened at all.
-  static VerifyReport verify(const std::string& path, const VerifyOptions& options);
-  static VerifyReport verify(const std::string& path, bool deep = false) {
-    VerifyOptions o;
-    o.deep = deep;
-    return verify(path, o);
-  }
-  // Finds what is wrong (verify --deep), plans repairs and, unless plan_only, carries them
-  // out under the writer lock (Locked when a writer is active).
-  static DoctorReport doctor(const std::string& path, const DoctorOptions& options = {});
-
   // Commits, checkpoints, syncs and closes; the handle is then unusable.
   void seal();
   // Rolls back an open transaction, checkpoints what was committed (a failure there is a
@@ -111,17 +80,11 @@ class Memvid {
   const std::string& path() const;
   bool read_only() const;
 
-  // Owner record of the current writer (or of the last one that crashed). Of the options only
-  // env is used, as by nudge and find_sidecar.
-  static OwnerInfo who(const std::string& path, const OpenOptions& options = {});
-  // Asks a long-lived writer to commit and release its lock at its next call.
-  static void nudge(const std::string& path, const OpenOptions& options = {});
-  // Names a -wal/-shm/-lock/-journal sidecar beside path, or returns nullopt.
-  static std::optional<std::string> find_sidecar(const std::string& path, const OpenOptions& options = {});
-
   struct Impl;
 
  private:
+  friend class View;
+  friend struct HandleAccess;  // the library's own path-based operations (files.hpp)
   explicit Memvid(std::unique_ptr<Impl> impl);
   static Memvid create_new(const std::string& path, const CreateOptions& options);
   static Memvid open_existing(const std::string& path, const OpenOptions& options, bool writable);

@@ -49,7 +49,7 @@ std::uint64_t file_size(Env& env, const std::string& path) {
 
 }  // namespace
 
-DoctorReport Memvid::doctor(const std::string& path, const DoctorOptions& options) {
+DoctorReport doctor(const std::string& path, const DoctorOptions& options) {
   std::shared_ptr<Env> env = options.env ? options.env : default_env();
   if (!env->exists(path)) throw Error(ErrorCode::NotFound, "no memory at " + path);
   // Only a memory is repaired: a text file, a PDF or a capsule is refused here, unchanged
@@ -77,7 +77,7 @@ DoctorReport Memvid::doctor(const std::string& path, const DoctorOptions& option
       FileAnatomy a = inspect_file(path, InspectOptions{env});
       OpenOptions read;
       read.env = env;
-      Memvid m = open_read_only(path, read);
+      Memvid m = Memvid::open_read_only(path, read);
       Stats st = m.stats();
       if (st.deleted_frames + st.superseded_frames > 0 || a.dead_bytes > 0)
         r.findings.push_back({Severity::Info, "",
@@ -148,10 +148,10 @@ DoctorReport Memvid::doctor(const std::string& path, const DoctorOptions& option
       // Any repair, into a new file: a rewrite of the committed state as a reader sees it.
       OpenOptions read;
       read.env = env;
-      Memvid m = open_read_only(path, read);
+      Memvid m = Memvid::open_read_only(path, read);
       {
-        std::lock_guard lock(m.impl_->mu);
-        maintenance::rewrite_memory(plan_from(*m.impl_, keep), r.output_path, env);
+        std::lock_guard lock(HandleAccess::of(m).mu);
+        maintenance::rewrite_memory(plan_from(HandleAccess::of(m), keep), r.output_path, env);
       }
       m.close();
     } else {
@@ -161,8 +161,8 @@ DoctorReport Memvid::doctor(const std::string& path, const DoctorOptions& option
       open.nudge_poll_ms = 0;
       Memvid m = Memvid::open(path, open);  // a writer: replaces the owner record, and closing clears it
       if (rewrite) {
-        std::lock_guard lock(m.impl_->mu);
-        rewrite_in_place(*m.impl_, keep);
+        std::lock_guard lock(HandleAccess::of(m).mu);
+        rewrite_in_place(HandleAccess::of(m), keep);
       }
       m.close();
     }

@@ -9,6 +9,7 @@
 #include "maintenance/backup_name.hpp"
 #include "maintenance/rewrite.hpp"
 #include "memory/memvid_impl.hpp"
+#include "memvid/maintenance.hpp"
 #include "memory/rewrite_in_place.hpp"
 
 namespace memvid {
@@ -68,25 +69,25 @@ void refuse_existing(Env& env, const std::string& dest) {
 
 }  // namespace
 
-void Memvid::compact_to(const std::string& dest) {
-  std::lock_guard lock(impl_->mu);
-  const store::Store& s = impl_->s();
+void Maintenance::compact_to(const std::string& dest) {
+  std::lock_guard lock(impl().mu);
+  const store::Store& s = impl().s();
   if (dest == s.path()) throw Error(ErrorCode::InvalidArgument, "compact_to(" + dest + "): that is this memory; use compact_in_place()");
-  refuse_existing(*impl_->env, dest);
-  maintenance::rewrite_memory(plan_from(*impl_, maintenance::keep_active_records()), dest, impl_->env);
+  refuse_existing(*impl().env, dest);
+  maintenance::rewrite_memory(plan_from(impl(), maintenance::keep_active_records()), dest, impl().env);
 }
 
-void Memvid::export_snapshot(const std::string& dest) {
-  std::lock_guard lock(impl_->mu);
-  const store::Store& s = impl_->s();
+void Maintenance::export_snapshot(const std::string& dest) {
+  std::lock_guard lock(impl().mu);
+  const store::Store& s = impl().s();
   if (dest == s.path()) throw Error(ErrorCode::InvalidArgument, "export_snapshot(" + dest + "): that is this memory");
-  refuse_existing(*impl_->env, dest);
-  maintenance::rewrite_memory(plan_from(*impl_, maintenance::keep_every_record()), dest, impl_->env);
+  refuse_existing(*impl().env, dest);
+  maintenance::rewrite_memory(plan_from(impl(), maintenance::keep_every_record()), dest, impl().env);
 }
 
-void Memvid::compact_in_place() {
-  std::lock_guard lock(impl_->mu);
-  rewrite_in_place(*impl_, maintenance::keep_active_records());
+void Maintenance::compact_in_place() {
+  std::lock_guard lock(impl().mu);
+  rewrite_in_place(impl(), maintenance::keep_active_records());
 }
 
 namespace {
@@ -111,7 +112,7 @@ void count_dropped(const Memvid::Impl& replaced, const Memvid::Impl& snapshot, R
 
 }  // namespace
 
-RestoreReport Memvid::restore_snapshot(const std::string& snapshot, const std::string& dest, const RestoreOptions& options) {
+RestoreReport restore_snapshot(const std::string& snapshot, const std::string& dest, const RestoreOptions& options) {
   std::shared_ptr<Env> env = env_or_default(options.env);
   RestoreReport report;
   report.snapshot = snapshot;
@@ -163,9 +164,9 @@ RestoreReport Memvid::restore_snapshot(const std::string& snapshot, const std::s
       OpenOptions read;
       read.env = env;
       read.nudge_poll_ms = 0;
-      Memvid old_memory = open_read_only(dest, read);
-      Memvid new_memory = open_read_only(temp, read);
-      count_dropped(*old_memory.impl_, *new_memory.impl_, report);
+      Memvid old_memory = Memvid::open_read_only(dest, read);
+      Memvid new_memory = Memvid::open_read_only(temp, read);
+      count_dropped(HandleAccess::of(old_memory), HandleAccess::of(new_memory), report);
       old_memory.close();
       new_memory.close();
       if (report.dropped_frames > 0 && options.keep_backup) {

@@ -657,7 +657,7 @@ RecoveryInfo Memvid::recovery_info() const {
 const std::string& Memvid::path() const { return impl_->store->path(); }
 bool Memvid::read_only() const { return !impl_->store->writable(); }
 
-OwnerInfo Memvid::who(const std::string& path, const OpenOptions& options) {
+OwnerInfo who(const std::string& path, const OpenOptions& options) {
   const std::shared_ptr<Env> env = env_or_default(options.env);
   if (!env->exists(path)) throw Error(ErrorCode::NotFound, "no memory at " + path);
   auto file = env->open(path, OpenMode::ReadOnly);
@@ -665,7 +665,7 @@ OwnerInfo Memvid::who(const std::string& path, const OpenOptions& options) {
   return io::read_owner_info(*file);
 }
 
-void Memvid::nudge(const std::string& path, const OpenOptions& options) {
+void nudge(const std::string& path, const OpenOptions& options) {
   const std::shared_ptr<Env> env = env_or_default(options.env);
   if (!env->exists(path)) throw Error(ErrorCode::NotFound, "no memory at " + path);
   // Only ever write into a file that is a memory whose header reads.
@@ -681,7 +681,7 @@ void Memvid::nudge(const std::string& path, const OpenOptions& options) {
   io::set_nudge_flag(*file, true);
 }
 
-std::optional<std::string> Memvid::find_sidecar(const std::string& path, const OpenOptions& options) {
+std::optional<std::string> find_sidecar(const std::string& path, const OpenOptions& options) {
   const std::shared_ptr<Env> env = env_or_default(options.env);
   return sidecar_of(path, *env);
 }

@@ -14,6 +14,12 @@
 
 namespace memvid {
 
+// The handle's state, for the library's path-based operations that open a handle of their
+// own (doctor, restore) and work below its public calls.
+struct HandleAccess {
+  static Memvid::Impl& of(Memvid& m) { return *m.impl_; }
+};
+
 struct Memvid::Impl {
   std::unique_ptr<store::Store> store;
   // Declared after the store: destroyed first, while the store it reads is still there.

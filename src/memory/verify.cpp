@@ -4,7 +4,7 @@
 
 namespace memvid {
 
-VerifyReport Memvid::verify(const std::string& path, const VerifyOptions& options) {
+VerifyReport verify(const std::string& path, const VerifyOptions& options) {
   return integrity::verify_file(path, options.deep, options.env ? options.env : default_env());
 }
 

@@ -408,7 +408,7 @@ void check_rules(const Row& row, Column column, const fs::path& d, const Tree& b
     const bool memory = bytes.size() >= 520 && (bytes.compare(0, 7, "MV2HEAD") == 0 || bytes.compare(512, 7, "MV2HEAD") == 0);
     if (!memory && bytes.empty()) continue;  // a create killed before its first write
     ASSERT_TRUE(memory) << name << " is not a memory after the command";
-    const VerifyReport v = Memvid::verify((d / name).string(), true);
+    const VerifyReport v = memvid::verify((d / name).string(), true);
     EXPECT_TRUE(v.ok) << name << " fails verification";
   }
   // Nothing of the memory worked on is lost: each frame is in it, or in a backup beside it.

@@ -211,7 +211,7 @@ TEST(IndexPartSeam, ANewKindOfPartIsBuiltMergedReadVerifiedAndRepaired) {
   EXPECT_EQ(listed, lex) << "one passage-count part per index segment";
   EXPECT_LT(lex, 12u) << "segments merged";
 
-  VerifyReport v = Memvid::verify(path, true);
+  VerifyReport v = memvid::verify(path, true);
   ASSERT_TRUE(v.ok);
   ASSERT_NE(check(v, "PassageCountDecode"), nullptr);
   EXPECT_EQ(check(v, "PassageCountDecode")->status, CheckStatus::Passed) << check(v, "PassageCountDecode")->detail;
@@ -230,14 +230,14 @@ TEST(IndexPartSeam, ANewKindOfPartIsBuiltMergedReadVerifiedAndRepaired) {
   }
   bytes[part->offset + 9] = static_cast<char>(bytes[part->offset + 9] ^ 0x55);
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-  v = Memvid::verify(path, true);
+  v = memvid::verify(path, true);
   EXPECT_FALSE(v.ok);
   EXPECT_EQ(check(v, "PassageCountDecode")->status, CheckStatus::Failed);
   DoctorOptions d;
   d.rebuild_lex_index = true;  // any rebuild regenerates every part
-  const DoctorReport r = Memvid::doctor(path, d);
+  const DoctorReport r = memvid::doctor(path, d);
   EXPECT_TRUE(r.ok) << r.error;
-  EXPECT_TRUE(Memvid::verify(path, true).ok);
+  EXPECT_TRUE(memvid::verify(path, true).ok);
   Memvid m = Memvid::open_read_only(path, c.open);
   EXPECT_EQ(m.frame_count(), static_cast<std::uint64_t>(next));
 }
@@ -255,7 +255,7 @@ TEST(IndexPartSeam, AFileWithAPartThisVersionDoesNotKnowIsRefusedByName) {
     m.close();
   }
   // Without the kind registered, the index section names the unknown part.
-  const VerifyReport v = Memvid::verify(path);
+  const VerifyReport v = memvid::verify(path);
   EXPECT_FALSE(v.ok);
   const CheckResult* toc = check(v, "TocDecode");
   ASSERT_NE(toc, nullptr);

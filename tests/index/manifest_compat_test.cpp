@@ -49,7 +49,7 @@ TEST(ManifestCompat, AVersionTwoFileOpensSearchesVerifiesAndTakesWrites) {
   const std::string path = dir.file("v2.mv2");
   fs::copy_file(fs::path(MEMVID_SOURCE_DIR) / "tests" / "fixtures" / "manifest_v2.mv2", path);
 
-  const VerifyReport v = Memvid::verify(path, true);
+  const VerifyReport v = memvid::verify(path, true);
   EXPECT_TRUE(v.ok);
   for (const CheckResult& c : v.checks) EXPECT_EQ(c.status, CheckStatus::Passed) << c.name << ": " << c.detail;
   std::map<std::string, int> parts;
@@ -78,7 +78,7 @@ TEST(ManifestCompat, AVersionTwoFileOpensSearchesVerifiesAndTakesWrites) {
     w.put(d);
     w.close();
   }
-  EXPECT_TRUE(Memvid::verify(path, true).ok);
+  EXPECT_TRUE(memvid::verify(path, true).ok);
   expect_answers_as_before(path);
   OpenOptions o;
   o.nudge_poll_ms = 0;

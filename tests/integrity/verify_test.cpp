@@ -27,6 +27,7 @@
 #include "integrity/committed_state.hpp"
 #include "integrity/integrity_fixture.hpp"
 #include "memvid/memvid.hpp"
+#include "memvid/maintenance.hpp"
 #include "support/fault_env.hpp"
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
@@ -90,7 +91,7 @@ std::shared_ptr<FaultEnv> env_holding(const std::vector<std::uint8_t>& image) {
 }
 
 VerifyReport verify_image(const std::vector<std::uint8_t>& image, bool deep) {
-  return Memvid::verify(kPath, VerifyOptions{deep, env_holding(image)});
+  return memvid::verify(kPath, VerifyOptions{deep, env_holding(image)});
 }
 
 // A small memory's bytes (closed cleanly, or with WAL-pending transactions).
@@ -144,7 +145,7 @@ TEST(VerifyHealthy, SmallMemoryWithVectorsPassesEveryCheck) {
   // Reads that return less than asked (as pread may) change nothing.
   auto env = env_holding(image);
   env->set_short_reads(true);
-  expect_healthy(Memvid::verify(kPath, VerifyOptions{true, env}), true);
+  expect_healthy(memvid::verify(kPath, VerifyOptions{true, env}), true);
 }
 
 TEST(VerifyHealthy, MemoryWithoutEmbeddingsSkipsOnlyTheVectorChecks) {
@@ -173,7 +174,7 @@ TEST(VerifyHealthy, CompressedVectorPartsPass) {
     m.put(mt::doc_for(2000, true));
     m.close();
   }
-  const VerifyReport r = Memvid::verify(kPath, VerifyOptions{true, env});
+  const VerifyReport r = memvid::verify(kPath, VerifyOptions{true, env});
   expect_healthy(r, true);
   EXPECT_NE(r.find("VecIndexDecode")->detail.find("1 IVF-PQ"), std::string::npos) << describe(r);
 }
@@ -210,9 +211,9 @@ TEST(VerifyHealthy, LargeMemoryWithHnswAndMergedSegmentsPassesDeep) {
   bool has_big_vec = false;
   for (const CatalogEntry& e : a.segments) has_big_vec |= e.kind == "vec" && e.count >= 10000;
   EXPECT_TRUE(has_big_vec);
-  const VerifyReport shallow = Memvid::verify(path, false);
+  const VerifyReport shallow = memvid::verify(path, false);
   expect_healthy(shallow, true);
-  const VerifyReport deep = Memvid::verify(path, true);
+  const VerifyReport deep = memvid::verify(path, true);
   expect_healthy(deep, true);
   EXPECT_NE(deep.find("VecIndexDecode")->detail.find("1 HNSW"), std::string::npos) << describe(deep);
 }
@@ -224,7 +225,7 @@ TEST(VerifyHealthy, WalPendingTransactionsAreCountedAndChecked) {
   auto s = mt::build_small(path, nullptr, "custom:test", &writer, 3);
   // The writer is still open: its three transactions wait in the WAL.
   for (bool deep : {false, true}) {
-    const VerifyReport r = Memvid::verify(path, deep);
+    const VerifyReport r = memvid::verify(path, deep);
     expect_healthy(r, true);
     EXPECT_EQ(r.frames, s.frames);
     const std::string& wal = r.find("WalPendingRecords")->detail;
@@ -253,7 +254,7 @@ TEST(VerifyHealthy, CrashedWriterLeavesAVerifiableMemory) {
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-  const VerifyReport r = Memvid::verify(path, true);
+  const VerifyReport r = memvid::verify(path, true);
   expect_healthy(r, true);
   EXPECT_NE(r.find("WalPendingRecords")->detail.find("4 committed transactions"), std::string::npos)
       << describe(r);
@@ -265,7 +266,7 @@ TEST(VerifyHealthy, VerifyChangesNoByte) {
   const std::string path = dir.file("same.mv2");
   mt::build_small(path, nullptr, "custom:test");
   const std::string before = read_file(path);
-  for (bool deep : {false, true}) ASSERT_TRUE(Memvid::verify(path, deep).ok);
+  for (bool deep : {false, true}) ASSERT_TRUE(memvid::verify(path, deep).ok);
   EXPECT_EQ(std::hash<std::string>{}(read_file(path)), std::hash<std::string>{}(before));
   EXPECT_TRUE(read_file(path) == before);
 }
@@ -285,13 +286,13 @@ TEST(VerifyHealthy, KilledWritersLeaveVerifiableFiles) {
     mt::Child child = mt::spawn({MEMVID_CRASH_WRITER_PATH, path, std::to_string(rng()), syncs[round % 3]});
     for (int k = 0; k < 3; ++k) {
       std::this_thread::sleep_for(std::chrono::microseconds(1000 + rng() % 8000));
-      const VerifyReport r = Memvid::verify(path, k == 2);
+      const VerifyReport r = memvid::verify(path, k == 2);
       ASSERT_TRUE(r.ok) << "round " << round << " (writer running)\n" << describe(r);
     }
     ::kill(child.pid, SIGKILL);
     mt::read_all(child.stdout_fd);
     mt::wait_for(child.pid);
-    const VerifyReport r = Memvid::verify(path, true);
+    const VerifyReport r = memvid::verify(path, true);
     ASSERT_TRUE(r.ok) << "round " << round << " (after the kill)\n" << describe(r);
   }
 }
@@ -312,7 +313,7 @@ TEST(VerifyHealthy, WalLeftoversOfAFailedCommitAreNotDamage) {
   EXPECT_THROW(m.put_many(docs), Error);
   env->fail_sync_at(-1);
   m.put(mt::doc_for(20, false));  // its two records overwrite the first two of the failed eleven
-  const VerifyReport r = Memvid::verify(kPath, VerifyOptions{true, env});
+  const VerifyReport r = memvid::verify(kPath, VerifyOptions{true, env});
   expect_healthy(r, false);
   EXPECT_NE(r.find("WalPendingRecords")->detail.find("2 committed transactions"), std::string::npos) << describe(r);
 }
@@ -325,14 +326,14 @@ TEST(VerifyHealthy, CompactedAndSnapshotCopiesPass) {
   mt::build_small(path, nullptr, "custom:test");
   {
     Memvid m = Memvid::open_read_only(path);
-    m.compact_to(dir.file("compact.mv2"));
-    m.export_snapshot(dir.file("snap.mv2"));
+    memvid::Maintenance(m).compact_to(dir.file("compact.mv2"));
+    memvid::Maintenance(m).export_snapshot(dir.file("snap.mv2"));
   }
-  const VerifyReport compact = Memvid::verify(dir.file("compact.mv2"), true);
+  const VerifyReport compact = memvid::verify(dir.file("compact.mv2"), true);
   expect_healthy(compact, true);
   EXPECT_NE(compact.find("FrameCountConsistency")->detail.find("records removed by a vacuum"), std::string::npos)
       << describe(compact);
-  expect_healthy(Memvid::verify(dir.file("snap.mv2"), true), true);
+  expect_healthy(memvid::verify(dir.file("snap.mv2"), true), true);
 }
 
 TEST(VerifyHealthy, RunsBesideALiveWriter) {
@@ -374,7 +375,7 @@ TEST(VerifyHealthy, RunsBesideALiveWriter) {
   int runs = 0;
   std::uint64_t max_frames = 0;
   while (!done.load() && std::chrono::steady_clock::now() < deadline) {
-    const VerifyReport r = Memvid::verify(path, runs % 4 == 3);
+    const VerifyReport r = memvid::verify(path, runs % 4 == 3);
     if (!r.ok) {
       stop = true;
       writer.join();
@@ -387,7 +388,7 @@ TEST(VerifyHealthy, RunsBesideALiveWriter) {
   writer.join();
   EXPECT_GT(runs, 5);
   EXPECT_GT(max_frames, 0u);
-  expect_healthy(Memvid::verify(path, true), true);
+  expect_healthy(memvid::verify(path, true), true);
 }
 
 // Commits a new TOC over a closed memory's committed state, its entries (as one segment)
@@ -766,7 +767,7 @@ TEST(VerifyDamage, RandomByteFlipsNeverThrow) {
 TEST(VerifyApi, MissingFileIsNotFound) {
   auto env = std::make_shared<FaultEnv>();
   try {
-    Memvid::verify("/mem/none.mv2", VerifyOptions{false, env});
+    memvid::verify("/mem/none.mv2", VerifyOptions{false, env});
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::NotFound);

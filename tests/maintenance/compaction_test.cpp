@@ -17,6 +17,7 @@
 
 #include "integrity/integrity_fixture.hpp"
 #include "memvid/memvid.hpp"
+#include "memvid/maintenance.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace memvid;
@@ -88,10 +89,10 @@ TEST(Compaction, CompactToKeepsActiveFramesAndDropsInactiveRecords) {
   Memvid m = Memvid::open_read_only(src.path, quiet());
   const std::uint64_t count = m.frame_count();
   ASSERT_EQ(count, src.info.frames);
-  m.compact_to(out);
+  memvid::Maintenance(m).compact_to(out);
   EXPECT_EQ(dir_entries(src.dir), (std::set<std::string>{"src.mv2", "compact.mv2"}));
 
-  const VerifyReport v = Memvid::verify(out, true);
+  const VerifyReport v = memvid::verify(out, true);
   ASSERT_TRUE(v.ok) << describe(v);
   EXPECT_LT(fs::file_size(out), fs::file_size(src.path));
 
@@ -148,7 +149,7 @@ TEST(Compaction, SemanticSearchWorksAfterCompaction) {
   const std::string out = src.dir.file("compact.mv2");
   {
     Memvid m = Memvid::open_read_only(src.path, quiet());
-    m.compact_to(out);
+    memvid::Maintenance(m).compact_to(out);
   }
   Memvid c = Memvid::open_read_only(out, quiet());
   EXPECT_EQ(c.stats().embedding_model, "custom:test");
@@ -173,7 +174,7 @@ TEST(Compaction, CompactInPlaceThenKeepWriting) {
   {
     Memvid m = Memvid::open(src.path, quiet());
     count = m.frame_count();
-    m.compact_in_place();
+    memvid::Maintenance(m).compact_in_place();
     EXPECT_EQ(dir_entries(src.dir), std::set<std::string>{"src.mv2"});
     EXPECT_EQ(m.frame_count(), count);
     EXPECT_TRUE(m.frame_info(7).removed);
@@ -188,7 +189,7 @@ TEST(Compaction, CompactInPlaceThenKeepWriting) {
     m.put(mt::doc_for(901, true));  // left in the WAL by close's commit
     m.close();
   }
-  const VerifyReport v = Memvid::verify(src.path, true);
+  const VerifyReport v = memvid::verify(src.path, true);
   ASSERT_TRUE(v.ok) << describe(v);
   Memvid r = Memvid::open(src.path, quiet());
   EXPECT_EQ(r.frame_count(), count + 2);
@@ -206,12 +207,12 @@ TEST(Compaction, SameInputGivesIdenticalBytes) {
   Source src;
   {
     Memvid m = Memvid::open_read_only(src.path, quiet());
-    m.compact_to(src.dir.file("a.mv2"));
-    m.compact_to(src.dir.file("b.mv2"));
+    memvid::Maintenance(m).compact_to(src.dir.file("a.mv2"));
+    memvid::Maintenance(m).compact_to(src.dir.file("b.mv2"));
   }
   {
     Memvid m = Memvid::open_read_only(src.path, quiet());  // a second handle, later in time
-    m.compact_to(src.dir.file("c.mv2"));
+    memvid::Maintenance(m).compact_to(src.dir.file("c.mv2"));
   }
   const std::string a = slurp(src.dir.file("a.mv2"));
   ASSERT_GT(a.size(), 0u);
@@ -223,8 +224,8 @@ TEST(Compaction, ExportSnapshotKeepsEveryFrame) {
   Source src;
   const std::string snap = src.dir.file("snap.mv2");
   Memvid m = Memvid::open_read_only(src.path, quiet());
-  m.export_snapshot(snap);
-  const VerifyReport v = Memvid::verify(snap, true);
+  memvid::Maintenance(m).export_snapshot(snap);
+  const VerifyReport v = memvid::verify(snap, true);
   ASSERT_TRUE(v.ok) << describe(v);
   Memvid s = Memvid::open_read_only(snap, quiet());
   ASSERT_EQ(s.frame_count(), m.frame_count());
@@ -243,7 +244,7 @@ TEST(Compaction, ExportSnapshotKeepsEveryFrame) {
   EXPECT_EQ(hit_ids(s.find("rivers", lex())), hit_ids(m.find("rivers", lex())));
   // An existing destination is refused.
   try {
-    m.export_snapshot(snap);
+    memvid::Maintenance(m).export_snapshot(snap);
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::AlreadyExists);
@@ -256,10 +257,10 @@ TEST(Compaction, RestoreSnapshotRoundTrip) {
   const std::string dest = src.dir.file("restored.mv2");
   {
     Memvid m = Memvid::open_read_only(src.path, quiet());
-    m.export_snapshot(snap);
+    memvid::Maintenance(m).export_snapshot(snap);
   }
   // Into a new path, then over an existing (different) memory.
-  Memvid::restore_snapshot(snap, dest);
+  memvid::restore_snapshot(snap, dest);
   EXPECT_TRUE(slurp(dest) == slurp(snap));
   {
     CreateOptions c;
@@ -273,7 +274,7 @@ TEST(Compaction, RestoreSnapshotRoundTrip) {
   // counted, and the replaced file is kept beside it.
   const std::string other_before = slurp(src.dir.file("other.mv2"));
   try {
-    Memvid::restore_snapshot(snap, src.dir.file("other.mv2"));
+    memvid::restore_snapshot(snap, src.dir.file("other.mv2"));
     FAIL() << "restored over an existing memory without force";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::AlreadyExists) << e.what();
@@ -281,7 +282,7 @@ TEST(Compaction, RestoreSnapshotRoundTrip) {
   EXPECT_TRUE(slurp(src.dir.file("other.mv2")) == other_before);
   RestoreOptions force;
   force.force = true;
-  const RestoreReport rr = Memvid::restore_snapshot(snap, src.dir.file("other.mv2"), force);
+  const RestoreReport rr = memvid::restore_snapshot(snap, src.dir.file("other.mv2"), force);
   EXPECT_TRUE(rr.replaced);
   EXPECT_EQ(rr.replaced_frames, 1u);
   EXPECT_EQ(rr.dropped_frames, 1u);
@@ -294,11 +295,11 @@ TEST(Compaction, RestoreSnapshotRoundTrip) {
   EXPECT_EQ(dir_entries(src.dir),
             (std::set<std::string>{"src.mv2", "snap.mv2", "restored.mv2", "other.mv2", backup_name}));
   // Over a memory the snapshot holds all of: nothing dropped, no backup.
-  const RestoreReport again = Memvid::restore_snapshot(snap, dest, force);
+  const RestoreReport again = memvid::restore_snapshot(snap, dest, force);
   EXPECT_EQ(again.dropped_frames, 0u);
   EXPECT_TRUE(again.backup_path.empty());
   for (const std::string& p : {dest, src.dir.file("other.mv2")}) {
-    ASSERT_TRUE(Memvid::verify(p, true).ok) << p;
+    ASSERT_TRUE(memvid::verify(p, true).ok) << p;
     Memvid r = Memvid::open(p, quiet());
     ASSERT_EQ(r.frame_count(), src.info.frames);
     EXPECT_EQ(r.frame(9).payload, mt::text_for(9));
@@ -313,7 +314,7 @@ TEST(Compaction, RestoreOfDamagedSnapshotIsCorruptAndChangesNothing) {
   const std::string snap = src.dir.file("snap.mv2");
   {
     Memvid m = Memvid::open_read_only(src.path, quiet());
-    m.export_snapshot(snap);
+    memvid::Maintenance(m).export_snapshot(snap);
   }
   std::string bytes = slurp(snap);
   const auto at = bytes.find("payload of frame 9 ");
@@ -325,7 +326,7 @@ TEST(Compaction, RestoreOfDamagedSnapshotIsCorruptAndChangesNothing) {
   force.force = true;
   for (const std::string& dest : {src.path, src.dir.file("new.mv2")}) {
     try {
-      Memvid::restore_snapshot(snap, dest, force);
+      memvid::restore_snapshot(snap, dest, force);
       FAIL() << "a damaged snapshot was restored to " << dest;
     } catch (const Error& e) {
       EXPECT_EQ(e.code(), ErrorCode::Corrupt) << e.what();
@@ -336,7 +337,7 @@ TEST(Compaction, RestoreOfDamagedSnapshotIsCorruptAndChangesNothing) {
   EXPECT_EQ(dir_entries(src.dir), (std::set<std::string>{"src.mv2", "snap.mv2"}));
   // A snapshot that is not there at all.
   try {
-    Memvid::restore_snapshot(src.dir.file("none.mv2"), src.path);
+    memvid::restore_snapshot(src.dir.file("none.mv2"), src.path);
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::NotFound);
@@ -348,7 +349,7 @@ TEST(Compaction, RestoreOverAMemoryHeldByAWriterIsLocked) {
   const std::string snap = src.dir.file("snap.mv2");
   {
     Memvid m = Memvid::open_read_only(src.path, quiet());
-    m.export_snapshot(snap);
+    memvid::Maintenance(m).export_snapshot(snap);
   }
   // The writer lives in another process (locks of one process do not exclude each other).
   int ready[2], release[2];
@@ -379,7 +380,7 @@ TEST(Compaction, RestoreOverAMemoryHeldByAWriterIsLocked) {
   RestoreOptions force;
   force.force = true;
   try {
-    Memvid::restore_snapshot(snap, src.path, force);
+    memvid::restore_snapshot(snap, src.path, force);
     ADD_FAILURE() << "restored over a memory a writer holds";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::Locked) << e.what();
@@ -392,7 +393,7 @@ TEST(Compaction, RestoreOverAMemoryHeldByAWriterIsLocked) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   EXPECT_EQ(dir_entries(src.dir), (std::set<std::string>{"src.mv2", "snap.mv2"}));
   // Once the writer is gone the restore goes through.
-  Memvid::restore_snapshot(snap, src.path, force);
+  memvid::restore_snapshot(snap, src.path, force);
   EXPECT_TRUE(slurp(src.path) == slurp(snap));
 }
 
@@ -402,21 +403,21 @@ TEST(Compaction, CompactToAnExistingPathIsAlreadyExists) {
   spit(out, "not a memory");
   Memvid m = Memvid::open_read_only(src.path, quiet());
   try {
-    m.compact_to(out);
+    memvid::Maintenance(m).compact_to(out);
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::AlreadyExists) << e.what();
   }
   EXPECT_EQ(slurp(out), "not a memory");
   try {
-    m.compact_to(src.path);
+    memvid::Maintenance(m).compact_to(src.path);
     FAIL();
   } catch (const Error& e) {
     EXPECT_TRUE(e.code() == ErrorCode::InvalidArgument || e.code() == ErrorCode::AlreadyExists) << e.what();
   }
   EXPECT_EQ(dir_entries(src.dir), (std::set<std::string>{"src.mv2", "taken.mv2"}));
   // compact_in_place needs a writer.
-  EXPECT_THROW(m.compact_in_place(), Error);
+  EXPECT_THROW(memvid::Maintenance(m).compact_in_place(), Error);
   EXPECT_EQ(dir_entries(src.dir), (std::set<std::string>{"src.mv2", "taken.mv2"}));
 }
 
@@ -425,11 +426,11 @@ TEST(Compaction, CompactingAWriterWithAnOpenTransactionIsRefused) {
   Memvid m = Memvid::open(src.path, quiet());
   m.begin();
   m.put(mt::doc_for(500, true));
-  EXPECT_THROW(m.compact_in_place(), Error);
+  EXPECT_THROW(memvid::Maintenance(m).compact_in_place(), Error);
   m.rollback();
   EXPECT_EQ(dir_entries(src.dir), std::set<std::string>{"src.mv2"});
   m.close();
-  EXPECT_TRUE(Memvid::verify(src.path, true).ok);
+  EXPECT_TRUE(memvid::verify(src.path, true).ok);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 
 #include "helpers/crash_payload.hpp"
 #include "memvid/memvid.hpp"
+#include "memvid/maintenance.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace memvid;
@@ -81,7 +82,7 @@ TEST(ConcurrentMaintenance, VerifyAndExportBesideALiveWriter) {
   std::uint64_t max_snapshot = 0;
   bool failed = false;
   while (!done.load() && snapshots < 15 && std::chrono::steady_clock::now() < deadline && !failed) {
-    const VerifyReport v = Memvid::verify(path, verifies % 3 == 2);
+    const VerifyReport v = memvid::verify(path, verifies % 3 == 2);
     ++verifies;
     if (!v.ok) {
       ADD_FAILURE() << "verify " << verifies << "\n" << describe(v);
@@ -94,7 +95,7 @@ TEST(ConcurrentMaintenance, VerifyAndExportBesideALiveWriter) {
     try {
       Memvid r = Memvid::open_read_only(path, quiet());
       seen = r.frame_count();
-      r.export_snapshot(snap);
+      memvid::Maintenance(r).export_snapshot(snap);
       r.close();
     } catch (const Error& e) {
       ADD_FAILURE() << "export " << snapshots << ": " << e.what();
@@ -103,7 +104,7 @@ TEST(ConcurrentMaintenance, VerifyAndExportBesideALiveWriter) {
     }
     const std::uint64_t hi = acked.load();
     ++snapshots;
-    const VerifyReport sv = Memvid::verify(snap, true);
+    const VerifyReport sv = memvid::verify(snap, true);
     if (!sv.ok) {
       ADD_FAILURE() << "snapshot " << snapshots << "\n" << describe(sv);
       failed = true;
@@ -138,12 +139,12 @@ TEST(ConcurrentMaintenance, VerifyAndExportBesideALiveWriter) {
   EXPECT_GT(snapshots, 3);
   EXPECT_GT(max_snapshot, 0u);
   // After the writer is gone: a final snapshot of everything.
-  const VerifyReport final_check = Memvid::verify(path, true);
+  const VerifyReport final_check = memvid::verify(path, true);
   EXPECT_TRUE(final_check.ok) << describe(final_check);
   {
     Memvid r = Memvid::open_read_only(path, quiet());
     EXPECT_EQ(r.frame_count(), acked.load());
-    r.export_snapshot(dir.file("final.mv2"));
+    memvid::Maintenance(r).export_snapshot(dir.file("final.mv2"));
   }
   Memvid s = Memvid::open_read_only(dir.file("final.mv2"), quiet());
   ASSERT_EQ(s.frame_count(), acked.load());

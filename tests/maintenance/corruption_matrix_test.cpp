@@ -147,7 +147,7 @@ void run_case(const std::string& name, const Original& o, const std::function<vo
   ASSERT_NE(image, o.image);
   spit(path, image);
 
-  const VerifyReport v = Memvid::verify(path, true);
+  const VerifyReport v = memvid::verify(path, true);
   EXPECT_FALSE(v.ok) << describe(v);
   const CheckResult* c = v.find(failing_check);
   ASSERT_NE(c, nullptr);
@@ -155,14 +155,14 @@ void run_case(const std::string& name, const Original& o, const std::function<vo
 
   DoctorOptions opts;
   DoctorReport r;
-  ASSERT_NO_THROW(r = Memvid::doctor(path, opts));
+  ASSERT_NO_THROW(r = memvid::doctor(path, opts));
   ASSERT_TRUE(r.after.has_value()) << describe(r);
   EXPECT_TRUE(r.changed) << describe(r);
   ASSERT_TRUE(r.ok) << describe(r);
   EXPECT_TRUE(r.after->ok) << describe(r);
   ASSERT_FALSE(r.actions.empty());
   for (const DoctorAction& a : r.actions) EXPECT_EQ(a.status, ActionStatus::Done) << a.name << ": " << a.detail;
-  const VerifyReport again = Memvid::verify(path, true);
+  const VerifyReport again = memvid::verify(path, true);
   EXPECT_TRUE(again.ok) << describe(again);
 
   const std::set<FrameId> lost(r.lost_frames.begin(), r.lost_frames.end());
@@ -271,7 +271,7 @@ TEST(CorruptionMatrix, DeletedFramePayload) {
   Image image = o.image;
   flip(image, offset_of(image, "payload of frame 7 ") + 3);
   spit(path, image);
-  const DoctorReport r = Memvid::doctor(path, {});
+  const DoctorReport r = memvid::doctor(path, {});
   ASSERT_TRUE(r.ok) << describe(r);
   Memvid m = Memvid::open_read_only(path, quiet());
   ASSERT_EQ(m.frame_count(), o.frames.size());

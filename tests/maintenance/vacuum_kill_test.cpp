@@ -174,7 +174,7 @@ TEST(VacuumKill, KilledCompactionLeavesOldOrNewState) {
     const bool leftover = names.size() == 2 && names[0].starts_with(".m.mv2.memvid-tmp-");
     if (leftover) names.erase(names.begin());
     ASSERT_EQ(names, std::vector<std::string>{"m.mv2"}) << "round " << round << ": stray files after the kill";
-    const VerifyReport v = Memvid::verify(path, true);
+    const VerifyReport v = memvid::verify(path, true);
     ASSERT_TRUE(v.ok) << "round " << round << "\n" << describe(v);
     (check_state(path, o, round) ? new_state : old_state)++;
     if (leftover) {

@@ -93,7 +93,7 @@ TEST(Locking, SecondWriterGetsLockedWithOwnerDetails) {
     EXPECT_NE(msg.find("holder-process"), std::string::npos) << msg;
   }
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(100));
-  OwnerInfo who = Memvid::who(path);
+  OwnerInfo who = memvid::who(path);
   EXPECT_TRUE(who.alive);
   EXPECT_EQ(who.pid, child.pid);
   EXPECT_EQ(who.command, "holder-process");
@@ -102,7 +102,7 @@ TEST(Locking, SecondWriterGetsLockedWithOwnerDetails) {
   // Killing the writer frees the lock at once: no stale lock survives a crash.
   ::kill(child.pid, SIGKILL);
   reap(child);
-  OwnerInfo after = Memvid::who(path);
+  OwnerInfo after = memvid::who(path);
   EXPECT_TRUE(after.present);  // the dead writer's record is still there...
   EXPECT_FALSE(after.alive);   // ...but nobody holds the lock
   EXPECT_NO_THROW(Memvid::open(path, o));
@@ -189,8 +189,8 @@ TEST(Locking, NudgeMakesALongLivedWriterCommitAndRelease) {
   OpenOptions o;
   o.lock_timeout_ms = 50;
   EXPECT_THROW(Memvid::open(path, o), Error);
-  Memvid::nudge(path);
-  EXPECT_TRUE(Memvid::who(path).nudge_requested || !Memvid::who(path).alive);
+  memvid::nudge(path);
+  EXPECT_TRUE(memvid::who(path).nudge_requested || !memvid::who(path).alive);
   o.lock_timeout_ms = 3000;
   {
     Memvid m = Memvid::open(path, o);  // the writer let go
@@ -215,7 +215,7 @@ TEST(Locking, ANudgedWriterReloadsWhatTheNextWriterCommitted) {
   synchronous.open.nudge_poll_ms = 0;  // this test drives the nudge through write calls
   Memvid a = Memvid::create(path, synchronous);
   a.put(doc("zero"));
-  Memvid::nudge(path);
+  memvid::nudge(path);
   a.put(doc("one"));  // commits, then honours the nudge: checkpoint and let go
   {
     Memvid b = Memvid::open(path, o);
@@ -246,7 +246,7 @@ TEST(Locking, AnIdleWriterHonoursANudge) {
   OpenOptions quick;
   quick.lock_timeout_ms = 0;
   EXPECT_THROW(Memvid::open(path, quick), Error);
-  Memvid::nudge(path);
+  memvid::nudge(path);
   OpenOptions patient;
   patient.lock_timeout_ms = 5000;
   auto start = std::chrono::steady_clock::now();

@@ -369,10 +369,10 @@ TEST(MemvidApi, SidecarFileIsRefused) {
       EXPECT_EQ(e.code(), ErrorCode::AuxiliaryFileDetected);
       EXPECT_NE(std::string(e.what()).find(path + suffix), std::string::npos);
     }
-    EXPECT_EQ(Memvid::find_sidecar(path), path + suffix);
+    EXPECT_EQ(memvid::find_sidecar(path), path + suffix);
     std::filesystem::remove(path + suffix);
   }
-  EXPECT_FALSE(Memvid::find_sidecar(path).has_value());
+  EXPECT_FALSE(memvid::find_sidecar(path).has_value());
 }
 
 TEST(MemvidApi, NeverCreatesSidecars) {
@@ -399,13 +399,13 @@ TEST(MemvidApi, OwnerRecordWhileOpenAndClearedOnClose) {
   c.open = o;
   {
     auto m = Memvid::create(path, c);
-    OwnerInfo who = Memvid::who(path);
+    OwnerInfo who = memvid::who(path);
     EXPECT_TRUE(who.present);
     EXPECT_TRUE(who.alive);
     EXPECT_EQ(who.pid, ::getpid());
     EXPECT_EQ(who.command, "unit-test writer");
   }
-  OwnerInfo who = Memvid::who(path);
+  OwnerInfo who = memvid::who(path);
   EXPECT_FALSE(who.present);
   EXPECT_FALSE(who.alive);
 }
@@ -414,11 +414,11 @@ TEST(MemvidApi, CheckpointRefreshesTheOwnerHeartbeat) {
   TempDir dir;
   auto path = dir.file("a.mv2");
   auto m = Memvid::create(path, fast_create());
-  OwnerInfo before = Memvid::who(path);
+  OwnerInfo before = memvid::who(path);
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   m.put(doc("x"));
   m.commit();
-  OwnerInfo after = Memvid::who(path);
+  OwnerInfo after = memvid::who(path);
   EXPECT_EQ(after.started_ms, before.started_ms);
   EXPECT_GT(after.heartbeat_ms, before.heartbeat_ms);
 }

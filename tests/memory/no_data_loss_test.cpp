@@ -21,6 +21,7 @@
 #include "integrity/integrity_fixture.hpp"
 #include "memvid/integrity.hpp"
 #include "memvid/memvid.hpp"
+#include "memvid/maintenance.hpp"
 #include "support/fault_env.hpp"
 #include "support/temp_dir.hpp"
 
@@ -270,7 +271,7 @@ TEST(NotAMemory, EveryEntryPointRefusesItAndChangesNoByte) {
   make_memory(dir.file("good.mv2"), 3);
   {
     Memvid g = Memvid::open_read_only(dir.file("good.mv2"), quiet());
-    g.export_snapshot(dir.file("snap.mv2"));
+    memvid::Maintenance(g).export_snapshot(dir.file("snap.mv2"));
   }
   for (const Foreign& f : foreign_files(capsule)) {
     SCOPED_TRACE(f.name);
@@ -280,14 +281,14 @@ TEST(NotAMemory, EveryEntryPointRefusesItAndChangesNoByte) {
     std::vector<std::pair<const char*, std::function<void()>>> calls = {
         {"open", [&] { Memvid::open(path, quiet()); }},
         {"open_read_only", [&] { Memvid::open_read_only(path, quiet()); }},
-        {"verify", [&] { Memvid::verify(path, true); }},
+        {"verify", [&] { memvid::verify(path, true); }},
         {"inspect", [&] { inspect_file(path); }},
-        {"doctor", [&] { Memvid::doctor(path, {}); }},
-        {"doctor plan", [&] { Memvid::doctor(path, plan_only()); }},
-        {"who", [&] { Memvid::who(path); }},
-        {"nudge", [&] { Memvid::nudge(path); }},
-        {"restore over it", [&] { Memvid::restore_snapshot(dir.file("snap.mv2"), path, forced()); }},
-        {"restore from it", [&] { Memvid::restore_snapshot(path, dir.file("out.mv2"), forced()); }},
+        {"doctor", [&] { memvid::doctor(path, {}); }},
+        {"doctor plan", [&] { memvid::doctor(path, plan_only()); }},
+        {"who", [&] { memvid::who(path); }},
+        {"nudge", [&] { memvid::nudge(path); }},
+        {"restore over it", [&] { memvid::restore_snapshot(dir.file("snap.mv2"), path, forced()); }},
+        {"restore from it", [&] { memvid::restore_snapshot(path, dir.file("out.mv2"), forced()); }},
     };
     for (const auto& [what, call] : calls) {
       EXPECT_EQ(code_of(call), f.code) << what;
@@ -297,7 +298,7 @@ TEST(NotAMemory, EveryEntryPointRefusesItAndChangesNoByte) {
     fs::remove(path);
   }
   EXPECT_EQ(code_of([&] { Memvid::open(dir.path().string(), quiet()); }), ErrorCode::NotAMemory);  // a directory
-  EXPECT_EQ(code_of([&] { Memvid::doctor(dir.path().string(), {}); }), ErrorCode::NotAMemory);
+  EXPECT_EQ(code_of([&] { memvid::doctor(dir.path().string(), {}); }), ErrorCode::NotAMemory);
 }
 
 TEST(NotAMemory, TheMessageSaysWhatTheFileIsAndThatNothingChanged) {
@@ -314,7 +315,7 @@ TEST(NotAMemory, TheMessageSaysWhatTheFileIsAndThatNothingChanged) {
   }
   spit(dir.file("c.mv2e"), a_capsule(dir));
   try {
-    Memvid::verify(dir.file("c.mv2e"));
+    memvid::verify(dir.file("c.mv2e"));
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::Encrypted);
@@ -338,8 +339,8 @@ TEST(NotAMemory, AMemoryWithAWipedHeaderPageIsStillAMemory) {
     EXPECT_EQ(e.code(), ErrorCode::Corrupt) << e.what();
     EXPECT_NE(std::string(e.what()).find("memvid doctor"), std::string::npos) << e.what();
   }
-  EXPECT_FALSE(Memvid::verify(path, true).ok);
-  const DoctorReport r = Memvid::doctor(path, {});
+  EXPECT_FALSE(memvid::verify(path, true).ok);
+  const DoctorReport r = memvid::doctor(path, {});
   EXPECT_TRUE(r.ok);
   EXPECT_EQ(r.frames_recovered, 5u);
   EXPECT_TRUE(slurp(r.backup_path) == bytes);
@@ -363,7 +364,7 @@ TEST(Doctor, ASalvageKeepsTheDamagedFileAndSaysWhere) {
   const std::string path = dir.file("m.mv2");
   make_memory(path, 4);
   const std::string damaged = damage_toc(path);
-  const DoctorReport r = Memvid::doctor(path, {});
+  const DoctorReport r = memvid::doctor(path, {});
   ASSERT_TRUE(r.ok);
   ASSERT_EQ(r.actions.front().name, "Salvage");
   EXPECT_EQ(r.output_path, path);
@@ -376,7 +377,7 @@ TEST(Doctor, ASalvageKeepsTheDamagedFileAndSaysWhere) {
   EXPECT_TRUE(said);
   // A second damaged run the same second gets a name of its own.
   damage_toc(path);
-  const DoctorReport again = Memvid::doctor(path, {});
+  const DoctorReport again = memvid::doctor(path, {});
   EXPECT_NE(again.backup_path, r.backup_path);
   EXPECT_EQ(names_in(dir.path()).size(), 3u);
 }
@@ -388,25 +389,25 @@ TEST(Doctor, OutputWritesTheRepairElsewhereAndLeavesTheFileAlone) {
   const std::string damaged = damage_toc(path);
   DoctorOptions o;
   o.output = dir.file("fixed.mv2");
-  const DoctorReport r = Memvid::doctor(path, o);
+  const DoctorReport r = memvid::doctor(path, o);
   ASSERT_TRUE(r.ok);
   EXPECT_EQ(r.output_path, o.output);
   EXPECT_TRUE(r.backup_path.empty());
   EXPECT_TRUE(slurp(path) == damaged);
   EXPECT_EQ(names_in(dir.path()), (std::set<std::string>{"m.mv2", "fixed.mv2"}));
-  EXPECT_TRUE(Memvid::verify(o.output, true).ok);
+  EXPECT_TRUE(memvid::verify(o.output, true).ok);
   EXPECT_EQ(Memvid::open_read_only(o.output, quiet()).frame_count(), 4u);
   // The output must be a new file.
-  EXPECT_EQ(code_of([&] { Memvid::doctor(path, o); }), ErrorCode::AlreadyExists);
+  EXPECT_EQ(code_of([&] { memvid::doctor(path, o); }), ErrorCode::AlreadyExists);
   // A rebuild of a healthy memory into a new file, too.
   make_memory(dir.file("h.mv2"), 3);
   const std::string healthy = slurp(dir.file("h.mv2"));
   DoctorOptions rebuild;
   rebuild.rebuild_lex_index = true;
   rebuild.output = dir.file("h2.mv2");
-  EXPECT_TRUE(Memvid::doctor(dir.file("h.mv2"), rebuild).ok);
+  EXPECT_TRUE(memvid::doctor(dir.file("h.mv2"), rebuild).ok);
   EXPECT_TRUE(slurp(dir.file("h.mv2")) == healthy);
-  EXPECT_TRUE(Memvid::verify(rebuild.output, true).ok);
+  EXPECT_TRUE(memvid::verify(rebuild.output, true).ok);
 }
 
 TEST(Doctor, NoBackupWhenAskedNot) {
@@ -416,7 +417,7 @@ TEST(Doctor, NoBackupWhenAskedNot) {
   damage_toc(path);
   DoctorOptions o;
   o.keep_backup = false;
-  const DoctorReport r = Memvid::doctor(path, o);
+  const DoctorReport r = memvid::doctor(path, o);
   EXPECT_TRUE(r.ok);
   EXPECT_TRUE(r.backup_path.empty());
   EXPECT_EQ(names_in(dir.path()), std::set<std::string>{"m.mv2"});
@@ -429,7 +430,7 @@ TEST(Restore, ReplacesOnlyAMemoryOnlyWhenForcedAndCountsWhatItDrops) {
   mt::TempDir dir;
   const std::string live = dir.file("live.mv2"), snap = dir.file("snap.mv2");
   make_memory(live, 3);
-  Memvid::open_read_only(live, quiet()).export_snapshot(snap);
+  { Memvid source = Memvid::open_read_only(live, quiet()); Maintenance(source).export_snapshot(snap); }
   {
     Memvid w = Memvid::open(live, quiet());
     w.put(text_doc("written after the snapshot"));
@@ -437,9 +438,9 @@ TEST(Restore, ReplacesOnlyAMemoryOnlyWhenForcedAndCountsWhatItDrops) {
     w.close();
   }
   const std::string newer = slurp(live);
-  EXPECT_EQ(code_of([&] { Memvid::restore_snapshot(snap, live); }), ErrorCode::AlreadyExists);
+  EXPECT_EQ(code_of([&] { memvid::restore_snapshot(snap, live); }), ErrorCode::AlreadyExists);
   EXPECT_TRUE(slurp(live) == newer);
-  const RestoreReport r = Memvid::restore_snapshot(snap, live, forced());
+  const RestoreReport r = memvid::restore_snapshot(snap, live, forced());
   EXPECT_TRUE(r.replaced);
   EXPECT_EQ(r.replaced_frames, 5u);
   EXPECT_EQ(r.snapshot_frames, 3u);
@@ -449,7 +450,7 @@ TEST(Restore, ReplacesOnlyAMemoryOnlyWhenForcedAndCountsWhatItDrops) {
   EXPECT_TRUE(slurp(r.backup_path) == newer);
   EXPECT_TRUE(slurp(live) == slurp(snap));
   // restore onto the snapshot itself is refused.
-  EXPECT_EQ(code_of([&] { Memvid::restore_snapshot(snap, snap, forced()); }), ErrorCode::InvalidArgument);
+  EXPECT_EQ(code_of([&] { memvid::restore_snapshot(snap, snap, forced()); }), ErrorCode::InvalidArgument);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -484,7 +485,7 @@ TEST(Create, NeverDeletesAFileThatHoldsData) {
   for (const char* name : {"killed0.mv2", "killed1.mv2", "killed2.mv2"}) {
     SCOPED_TRACE(name);
     EXPECT_NO_THROW(Memvid::create(dir.file(name), c).close());
-    EXPECT_TRUE(Memvid::verify(dir.file(name)).ok);
+    EXPECT_TRUE(memvid::verify(dir.file(name)).ok);
   }
 }
 
@@ -498,11 +499,11 @@ TEST(Permissions, AWriteProtectedMemoryIsReadButNeverWrittenEvenByRoot) {
   ::chmod(path.c_str(), 0444);
   const std::string before = slurp(path);
   EXPECT_EQ(code_of([&] { Memvid::open(path, quiet()); }), ErrorCode::ReadOnly);
-  EXPECT_EQ(code_of([&] { Memvid::nudge(path); }), ErrorCode::ReadOnly);
-  EXPECT_EQ(code_of([&] { Memvid::doctor(path, rebuild_lex()); }), ErrorCode::ReadOnly);
+  EXPECT_EQ(code_of([&] { memvid::nudge(path); }), ErrorCode::ReadOnly);
+  EXPECT_EQ(code_of([&] { memvid::doctor(path, rebuild_lex()); }), ErrorCode::ReadOnly);
   EXPECT_EQ(code_of([&] { make_memory(dir.file("s.mv2"), 1);
-                          Memvid::open_read_only(dir.file("s.mv2"), quiet()).export_snapshot(dir.file("snap.mv2"));
-                          Memvid::restore_snapshot(dir.file("snap.mv2"), path, forced()); }),
+                          { Memvid source = Memvid::open_read_only(dir.file("s.mv2"), quiet()); Maintenance(source).export_snapshot(dir.file("snap.mv2")); }
+                          memvid::restore_snapshot(dir.file("snap.mv2"), path, forced()); }),
             ErrorCode::ReadOnly);
   try {
     Memvid::open(path, quiet());
@@ -511,7 +512,7 @@ TEST(Permissions, AWriteProtectedMemoryIsReadButNeverWrittenEvenByRoot) {
   }
   Memvid r = Memvid::open_read_only(path, quiet());
   EXPECT_EQ(r.frame_count(), 2u);
-  EXPECT_TRUE(Memvid::verify(path, true).ok);
+  EXPECT_TRUE(memvid::verify(path, true).ok);
   EXPECT_TRUE(slurp(path) == before);
 }
 
@@ -525,7 +526,7 @@ TEST(Symlinks, RewritesReplaceTheMemoryTheLinkNamesAndKeepTheLink) {
   {
     Memvid w = Memvid::open(link, quiet());
     w.delete_frame(0);
-    w.compact_in_place();
+    memvid::Maintenance(w).compact_in_place();
     w.put(text_doc("after the compaction"));
     w.close();
   }
@@ -536,15 +537,15 @@ TEST(Symlinks, RewritesReplaceTheMemoryTheLinkNamesAndKeepTheLink) {
   r.close();
   // doctor through the link: the repaired file and its backup sit beside the target.
   damage_toc(target);
-  const DoctorReport d = Memvid::doctor(link, {});
+  const DoctorReport d = memvid::doctor(link, {});
   ASSERT_TRUE(d.ok);
   EXPECT_TRUE(fs::is_symlink(link));
-  EXPECT_TRUE(Memvid::verify(target, true).ok);
+  EXPECT_TRUE(memvid::verify(target, true).ok);
   EXPECT_EQ(names_in(dir.path() / "store").size(), 2u);  // real.mv2 and its .damaged- backup
   // restore through the link, too.
   make_memory(dir.file("other.mv2"), 1);
-  Memvid::open_read_only(dir.file("other.mv2"), quiet()).export_snapshot(dir.file("snap.mv2"));
-  Memvid::restore_snapshot(dir.file("snap.mv2"), link, forced(false));
+  { Memvid source = Memvid::open_read_only(dir.file("other.mv2"), quiet()); Maintenance(source).export_snapshot(dir.file("snap.mv2")); }
+  memvid::restore_snapshot(dir.file("snap.mv2"), link, forced(false));
   EXPECT_TRUE(fs::is_symlink(link));
   EXPECT_TRUE(slurp(target) == slurp(dir.file("snap.mv2")));
 }

@@ -332,14 +332,14 @@ TEST(FaultInjection, NudgeThatCannotCheckpointDoesNotFailTheCommittedPut) {
   Memvid m = Memvid::create(kPath, options(env, SyncMode::Full));
   OpenOptions on_env;
   on_env.env = env;
-  Memvid::nudge(kPath, on_env);
+  memvid::nudge(kPath, on_env);
   // A put writes its frame record, then its WAL records; the third write is the nudge's
   // checkpoint, which finds the disk full.
   env->fail_write_at(2, ErrorCode::NoSpace);
   FrameId id = m.put(doc("kept", "k", 1));
   EXPECT_TRUE(env->fault_fired());
   EXPECT_EQ(m.frame(id).payload, "kept");
-  EXPECT_TRUE(Memvid::who(kPath, on_env).alive);  // it kept the lock
+  EXPECT_TRUE(memvid::who(kPath, on_env).alive);  // it kept the lock
   m.put(doc("second", "s", 2));                // and goes on writing
   m.close();
   OpenOptions o;

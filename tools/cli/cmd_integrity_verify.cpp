@@ -36,7 +36,7 @@ void add_verify_command(CLI::App& app, GlobalOptions& global, Registry& registry
   add_json_flag(*cmd, global);
 
   registry.push_back({cmd, [path, deep, &global] {
-                        const VerifyReport r = Memvid::verify(*path, *deep);
+                        const VerifyReport r = memvid::verify(*path, *deep);
                         std::size_t counts[3] = {0, 0, 0};
                         std::string failed_names;
                         for (const CheckResult& c : r.checks) {

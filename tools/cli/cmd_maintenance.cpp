@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "memvid/maintenance.hpp"
 #include "output.hpp"
 #include "result_json.hpp"
 
@@ -76,7 +77,7 @@ void add_doctor_command(CLI::App& app, GlobalOptions& global, Registry& registry
   registry.push_back({cmd, [path, opts, no_backup, &global] {
                         opts->lock_timeout_ms = global.lock_timeout_ms;
                         opts->keep_backup = !*no_backup;
-                        DoctorReport r = Memvid::doctor(*path, *opts);
+                        DoctorReport r = memvid::doctor(*path, *opts);
                         print_doctor(r, opts->plan_only, global.json);
                         if (!r.error.empty())
                           throw Error(r.error_code, "doctor could not repair " + r.path + ": " + r.error +
@@ -103,13 +104,13 @@ void add_compact_command(CLI::App& app, GlobalOptions& global, Registry& registr
                         if (output->empty()) {
                           Memvid mem = Memvid::open(*path, open_options(global));
                           before = mem.stats();
-                          mem.compact_in_place();
+                          memvid::Maintenance(mem).compact_in_place();
                           after = mem.stats();
                           mem.close();
                         } else {
                           Memvid mem = Memvid::open_read_only(*path, open_options(global));
                           before = mem.stats();
-                          mem.compact_to(*output);
+                          memvid::Maintenance(mem).compact_to(*output);
                           mem.close();
                           Memvid out = Memvid::open_read_only(*output, open_options(global));
                           after = out.stats();
@@ -144,7 +145,7 @@ void add_export_command(CLI::App& app, GlobalOptions& global, Registry& registry
                         const auto start = std::chrono::steady_clock::now();
                         Memvid mem = Memvid::open_read_only(*path, open_options(global));
                         const Stats s = mem.stats();
-                        mem.export_snapshot(*output);
+                        memvid::Maintenance(mem).export_snapshot(*output);
                         mem.close();
                         const double ms = ms_since(start);
                         if (global.json) {
@@ -174,7 +175,7 @@ void add_restore_command(CLI::App& app, GlobalOptions& global, Registry& registr
   registry.push_back({cmd, [snapshot, dest, options, no_backup, &global] {
                         const auto start = std::chrono::steady_clock::now();
                         options->keep_backup = !*no_backup;
-                        const RestoreReport r = Memvid::restore_snapshot(*snapshot, *dest, *options);
+                        const RestoreReport r = memvid::restore_snapshot(*snapshot, *dest, *options);
                         const double ms = ms_since(start);
                         if (global.json) {
                           Json out = to_json(r);

@@ -17,7 +17,7 @@ void add_who_command(CLI::App& app, GlobalOptions& global, Registry& registry) {
   add_json_flag(*cmd, global);
 
   registry.push_back({cmd, [path, &global] {
-                        const OwnerInfo o = Memvid::who(*path);
+                        const OwnerInfo o = memvid::who(*path);
                         if (global.json) {
                           Json out{{"path", *path}};
                           out.update(to_json(o));
@@ -53,8 +53,8 @@ void add_nudge_command(CLI::App& app, GlobalOptions& global, Registry& registry)
   add_json_flag(*cmd, global);
 
   registry.push_back({cmd, [path, &global] {
-                        const OwnerInfo before = Memvid::who(*path);
-                        Memvid::nudge(*path);
+                        const OwnerInfo before = memvid::who(*path);
+                        memvid::nudge(*path);
                         if (global.json) {
                           print_json({{"path", *path}, {"nudged", true}, {"writer_alive", before.alive},
                                       {"pid", before.alive ? Json(before.pid) : Json(nullptr)}});

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "memvid/memvid.hpp"
+#include "memvid/maintenance.hpp"
 #include "memvid/timestamp.hpp"
 #include "memvid/version.hpp"
 #include "result_objects.hpp"
@@ -345,7 +346,7 @@ class CallWorker : public Napi::AsyncWorker {
       failure_.message = e.what();
       if (e.code() == memvid::ErrorCode::Locked && !lock_path_.empty()) {
         try {
-          failure_.owner = memvid::Memvid::who(lock_path_);
+          failure_.owner = memvid::who(lock_path_);
         } catch (...) {
         }
       }
@@ -594,7 +595,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     bool deep = info[0].IsBoolean() && info[0].As<Napi::Boolean>().Value();
     std::string path = path_;
     return Queue(
-        env, path_, [path, deep]() { return memvid::Memvid::verify(path, deep); },
+        env, path_, [path, deep]() { return memvid::verify(path, deep); },
         [](Napi::Env e, const memvid::VerifyReport& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
   }
 
@@ -653,8 +654,8 @@ class Handle : public Napi::ObjectWrap<Handle> {
     return Queue(
         env, path_,
         [mem, dest]() {
-          if (dest) mem->compact_to(*dest);
-          else mem->compact_in_place();
+          if (dest) memvid::Maintenance(*mem).compact_to(*dest);
+          else memvid::Maintenance(*mem).compact_in_place();
           return true;
         },
         Undefined(), info.This().As<Napi::Object>());
@@ -665,7 +666,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     auto mem = Mem(env);
     std::string dest = GetString(env, info[0], "dest");
     return Queue(
-        env, path_, [mem, dest]() { mem->export_snapshot(dest); return true; }, Undefined(), info.This().As<Napi::Object>());
+        env, path_, [mem, dest]() { memvid::Maintenance(*mem).export_snapshot(dest); return true; }, Undefined(), info.This().As<Napi::Object>());
   }
 
   Napi::Value Path(const Napi::CallbackInfo& info) { return Str(info.Env(), path_); }
@@ -714,7 +715,7 @@ Napi::Value VerifyPath(const Napi::CallbackInfo& info) {
   std::string path = GetString(env, info[0], "path");
   bool deep = info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
   return Queue(
-      env, path, [path, deep]() { return memvid::Memvid::verify(path, deep); },
+      env, path, [path, deep]() { return memvid::verify(path, deep); },
       [](Napi::Env e, const memvid::VerifyReport& r) -> Napi::Value { return ToJs(e, r); });
 }
 
@@ -734,7 +735,7 @@ Napi::Value Doctor(const Napi::CallbackInfo& info) {
   return Queue(
       env, path,
       [path, d]() {
-        memvid::DoctorReport r = memvid::Memvid::doctor(path, d);
+        memvid::DoctorReport r = memvid::doctor(path, d);
         // A repair that could not be carried out rejects with its error; nothing was changed.
         if (!r.error.empty())
           throw memvid::Error(r.error_code, "doctor could not repair " + path + ": " + r.error + " (the memory was not changed)");
@@ -753,7 +754,7 @@ Napi::Value Restore(const Napi::CallbackInfo& info) {
   if (auto b = OptBool(o, "force")) r.force = *b;
   if (auto b = OptBool(o, "keepBackup")) r.keep_backup = *b;
   return Queue(
-      env, dest, [snapshot, dest, r]() { return memvid::Memvid::restore_snapshot(snapshot, dest, r); },
+      env, dest, [snapshot, dest, r]() { return memvid::restore_snapshot(snapshot, dest, r); },
       [](Napi::Env e, const memvid::RestoreReport& rep) -> Napi::Value { return ToJs(e, rep); });
 }
 
@@ -761,7 +762,7 @@ Napi::Value Who(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string path = GetString(env, info[0], "path");
   return Queue(
-      env, path, [path]() { return memvid::Memvid::who(path); },
+      env, path, [path]() { return memvid::who(path); },
       [](Napi::Env e, const memvid::OwnerInfo& w) -> Napi::Value { return ToJs(e, w); });
 }
 
@@ -769,7 +770,7 @@ Napi::Value Nudge(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string path = GetString(env, info[0], "path");
   return Queue(
-      env, path, [path]() { memvid::Memvid::nudge(path); return true; }, Undefined());
+      env, path, [path]() { memvid::nudge(path); return true; }, Undefined());
 }
 
 // Synchronous helpers (pure computation).

@@ -19,6 +19,7 @@
 #include "memvid/ingest.hpp"
 #include "memvid/integrity.hpp"
 #include "memvid/memvid.hpp"
+#include "memvid/maintenance.hpp"
 #include "memvid/timestamp.hpp"
 #include "result_dicts.hpp"
 
@@ -66,7 +67,7 @@ NativeError native_error(const memvid::Error& e, const std::string& path) {
   NativeError n{e.code(), e.what(), std::nullopt};
   if (e.code() == memvid::ErrorCode::Locked && !path.empty()) {
     try {
-      n.owner = memvid::Memvid::who(path);
+      n.owner = memvid::who(path);
     } catch (...) {
       // No owner record to show; the error stands without it.
     }
@@ -357,13 +358,13 @@ class Handle {
     run(path_, [&] { mv_->refresh(); });
   }
   void compact_to(const std::string& dest) {
-    run(path_, [&] { mv_->compact_to(dest); });
+    run(path_, [&] { memvid::Maintenance(*mv_).compact_to(dest); });
   }
   void compact_in_place() {
-    run(path_, [&] { mv_->compact_in_place(); });
+    run(path_, [&] { memvid::Maintenance(*mv_).compact_in_place(); });
   }
   void export_snapshot(const std::string& dest) {
-    run(path_, [&] { mv_->export_snapshot(dest); });
+    run(path_, [&] { memvid::Maintenance(*mv_).export_snapshot(dest); });
   }
   void seal() {
     if (closed_) return;
@@ -473,7 +474,7 @@ PYBIND11_MODULE(_memvid, m) {
   m.def(
       "verify",
       [](const std::string& path, bool deep) {
-        memvid::VerifyReport r = run(path, [&] { return memvid::Memvid::verify(path, deep); });
+        memvid::VerifyReport r = run(path, [&] { return memvid::verify(path, deep); });
         return to_dict(r);
       },
       py::arg("path"), py::arg("deep"));
@@ -489,24 +490,24 @@ PYBIND11_MODULE(_memvid, m) {
         if (auto v = opt<int>(d, "lock_timeout_ms")) o.lock_timeout_ms = *v;
         if (auto v = opt<std::string>(d, "output")) o.output = *v;
         if (auto v = opt<bool>(d, "keep_backup")) o.keep_backup = *v;
-        memvid::DoctorReport r = run(path, [&] { return memvid::Memvid::doctor(path, o); });
+        memvid::DoctorReport r = run(path, [&] { return memvid::doctor(path, o); });
         return to_dict(r);
       },
       py::arg("path"), py::arg("options"));
   m.def(
       "who",
       [](const std::string& path) {
-        memvid::OwnerInfo o = run(path, [&] { return memvid::Memvid::who(path); });
+        memvid::OwnerInfo o = run(path, [&] { return memvid::who(path); });
         return to_dict(o);
       },
       py::arg("path"));
   m.def(
-      "nudge", [](const std::string& path) { run(path, [&] { memvid::Memvid::nudge(path); }); },
+      "nudge", [](const std::string& path) { run(path, [&] { memvid::nudge(path); }); },
       py::arg("path"));
   m.def(
       "find_sidecar",
       [](const std::string& path) {
-        return run(path, [&] { return memvid::Memvid::find_sidecar(path); });
+        return run(path, [&] { return memvid::find_sidecar(path); });
       },
       py::arg("path"));
   m.def(
@@ -515,7 +516,7 @@ PYBIND11_MODULE(_memvid, m) {
         memvid::RestoreOptions o;
         o.force = force;
         o.keep_backup = keep_backup;
-        return to_dict(run(dest, [&] { return memvid::Memvid::restore_snapshot(snapshot, dest, o); }));
+        return to_dict(run(dest, [&] { return memvid::restore_snapshot(snapshot, dest, o); }));
       },
       py::arg("snapshot"), py::arg("dest"), py::arg("force"), py::arg("keep_backup"));
   m.def(
