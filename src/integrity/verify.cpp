@@ -1,4 +1,4 @@
-// verify_file (Memvid::verify): read-only integrity checks. It opens the file without a lock,
+// verify_file (memvid::verify): read-only integrity checks. It opens the file without a lock,
 // never writes, and reads the committed state the way an open would
 // (integrity/committed_state.hpp), so it can run beside a live writer. Three kinds of checks,
 // in this order:

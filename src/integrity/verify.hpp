@@ -1,5 +1,5 @@
 #pragma once
-// The read-only integrity checks behind Memvid::verify and doctor (memvid/integrity.hpp
+// The read-only integrity checks behind memvid::verify and doctor (memvid/files.hpp
 // describes the checks and the report).
 #include <memory>
 #include <string>

@@ -1,4 +1,4 @@
-// Memvid::verify: the integrity layer's read-only checks of a memory's file.
+// memvid::verify: the integrity layer's read-only checks of a memory's file.
 #include "integrity/verify.hpp"
 #include "memvid/memvid.hpp"
 

@@ -1,4 +1,4 @@
-// memvid verify FILE [--deep]: the read-only integrity checks of Memvid::verify, one line per
+// memvid verify FILE [--deep]: the read-only integrity checks of memvid::verify, one line per
 // check. Takes no lock, so it runs beside a live writer. Any failed check exits with the
 // corruption code (5) after the whole report is printed.
 #include <iomanip>
