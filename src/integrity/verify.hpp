@@ -1,6 +1,6 @@
 #pragma once
-// The read-only integrity checks behind memvid::verify and doctor (memvid/files.hpp
-// describes the checks and the report).
+// The read-only integrity checks behind memvid::verify and doctor (memvid/files.hpp; the
+// report and the check names in memvid/integrity.hpp).
 #include <memory>
 #include <string>
 
