@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "maintenance/salvage.hpp"
+#include "memvid/files.hpp"
 #include "memvid/memvid.hpp"
 
 namespace {
@@ -105,12 +106,17 @@ void read_everything(memvid::Memvid& m) {
 // allocate without bound on any bytes (the writer's open above is the other reader).
 void check_integrity_readers(const std::shared_ptr<BytesEnv>& env) {
   try {
-    memvid::Memvid::verify("/fuzz.mv2", /*deep=*/true, env);
-    memvid::inspect_file("/fuzz.mv2", env);
+    memvid::VerifyOptions verify_options;
+    verify_options.deep = true;
+    verify_options.env = env;
+    memvid::verify("/fuzz.mv2", verify_options);
+    memvid::InspectOptions inspect_options;
+    inspect_options.env = env;
+    memvid::inspect_file("/fuzz.mv2", inspect_options);
   } catch (const memvid::Error&) {
   }
   try {
-    memvid::maintenance::Salvager salvager(env, "/fuzz.mv2", /*keep_inactive=*/true);
+    memvid::maintenance::Salvager salvager(env, "/fuzz.mv2", memvid::maintenance::keep_every_record());
     memvid::maintenance::RewritePlan plan = salvager.plan();
     for (std::uint64_t id = 0; id < plan.frame_count && id < 64; ++id) plan.frame(id);
   } catch (const memvid::Error&) {

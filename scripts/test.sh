@@ -54,13 +54,7 @@ if [ "${MEMVID_SKIP_FUZZ:-0}" != 1 ]; then
   echo "== libFuzzer: ingestion readers and ask helpers on arbitrary bytes (${MEMVID_READER_FUZZ_SECONDS:-30} s)"
   corpus="$(mktemp -d)"
   # Seeds: one of each reader's happy path (the first byte picks the reader).
-  printf '\x01# Title\n\nSome *markdown* text.\n' >"$corpus/md"
-  printf '\x02<html><head><title>T</title><script>x</script></head><body><div><p>Hi &amp; bye<ul><li>a</ul></div></body></html>' >"$corpus/html"
-  printf '\x03{"text":"a","title":"b","tags":["x"],"timestamp":"2024-01-01"}\n{"text":"c"}\n' >"$corpus/jsonl"
-  printf '\x04[{"a":{"b":"text"},"t":"title"}]' >"$corpus/json"
-  printf '\x05docs/**/[a-c]*.md\ndocs/x/y/b1.md' >"$corpus/glob"
-  printf '\x06Dr. Smith came. He saw [1, 2-3]! Done?\n# Head\n- item one two' >"$corpus/sentences"
-  printf '\x07{"page_starts":[0,10,20]}' >"$corpus/pages"
+  cp fuzz/seeds/readers/* "$corpus"/
   mkdir -p fuzz/regressions/readers
   build/fuzz/fuzz/memvid_reader_fuzzer -max_total_time="${MEMVID_READER_FUZZ_SECONDS:-30}" -max_len=65536 \
     -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix=fuzz/regressions/readers/ "$corpus" 2>&1 | tail -n 15
