@@ -1,0 +1,163 @@
+#include "facts/text_dates.hpp"
+
+#include <array>
+#include <cstdio>
+#include <charconv>
+#include <string>
+
+#include "memvid/timestamp.hpp"
+
+namespace memvid::facts {
+
+namespace {
+
+struct YearMonthDay {
+  int year = 0, month = 1, day = 1;
+};
+
+YearMonthDay civil(std::int64_t ms) {
+  const std::string iso = format_timestamp_iso(ms);  // YYYY-MM-DDT...
+  YearMonthDay d;
+  if (iso.size() < 10 || iso[0] == '-' || iso[0] == '+') return d;
+  std::from_chars(iso.data(), iso.data() + 4, d.year);
+  std::from_chars(iso.data() + 5, iso.data() + 7, d.month);
+  std::from_chars(iso.data() + 8, iso.data() + 10, d.day);
+  return d;
+}
+
+std::optional<std::int64_t> at(int year, int month, int day) {
+  if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
+  return parse_timestamp_ms(buf);
+}
+
+int year_of(const Word& w) {
+  if (!w.digit || w.text.size() != 4) return 0;
+  int y = 0;
+  auto [p, ec] = std::from_chars(w.text.data(), w.text.data() + 4, y);
+  if (ec != std::errc() || p != w.text.data() + 4 || y < 1900 || y > 2100) return 0;
+  return y;
+}
+
+int day_of(const Word& w) {
+  std::string_view t = w.folded;
+  for (std::string_view suffix : {"st", "nd", "rd", "th"})
+    if (t.size() > suffix.size() && t.substr(t.size() - suffix.size()) == suffix) t.remove_suffix(suffix.size());
+  int d = 0;
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
+  if (ec != std::errc() || p != t.data() + t.size() || d < 1 || d > 31) return 0;
+  return d;
+}
+
+bool is_start_word(const Word& w) {
+  for (std::string_view s : {"in", "since", "from", "on", "starting", "during", "as", "of", "back", "early", "mid",
+                             "late", "around", "by"})
+    if (w.is(s)) return true;
+  return false;
+}
+
+bool is_end_word(const Word& w) {
+  for (std::string_view s : {"until", "till", "til", "through", "before", "to"})
+    if (w.is(s)) return true;
+  return false;
+}
+
+// A date expression starting at word i: its start and the index past it.
+std::optional<std::pair<std::int64_t, std::size_t>> date_at(const Sentence& s, std::size_t i, const YearMonthDay& now) {
+  const Word& w = s[i];
+  const auto next = [&](std::size_t k) -> const Word* { return k < s.size() ? &s[k] : nullptr; };
+  // 2024-05-06
+  if (w.digit && w.text.size() == 10 && w.text[4] == '-' && w.text[7] == '-') {
+    if (auto t = parse_timestamp_ms(w.text)) return std::make_pair(*t, i + 1);
+    return std::nullopt;
+  }
+  if (int y = year_of(w)) return std::make_pair(*at(y, 1, 1), i + 1);
+  if (int m = month_number(w.folded); m && (w.capital || w.folded.size() > 3)) {
+    // March 2023 / March 5, 2023 / March 5 / March
+    std::size_t k = i + 1;
+    int day = 0;
+    if (const Word* d = next(k); d && d->digit && (day = day_of(*d))) ++k;
+    if (const Word* c = next(k); c && c->punct && c->text == "," && next(k + 1) && year_of(*next(k + 1))) ++k;
+    if (const Word* y = next(k); y && year_of(*y)) {
+      if (auto t = at(year_of(*y), m, day ? day : 1)) return std::make_pair(*t, k + 1);
+    }
+    // No year: the most recent such month (or day) not after the frame.
+    int year = now.year;
+    if (m > now.month || (m == now.month && day > now.day)) --year;
+    if (auto t = at(year, m, day ? day : 1)) return std::make_pair(*t, k);
+    return std::nullopt;
+  }
+  // last year / this year / last month / this month
+  if ((w.is("last") || w.is("this") || w.is("past")) && next(i + 1)) {
+    const Word& unit = s[i + 1];
+    const int back = w.is("this") ? 0 : 1;
+    if (unit.is("year")) return std::make_pair(*at(now.year - back, 1, 1), i + 2);
+    if (unit.is("month")) {
+      int y = now.year, m = now.month - back;
+      if (m < 1) m += 12, --y;
+      return std::make_pair(*at(y, m, 1), i + 2);
+    }
+  }
+  // two years ago / 3 months ago / a year ago
+  if (int n = small_number(w.folded); n > 0 && next(i + 1) && next(i + 2) && s[i + 2].is("ago")) {
+    const Word& unit = s[i + 1];
+    if (unit.is("year") || unit.is("years")) return std::make_pair(*at(now.year - n, 1, 1), i + 3);
+    if (unit.is("month") || unit.is("months")) {
+      int y = now.year, m = now.month - n;
+      while (m < 1) m += 12, --y;
+      return std::make_pair(*at(y, m, 1), i + 3);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int month_number(std::string_view f) {
+  static constexpr std::array<std::string_view, 12> kNames = {"january", "february", "march",     "april",
+                                                              "may",     "june",     "july",      "august",
+                                                              "september", "october", "november", "december"};
+  for (int m = 0; m < 12; ++m) {
+    if (f == kNames[m] || (f.size() == 3 && kNames[m].substr(0, 3) == f)) return m + 1;
+  }
+  if (f == "sept") return 9;
+  return 0;
+}
+
+int small_number(std::string_view f) {
+  static constexpr std::array<std::string_view, 13> kWords = {"zero", "one", "two", "three", "four",   "five",  "six",
+                                                              "seven", "eight", "nine", "ten", "eleven", "twelve"};
+  if (f == "a" || f == "an") return 1;
+  for (int n = 0; n < 13; ++n)
+    if (f == kWords[n]) return n;
+  int n = -1;
+  auto [p, ec] = std::from_chars(f.data(), f.data() + f.size(), n);
+  if (ec != std::errc() || p != f.data() + f.size() || f.size() > 3) return -1;
+  return n;
+}
+
+std::optional<TextDate> find_start_date(const Sentence& s, std::int64_t frame_ms) {
+  const YearMonthDay now = civil(frame_ms);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i].punct) continue;
+    auto found = date_at(s, i, now);
+    if (!found) continue;
+    const bool relative = s[i].is("last") || s[i].is("this") || s[i].is("past") || small_number(s[i].folded) > 0;
+    const bool introduced = i > 0 && is_start_word(s[i - 1]);
+    const bool ended = i > 0 && is_end_word(s[i - 1]);
+    // A bare year or month needs "in"/"since"/...; a relative phrase or a full date stands alone.
+    if (ended || (!introduced && !relative && !(s[i].digit && s[i].text.size() == 10))) {
+      i = found->second - 1;
+      continue;
+    }
+    TextDate d;
+    d.start_ms = found->first;
+    d.first_word = introduced ? i - 1 : i;
+    d.end_word = found->second;
+    return d;
+  }
+  return std::nullopt;
+}
+
+}  // namespace memvid::facts
