@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "memvid/error.hpp"
+#include "memvid/facts.hpp"
 #include "memvid/ingest.hpp"
 #include "memvid/integrity.hpp"
 #include "memvid/results.hpp"
@@ -310,6 +311,62 @@ void for_each_field(const Warning& w, V&& v) {
   v("message", w.message);
 }
 
+template <class V>
+void for_each_field(const FactRecord& f, V&& v) {
+  v("id", std::uint64_t{f.id});
+  v("entity", f.entity);
+  v("entity_name", f.entity_name);
+  v("slot", f.slot);
+  v("value", f.value);
+  v("value_type", f.value_type);
+  v("kind", f.kind);
+  v("cardinality", f.cardinality);
+  v("polarity", f.polarity);
+  v("confidence", f.confidence);
+  v("engine", f.engine);
+  v("frame", std::uint64_t{f.frame});
+  v("uri", f.uri);
+  v("value_begin", std::uint32_t{f.value_begin});
+  v("value_length", std::uint32_t{f.value_length});
+  v("valid_from_ms", Timestamp{f.valid_from_ms});
+  v("valid_to_ms", f.valid_to_ms ? std::optional<Timestamp>(Timestamp{*f.valid_to_ms}) : std::nullopt);
+  v("recorded_at_ms", Timestamp{f.recorded_at_ms});
+  v("superseded_by", f.superseded_by ? std::optional<std::uint64_t>(*f.superseded_by) : std::nullopt);
+  v("retracted", f.retracted);
+  v("current", f.current);
+  v("confirms", f.confirms);
+  v("correction", f.correction);
+}
+
+template <class V>
+void for_each_field(const EntityInfo& e, V&& v) {
+  v("entity", e.entity);
+  v("name", e.name);
+  v("kind", e.kind);
+  v("facts", std::uint64_t{e.facts});
+  v("current", std::uint64_t{e.current});
+  v("mentions", std::uint64_t{e.mentions});
+}
+
+template <class V>
+void for_each_field(const FollowEdge& e, V&& v) {
+  v("from", e.from);
+  v("from_name", e.from_name);
+  v("slot", e.slot);
+  v("to", e.to);
+  v("to_name", e.to_name);
+  v("depth", std::uint64_t{e.depth});
+  v("fact", std::uint64_t{e.fact});
+  v("inverse", e.inverse);
+}
+
+template <class V>
+void for_each_field(const FollowResult& r, V&& v) {
+  v("start", r.start);
+  v("edges", r.edges);
+  v("reached", r.reached);
+}
+
 // Whether T is a result with a field list (a nested object to a visitor).
 template <class T>
 concept Result = requires(const T& t) { for_each_field(t, [](std::string_view, const auto&) {}); };
@@ -334,6 +391,10 @@ constexpr std::string_view type_name(const IngestSkip*) { return "IngestSkip"; }
 constexpr std::string_view type_name(const IngestedDocument*) { return "IngestedDocument"; }
 constexpr std::string_view type_name(const IngestReport*) { return "IngestReport"; }
 constexpr std::string_view type_name(const Warning*) { return "Warning"; }
+constexpr std::string_view type_name(const FactRecord*) { return "FactRecord"; }
+constexpr std::string_view type_name(const EntityInfo*) { return "EntityInfo"; }
+constexpr std::string_view type_name(const FollowEdge*) { return "FollowEdge"; }
+constexpr std::string_view type_name(const FollowResult*) { return "FollowResult"; }
 
 // The result types and their fields, for the tests that hold the SDKs' declarations to the
 // lists above. A field's type is written: bool, int, float, str, time (a Timestamp), span,

@@ -70,6 +70,8 @@ struct IngestOptions {
   // Passage size for the index (Document::chunk_bytes / chunk_overlap); unset: the memory's.
   std::optional<std::uint32_t> chunk_bytes;
   std::optional<std::uint32_t> chunk_overlap;
+  // Document::extract_facts for every document; unset: as the memory was created.
+  std::optional<bool> extract_facts;
   RecordFields fields;  // JSON and JSONL records (memvid/records.hpp)
   std::uint64_t max_file_bytes = 512ull << 20;  // larger files are skipped
   // For every document: title and uri only when the input is a single file; timestamp

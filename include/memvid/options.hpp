@@ -57,6 +57,9 @@ struct CreateOptions {
   // Product-quantized vector index (about 16x smaller, approximate scores that find re-ranks
   // exactly); the raw vectors stay in the frames.
   bool vector_compression = false;
+  // Whether put reads facts about people from each text with the offline rules engine
+  // (docs/FACTS.md) when the document does not say (Document::extract_facts).
+  bool extract_facts = true;
   // What create does when path already holds a memory: Fail (AlreadyExists) or Open it with
   // `open` (the settings above then are the memory's own, not these). Open is "open or
   // create": safe against another process creating the same path at the same moment.
@@ -131,6 +134,9 @@ struct Document {
   // CreateOptions::chunk_bytes / chunk_overlap say (64 B to 16 MiB; overlap < size).
   std::optional<std::uint32_t> chunk_bytes;
   std::optional<std::uint32_t> chunk_overlap;
+  // Whether the rules engine reads facts from this text (docs/FACTS.md); unset: as the
+  // memory was created (CreateOptions::extract_facts).
+  std::optional<bool> extract_facts;
 };
 
 struct TimelineQuery {

@@ -1108,3 +1108,32 @@ std::vector<ExtractedFact> extract_facts_by_rules(std::string_view text, std::in
 }
 
 }  // namespace memvid::facts
+
+#include "facts/fact_model.hpp"
+
+namespace memvid::facts {
+
+std::vector<FactRow> rules_fact_rows(std::string_view text, std::uint64_t frame, std::int64_t frame_ms) {
+  std::vector<FactRow> rows;
+  const std::string engine = std::string(kRulesEngine) + "/" + std::string(kRulesEngineVersion);
+  for (ExtractedFact& f : extract_facts_by_rules(text, frame_ms)) {
+    if (rows.size() >= kMaxFactsPerFrame) break;
+    FactRow r;
+    r.frame = frame;
+    r.ordinal = static_cast<std::uint32_t>(rows.size());
+    r.entity = std::move(f.entity);
+    r.entity_name = std::move(f.entity_name);
+    r.slot = std::move(f.slot);
+    r.value = std::move(f.value);
+    r.negative = f.negative;
+    r.valid_from_ms = f.valid_from_ms;
+    r.value_begin = f.value_begin;
+    r.value_length = f.value_length;
+    r.confidence = static_cast<std::uint8_t>(f.confidence * 100.0f + 0.5f);
+    r.engine = engine;
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+}  // namespace memvid::facts

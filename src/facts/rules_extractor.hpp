@@ -38,3 +38,10 @@ struct ExtractedFact {
 std::vector<ExtractedFact> extract_facts_by_rules(std::string_view text, std::int64_t frame_ms);
 
 }  // namespace memvid::facts
+
+namespace memvid::facts {
+struct FactRow;
+// The rules engine's facts of one frame as stored rows (engine "rules/<version>", ordinals
+// in the order found, at most kMaxFactsPerFrame).
+std::vector<FactRow> rules_fact_rows(std::string_view text, std::uint64_t frame, std::int64_t frame_ms);
+}  // namespace memvid::facts

@@ -76,6 +76,12 @@ std::optional<SlotSpec> builtin_slot(std::string_view name) {
   return spec;
 }
 
+SlotSpec unknown_slot(std::string name) {
+  SlotSpec s;
+  s.name = std::move(name);
+  return s;
+}
+
 std::string_view cardinality_name(Cardinality c) { return c == Cardinality::Single ? "single" : "multiple"; }
 
 std::string_view value_type_name(ValueType t) {

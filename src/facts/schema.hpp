@@ -31,6 +31,9 @@ struct SlotSpec {
 // The built-in spec of a slot, or nullopt. "favorite_<thing>" is built in for every thing.
 std::optional<SlotSpec> builtin_slot(std::string_view name);
 
+// A slot nobody described: single, a text value, kind fact.
+SlotSpec unknown_slot(std::string name);
+
 // Every built-in slot, in name order (favorite_* appears as one row named "favorite_*").
 const std::vector<SlotSpec>& builtin_slots();
 

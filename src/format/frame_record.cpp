@@ -25,7 +25,7 @@ namespace memvid::format {
 namespace {
 constexpr char kMagic[4] = {'M', 'V', 'F', 'R'};
 enum MetaTag : std::uint64_t { kTitle = 1, kUri = 2, kTag = 3, kLabel = 4, kJson = 5, kParent = 6, kSupersedes = 7, kEmbedding = 8,
-               kChunkBytes = 9, kChunkOverlap = 10 };
+               kChunkBytes = 9, kChunkOverlap = 10, kFactsOff = 11 };
 
 void put_field(ByteWriter& w, std::uint64_t tag, std::string_view value) {
   w.varint(tag);
@@ -51,6 +51,7 @@ std::vector<std::uint8_t> encode_meta(const FrameMeta& m) {
   if (m.supersedes) put_number(w, kSupersedes, *m.supersedes);
   if (m.chunk_bytes) put_number(w, kChunkBytes, *m.chunk_bytes);
   if (m.chunk_overlap) put_number(w, kChunkOverlap, *m.chunk_overlap);
+  if (m.facts_off) put_number(w, kFactsOff, 1);
   if (!m.embedding.empty()) {
     w.varint(kEmbedding);
     w.varint(m.embedding.size() * 4);
@@ -86,6 +87,7 @@ FrameMeta decode_meta(ByteReader& r) {
       case kSupersedes: m.supersedes = number(); break;
       case kChunkBytes: m.chunk_bytes = chunk_setting(number(), r); break;
       case kChunkOverlap: m.chunk_overlap = chunk_setting(number(), r); break;
+      case kFactsOff: m.facts_off = number() != 0; break;
       case kEmbedding: {
         if (len % 4 != 0 || len / 4 > kMaxEmbeddingDimension)
           r.fail("embedding field of " + std::to_string(len) + " bytes is not a vector of at most " +

@@ -22,6 +22,8 @@ struct FrameMeta {
   // How the index splits this frame's text, when not as the memory's settings say.
   std::optional<std::uint32_t> chunk_bytes;
   std::optional<std::uint32_t> chunk_overlap;
+  // The rules engine reads no facts from this frame (put with extraction off).
+  bool facts_off = false;
 };
 
 struct FrameRecord {

@@ -24,6 +24,9 @@ struct IndexSettings {
   // Fixed by the first vector when 0.
   std::uint32_t embedding_dimension = 0;
   bool vector_compression = false;  // product-quantized vector segments
+  // Whether a put reads facts from its text with the rules engine (facts/rules_extractor.hpp)
+  // when the call does not say: the default a frame's own flag is taken from.
+  bool extract_facts = true;
 };
 
 // Four ASCII bytes naming a kind of index part, stored little-endian ("LEX " is 0x2058454C).

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "facts/fact_model.hpp"
 #include "format/checksum.hpp"
 #include "format/frame_record.hpp"
 #include "index/index_manifest.hpp"
@@ -38,6 +39,7 @@ struct AnalyzedFrame {
   std::vector<std::vector<text::Token>> chunks;  // one per passage (index/passages.hpp)
   std::vector<std::string> keywords;
   std::vector<float> vector;  // unit length; empty: the frame has none
+  std::vector<facts::FactRow> facts;  // what the rules engine read in its text
 };
 
 using LiveFn = std::function<bool(std::uint64_t frame)>;

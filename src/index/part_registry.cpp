@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "index/facts/fact_part.hpp"
 #include "index/lex/lex_part.hpp"
 #include "index/time/time_part.hpp"
 #include "index/vec/vec_part.hpp"
@@ -12,7 +13,8 @@ namespace {
 
 std::vector<const PartKind*>& kinds() {
   // The kinds of this version, one line each: segments list their parts in this order.
-  static std::vector<const PartKind*> k = {&time_part_kind(), &lexical_part_kind(), &vector_part_kind()};
+  static std::vector<const PartKind*> k = {&time_part_kind(), &lexical_part_kind(), &vector_part_kind(),
+                                           &fact_part_kind()};
   return k;
 }
 

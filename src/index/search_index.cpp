@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "facts/rules_extractor.hpp"
 #include "format/frame_record.hpp"
 #include "format/layout.hpp"
 #include "index/part_registry.hpp"
@@ -117,6 +118,8 @@ AnalyzedFrame SearchIndex::analyze_frame(const FrameText& f) const {
   for (const auto& l : f.labels) a.keywords.push_back(kLabelPrefix + text::Analyzer::fold(l));
   a.keywords.push_back(kKindPrefix + std::string(to_string(static_cast<FrameKind>(f.kind))));
   if (!f.uri.empty()) a.keywords.push_back(kUriPrefix + text::Analyzer::fold(f.uri));
+  if (!f.facts_off)
+    a.facts = facts::rules_fact_rows(f.payload, f.id, f.timestamp_ms);
   analyzer_->analyze(f.title, a.title);
   for (const text::ChunkRange& c : passages(f.payload, manifest_.settings, f.chunk_bytes, f.chunk_overlap)) {
     a.chunks.emplace_back();
@@ -234,6 +237,8 @@ void SearchIndex::catch_up(std::uint64_t frame_end) const {
     f.embedding = rec.meta.embedding;
     f.chunk_bytes = rec.meta.chunk_bytes;
     f.chunk_overlap = rec.meta.chunk_overlap;
+    f.timestamp_ms = rec.timestamp_ms;
+    f.facts_off = rec.meta.facts_off;
     index_frame(f);
   }
 }

@@ -35,6 +35,8 @@ struct FrameText {
   std::span<const float> embedding;  // empty: no vector
   std::optional<std::uint32_t> chunk_bytes;    // the frame's own chunking, if it has one
   std::optional<std::uint32_t> chunk_overlap;
+  std::int64_t timestamp_ms = 0;
+  bool facts_off = false;  // put with fact extraction off
 };
 
 class SearchIndex final : public store::CheckpointParticipant {

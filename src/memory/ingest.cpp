@@ -266,6 +266,7 @@ IngestReport Memvid::ingest(const std::string& path, const IngestOptions& option
         }
         if (options.chunk_bytes) c.doc.chunk_bytes = options.chunk_bytes;
         if (options.chunk_overlap) c.doc.chunk_overlap = options.chunk_overlap;
+        if (options.extract_facts) c.doc.extract_facts = options.extract_facts;
         report.text_bytes += c.doc.payload.size();
         batch_bytes += c.doc.payload.size();
         report.items.push_back(std::move(c.item));

@@ -153,9 +153,23 @@ void validate(const Document& doc, const store::Store& s, const index::SearchInd
     throw Error(ErrorCode::InvalidArgument, "payload of " + std::to_string(doc.payload.size()) + " bytes exceeds the 1 GiB limit");
 }
 
-store::NewFrame to_new_frame(const Document& doc, Env& env) {
+// What a put records beyond the document: its time (the document's, else the call's "now")
+// and whether the rules engine reads facts from it (the document's choice, else the memory's).
+struct PutContext {
+  std::int64_t now_ms = 0;
+  bool extract_facts = true;
+  std::int64_t timestamp(const Document& doc) const { return doc.timestamp_ms.value_or(now_ms); }
+  bool facts_off(const Document& doc) const { return !doc.extract_facts.value_or(extract_facts); }
+};
+
+PutContext put_context(Memvid::Impl& impl) {
+  return PutContext{impl.env->now_ms(), impl.index->settings().extract_facts};
+}
+
+store::NewFrame to_new_frame(const Document& doc, const PutContext& ctx) {
   store::NewFrame f;
-  f.timestamp_ms = doc.timestamp_ms ? *doc.timestamp_ms : env.now_ms();
+  f.timestamp_ms = ctx.timestamp(doc);
+  f.meta.facts_off = ctx.facts_off(doc);
   f.kind = static_cast<std::uint8_t>(doc.kind);
   f.meta.title = doc.title;
   f.meta.uri = doc.uri;
@@ -229,8 +243,11 @@ auto run_in_transaction(store::Store& s, index::SearchIndex& idx, Fn&& fn) {
   return result;
 }
 
-index::FrameText frame_text(FrameId id, std::uint8_t kind, const Document& doc, std::span<const float> vector) {
+index::FrameText frame_text(FrameId id, std::uint8_t kind, const Document& doc, std::span<const float> vector,
+                            const PutContext& ctx) {
   index::FrameText t;
+  t.timestamp_ms = ctx.timestamp(doc);
+  t.facts_off = ctx.facts_off(doc);
   t.embedding = vector;
   t.id = id;
   t.kind = kind;
@@ -245,9 +262,10 @@ index::FrameText frame_text(FrameId id, std::uint8_t kind, const Document& doc, 
 }
 
 // Appends a frame to the store and indexes its text (from the caller's document: no read).
-FrameId append_indexed(store::Store& s, index::SearchIndex& idx, const store::NewFrame& f, const Document& doc) {
+FrameId append_indexed(store::Store& s, index::SearchIndex& idx, const store::NewFrame& f, const Document& doc,
+                       const PutContext& ctx) {
   const FrameId id = s.append_frame(f);
-  idx.add_frame(frame_text(id, f.kind, doc, f.meta.embedding));
+  idx.add_frame(frame_text(id, f.kind, doc, f.meta.embedding, ctx));
   return id;
 }
 
@@ -372,6 +390,7 @@ Memvid Memvid::create_new(const std::string& path, const CreateOptions& options)
   settings.embedding_model = resolve_model_name(options.embedding_model, options.open.embedder.get());
   settings.embedding_dimension = options.embedding_dimension;
   settings.vector_compression = options.vector_compression;
+  settings.extract_facts = options.extract_facts;
   if (settings.embedding_model.empty() && (settings.embedding_dimension != 0 || settings.vector_compression))
     throw Error(ErrorCode::InvalidArgument, "a memory without an embedding model takes no vector settings");
   if (options.open.embedder && settings.embedding_model != options.open.embedder->model())
@@ -407,9 +426,10 @@ FrameId Memvid::put(const Document& doc) {
   const Document* one[] = {&doc};
   auto vectors = vectors_for(*impl_, one);
   return run_in_transaction(s, *impl_->index, [&] {
-    store::NewFrame f = to_new_frame(doc, *impl_->env);
+    const PutContext ctx = put_context(*impl_);
+    store::NewFrame f = to_new_frame(doc, ctx);
     f.meta.embedding = std::move(vectors[0]);
-    return append_indexed(s, *impl_->index, f, doc);
+    return append_indexed(s, *impl_->index, f, doc, ctx);
   });
 }
 
@@ -433,13 +453,14 @@ std::vector<FrameId> Memvid::put_many(const std::vector<Document>& docs) {
     // Frame ids are consecutive from the current count, so the index can analyze the
     // documents while the store writes them.
     const FrameId first = s.frame_count();
+    const PutContext ctx = put_context(*impl_);
     std::vector<index::FrameText> texts;
     texts.reserve(docs.size());
     for (std::size_t i = 0; i < docs.size(); ++i)
-      texts.push_back(frame_text(first + i, static_cast<std::uint8_t>(docs[i].kind), docs[i], vectors[i]));
+      texts.push_back(frame_text(first + i, static_cast<std::uint8_t>(docs[i].kind), docs[i], vectors[i], ctx));
     impl_->index->add_frames(texts, [&](std::size_t begin, std::size_t end) {
       for (std::size_t i = begin; i < end; ++i) {
-        store::NewFrame f = to_new_frame(docs[i], *impl_->env);
+        store::NewFrame f = to_new_frame(docs[i], ctx);
         f.meta.embedding = vectors[i];
         ids.push_back(s.append_frame(f));
         if (ids.back() != first + i) throw Error(ErrorCode::Io, "frame ids out of sequence");
@@ -464,10 +485,11 @@ FrameId Memvid::update(FrameId id, const Document& doc) {
                                                   std::string(to_string(static_cast<FrameStatus>(old.status))) +
                                                   "; only an active frame can be updated");
     }
-    store::NewFrame f = to_new_frame(doc, *impl_->env);
+    const PutContext ctx = put_context(*impl_);
+    store::NewFrame f = to_new_frame(doc, ctx);
     f.meta.supersedes = id;
     f.meta.embedding = std::move(vectors[0]);
-    FrameId new_id = append_indexed(s, *impl_->index, f, doc);
+    FrameId new_id = append_indexed(s, *impl_->index, f, doc, ctx);
     old.status = static_cast<std::uint8_t>(FrameStatus::Superseded);
     old.superseded_by = new_id;
     s.change_entry(old);

@@ -43,10 +43,11 @@ const std::string kPath = "/mem/v.mv2";
 const char* const kAllChecks[] = {"HeaderChecksum",       "FooterChecksum",      "TocDecode",
                                   "SegmentBounds",        "FrameCountConsistency", "TimeIndexRead",
                                   "TimeIndexEntryCount",  "TimeIndexSortOrder",  "LexIndexDecode",
-                                  "VecIndexDecode",       "WalPendingRecords",   "OwnerRecord",
-                                  "FramePayloadChecksums", "LexIndexCoverage",   "VecIndexCoverage"};
+                                  "VecIndexDecode",       "FactIndexRead",       "WalPendingRecords",
+                                  "OwnerRecord",          "FramePayloadChecksums", "LexIndexCoverage",
+                                  "VecIndexCoverage",     "FactIndexCoverage"};
 const char* const kDeepChecks[] = {"TimeIndexSortOrder", "FramePayloadChecksums", "LexIndexCoverage",
-                                   "VecIndexCoverage"};
+                                   "VecIndexCoverage", "FactIndexCoverage"};
 
 std::string describe(const VerifyReport& r) {
   std::string out = r.path + (r.deep ? " (deep)" : "") + (r.ok ? " ok" : " NOT ok") + "\n";

@@ -13,6 +13,7 @@ void add_create_command(CLI::App& app, GlobalOptions& global, Registry& registry
     std::string path;
     std::uint64_t capacity = 0;
     CreateOptions defaults;
+    bool no_enrich = false;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("create", "Create a new, empty memory file");
@@ -36,6 +37,8 @@ void add_create_command(CLI::App& app, GlobalOptions& global, Registry& registry
                   "Vector length (default: fixed by the first vector)");
   cmd->add_flag("--vector-compression", args->defaults.vector_compression,
                 "Product-quantized vector index (about 16x smaller; results re-ranked exactly)");
+  cmd->add_flag("--no-enrich", args->no_enrich,
+                "Do not read facts about people from texts as they are put (put --enrich still does)");
   add_open_flags(*cmd, global);
   add_json_flag(*cmd, global);
 
@@ -43,6 +46,7 @@ void add_create_command(CLI::App& app, GlobalOptions& global, Registry& registry
                         CreateOptions options = args->defaults;
                         options.open = open_options(global);
                         options.capacity_bytes = args->capacity;
+                        options.extract_facts = !args->no_enrich;
                         Memvid mem = Memvid::create(args->path, options);
                         const Stats st = mem.stats();
                         mem.close();

@@ -25,7 +25,14 @@ struct PutArgs {
   std::uint32_t chunk_size = 0, chunk_overlap = 0;
   std::string text_field = "text", title_field = "title";
   std::uint64_t max_file_mb = 512;
+  bool enrich = false, no_enrich = false;
 };
+
+std::optional<bool> extract_choice(const PutArgs& args) {
+  if (args.no_enrich) return false;
+  if (args.enrich) return true;
+  return std::nullopt;
+}
 
 // Ctrl-C during an ingest asks it to stop between files and roll back, rather than dying
 // mid-write (which would also leave the memory as it was, but say nothing).
@@ -63,6 +70,7 @@ FrameId put_text(Memvid& mem, const PutArgs& args, const CLI::App& cmd) {
   doc.embedding_model = args.meta.vector_model;
   if (cmd.count("--chunk-size") > 0) doc.chunk_bytes = args.chunk_size;
   if (cmd.count("--chunk-overlap") > 0) doc.chunk_overlap = args.chunk_overlap;
+  doc.extract_facts = extract_choice(args);
   return mem.put(doc);
 }
 
@@ -75,6 +83,7 @@ IngestOptions ingest_options(const PutArgs& args, const CLI::App& cmd) {
   o.dry_run = args.dry_run;
   if (cmd.count("--chunk-size") > 0) o.chunk_bytes = args.chunk_size;
   if (cmd.count("--chunk-overlap") > 0) o.chunk_overlap = args.chunk_overlap;
+  o.extract_facts = extract_choice(args);
   o.fields.text = args.text_field;
   o.fields.title = args.title_field;
   o.max_file_bytes = args.max_file_mb << 20;
@@ -151,6 +160,10 @@ void add_put_command(CLI::App& app, GlobalOptions& global, Registry& registry) {
       ->check(CLI::Range(64, 1 << 24));
   cmd->add_option("--chunk-overlap", args->chunk_overlap, "Overlap between passages in bytes (default: the memory's)")
       ->check(CLI::Range(0, 1 << 24));
+  auto* no_enrich = cmd->add_flag("--no-enrich", args->no_enrich,
+                                  "Read no facts from these texts (default: as the memory was created)");
+  cmd->add_flag("--enrich", args->enrich, "Read facts from these texts even if the memory was created with --no-enrich")
+      ->excludes(no_enrich);
   cmd->add_option("--text-field", args->text_field, "JSON/JSONL records: the field holding the text (dots for nesting)")
       ->capture_default_str();
   cmd->add_option("--title-field", args->title_field, "JSON/JSONL records: the field holding the title")->capture_default_str();

@@ -17,6 +17,7 @@ void add_put_many_command(CLI::App& app, GlobalOptions& global, Registry& regist
   struct Args {
     std::string path;
     std::string jsonl = "-";
+    bool enrich = false, no_enrich = false;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("put-many", "Add many frames from JSONL records in one transaction");
@@ -25,6 +26,10 @@ void add_put_many_command(CLI::App& app, GlobalOptions& global, Registry& regist
   cmd->footer(
       "Each non-blank line is a JSON object: {\"text\": required, \"title\", \"uri\", \"tags\": [..], "
       "\"labels\": [..], \"metadata\": {..}, \"timestamp\": ms or ISO-8601, \"kind\", \"parent\"}.");
+  auto* no_enrich = cmd->add_flag("--no-enrich", args->no_enrich,
+                                  "Read no facts from these texts (default: as the memory was created)");
+  cmd->add_flag("--enrich", args->enrich, "Read facts from these texts even if the memory was created with --no-enrich")
+      ->excludes(no_enrich);
   add_open_flags(*cmd, global);
   add_json_flag(*cmd, global);
 
@@ -40,6 +45,8 @@ void add_put_many_command(CLI::App& app, GlobalOptions& global, Registry& regist
                           source = args->jsonl;
                         }
                         std::vector<Document> docs = parse_jsonl_records(text, source);
+                        if (args->no_enrich || args->enrich)
+                          for (Document& d : docs) d.extract_facts = args->enrich;
                         Memvid mem = Memvid::open(args->path, open_options(global));
                         std::vector<FrameId> ids = mem.put_many(docs);
                         mem.close();

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   add_ask_command(app, global, registry);
   add_vec_search_command(app, global, registry);
   add_timeline_command(app, global, registry);
+  add_facts_commands(app, global, registry);
   add_stats_command(app, global, registry);
   add_verify_single_file_command(app, global, registry);
   add_verify_command(app, global, registry);

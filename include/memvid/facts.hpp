@@ -1,0 +1,103 @@
+#pragma once
+// Facts about people and things, read from the memory's frames (docs/FACTS.md): who works
+// where, lives where, likes what, is whose sibling; when each was true (valid time), when the
+// memory learned it (the frame's time), where it was said (frame, uri, byte span), and what
+// ended it (a later fact, or the deletion or update of its frame). A view on an open memory:
+//
+//   memvid::Facts facts(mem);
+//   for (const memvid::FactRecord& f : facts.state("Alice")) ...
+//
+// Entities are named as written ("Alice", "Ben Koenig", "María"); lookups ignore case. The
+// writer of a first-person text ("I work at ...") is the entity "user".
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "memvid/view.hpp"
+
+namespace memvid {
+
+struct FactRecord {
+  std::uint64_t id = 0;      // frame id << 16 | the fact's ordinal in its frame
+  std::string entity;        // canonical key: case-folded
+  std::string entity_name;   // as written
+  std::string slot;          // employer, location, spouse, food_preference, ... (docs/FACTS.md)
+  std::string value;
+  std::string value_type;    // string, entity, number, date
+  std::string kind;          // fact, preference, profile, relationship, event, other
+  std::string cardinality;   // single, multiple
+  std::string polarity;      // positive, negative
+  double confidence = 0;     // 0..1
+  std::string engine;        // "rules/1"
+  std::uint64_t frame = 0;   // the frame that says it
+  std::string uri;           // that frame's uri
+  std::uint32_t value_begin = 0, value_length = 0;  // bytes of the value in the frame's text
+  std::int64_t valid_from_ms = 0;             // from the text ("in 2024"), else the frame's time
+  std::optional<std::int64_t> valid_to_ms;    // none: still valid
+  std::int64_t recorded_at_ms = 0;            // the frame's time
+  std::optional<std::uint64_t> superseded_by;  // the fact that ended it
+  std::string retracted;  // "", "frame_deleted" or "frame_updated": its frame no longer says it
+  bool current = false;   // valid at the time asked (now, or StateQuery::at_ms)
+  bool confirms = false;  // repeats a value already valid then
+  bool correction = false;
+};
+
+struct FactQuery {
+  std::string entity;  // "" for every entity
+  std::string slot;    // "" for every slot
+  std::string value;   // "" for every value (compared case-insensitively)
+  bool history = false;  // also facts no longer current (ended, retracted, confirming)
+  std::optional<std::int64_t> at_ms;  // "current" as of this time instead of now
+  std::size_t limit = 0;              // 0: no limit
+};
+
+struct EntityInfo {
+  std::string entity;
+  std::string name;
+  std::string kind;  // person, organization, place, thing
+  std::uint64_t facts = 0;    // facts about it
+  std::uint64_t current = 0;  // of which current
+  std::uint64_t mentions = 0;  // facts naming it as their value
+};
+
+struct FollowQuery {
+  std::string start;
+  std::string link;  // "" for every entity-valued slot
+  std::size_t hops = 1;
+  enum class Direction { Out, In, Both } direction = Direction::Both;
+};
+
+struct FollowEdge {
+  std::string from, from_name;
+  std::string slot;  // as stored, or "<inverse>" for an edge walked backwards
+  std::string to, to_name;
+  std::size_t depth = 1;
+  std::uint64_t fact = 0;
+  bool inverse = false;  // walked from the value to the entity that states it
+};
+
+struct FollowResult {
+  std::string start;
+  std::vector<FollowEdge> edges;     // in the order reached (breadth first)
+  std::vector<std::string> reached;  // entities reached, nearest first, start excluded
+};
+
+class Facts : public View {
+ public:
+  using View::View;
+
+  // The current facts about entity (one slot, or all), as of at_ms when given.
+  std::vector<FactRecord> state(const std::string& entity, const std::string& slot = "",
+                                std::optional<std::int64_t> at_ms = std::nullopt) const;
+  // Facts matching the query, by entity, slot and valid time.
+  std::vector<FactRecord> list(const FactQuery& query) const;
+  // Entities the facts speak of: those with facts, and those named as values.
+  std::vector<EntityInfo> entities() const;
+  // The graph of entity-valued facts (spouse, employer, manager, sibling, ...), breadth first
+  // from start, current facts only.
+  FollowResult follow(const FollowQuery& query) const;
+};
+
+}  // namespace memvid

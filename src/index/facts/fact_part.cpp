@@ -1,0 +1,239 @@
+#include "index/facts/fact_part.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <tuple>
+
+#include "facts/rules_extractor.hpp"
+#include "index/facts/fact_segment.hpp"
+#include "index/part_checks.hpp"
+#include "index/passages.hpp"
+#include "memvid/error.hpp"
+#include "store/store.hpp"
+
+namespace memvid::index {
+
+namespace {
+
+class FactKind final : public PartKind {
+ public:
+  PartTag tag() const override { return FactPart::kTag; }
+  const char* name() const override { return "fact"; }
+  const char* short_name() const override { return "fact"; }
+  bool in_every_segment() const override { return false; }
+  std::string check_ref(const PartRef& ref, const IndexSegmentRef& segment, const IndexSettings&) const override {
+    if (ref.count == 0) return "holds no facts (a segment without facts has no fact part)";
+    if (ref.count > segment.frames() * facts::kMaxFactsPerFrame)
+      return "holds " + checks::num(ref.count) + " facts for " + checks::num(segment.frames()) + " frames";
+    return "";
+  }
+  std::unique_ptr<IndexPart> open(const PartHost& host) const override { return std::make_unique<FactPart>(host); }
+  std::unique_ptr<PartVerifier> verifier(const PartCheckContext& context) const override;
+};
+
+}  // namespace
+
+void FactPart::reset(const IndexManifest& manifest) {
+  std::vector<Rows> cache(manifest.segments.size());
+  for (std::size_t i = 0; i < manifest.segments.size(); ++i) {
+    const IndexSegmentRef& s = manifest.segments[i];
+    const PartRef* ref = s.part(kTag);
+    if (!ref) continue;
+    if (auto p = pending_.find(s.first_frame); p != pending_.end() && p->second.first == ref->checksum) {
+      cache[i] = p->second.second;
+      continue;
+    }
+    for (std::size_t j = 0; j < segments_.size(); ++j) {
+      const PartRef* old = segments_[j].part(kTag);
+      if (segments_[j].first_frame == s.first_frame && old && old->checksum == ref->checksum) cache[i] = cache_[j];
+    }
+  }
+  segments_ = manifest.segments;
+  cache_ = std::move(cache);
+  buffer_.clear();
+  pending_.clear();
+}
+
+void FactPart::add(const AnalyzedFrame& frame) { buffer_.insert(buffer_.end(), frame.facts.begin(), frame.facts.end()); }
+
+void FactPart::forget_from(std::uint64_t frame_end) {
+  while (!buffer_.empty() && buffer_.back().frame >= frame_end) buffer_.pop_back();
+}
+
+const std::vector<facts::FactRow>& FactPart::rows(std::size_t i) const {
+  static const std::vector<facts::FactRow> kNone;
+  const PartRef* r = segments_[i].part(kTag);
+  if (!r) return kNone;
+  if (!cache_[i]) {
+    auto bytes = host_.store.read_bytes(r->offset, r->length, "fact index part");
+    auto decoded = decode_fact_segment(bytes, r->offset, &r->checksum);
+    if (decoded.size() != r->count)
+      throw Error(ErrorCode::Corrupt, host_.store.path() + ": fact index part at file offset " + checks::num(r->offset) +
+                                          " holds a different fact count than the TOC says");
+    cache_[i] = std::make_shared<const std::vector<facts::FactRow>>(std::move(decoded));
+  }
+  return *cache_[i];
+}
+
+BuiltPart FactPart::build(std::span<const std::size_t> inputs, std::uint64_t first, std::uint64_t, const LiveFn&) {
+  // Facts of dead frames stay: they are the history (resolved as retracted).
+  std::vector<facts::FactRow> merged;
+  for (std::size_t i : inputs) {
+    const auto& src = i < segments_.size() ? rows(i) : buffer_;
+    merged.insert(merged.end(), src.begin(), src.end());
+  }
+  BuiltPart built;
+  if (merged.empty()) return built;
+  std::sort(merged.begin(), merged.end(), fact_row_less);
+  built.count = merged.size();
+  built.bytes = encode_fact_segment(merged);
+  built.checksum = fact_segment_checksum(built.bytes);
+  pending_[first] = {built.checksum, std::make_shared<const std::vector<facts::FactRow>>(std::move(merged))};
+  return built;
+}
+
+std::vector<facts::FactRow> FactPart::rows_of(const std::string& entity) const {
+  std::vector<facts::FactRow> out;
+  facts::FactRow probe;
+  probe.entity = entity;
+  for (std::size_t i = 0; i < segments_.size(); ++i) {
+    const auto& v = rows(i);
+    auto it = std::lower_bound(v.begin(), v.end(), probe, fact_row_less);
+    for (; it != v.end() && it->entity == entity; ++it) out.push_back(*it);
+  }
+  for (const facts::FactRow& r : buffer_)
+    if (r.entity == entity) out.push_back(r);
+  return out;
+}
+
+std::vector<facts::FactRow> FactPart::all_rows() const {
+  std::vector<facts::FactRow> out;
+  for (std::size_t i = 0; i < segments_.size(); ++i) {
+    const auto& v = rows(i);
+    out.insert(out.end(), v.begin(), v.end());
+  }
+  out.insert(out.end(), buffer_.begin(), buffer_.end());
+  return out;
+}
+
+bool FactPart::empty() const {
+  if (!buffer_.empty()) return false;
+  for (const IndexSegmentRef& s : segments_)
+    if (s.part(kTag)) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------
+// Verify: FactIndexRead, and FactIndexCoverage (deep: the rules engine, run again on each
+// intact frame, finds exactly the facts stored for it).
+
+namespace {
+
+using namespace checks;
+
+class FactVerifier final : public PartVerifier {
+ public:
+  explicit FactVerifier(const PartCheckContext& c) : c_(c) {}
+
+  std::vector<PartCheck> structure_checks() override { return {{"FactIndexRead", [this] { return read(); }}}; }
+
+  void see_record(std::uint64_t frame, const format::FrameRecord& record) override {
+    if (!c_.deep || !has_passages(record.kind) || record.meta.facts_off) return;
+    try {
+      const std::vector<std::uint8_t> payload = format::frame_payload(record, 0);
+      const std::string_view text(reinterpret_cast<const char*>(payload.data()), payload.size());
+      expected_[frame] = facts::rules_fact_rows(text, frame, record.timestamp_ms);
+    } catch (const Error&) {
+      // The record checks report a payload that does not decode.
+    }
+  }
+
+  std::vector<PartCheck> coverage_checks() override {
+    return {{"FactIndexCoverage", [this] { return coverage(); }}};
+  }
+
+ private:
+  CheckResult read() {
+    Problems p;
+    std::uint64_t n = 0, parts = 0;
+    readable_ = true;
+    for (std::size_t i = 0; i < c_.manifest.segments.size(); ++i) {
+      const IndexSegmentRef& s = c_.manifest.segments[i];
+      const PartRef* r = s.part(FactPart::kTag);
+      if (!r) continue;
+      ++parts;
+      try {
+        auto rows = decode_fact_segment(c_.read(r->offset, r->length, "fact index part"), r->offset, &r->checksum);
+        if (rows.size() != r->count)
+          throw Error(ErrorCode::Corrupt, "holds " + num(rows.size()) + " facts, the TOC says " + num(r->count));
+        for (const facts::FactRow& row : rows) {
+          if (row.frame < s.first_frame || row.frame >= s.end_frame)
+            throw Error(ErrorCode::Corrupt, "names frame " + num(row.frame) + ", outside its range " +
+                                                range(s.first_frame, s.end_frame));
+          stored_[row.frame].push_back(row);
+        }
+        n += rows.size();
+      } catch (const Error& e) {
+        readable_ = false;
+        p.add("fact part of " + c_.segment_name(i) + " at offset " + num(r->offset) + ": " + e.what());
+      }
+    }
+    if (p.any()) return failed(p.summary());
+    return passed(num(parts) + " fact parts, " + num(n) + " facts, each matching the checksum the TOC records");
+  }
+
+  static auto key(const facts::FactRow& r) {
+    return std::tie(r.ordinal, r.entity, r.entity_name, r.slot, r.value, r.negative, r.valid_from_ms, r.value_begin,
+                    r.value_length, r.engine);
+  }
+
+  CheckResult coverage() {
+    if (!c_.deep) return skipped("not deep");
+    if (!*c_.records_read) return skipped("frame records unreadable");
+    if (!readable_) return skipped("a fact part is unreadable");
+    Problems p;
+    std::uint64_t frames = 0;
+    for (std::uint64_t f = 0; f < c_.manifest.indexed_frames && f < c_.records->size(); ++f) {
+      if ((*c_.records)[f].state != RecordFacts::kGood) continue;
+      auto want = expected_.find(f);
+      auto have = stored_.find(f);
+      const std::size_t n_want = want == expected_.end() ? 0 : want->second.size();
+      const std::size_t n_have = have == stored_.end() ? 0 : have->second.size();
+      ++frames;
+      if (n_want != n_have) {
+        p.add("frame " + num(f) + " states " + num(n_want) + " facts, the fact parts hold " + num(n_have));
+        continue;
+      }
+      if (n_want == 0) continue;
+      auto a = want->second, b = have->second;
+      const auto by_ordinal = [](const facts::FactRow& x, const facts::FactRow& y) { return x.ordinal < y.ordinal; };
+      std::sort(a.begin(), a.end(), by_ordinal);
+      std::sort(b.begin(), b.end(), by_ordinal);
+      for (std::size_t k = 0; k < a.size(); ++k)
+        if (key(a[k]) != key(b[k])) {
+          p.add("frame " + num(f) + ": fact " + num(k) + " differs from what its text states");
+          break;
+        }
+    }
+    if (p.any()) return failed(p.summary());
+    return passed("the facts of " + num(frames) + " indexed frames are what their texts state");
+  }
+
+  const PartCheckContext& c_;
+  bool readable_ = true;
+  std::map<std::uint64_t, std::vector<facts::FactRow>> stored_, expected_;
+};
+
+std::unique_ptr<PartVerifier> FactKind::verifier(const PartCheckContext& context) const {
+  return std::make_unique<FactVerifier>(context);
+}
+
+}  // namespace
+
+const PartKind& fact_part_kind() {
+  static const FactKind kind;
+  return kind;
+}
+
+}  // namespace memvid::index

@@ -1,0 +1,243 @@
+// The Facts view (memvid/facts.hpp): rows from the index's fact part, resolved per entity
+// by facts/fact_model, with each frame's state from the TOC.
+#include "memvid/facts.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "facts/fact_model.hpp"
+#include "facts/schema.hpp"
+#include "facts/words.hpp"
+#include "index/facts/fact_part.hpp"
+#include "memory/memvid_impl.hpp"
+
+namespace memvid {
+
+namespace {
+
+facts::SlotSpec slot_spec(const std::string& slot) {
+  if (auto s = facts::builtin_slot(slot)) return *s;
+  return facts::unknown_slot(slot);
+}
+
+std::string retraction_name(facts::Retraction r) {
+  switch (r) {
+    case facts::Retraction::None: return "";
+    case facts::Retraction::FrameDeleted: return "frame_deleted";
+    case facts::Retraction::FrameUpdated: return "frame_updated";
+  }
+  return "";
+}
+
+// What one call reads: the fact part, frame states and uris (each read once).
+class FactReader {
+ public:
+  explicit FactReader(const Memvid::Impl& impl) : store_(impl.s()) {
+    part_ = dynamic_cast<const index::FactPart*>(impl.index->part(index::FactPart::kTag));
+  }
+
+  std::vector<facts::FactRow> rows(const std::string& entity) const {
+    if (!part_) return {};
+    return entity.empty() ? part_->all_rows() : part_->rows_of(entity);
+  }
+
+  facts::FrameState frame(std::uint64_t id) const {
+    facts::FrameState fs;
+    if (id >= store_.frame_count()) return fs;
+    const format::TocEntry& e = store_.entry(id);
+    fs.exists = true;
+    fs.timestamp_ms = e.timestamp_ms;
+    if (e.status == static_cast<std::uint8_t>(FrameStatus::Deleted)) fs.retraction = facts::Retraction::FrameDeleted;
+    if (e.status == static_cast<std::uint8_t>(FrameStatus::Superseded)) {
+      fs.retraction = facts::Retraction::FrameUpdated;
+      fs.retracted_by = e.superseded_by;
+    }
+    return fs;
+  }
+
+  const std::string& uri(std::uint64_t id) const {
+    auto it = uris_.find(id);
+    if (it != uris_.end()) return it->second;
+    std::string u;
+    const format::TocEntry& e = store_.entry(id);
+    if (!e.record_removed()) u = store_.read_record(e).meta.uri;
+    return uris_.emplace(id, std::move(u)).first->second;
+  }
+
+  // Every row grouped by entity, each group resolved.
+  std::vector<facts::ResolvedFact> resolved(const std::string& entity, std::optional<std::int64_t> at_ms) const {
+    std::vector<facts::FactRow> all = rows(entity);
+    std::map<std::string, std::vector<facts::FactRow>> by_entity;
+    for (facts::FactRow& r : all) by_entity[r.entity].push_back(std::move(r));
+    std::vector<facts::ResolvedFact> out;
+    for (auto& [key, group] : by_entity) {
+      auto res = facts::resolve(std::move(group), slot_spec, [this](std::uint64_t f) { return frame(f); }, at_ms);
+      for (auto& f : res) out.push_back(std::move(f));
+    }
+    return out;
+  }
+
+  FactRecord record(const facts::ResolvedFact& f) const {
+    const facts::SlotSpec spec = slot_spec(f.row.slot);
+    FactRecord r;
+    r.id = f.id;
+    r.entity = f.row.entity;
+    r.entity_name = f.row.entity_name;
+    r.slot = f.row.slot;
+    r.value = f.row.value;
+    r.value_type = std::string(facts::value_type_name(spec.value_type));
+    r.kind = std::string(facts::fact_kind_name(spec.kind));
+    r.cardinality = std::string(facts::cardinality_name(spec.cardinality));
+    r.polarity = f.row.negative ? "negative" : "positive";
+    r.confidence = f.row.confidence / 100.0;
+    r.engine = f.row.engine;
+    r.frame = f.row.frame;
+    r.uri = uri(f.row.frame);
+    r.value_begin = f.row.value_begin;
+    r.value_length = f.row.value_length;
+    r.valid_from_ms = f.valid_from_ms;
+    r.valid_to_ms = f.valid_to_ms;
+    r.recorded_at_ms = f.recorded_at_ms;
+    r.superseded_by = f.superseded_by;
+    r.retracted = retraction_name(f.retracted);
+    r.current = f.current;
+    r.confirms = f.confirms;
+    r.correction = f.row.correction;
+    return r;
+  }
+
+ private:
+  const store::Store& store_;
+  const index::FactPart* part_ = nullptr;
+  mutable std::unordered_map<std::uint64_t, std::string> uris_;
+};
+
+std::string entity_key(const std::string& name) {
+  std::string k = facts::fold_text(name);
+  while (!k.empty() && k.back() == ' ') k.pop_back();
+  while (!k.empty() && k.front() == ' ') k.erase(k.begin());
+  return k;
+}
+
+}  // namespace
+
+std::vector<FactRecord> Facts::state(const std::string& entity, const std::string& slot,
+                                     std::optional<std::int64_t> at_ms) const {
+  FactQuery q;
+  q.entity = entity;
+  q.slot = slot;
+  q.at_ms = at_ms;
+  return list(q);
+}
+
+std::vector<FactRecord> Facts::list(const FactQuery& q) const {
+  std::lock_guard lock(impl().mu);
+  FactReader reader(impl());
+  const std::string key = q.entity.empty() ? std::string() : entity_key(q.entity);
+  const std::string value = q.value.empty() ? std::string() : facts::value_key(q.value);
+  std::vector<FactRecord> out;
+  for (const facts::ResolvedFact& f : reader.resolved(key, q.at_ms)) {
+    if (!q.slot.empty() && f.row.slot != q.slot) continue;
+    if (!value.empty() && facts::value_key(f.row.value) != value) continue;
+    if (!q.history && !f.current) continue;
+    out.push_back(reader.record(f));
+    if (q.limit > 0 && out.size() >= q.limit) break;
+  }
+  return out;
+}
+
+std::vector<EntityInfo> Facts::entities() const {
+  std::lock_guard lock(impl().mu);
+  FactReader reader(impl());
+  std::map<std::string, EntityInfo> by_key;
+  std::map<std::string, std::set<std::string>> value_slots;
+  for (const facts::ResolvedFact& f : reader.resolved("", std::nullopt)) {
+    EntityInfo& e = by_key[f.row.entity];
+    e.entity = f.row.entity;
+    if (e.name.empty()) e.name = f.row.entity_name;
+    ++e.facts;
+    e.current += f.current ? 1 : 0;
+    const facts::SlotSpec spec = slot_spec(f.row.slot);
+    if (spec.value_type == facts::ValueType::Entity || f.row.slot == "location" || f.row.slot == "hometown" ||
+        f.row.slot == "birthplace" || f.row.slot == "education" || f.row.slot == "travel") {
+      const std::string vk = entity_key(f.row.value);
+      EntityInfo& v = by_key[vk];
+      v.entity = vk;
+      if (v.name.empty()) v.name = f.row.value;
+      ++v.mentions;
+      value_slots[vk].insert(f.row.slot);
+    }
+  }
+  std::vector<EntityInfo> out;
+  for (auto& [key, e] : by_key) {
+    const auto& slots = value_slots[key];
+    if (e.facts > 0 || key == "user")
+      e.kind = "person";
+    else if (slots.count("employer") || slots.count("education"))
+      e.kind = "organization";
+    else if (slots.count("location") || slots.count("hometown") || slots.count("birthplace") || slots.count("travel"))
+      e.kind = "place";
+    else if (!slots.empty() && slot_spec(*slots.begin()).kind == facts::FactKind::Relationship)
+      e.kind = "person";
+    else
+      e.kind = "thing";
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+FollowResult Facts::follow(const FollowQuery& q) const {
+  std::lock_guard lock(impl().mu);
+  FactReader reader(impl());
+  struct Link {
+    std::string to, to_name, slot;
+    std::uint64_t fact;
+    bool inverse;
+  };
+  std::map<std::string, std::vector<Link>> graph;
+  std::map<std::string, std::string> names;
+  for (const facts::ResolvedFact& f : reader.resolved("", std::nullopt)) {
+    if (!f.current) continue;
+    const facts::SlotSpec spec = slot_spec(f.row.slot);
+    if (spec.value_type != facts::ValueType::Entity) continue;
+    if (!q.link.empty() && f.row.slot != q.link && spec.inverse != q.link) continue;
+    const std::string to = entity_key(f.row.value);
+    names.emplace(f.row.entity, f.row.entity_name);
+    names.emplace(to, f.row.value);
+    if (q.direction != FollowQuery::Direction::In)
+      graph[f.row.entity].push_back({to, f.row.value, f.row.slot, f.id, false});
+    if (q.direction != FollowQuery::Direction::Out)
+      graph[to].push_back({f.row.entity, f.row.entity_name, spec.inverse.empty() ? f.row.slot : spec.inverse, f.id, true});
+  }
+  FollowResult out;
+  out.start = entity_key(q.start);
+  std::set<std::string> seen{out.start};
+  std::deque<std::pair<std::string, std::size_t>> queue{{out.start, 0}};
+  while (!queue.empty()) {
+    auto [at, depth] = queue.front();
+    queue.pop_front();
+    if (depth >= q.hops) continue;
+    for (const Link& l : graph[at]) {
+      FollowEdge e;
+      e.from = at;
+      e.from_name = names.count(at) ? names[at] : at;
+      e.slot = l.slot;
+      e.to = l.to;
+      e.to_name = l.to_name;
+      e.depth = depth + 1;
+      e.fact = l.fact;
+      e.inverse = l.inverse;
+      out.edges.push_back(std::move(e));
+      if (seen.insert(l.to).second) {
+        out.reached.push_back(l.to);
+        queue.emplace_back(l.to, depth + 1);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace memvid

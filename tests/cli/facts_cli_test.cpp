@@ -1,0 +1,200 @@
+// MEMORY.md's acceptance cases for facts, run as a user would: the `memvid` binary on a fresh
+// memory each, checking its --json output and exit codes. Timestamps are given the way the
+// cases give them.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "support/cli_process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace mt = memvid::testing;
+using nlohmann::json;
+
+class FactsCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(run({"create", "m.mv2", "--embedding", "none"}).code, 0);
+  }
+
+  mt::CliOutcome run(const std::vector<std::string>& args) { return mt::run_memvid(dir_.path(), args); }
+
+  json run_json(std::vector<std::string> args) {
+    args.push_back("--json");
+    const mt::CliOutcome r = run(args);
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+    return json::parse(r.out.empty() ? "null" : r.out);
+  }
+
+  std::string put(const std::string& text, const std::string& when, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"put", "m.mv2", "--text", text, "--timestamp", when, "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const mt::CliOutcome r = run(args);
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+    return r.out;
+  }
+
+  std::vector<std::string> values(const json& facts) {
+    std::vector<std::string> out;
+    for (const json& f : facts)
+      out.push_back(f["slot"].get<std::string>() + "=" + f["value"].get<std::string>() +
+                    (f["polarity"] == "negative" ? "(-)" : ""));
+    return out;
+  }
+
+  mt::TempDir dir_;
+};
+
+// Case 1: exactly one fact, with its provenance.
+TEST_F(FactsCli, OneSentenceOneFactWithProvenance) {
+  put("Alice works at Acme Corp.", "1700000000000", {"--uri", "mv2://notes/1"});
+  const json facts = run_json({"facts", "m.mv2", "--history"});
+  ASSERT_EQ(facts.size(), 1u) << facts.dump(2);
+  const json& f = facts[0];
+  EXPECT_EQ(f["entity"], "alice");
+  EXPECT_EQ(f["slot"], "employer");
+  EXPECT_EQ(f["value"], "Acme Corp");
+  EXPECT_EQ(f["kind"], "fact");
+  EXPECT_EQ(f["frame"], 0);
+  EXPECT_EQ(f["uri"], "mv2://notes/1");
+  EXPECT_EQ(f["value_begin"], 15);
+  EXPECT_EQ(f["value_length"], 9);
+  EXPECT_EQ(f["current"], true);
+}
+
+// Case 2 (the part that needs no enrich): a put with extraction off adds no fact.
+TEST_F(FactsCli, APutWithExtractionOffAddsNothing) {
+  put("Alice works at Acme Corp.", "1700000000000");
+  put("Bob works at Initech.", "1700000001000", {"--no-enrich"});
+  EXPECT_EQ(run_json({"facts", "m.mv2", "--history"}).size(), 1u);
+  // A memory created with --no-enrich reads facts only when a put asks.
+  ASSERT_EQ(run({"create", "quiet.mv2", "--embedding", "none", "--no-enrich"}).code, 0);
+  ASSERT_EQ(run({"put", "quiet.mv2", "--text", "Carol works at Hooli."}).code, 0);
+  ASSERT_EQ(run({"put", "quiet.mv2", "--text", "Dan works at Umbrella.", "--enrich"}).code, 0);
+  EXPECT_EQ(values(run_json({"facts", "quiet.mv2"})), std::vector<std::string>{"employer=Umbrella"});
+}
+
+// Cases 3 and 4: supersession by valid time, and state as of a time.
+TEST_F(FactsCli, LaterFactsSupersedeAndStateAnswersForAnyTime) {
+  put("Alice works at Acme Corp.", "2023-01-01");
+  put("Alice joined Globex.", "2025-01-01");
+  EXPECT_EQ(values(run_json({"state", "m.mv2", "-e", "alice", "-s", "employer"})), std::vector<std::string>{"employer=Globex"});
+  const json history = run_json({"facts", "m.mv2", "-e", "Alice", "--history"});
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0]["value"], "Acme Corp");
+  EXPECT_EQ(history[0]["valid_to"], "2025-01-01T00:00:00.000Z");
+  EXPECT_EQ(history[0]["superseded_by"], history[1]["id"]);
+  EXPECT_EQ(values(run_json({"state", "m.mv2", "-e", "alice", "--at-time", "1700000000"})),
+            std::vector<std::string>{"employer=Acme Corp"});
+  const mt::CliOutcome none = run({"state", "m.mv2", "-e", "alice", "--at-time", "1600000000"});
+  EXPECT_EQ(none.code, 0) << none.err;
+  EXPECT_NE(none.out.find("no value"), std::string::npos) << none.out;
+  EXPECT_TRUE(run_json({"state", "m.mv2", "-e", "alice", "--at-time", "1600000000"}).empty());
+}
+
+// The same two facts stored in the other order give the same answer.
+TEST_F(FactsCli, IngestOrderDoesNotMatter) {
+  put("Alice joined Globex.", "2025-01-01");
+  put("Alice works at Acme Corp.", "2023-01-01");
+  EXPECT_EQ(values(run_json({"state", "m.mv2", "-e", "alice"})), std::vector<std::string>{"employer=Globex"});
+}
+
+// Case 5: deleting the frame retracts its facts, which stay in the history.
+TEST_F(FactsCli, DeletingAFrameRetractsItsFacts) {
+  put("Alice works at Acme Corp.", "2023-01-01");
+  ASSERT_EQ(run({"delete", "m.mv2", "--frame", "0"}).code, 0);
+  EXPECT_TRUE(run_json({"state", "m.mv2", "-e", "alice"}).empty());
+  const json history = run_json({"facts", "m.mv2", "--history"});
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0]["retracted"], "frame_deleted");
+  EXPECT_EQ(history[0]["current"], false);
+  // Updating a frame retracts what it said and adds what the new text says.
+  put("Bob lives in Oslo.", "2023-01-01");
+  ASSERT_EQ(run({"update", "m.mv2", "--frame", "1", "--text", "Bob lives in Bergen."}).code, 0);
+  EXPECT_EQ(values(run_json({"state", "m.mv2", "-e", "bob"})), std::vector<std::string>{"location=Bergen"});
+}
+
+// Case 6: a multiple slot keeps a set, and polarity is part of a preference.
+TEST_F(FactsCli, PreferencesKeepTheirSetAndPolarity) {
+  put("I love sushi. I love ramen.", "2025-01-01");
+  put("I hate sushi.", "2025-02-01");
+  const auto v = values(run_json({"state", "m.mv2", "-e", "user", "-s", "food_preference"}));
+  EXPECT_EQ(std::multiset<std::string>(v.begin(), v.end()),
+            (std::multiset<std::string>{"food_preference=ramen", "food_preference=sushi(-)"}));
+}
+
+// Cases 7 and 8: negation is no name, and lookalikes state nothing.
+TEST_F(FactsCli, NegationAndLookalikes) {
+  put("Oscar no longer works at Acme.", "2025-01-01");
+  put("I'm at home today.", "2025-01-01");
+  put("The meeting is at Google.", "2025-01-01");
+  put("I prefer Python over Java.", "2025-01-01");
+  EXPECT_TRUE(run_json({"state", "m.mv2", "-e", "oscar", "-s", "employer"}).empty());
+  EXPECT_TRUE(run_json({"state", "m.mv2", "-e", "user", "-s", "employer"}).empty());
+  EXPECT_TRUE(run_json({"state", "m.mv2", "-e", "user", "-s", "food_preference"}).empty());
+  for (const json& e : run_json({"follow", "entities", "m.mv2"})) {
+    EXPECT_NE(e["entity"], "oscar no longer");
+    EXPECT_NE(e["entity"], "the meeting");
+  }
+}
+
+// Case 9: dates and digits in the sentence, and non-ASCII names.
+TEST_F(FactsCli, DatesAndNonAsciiNames) {
+  put("Eve moved to London in 2024.", "2025-03-01");
+  put("María works at Telefónica.", "2025-03-01");
+  const json eve = run_json({"state", "m.mv2", "-e", "eve", "-s", "location"});
+  ASSERT_EQ(eve.size(), 1u);
+  EXPECT_EQ(eve[0]["value"], "London");
+  EXPECT_EQ(eve[0]["valid_from"], "2024-01-01T00:00:00.000Z");
+  EXPECT_EQ(values(run_json({"state", "m.mv2", "-e", "MARÍA"})), std::vector<std::string>{"employer=Telefónica"});
+}
+
+// Case 10: the graph reaches an employer two hops away through a spouse.
+TEST_F(FactsCli, FollowTraversesEntityValuedFacts) {
+  put("Bob is married to Carol. Carol works at Initech.", "2025-01-01");
+  const json r = run_json({"follow", "traverse", "m.mv2", "-s", "bob", "--hops", "2"});
+  EXPECT_EQ(r["reached"], json::array({"carol", "initech"})) << r.dump(2);
+  bool spouse = false, employer = false;
+  for (const json& e : r["edges"]) {
+    spouse |= e["from"] == "bob" && e["slot"] == "spouse" && e["to"] == "carol" && e["depth"] == 1;
+    employer |= e["from"] == "carol" && e["slot"] == "employer" && e["to"] == "initech" && e["depth"] == 2;
+  }
+  EXPECT_TRUE(spouse && employer) << r.dump(2);
+  // One hop stops at the spouse.
+  EXPECT_EQ(run_json({"follow", "traverse", "m.mv2", "-s", "bob"})["reached"], json::array({"carol"}));
+}
+
+// Facts survive reopening, checkpoints and compaction, and deep verify checks them.
+TEST_F(FactsCli, FactsSurviveCheckpointsCompactionAndVerify) {
+  for (int i = 0; i < 30; ++i)
+    put("Person" + std::string(1, static_cast<char>('A' + i % 26)) + " works at Company" + std::to_string(i) + ".",
+        std::to_string(1700000000000 + i));
+  ASSERT_EQ(run({"compact", "m.mv2"}).code, 0) << run({"compact", "m.mv2"}).err;
+  const json facts = run_json({"facts", "m.mv2", "--history"});
+  EXPECT_EQ(facts.size(), 30u);
+  const mt::CliOutcome v = run({"verify", "m.mv2", "--deep", "--json"});
+  EXPECT_EQ(v.code, 0) << v.out;
+  const json report = json::parse(v.out);
+  bool coverage = false;
+  for (const json& c : report["checks"])
+    if (c["name"] == "FactIndexCoverage") coverage = c["status"] == "passed";
+  EXPECT_TRUE(coverage) << v.out;
+}
+
+TEST_F(FactsCli, BadInputIsAClearError) {
+  const mt::CliOutcome r = run({"state", "m.mv2", "-e", "alice", "--at-time", "yesterday-ish"});
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("--at-time"), std::string::npos) << r.err;
+  EXPECT_NE(run({"state", "m.mv2"}).code, 0);  // -e is required
+  EXPECT_EQ(run({"state", "missing.mv2", "-e", "alice"}).code, 3) << "a missing file is NotFound";
+}
+
+}  // namespace

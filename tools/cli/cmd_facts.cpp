@@ -1,0 +1,260 @@
+// Facts about entities (docs/FACTS.md), with the original memvid's command names and flags:
+//   memvid memories FILE [--entity E] [--slot S]
+//   memvid state FILE -e ENTITY [-s SLOT] [--at-time T]
+//   memvid facts FILE [-e E] [-p PRED] [-v VALUE] [--history]
+//   memvid follow traverse FILE -s START [-l LINK] [--hops N] [--direction out|in|both]
+//   memvid follow entities FILE [-t KIND] [-q QUERY]
+//   memvid follow stats FILE
+#include <algorithm>
+#include <charconv>
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "commands.hpp"
+#include "memvid/facts.hpp"
+#include "memvid/timestamp.hpp"
+#include "output.hpp"
+#include "result_json.hpp"
+
+namespace memvid::cli {
+
+namespace {
+
+// --at-time: unix seconds (as the original takes it) or ISO-8601.
+std::int64_t at_time_value(const std::string& text) {
+  std::int64_t seconds = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (ec == std::errc() && p == text.data() + text.size() && !text.empty()) {
+    if (seconds > INT64_MAX / 1000 || seconds < INT64_MIN / 1000)
+      throw Error(ErrorCode::InvalidArgument, "--at-time " + text + " is out of range");
+    return seconds * 1000;
+  }
+  if (auto ms = parse_timestamp_ms(text)) return *ms;
+  throw Error(ErrorCode::InvalidArgument, "--at-time takes unix seconds or an ISO-8601 date or date-time, not '" + text + "'");
+}
+
+std::string day(std::int64_t ms) { return format_timestamp_iso(ms).substr(0, 10); }
+
+void print_fact(const FactRecord& f, bool history) {
+  std::cout << f.entity_name << '.' << f.slot << " = " << f.value;
+  if (f.polarity == "negative") std::cout << " [negative]";
+  std::cout << "  (from " << day(f.valid_from_ms);
+  if (f.valid_to_ms) std::cout << " to " << day(*f.valid_to_ms);
+  std::cout << "; frame #" << f.frame;
+  if (!f.uri.empty()) std::cout << ' ' << f.uri;
+  std::cout << "; " << f.engine;
+  if (f.correction) std::cout << ", correction";
+  std::cout << ')';
+  if (history) {
+    if (!f.retracted.empty())
+      std::cout << "  retracted: " << (f.retracted == "frame_deleted" ? "frame deleted" : "frame updated");
+    else if (f.current)
+      std::cout << "  current";
+    else if (f.confirms)
+      std::cout << "  confirms an earlier fact";
+    else if (f.superseded_by)
+      std::cout << "  superseded by fact " << *f.superseded_by;
+    else if (f.valid_to_ms)
+      std::cout << "  ended";
+  }
+  std::cout << '\n';
+}
+
+void print_facts(const std::vector<FactRecord>& facts, bool json, bool history, const std::string& none) {
+  if (json) {
+    Json out = Json::array();
+    for (const FactRecord& f : facts) out.push_back(to_json(f));
+    print_json(out);
+    return;
+  }
+  if (facts.empty()) std::cout << none << '\n';
+  for (const FactRecord& f : facts) print_fact(f, history);
+}
+
+}  // namespace
+
+void add_facts_commands(CLI::App& app, GlobalOptions& global, Registry& registry) {
+  {
+    struct Args {
+      std::string path, entity, slot;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = app.add_subcommand("memories", "List the current facts the memory holds");
+    add_file_argument(*cmd, args->path);
+    cmd->add_option("--entity", args->entity, "Only facts about this entity");
+    cmd->add_option("--slot", args->slot, "Only this slot (employer, location, ...)");
+    add_open_flags(*cmd, global);
+    add_json_flag(*cmd, global);
+    registry.push_back({cmd, [args, &global] {
+                          Memvid mem = Memvid::open_read_only(args->path, open_options(global));
+                          FactQuery q;
+                          q.entity = args->entity;
+                          q.slot = args->slot;
+                          const auto facts = Facts(mem).list(q);
+                          mem.close();
+                          print_facts(facts, global.json, false, "no facts");
+                        }});
+  }
+  {
+    struct Args {
+      std::string path, entity, slot, at_time;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = app.add_subcommand("state", "What is true of an entity now, or at a given time");
+    add_file_argument(*cmd, args->path);
+    cmd->add_option("-e,--entity", args->entity, "The entity (a name, case ignored; 'user' for the writer)")->required();
+    cmd->add_option("-s,--slot", args->slot, "Only this slot");
+    cmd->add_option("--at-time", args->at_time, "As of this time: unix seconds or ISO-8601");
+    add_open_flags(*cmd, global);
+    add_json_flag(*cmd, global);
+    registry.push_back({cmd, [args, cmd, &global] {
+                          std::optional<std::int64_t> at;
+                          if (cmd->count("--at-time") > 0) at = at_time_value(args->at_time);
+                          Memvid mem = Memvid::open_read_only(args->path, open_options(global));
+                          const auto facts = Facts(mem).state(args->entity, args->slot, at);
+                          mem.close();
+                          std::string none = "no value for " + args->entity + (args->slot.empty() ? "" : "." + args->slot);
+                          if (at) none += " at " + format_timestamp_iso(*at);
+                          print_facts(facts, global.json, false, none);
+                        }});
+  }
+  {
+    struct Args {
+      std::string path, entity, predicate, value;
+      bool history = false;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = app.add_subcommand("facts", "Search facts by entity, predicate (slot) and value");
+    add_file_argument(*cmd, args->path);
+    cmd->add_option("-e,--entity", args->entity, "Only facts about this entity");
+    cmd->add_option("-p,--predicate", args->predicate, "Only this slot");
+    cmd->add_option("-v,--value", args->value, "Only this value (case ignored)");
+    cmd->add_flag("--history", args->history, "Also facts no longer current: ended, superseded, retracted");
+    add_open_flags(*cmd, global);
+    add_json_flag(*cmd, global);
+    registry.push_back({cmd, [args, &global] {
+                          Memvid mem = Memvid::open_read_only(args->path, open_options(global));
+                          FactQuery q;
+                          q.entity = args->entity;
+                          q.slot = args->predicate;
+                          q.value = args->value;
+                          q.history = args->history;
+                          const auto facts = Facts(mem).list(q);
+                          mem.close();
+                          print_facts(facts, global.json, args->history, "no facts");
+                        }});
+  }
+  CLI::App* follow = app.add_subcommand("follow", "The graph of entities that facts relate");
+  follow->require_subcommand(1);
+  {
+    struct Args {
+      std::string path, start, link, direction = "both";
+      std::size_t hops = 1;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = follow->add_subcommand("traverse", "Entities reached from START through entity-valued facts");
+    add_file_argument(*cmd, args->path);
+    cmd->add_option("-s,--start", args->start, "The entity to start from")->required();
+    cmd->add_option("-l,--link", args->link, "Only this relation (spouse, employer, manager, ...)");
+    cmd->add_option("--hops", args->hops, "How many steps (default 1)")->check(CLI::Range(1, 16));
+    cmd->add_option("--direction", args->direction, "out, in or both (default)")
+        ->check(CLI::IsMember({"out", "in", "both"}));
+    add_open_flags(*cmd, global);
+    add_json_flag(*cmd, global);
+    registry.push_back({cmd, [args, &global] {
+                          FollowQuery q;
+                          q.start = args->start;
+                          q.link = args->link;
+                          q.hops = args->hops;
+                          q.direction = args->direction == "out"  ? FollowQuery::Direction::Out
+                                        : args->direction == "in" ? FollowQuery::Direction::In
+                                                                  : FollowQuery::Direction::Both;
+                          Memvid mem = Memvid::open_read_only(args->path, open_options(global));
+                          const FollowResult r = Facts(mem).follow(q);
+                          mem.close();
+                          if (global.json) {
+                            print_json(to_json(r));
+                            return;
+                          }
+                          if (r.edges.empty()) std::cout << "nothing is related to " << args->start << '\n';
+                          for (const FollowEdge& e : r.edges)
+                            std::cout << std::string(2 * (e.depth - 1), ' ') << e.from_name << " -" << e.slot << "-> "
+                                      << e.to_name << "  (hop " << e.depth << ", fact " << e.fact << ")\n";
+                        }});
+  }
+  {
+    struct Args {
+      std::string path, kind, query;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = follow->add_subcommand("entities", "The entities facts speak of");
+    add_file_argument(*cmd, args->path);
+    cmd->add_option("-t,--type", args->kind, "Only this kind: person, organization, place, thing")
+        ->check(CLI::IsMember({"person", "organization", "place", "thing"}));
+    cmd->add_option("-q,--query", args->query, "Only entities whose name contains this (case ignored)");
+    add_open_flags(*cmd, global);
+    add_json_flag(*cmd, global);
+    registry.push_back({cmd, [args, &global] {
+                          Memvid mem = Memvid::open_read_only(args->path, open_options(global));
+                          std::vector<EntityInfo> all = Facts(mem).entities();
+                          mem.close();
+                          std::string q = args->query;
+                          std::transform(q.begin(), q.end(), q.begin(), [](unsigned char c) { return std::tolower(c); });
+                          std::vector<EntityInfo> shown;
+                          for (EntityInfo& e : all)
+                            if ((args->kind.empty() || e.kind == args->kind) &&
+                                (q.empty() || e.entity.find(q) != std::string::npos))
+                              shown.push_back(std::move(e));
+                          if (global.json) {
+                            Json out = Json::array();
+                            for (const EntityInfo& e : shown) out.push_back(to_json(e));
+                            print_json(out);
+                            return;
+                          }
+                          if (shown.empty()) std::cout << "no entities\n";
+                          for (const EntityInfo& e : shown)
+                            std::cout << e.name << "  (" << e.kind << "; " << e.current << " current of " << e.facts
+                                      << " facts, named in " << e.mentions << ")\n";
+                        }});
+  }
+  {
+    auto path = std::make_shared<std::string>();
+    CLI::App* cmd = follow->add_subcommand("stats", "How many entities, facts and relations");
+    add_file_argument(*cmd, *path);
+    add_open_flags(*cmd, global);
+    add_json_flag(*cmd, global);
+    registry.push_back({cmd, [path, &global] {
+                          Memvid mem = Memvid::open_read_only(*path, open_options(global));
+                          Facts facts(mem);
+                          const std::vector<EntityInfo> entities = facts.entities();
+                          FactQuery all;
+                          all.history = true;
+                          const std::vector<FactRecord> every = facts.list(all);
+                          mem.close();
+                          std::map<std::string, std::uint64_t> kinds;
+                          for (const EntityInfo& e : entities) ++kinds[e.kind];
+                          std::uint64_t current = 0, relations = 0;
+                          for (const FactRecord& f : every) {
+                            current += f.current;
+                            relations += f.current && f.value_type == "entity";
+                          }
+                          if (global.json) {
+                            Json out = {{"entities", entities.size()}, {"facts", every.size()},
+                                        {"current_facts", current}, {"relations", relations}};
+                            Json by_kind = Json::object();
+                            for (const auto& [k, n] : kinds) by_kind[k] = n;
+                            out["entities_by_kind"] = by_kind;
+                            print_json(out);
+                            return;
+                          }
+                          std::cout << entities.size() << " entities";
+                          for (const auto& [k, n] : kinds) std::cout << (k == kinds.begin()->first ? " (" : ", ") << n << ' ' << k;
+                          if (!kinds.empty()) std::cout << ')';
+                          std::cout << "\n" << every.size() << " facts, " << current << " current, " << relations
+                                    << " current relations between entities\n";
+                        }});
+  }
+}
+
+}  // namespace memvid::cli
