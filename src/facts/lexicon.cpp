@@ -120,6 +120,39 @@ constexpr std::array<std::string_view, 36> kNotJob = {
     "year"};
 static_assert(sorted(kNotJob));
 
+constexpr std::array<std::string_view, 248> kJobs = {
+    "accountant", "actor", "actress", "administrator", "adviser", "advisor", "agent", "analyst",
+    "anesthesiologist", "animator", "announcer", "archaeologist", "architect", "archivist", "artist",
+    "assistant", "associate", "astronaut", "astronomer", "athlete", "attorney", "auditor", "author", "baker",
+    "banker", "barber", "barista", "bartender", "biologist", "blogger", "bookkeeper", "botanist", "builder",
+    "butcher", "buyer", "captain", "cardiologist", "caregiver", "carpenter", "cashier", "ceo", "cfo",
+    "chairman", "chairperson", "chairwoman", "chef", "chemist", "chiropractor", "cio", "cleaner", "clerk",
+    "cmo", "coach", "columnist", "comedian", "commissioner", "composer", "concierge", "conductor",
+    "consultant", "contractor", "controller", "coo", "cook", "coordinator", "copywriter", "counsel",
+    "counsellor", "counselor", "courier", "cpo", "cso", "cto", "curator", "dancer", "dean", "dentist",
+    "deputy", "dermatologist", "designer", "detective", "developer", "dietitian", "diplomat", "director",
+    "dispatcher", "doctor", "driver", "drummer", "economist", "editor", "educator", "electrician", "em",
+    "employee", "engineer", "entrepreneur", "epidemiologist", "estimator", "evp", "executive", "farmer",
+    "filmmaker", "firefighter", "fisherman", "founder", "freelancer", "gardener", "geologist", "graduate",
+    "guard", "guide", "guitarist", "hairdresser", "handyman", "head", "historian", "host", "housekeeper",
+    "hygienist", "illustrator", "inspector", "instructor", "intern", "interpreter", "investigator",
+    "investor", "janitor", "jeweler", "journalist", "judge", "lawyer", "lead", "lecturer", "librarian",
+    "lifeguard", "linguist", "locksmith", "machinist", "manager", "marketer", "mathematician", "md",
+    "mechanic", "mediator", "midwife", "minister", "musician", "nanny", "navigator", "negotiator",
+    "neurologist", "neuroscientist", "nurse", "nutritionist", "officer", "oncologist", "operator", "optician",
+    "optometrist", "organizer", "owner", "painter", "paralegal", "paramedic", "partner", "pastor",
+    "pathologist", "pediatrician", "performer", "pharmacist", "photographer", "physician", "physicist",
+    "physiotherapist", "pianist", "pilot", "planner", "plumber", "pm", "poet", "policeman", "politician",
+    "president", "priest", "principal", "producer", "professor", "programmer", "psychiatrist", "psychologist",
+    "publisher", "rabbi", "radiologist", "realtor", "receptionist", "recruiter", "rep", "reporter",
+    "representative", "researcher", "resident", "scientist", "screenwriter", "secretary", "senator",
+    "sergeant", "sheriff", "singer", "sociologist", "soldier", "solicitor", "sommelier", "specialist", "sre",
+    "statistician", "steward", "stewardess", "strategist", "student", "superintendent", "supervisor",
+    "surgeon", "surveyor", "svp", "swe", "tailor", "teacher", "technician", "technologist", "therapist",
+    "trader", "trainer", "translator", "treasurer", "tutor", "typist", "underwriter", "urologist", "vet",
+    "veterinarian", "vicar", "volunteer", "vp", "waiter", "waitress", "welder", "writer"};
+static_assert(sorted(kJobs));
+
 }  // namespace
 
 bool is_food(std::string_view w) { return contains(kFood, w); }
@@ -137,6 +170,14 @@ bool is_verb_modifier(std::string_view w) {
 bool ends_text_value(std::string_view w) { return std::find(kEndsText.begin(), kEndsText.end(), w) != kEndsText.end(); }
 bool is_pronoun_value(std::string_view w) { return contains(kPronounValues, w); }
 bool is_not_job(std::string_view w) { return contains(kNotJob, w); }
+bool is_job_noun(std::string_view w) {
+  if (contains(kJobs, w)) return true;
+  // Occupations by their endings: pianist, technician, engineer, cardiologist.
+  for (std::string_view suffix : {"ist", "ian", "eer", "ologist", "smith", "wright"})
+    if (w.size() > suffix.size() + 2 && w.substr(w.size() - suffix.size()) == suffix) return true;
+  // Plural-free "engineers" is no title; "-ers" and "-ors" of the list above are caught by it.
+  return false;
+}
 
 std::string_view relation_slot(std::string_view w) {
   static constexpr std::pair<std::string_view, std::string_view> kRelations[] = {

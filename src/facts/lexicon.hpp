@@ -28,6 +28,8 @@ bool ends_text_value(std::string_view folded);
 bool is_pronoun_value(std::string_view folded);
 // Nouns after "is a" that are no job ("fan", "friend", "lot", "member", "bit", "person").
 bool is_not_job(std::string_view folded);
+// The head noun of a job title: "engineer", "nurse", "ceo", "pianist", ...
+bool is_job_noun(std::string_view folded);
 // Family and social relations that "X is Y's R" and "my R X" name, and the slot each fills.
 std::string_view relation_slot(std::string_view folded);
 

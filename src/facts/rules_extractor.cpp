@@ -5,6 +5,8 @@
 #include <charconv>
 #include <set>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "facts/lexicon.hpp"
@@ -52,9 +54,22 @@ std::string_view lemma(std::string_view w) {
       {"uses", "use"},       {"used", "use"},       {"eats", "eat"},       {"ate", "eat"},
       {"eating", "eat"},       {"teaches", "teach"},  {"taught", "teach"},
   };
-  for (const auto& [form, base] : kForms)
-    if (form == w) return base;
-  return w;
+  static const std::unordered_map<std::string_view, std::string_view> kMap(std::begin(kForms), std::end(kForms));
+  auto it = kMap.find(w);
+  return it == kMap.end() ? w : it->second;
+}
+
+// The words a verb phrase can start with (lemmas, or the word itself): any other word is
+// passed over at once.
+bool starts_verb_phrase(std::string_view l) {
+  static const std::unordered_set<std::string_view> kStarts = {
+      "work", "join", "employ", "hire", "start", "teach", "leave", "quit", "resign", "retire", "report", "live",
+      "move", "relocate", "reside", "based", "stay", "come", "grow", "born", "married", "marry", "graduate", "study",
+      "attend", "major", "have", "hold", "earn", "get", "adopt", "own", "be", "become", "turn", "love", "like",
+      "enjoy", "adore", "prefer", "hate", "dislike", "detest", "loathe", "despise", "stand", "eat", "fan", "speak",
+      "fluent", "code", "program", "write", "visit", "travel", "fly", "go", "reach", "email", "contact", "call",
+      "she's", "he's", "i'm", "i\xE2\x80\x99m", "im"};
+  return kStarts.count(l) > 0;
 }
 
 bool is_negation(const Word& w) {
@@ -89,15 +104,36 @@ bool is_degree_word(std::string_view f) {
   return std::find(std::begin(kDegrees), std::end(kDegrees), f) != std::end(kDegrees);
 }
 
+// What the sentences of one frame share: the person pronouns mean, and which words the frame
+// also writes in lower case (made on first use).
+struct FrameContext {
+  const std::vector<Sentence>& sentences;
+  Entity last_person;
+  std::optional<std::unordered_set<std::string_view>> lower_words;
+
+  // "Use the zone ..." opens a sentence with a capital, but the frame writes "use" too: a
+  // word written in lower case elsewhere is no name when it stands alone at the start.
+  bool written_in_lower_case(std::string_view folded) {
+    if (!lower_words) {
+      lower_words.emplace();
+      for (const Sentence& s : sentences)
+        for (const Word& w : s)
+          if (!w.punct && !w.capital && !w.caseless_letter && !w.digit) lower_words->insert(w.folded);
+    }
+    return lower_words->count(folded) > 0;
+  }
+};
+
 class SentenceReader {
  public:
-  SentenceReader(std::string_view text, const Sentence& s, std::int64_t frame_ms, Entity& last_person,
+  SentenceReader(std::string_view text, const Sentence& s, std::int64_t frame_ms, FrameContext& frame,
                  std::vector<ExtractedFact>& out)
-      : text_(text), s_(s), last_person_(last_person), out_(out) {
+      : text_(text), s_(s), frame_(frame), last_person_(frame.last_person), out_(out) {
     if (auto d = find_start_date(s, frame_ms)) date_ = d;
   }
 
   void read() {
+    if (shouting()) return;
     if (field_line()) return;
     for (std::size_t i = 0; i < s_.size(); ++i) {
       if (s_[i].punct) {
@@ -178,6 +214,27 @@ class SentenceReader {
     return Phrase{j, end};
   }
 
+  // A sentence in capitals (licence boilerplate, headings) has no names to tell apart.
+  bool shouting() const {
+    std::size_t words = 0, caps = 0;
+    for (const Word& w : s_) {
+      if (w.punct || w.digit || w.text.size() < 2) continue;
+      ++words;
+      caps += is_acronym(w);
+    }
+    return words >= 3 && caps * 2 > words;
+  }
+
+  // A job title's words: its head (last word) or a leading title ("Head of ...") must be a
+  // job (the list has the acronyms: CEO, CTO, VP, ...).
+  bool looks_like_job(const Phrase& p) const {
+    if (p.end <= p.first) return false;
+    const Word& head = s_[p.end - 1];
+    std::string_view h = head.folded;
+    if (h.size() > 1 && h.back() == 's' && is_job_noun(h.substr(0, h.size() - 1))) return false;  // "engineers"
+    return is_job_noun(h) || is_job_noun(s_[p.first].folded);
+  }
+
   static bool person_slot(std::string_view slot) {
     for (std::string_view p : {"spouse", "manager", "brother", "sister", "mother", "father", "son", "daughter", "friend",
                                "child", "parent", "sibling", "report", "name"})
@@ -193,6 +250,7 @@ class SentenceReader {
     if (i > 0 && !s_[i - 1].punct && s_[i - 1].name_like() && !is_honorific(s_[i - 1].folded)) return i;
     auto p = name_at(i);
     if (!p) return i;
+    if (common_word_opening(*p)) return p->end - 1;
     if (i > 0) {
       for (std::string_view prep : {"in", "at", "from", "near", "of", "into", "via", "on", "the", "by"})
         if (s_[i - 1].is(prep)) return p->end - 1;
@@ -345,10 +403,29 @@ class SentenceReader {
       return std::nullopt;
     }
     auto p = name_ending_at(j);
-    if (!p) return std::nullopt;
+    if (!p || common_word_opening(*p)) return std::nullopt;
     if (subject_first) *subject_first = p->first;
-    // A name that opens a longer noun phrase ("Google engineers") is no subject.
+    // "Tools like Wireshark": a base verb form after one name is a preposition or a plural
+    // noun phrase, unless an auxiliary ("will", "does", "to") or a second name ("Bob and
+    // Carol live") explains it.
+    if (base_form_verb(v)) {
+      bool explained = p->first > 0 && s_[p->first - 1].is("and");
+      for (std::size_t k = p->end; k < v && !explained; ++k)
+        for (std::string_view aux : {"will", "would", "can", "could", "should", "might", "must", "did", "does", "do",
+                                     "to", "doesn't", "didn't", "don't", "won't", "can't", "cannot", "may"})
+          explained = explained || s_[k].is(aux);
+      if (!explained) return std::nullopt;
+    }
     return named(*p);
+  }
+
+  bool base_form_verb(std::size_t v) const {
+    static constexpr std::string_view kVerbs[] = {
+        "adore", "attend", "code", "dislike", "eat", "enjoy", "fly", "go", "graduate", "hate", "join", "like",
+        "live", "love", "marry", "move", "prefer", "program", "relocate", "report", "reside", "speak", "study",
+        "teach", "travel", "visit", "work", "write"};
+    const std::string_view f = s_[v].folded;
+    return std::find(std::begin(kVerbs), std::end(kVerbs), f) != std::end(kVerbs);
   }
 
   // The subject a sentence opens with ("She runs the team and works at Hooli").
@@ -360,7 +437,8 @@ class SentenceReader {
       pronoun_ = true;
       return last_person_;
     }
-    if (auto p = name_at(0); p && p->end < s_.size() && !s_[p->end].punct) return named(*p);
+    if (auto p = name_at(0); p && p->end < s_.size() && !s_[p->end].punct && !common_word_opening(*p))
+      return named(*p);
     return std::nullopt;
   }
 
@@ -486,6 +564,10 @@ class SentenceReader {
   // is green", "my name is Dana", "my email is ...".
   void possessive_relation(std::size_t i) {
     const Word& w = s_[i];
+    {
+      const std::string_view f = w.folded;
+      if (f != "my" && f != "her" && f != "his" && f != "their" && !f.ends_with("s")) return;
+    }
     std::optional<Entity> owner;
     std::size_t r = i + 1;
     const std::string_view f = w.folded;
@@ -654,7 +736,7 @@ class SentenceReader {
     auto org = entity_after(e + 1);
     if (!org) return;
     Entity p = named(*person);
-    if (p.key == "user") return;
+    if (p.key == "user" || !looks_like_job(Phrase{k, e})) return;
     emit(p, "job_title", Phrase{k, e}, false);
     emit(p, "employer", *org, false);
     remember(p);
@@ -663,6 +745,7 @@ class SentenceReader {
   // Subject + verb phrase at word v.
   void verb_phrase(std::size_t v) {
     const std::string_view l = lemma(s_[v].folded);
+    if (!starts_verb_phrase(l)) return;
     bool negated = false;
     auto subject = [&]() { return subject_before(v, negated); };
     pronoun_ = false;
@@ -695,7 +778,7 @@ class SentenceReader {
       auto e = subject();
       if (!e) return;
       std::size_t k = v + 2;
-      if (auto job = text_after(k)) {
+      if (auto job = text_after(k); job && looks_like_job(*job)) {
         emit(*e, "job_title", *job, negated);
         remember(*e);
         if (is(job->end, "at") || is(job->end, "for"))
@@ -941,7 +1024,7 @@ class SentenceReader {
   // "... at Google as a designer"
   void as_job_title(const Entity& e, std::size_t k, bool negated) {
     if (!is(k, "as")) return;
-    if (auto job = text_after(k + 1)) emit(e, "job_title", *job, negated);
+    if (auto job = text_after(k + 1); job && looks_like_job(*job)) emit(e, "job_title", *job, negated);
   }
 
   template <class SubjectFn>
@@ -999,7 +1082,9 @@ class SentenceReader {
       if (ec != std::errc() || p != w.text.data() + w.text.size() || n < 1 || n > 120) return;
       const bool years = is(k + 1, "years") || is(k + 1, "year") || is(k + 1, "yrs");
       const bool alone = k + 1 >= s_.size() || s_[k + 1].punct || s_[k + 1].is("and");
-      if (years || alone || l == "turn") emit(*e, "age", Phrase{k, k + 1}, false, false);
+      // "Default is 1.": a bare number is an age only of a person known to be one.
+      const bool person = e->key == "user" || pronoun_;
+      if (years || ((alone || l == "turn") && person)) emit(*e, "age", Phrase{k, k + 1}, false, false);
       remember(*e);
       return;
     }
@@ -1061,8 +1146,7 @@ class SentenceReader {
       if (at_org) org = entity_after(end + 1);
       // "the X" without an organisation is a description ("the best"), not a job.
       if (definite && !org) return;
-      // A job is a noun phrase in lower case (or an acronym such as CTO); "a Google engineer" too.
-      if (e->key == "user" && s_[t].name_like() && !org && end == t + 1 && !s_[t].capital) return;
+      if (!looks_like_job(Phrase{t, end})) return;
       emit(*e, "job_title", Phrase{t, end}, negated);
       if (org) emit(*e, "employer", *org, negated);
       remember(*e);
@@ -1085,8 +1169,14 @@ class SentenceReader {
     remember(e);
   }
 
+  // A one-word name opening the sentence that the frame also writes in lower case.
+  bool common_word_opening(const Phrase& p) const {
+    return p.first == 0 && p.end == 1 && frame_.written_in_lower_case(s_[0].folded);
+  }
+
   std::string_view text_;
   const Sentence& s_;
+  FrameContext& frame_;
   Entity& last_person_;
   std::vector<ExtractedFact>& out_;
   std::optional<TextDate> date_;
@@ -1099,9 +1189,10 @@ class SentenceReader {
 
 std::vector<ExtractedFact> extract_facts_by_rules(std::string_view text, std::int64_t frame_ms) {
   std::vector<ExtractedFact> out;
-  Entity last_person;
-  for (const Sentence& s : split_sentences(text)) {
-    SentenceReader reader(text, s, frame_ms, last_person, out);
+  const std::vector<Sentence> sentences = split_sentences(text);
+  FrameContext frame{sentences, {}, std::nullopt};
+  for (const Sentence& s : sentences) {
+    SentenceReader reader(text, s, frame_ms, frame, out);
     reader.read();
   }
   return out;

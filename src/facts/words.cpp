@@ -15,6 +15,8 @@ struct CodePoint {
 };
 
 CodePoint decode(std::string_view text, std::size_t at) {
+  const auto first = static_cast<unsigned char>(text[at]);
+  if (first < 0x80) return {first, 1};
   utf8proc_int32_t cp = -1;
   const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + at),
                                   static_cast<utf8proc_ssize_t>(text.size() - at), &cp);
@@ -23,7 +25,7 @@ CodePoint decode(std::string_view text, std::size_t at) {
 }
 
 bool is_letter(std::int32_t cp) {
-  if (cp < 0) return false;
+  if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
   switch (utf8proc_category(cp)) {
     case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
     case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
@@ -34,7 +36,7 @@ bool is_letter(std::int32_t cp) {
 }
 
 bool is_word_char(std::int32_t cp) {
-  if (cp < 0) return false;
+  if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
   if (is_letter(cp)) return true;
   switch (utf8proc_category(cp)) {
     case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
@@ -110,6 +112,7 @@ std::vector<Sentence> split_sentences(std::string_view text) {
   std::size_t i = 0;
   bool line_start = true;
   std::size_t newlines = 0;
+  const bool any_at = text.find('@') != std::string_view::npos;
   while (i < text.size()) {
     const CodePoint c = decode(text, i);
     if (is_space(c.value)) {
@@ -140,12 +143,14 @@ std::vector<Sentence> split_sentences(std::string_view text) {
     newlines = 0;
     Word w;
     w.begin = static_cast<std::uint32_t>(i);
-    if (std::size_t e = email_length(text, i)) {
+    if (std::size_t e = any_at ? email_length(text, i) : 0) {
       w.email = true;
       i += e;
     } else if (is_word_char(c.value)) {
       const bool starts_with_letter = is_letter(c.value);
-      if (starts_with_letter) {
+      if (starts_with_letter && c.value < 0x80) {
+        w.capital = c.value >= 'A' && c.value <= 'Z';
+      } else if (starts_with_letter) {
         const auto cat = utf8proc_category(c.value);
         w.capital = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
         w.caseless_letter = cat == UTF8PROC_CATEGORY_LO;
@@ -191,29 +196,29 @@ std::vector<Sentence> split_sentences(std::string_view text) {
     pending_break = false;
   }
 
+  // Which terminal punctuation ends a sentence, decided while every word is still in place.
+  std::vector<bool> ends(words.size(), false);
+  for (std::size_t k = 0; k < words.size(); ++k) {
+    const Word& w = words[k];
+    if (!(w.punct && (w.text == "." || w.text == "!" || w.text == "?" || w.text == ";"))) continue;
+    ends[k] = true;
+    if (w.text != ".") continue;
+    const Word* before = k > 0 ? &words[k - 1] : nullptr;
+    const Word* after = k + 1 < words.size() ? &words[k + 1] : nullptr;
+    const bool title = before && !before->punct && before->end == w.begin &&
+                       (is_title_abbreviation(before->folded) ||
+                        (before->capital && before->text.size() == 1));  // an initial: "J. Smith"
+    const bool continues = after && !after->punct && !after->capital && !after->caseless_letter && !break_before[k + 1];
+    if (title || continues) ends[k] = false;
+  }
   std::vector<Sentence> sentences(1);
   for (std::size_t k = 0; k < words.size(); ++k) {
     if (break_before[k] && !sentences.back().empty()) sentences.emplace_back();
-    const Word& w = words[k];
-    const bool terminal = w.punct && (w.text == "." || w.text == "!" || w.text == "?" || w.text == ";");
-    if (!terminal) {
-      sentences.back().push_back(w);
+    if (ends[k]) {
+      if (!sentences.back().empty()) sentences.emplace_back();
       continue;
     }
-    if (w.text == ".") {
-      const Word* before = k > 0 ? &words[k - 1] : nullptr;
-      const Word* after = k + 1 < words.size() ? &words[k + 1] : nullptr;
-      const bool title = before && !before->punct && before->end == w.begin &&
-                         (is_title_abbreviation(before->folded) ||
-                          (before->capital && before->text.size() == 1));  // an initial: "J. Smith"
-      const bool continues = after && !after->punct && !after->capital && !after->caseless_letter &&
-                             !break_before[k + 1];
-      if (title || continues) {
-        sentences.back().push_back(w);
-        continue;
-      }
-    }
-    if (!sentences.back().empty()) sentences.emplace_back();
+    sentences.back().push_back(std::move(words[k]));
   }
   if (sentences.back().empty()) sentences.pop_back();
   return sentences;
