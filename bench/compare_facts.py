@@ -92,7 +92,10 @@ def peer(cli, cases):
                 data = json.loads(r.stdout)
             except json.JSONDecodeError:
                 data = {}
-            cards = data.get("cards") or data.get("memories") or (data if isinstance(data, list) else [])
+            if isinstance(data, list):
+                cards = data
+            else:
+                cards = data.get("cards") or data.get("memories") or []
             seen = set()
             for card in cards:
                 pol = str(card.get("polarity") or "positive").lower()

@@ -23,6 +23,8 @@ static void make(const std::string& path, int frames, bool leave_wal, bool compr
     // Common words give multi-block posting lists (skip tables); positions feed phrases.
     d.payload = i >= 20 ? "the quick brown fox " + std::to_string(i % 7)
                         : "seed document " + std::to_string(i) + std::string(static_cast<std::size_t>(i) * 30, 'a' + i % 26);
+    // Facts, for the fact parts: a person per few frames, who changes employer.
+    if (i % 3 == 0) d.payload += ". Alice works at Acme" + std::to_string(i % 5) + ". She loves sushi. Bob is Alice's brother.";
     d.uri = "mv2://seed/" + std::to_string(i % 3);
     d.title = "seed " + std::to_string(i);
     d.tags = {"tag"};

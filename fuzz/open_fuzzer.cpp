@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "maintenance/salvage.hpp"
+#include "memvid/facts.hpp"
 #include "memvid/files.hpp"
 #include "memvid/memvid.hpp"
 
@@ -64,6 +65,16 @@ void read_everything(memvid::Memvid& m) {
       m.frame(id);
     } catch (const memvid::Error&) {
     }
+  }
+  try {
+    memvid::Facts facts(m);
+    memvid::FactQuery all;
+    all.history = true;
+    all.limit = 256;
+    facts.list(all);
+    facts.entities();
+    facts.follow(memvid::FollowQuery{"alice", "", 2, memvid::FollowQuery::Direction::Both});
+  } catch (const memvid::Error&) {
   }
   try {
     memvid::TimelineQuery q;

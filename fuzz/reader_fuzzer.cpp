@@ -1,10 +1,13 @@
 // libFuzzer target: arbitrary bytes through the ingestion readers and the ask helpers that
 // see untrusted text: file type detection, UTF-8 repair, Markdown, HTML (gumbo), JSON and
-// JSONL records, globs, sentence splitting, citation parsing and page lookup. Anything but a
+// JSONL records, globs, sentence splitting, citation parsing, page lookup, the facts rules
+// engine and the fact part decoder. Anything but a
 // memvid::Error is a bug. (PDFs go to poppler, which this target does not fuzz: it is
 // fuzzed upstream, by OSS-Fuzz.)
 #include <cstdint>
+#include <cstdlib>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "ask/context.hpp"
@@ -16,12 +19,15 @@
 #include "ingest/pages.hpp"
 #include "memvid/records.hpp"
 #include "base/utf8.hpp"
+#include "facts/rules_extractor.hpp"
+#include "format/checksum.hpp"
+#include "index/facts/fact_segment.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
   try {
-    switch (data[0] % 8) {
+    switch (data[0] % 10) {
       case 0: (void)memvid::ingest::detect_file_type(".txt", bytes), (void)memvid::base::repair_utf8(bytes); break;
       case 1: (void)memvid::ingest::extract_markdown(bytes); break;
       case 2: (void)memvid::ingest::extract_html(bytes); break;
@@ -34,6 +40,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       case 6: (void)memvid::ask::split_sentences(bytes), (void)memvid::ask::cited_numbers(bytes, 50); break;
       case 7: (void)memvid::ingest::page_at(bytes, size), (void)memvid::ask::question_to_query(bytes); break;
+      case 8: {
+        // The rules engine reads any text; every value span it reports lies inside it.
+        for (const auto& f : memvid::facts::extract_facts_by_rules(bytes, 1700000000000))
+          if (std::uint64_t{f.value_begin} + f.value_length > bytes.size()) std::abort();
+        break;
+      }
+      case 9: {
+        // The fact part decoder past its checksum: the harness closes the bytes with theirs.
+        std::vector<std::uint8_t> part(bytes.begin(), bytes.end());
+        const memvid::format::Checksum16 sum = memvid::format::checksum16(part);
+        part.insert(part.end(), sum.begin(), sum.end());
+        (void)memvid::index::decode_fact_segment(part, 0);
+        break;
+      }
     }
   } catch (const memvid::Error&) {
   }

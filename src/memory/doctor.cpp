@@ -102,6 +102,8 @@ DoctorReport doctor(const std::string& path, const DoctorOptions& options) {
     plan("RebuildLexIndex", std::string("regenerate the lexical index from the frames") + how);
   if (options.rebuild_vec_index || failed(r.before, {"VecIndexDecode", "VecIndexCoverage"}))
     plan("RebuildVecIndex", std::string("regenerate the vector index from the frames' stored vectors") + how);
+  if (failed(r.before, {"FactIndexRead", "FactIndexCoverage"}))
+    plan("RebuildFactIndex", std::string("read the facts again from the frames' texts") + how);
   if (options.vacuum)
     plan("Vacuum", "drop deleted and superseded frames' records and dead index bytes (their ids stay reserved)");
   if (failed(r.before, {"OwnerRecord"}))

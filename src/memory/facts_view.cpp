@@ -215,12 +215,14 @@ FollowResult Facts::follow(const FollowQuery& q) const {
   FollowResult out;
   out.start = entity_key(q.start);
   std::set<std::string> seen{out.start};
+  std::set<std::uint64_t> walked;  // a fact is one edge, whichever way it is reached
   std::deque<std::pair<std::string, std::size_t>> queue{{out.start, 0}};
   while (!queue.empty()) {
     auto [at, depth] = queue.front();
     queue.pop_front();
     if (depth >= q.hops) continue;
     for (const Link& l : graph[at]) {
+      if (!walked.insert(l.fact).second) continue;
       FollowEdge e;
       e.from = at;
       e.from_name = names.count(at) ? names[at] : at;

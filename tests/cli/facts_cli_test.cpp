@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 #include <vector>
@@ -187,6 +188,34 @@ TEST_F(FactsCli, FactsSurviveCheckpointsCompactionAndVerify) {
   for (const json& c : report["checks"])
     if (c["name"] == "FactIndexCoverage") coverage = c["status"] == "passed";
   EXPECT_TRUE(coverage) << v.out;
+}
+
+// A damaged fact part fails verify by name, and doctor reads the facts again from the frames.
+TEST_F(FactsCli, DoctorRebuildsADamagedFactPart) {
+  put("Alice works at Acme Corp.", "2023-01-01");
+  put("Bob lives in Oslo.", "2023-02-01");
+  const json catalog = run_json({"dump-catalog", "m.mv2"});
+  std::uint64_t offset = 0;
+  for (const json& c : catalog)
+    if (c["kind"] == "fact") offset = c["offset"].get<std::uint64_t>() + 12;
+  ASSERT_NE(offset, 0u) << catalog.dump(2);
+  {
+    std::fstream f(dir_.path() / "m.mv2", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(offset));
+    char b = 0;
+    f.read(&b, 1);
+    b = static_cast<char>(b ^ 0x55);
+    f.seekp(static_cast<std::streamoff>(offset));
+    f.write(&b, 1);
+  }
+  const mt::CliOutcome bad = run({"verify", "m.mv2"});
+  EXPECT_EQ(bad.code, 5);
+  EXPECT_NE(bad.out.find("FAIL  FactIndexRead"), std::string::npos) << bad.out;
+  const mt::CliOutcome fixed = run({"doctor", "m.mv2"});
+  EXPECT_EQ(fixed.code, 0) << fixed.out << fixed.err;
+  EXPECT_NE(fixed.out.find("RebuildFactIndex"), std::string::npos) << fixed.out;
+  EXPECT_EQ(run({"verify", "m.mv2", "--deep"}).code, 0);
+  EXPECT_EQ(values(run_json({"state", "m.mv2", "-e", "bob"})), std::vector<std::string>{"location=Oslo"});
 }
 
 TEST_F(FactsCli, BadInputIsAClearError) {

@@ -1,5 +1,6 @@
 // memvid inspect FILE / memvid dump-catalog FILE: the file's anatomy (header copies, footer,
 // WAL, data region, live and dead bytes) and its segment catalog, read without a lock.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -26,12 +27,15 @@ Json header_json(const HeaderCopy& h) {
   return j;
 }
 
-// Counts per kind, in catalog order (toc, lex, time, vec).
+// Counts per kind: toc, lex, time and vec always, then any other part kind the catalog lists
+// (fact, ...), in the order first seen.
 std::vector<std::pair<std::string, std::uint64_t>> segment_counts(const FileAnatomy& a) {
   std::vector<std::pair<std::string, std::uint64_t>> out{{"toc", 0}, {"lex", 0}, {"time", 0}, {"vec", 0}};
-  for (const CatalogEntry& c : a.segments)
-    for (auto& [kind, n] : out)
-      if (kind == c.kind) ++n;
+  for (const CatalogEntry& c : a.segments) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == c.kind; });
+    if (it == out.end()) it = out.insert(out.end(), {c.kind, 0});
+    ++it->second;
+  }
   return out;
 }
 
