@@ -35,7 +35,7 @@ class FactKind final : public PartKind {
 }  // namespace
 
 void FactPart::reset(const IndexManifest& manifest) {
-  std::vector<Rows> cache(manifest.segments.size());
+  std::vector<Part> cache(manifest.segments.size());
   for (std::size_t i = 0; i < manifest.segments.size(); ++i) {
     const IndexSegmentRef& s = manifest.segments[i];
     const PartRef* ref = s.part(kTag);
@@ -61,47 +61,55 @@ void FactPart::forget_from(std::uint64_t frame_end) {
   while (!buffer_.empty() && buffer_.back().frame >= frame_end) buffer_.pop_back();
 }
 
-const std::vector<facts::FactRow>& FactPart::rows(std::size_t i) const {
-  static const std::vector<facts::FactRow> kNone;
+FactPart::Part FactPart::load(std::vector<std::uint8_t> bytes, std::uint64_t offset, const format::Checksum16* expected) {
+  auto loaded = std::make_shared<Loaded>();
+  loaded->bytes = std::move(bytes);
+  loaded->reader = std::make_unique<FactSegmentReader>(loaded->bytes, offset, expected);
+  return loaded;
+}
+
+const FactSegmentReader* FactPart::reader(std::size_t i) const {
   const PartRef* r = segments_[i].part(kTag);
-  if (!r) return kNone;
+  if (!r) return nullptr;
   if (!cache_[i]) {
-    auto bytes = host_.store.read_bytes(r->offset, r->length, "fact index part");
-    auto decoded = decode_fact_segment(bytes, r->offset, &r->checksum);
-    if (decoded.size() != r->count)
+    Part p = load(host_.store.read_bytes(r->offset, r->length, "fact index part"), r->offset, &r->checksum);
+    if (p->reader->fact_count() != r->count)
       throw Error(ErrorCode::Corrupt, host_.store.path() + ": fact index part at file offset " + checks::num(r->offset) +
                                           " holds a different fact count than the TOC says");
-    cache_[i] = std::make_shared<const std::vector<facts::FactRow>>(std::move(decoded));
+    cache_[i] = std::move(p);
   }
-  return *cache_[i];
+  return cache_[i]->reader.get();
 }
 
 BuiltPart FactPart::build(std::span<const std::size_t> inputs, std::uint64_t first, std::uint64_t, const LiveFn&) {
   // Facts of dead frames stay: they are the history (resolved as retracted).
   std::vector<facts::FactRow> merged;
   for (std::size_t i : inputs) {
-    const auto& src = i < segments_.size() ? rows(i) : buffer_;
-    merged.insert(merged.end(), src.begin(), src.end());
+    if (i < segments_.size()) {
+      if (const FactSegmentReader* r = reader(i)) {
+        auto rows = r->all_rows();
+        merged.insert(merged.end(), std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
+      }
+    } else {
+      merged.insert(merged.end(), buffer_.begin(), buffer_.end());
+    }
   }
   BuiltPart built;
   if (merged.empty()) return built;
-  std::sort(merged.begin(), merged.end(), fact_row_less);
   built.count = merged.size();
-  built.bytes = encode_fact_segment(merged);
+  built.bytes = encode_fact_segment(std::move(merged));
   built.checksum = fact_segment_checksum(built.bytes);
-  pending_[first] = {built.checksum, std::make_shared<const std::vector<facts::FactRow>>(std::move(merged))};
+  pending_[first] = {built.checksum, load(built.bytes, 0, nullptr)};
   return built;
 }
 
 std::vector<facts::FactRow> FactPart::rows_of(const std::string& entity) const {
   std::vector<facts::FactRow> out;
-  facts::FactRow probe;
-  probe.entity = entity;
-  for (std::size_t i = 0; i < segments_.size(); ++i) {
-    const auto& v = rows(i);
-    auto it = std::lower_bound(v.begin(), v.end(), probe, fact_row_less);
-    for (; it != v.end() && it->entity == entity; ++it) out.push_back(*it);
-  }
+  for (std::size_t i = 0; i < segments_.size(); ++i)
+    if (const FactSegmentReader* r = reader(i)) {
+      auto rows = r->rows_of(entity);
+      out.insert(out.end(), std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
+    }
   for (const facts::FactRow& r : buffer_)
     if (r.entity == entity) out.push_back(r);
   return out;
@@ -109,10 +117,11 @@ std::vector<facts::FactRow> FactPart::rows_of(const std::string& entity) const {
 
 std::vector<facts::FactRow> FactPart::all_rows() const {
   std::vector<facts::FactRow> out;
-  for (std::size_t i = 0; i < segments_.size(); ++i) {
-    const auto& v = rows(i);
-    out.insert(out.end(), v.begin(), v.end());
-  }
+  for (std::size_t i = 0; i < segments_.size(); ++i)
+    if (const FactSegmentReader* r = reader(i)) {
+      auto rows = r->all_rows();
+      out.insert(out.end(), std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
+    }
   out.insert(out.end(), buffer_.begin(), buffer_.end());
   return out;
 }

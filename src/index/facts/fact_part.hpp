@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "facts/fact_model.hpp"
+#include "index/facts/fact_segment.hpp"
 #include "index/index_part.hpp"
 
 namespace memvid::index {
@@ -36,14 +37,22 @@ class FactPart final : public IndexPart {
   bool empty() const;
 
  private:
-  using Rows = std::shared_ptr<const std::vector<facts::FactRow>>;
-  const std::vector<facts::FactRow>& rows(std::size_t segment) const;
+  // A segment's part: its bytes and a reader over them (the directory decoded, each entity's
+  // facts decoded when asked).
+  struct Loaded {
+    std::vector<std::uint8_t> bytes;
+    std::unique_ptr<FactSegmentReader> reader;
+  };
+  using Part = std::shared_ptr<const Loaded>;
+  static Part load(std::vector<std::uint8_t> bytes, std::uint64_t offset, const format::Checksum16* expected);
+  // Null for a segment without facts.
+  const FactSegmentReader* reader(std::size_t segment) const;
 
   PartHost host_;
   std::vector<IndexSegmentRef> segments_;
-  mutable std::vector<Rows> cache_;  // decoded on first use; null for segments without facts
+  mutable std::vector<Part> cache_;  // read on first use
   std::vector<facts::FactRow> buffer_;  // in frame order
-  std::map<std::uint64_t, std::pair<format::Checksum16, Rows>> pending_;
+  std::map<std::uint64_t, std::pair<format::Checksum16, Part>> pending_;
 };
 
 }  // namespace memvid::index

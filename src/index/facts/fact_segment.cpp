@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <map>
 #include <string>
 #include <tuple>
 
@@ -15,9 +14,23 @@ namespace {
 constexpr char kMagic[4] = {'M', 'V', 'F', 'C'};
 constexpr std::size_t kChecksum = 16;
 constexpr std::uint8_t kNegative = 1, kCorrection = 2, kHasValidFrom = 4, kKnownFlags = 7;
+// A row takes at least this many bytes (8 one-byte varints or lengths, flags, confidence).
+constexpr std::uint64_t kMinRowBytes = 10;
 
 std::uint64_t zigzag(std::int64_t v) { return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63); }
 std::int64_t unzigzag(std::uint64_t v) { return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1); }
+
+void put_text(format::ByteWriter& w, const std::string& s) {
+  w.varint(s.size());
+  w.bytes(s.data(), s.size());
+}
+
+std::string get_text(format::ByteReader& r) {
+  const std::uint64_t len = r.varint();
+  if (len > r.remaining()) r.fail("a text runs past the end");
+  auto b = r.bytes(static_cast<std::size_t>(len));
+  return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+}
 
 }  // namespace
 
@@ -27,39 +40,49 @@ bool fact_row_less(const facts::FactRow& a, const facts::FactRow& b) {
 
 std::vector<std::uint8_t> encode_fact_segment(std::vector<facts::FactRow> rows) {
   std::sort(rows.begin(), rows.end(), fact_row_less);
-  std::map<std::string, std::uint64_t> ids;
-  for (const facts::FactRow& r : rows)
-    for (const std::string* s : {&r.entity, &r.entity_name, &r.slot, &r.value, &r.engine}) ids.emplace(*s, 0);
-  std::uint64_t next = 0;
-  for (auto& [s, id] : ids) id = next++;
-
+  // The rows region, entity by entity, and the directory of the runs.
+  format::ByteWriter region;
+  struct Run {
+    const std::string* entity;
+    std::uint64_t rows, offset, length;
+  };
+  std::vector<Run> runs;
+  for (std::size_t i = 0; i < rows.size();) {
+    const std::size_t start = region.buffer().size();
+    std::size_t j = i;
+    for (; j < rows.size() && rows[j].entity == rows[i].entity; ++j) {
+      const facts::FactRow& r = rows[j];
+      region.varint(r.frame);
+      region.varint(r.ordinal);
+      put_text(region, r.entity_name);
+      put_text(region, r.slot);
+      put_text(region, r.value);
+      put_text(region, r.engine);
+      region.u8(static_cast<std::uint8_t>((r.negative ? kNegative : 0) | (r.correction ? kCorrection : 0) |
+                                          (r.valid_from_ms ? kHasValidFrom : 0)));
+      if (r.valid_from_ms) region.varint(zigzag(*r.valid_from_ms));
+      region.varint(r.value_begin);
+      region.varint(r.value_length);
+      region.u8(r.confidence);
+    }
+    runs.push_back({&rows[i].entity, j - i, start, region.buffer().size() - start});
+    i = j;
+  }
   format::ByteWriter w;
   w.bytes(kMagic, 4);
   w.u8(1);
   w.u8(0);
   w.u16(0);
-  w.varint(ids.size());
-  for (const auto& [s, id] : ids) {
-    w.varint(s.size());
-    w.bytes(s.data(), s.size());
-  }
   w.varint(rows.size());
-  for (const facts::FactRow& r : rows) {
-    w.varint(r.frame);
-    w.varint(r.ordinal);
-    w.varint(ids[r.entity]);
-    w.varint(ids[r.entity_name]);
-    w.varint(ids[r.slot]);
-    w.varint(ids[r.value]);
-    w.varint(ids[r.engine]);
-    const std::uint8_t flags = (r.negative ? kNegative : 0) | (r.correction ? kCorrection : 0) |
-                               (r.valid_from_ms ? kHasValidFrom : 0);
-    w.u8(flags);
-    if (r.valid_from_ms) w.varint(zigzag(*r.valid_from_ms));
-    w.varint(r.value_begin);
-    w.varint(r.value_length);
-    w.u8(r.confidence);
+  w.varint(runs.size());
+  for (const Run& r : runs) {
+    put_text(w, *r.entity);
+    w.varint(r.rows);
+    w.varint(r.offset);
+    w.varint(r.length);
   }
+  w.varint(region.buffer().size());
+  w.bytes(region.buffer());
   w.bytes(format::checksum16(w.buffer()));
   return w.take();
 }
@@ -70,8 +93,9 @@ format::Checksum16 fact_segment_checksum(std::span<const std::uint8_t> encoded) 
   return c;
 }
 
-std::vector<facts::FactRow> decode_fact_segment(std::span<const std::uint8_t> bytes, std::uint64_t file_offset,
-                                                const format::Checksum16* expected) {
+FactSegmentReader::FactSegmentReader(std::span<const std::uint8_t> bytes, std::uint64_t file_offset,
+                                     const format::Checksum16* expected)
+    : file_offset_(file_offset) {
   format::ByteReader r(bytes, "fact index part", file_offset);
   if (bytes.size() < 8 + kChecksum) r.fail("too short");
   if (!format::checksum_matches(bytes.first(bytes.size() - kChecksum), bytes.data() + bytes.size() - kChecksum))
@@ -81,52 +105,81 @@ std::vector<facts::FactRow> decode_fact_segment(std::span<const std::uint8_t> by
   if (std::memcmp(body.bytes(4).data(), kMagic, 4) != 0) body.fail("bad magic");
   if (body.u8() != 1) body.fail("unknown version");
   body.skip(3);
-  const std::uint64_t n_strings = body.varint();
-  // Each string takes at least its length byte: a count beyond the bytes left is a lie.
-  if (n_strings > body.remaining()) body.fail("string count " + std::to_string(n_strings) + " does not fit");
-  std::vector<std::string> strings;
-  strings.reserve(n_strings);
-  for (std::uint64_t i = 0; i < n_strings; ++i) {
-    const std::uint64_t len = body.varint();
-    if (len > body.remaining()) body.fail("string " + std::to_string(i) + " runs past the end");
-    auto s = body.bytes(static_cast<std::size_t>(len));
-    strings.emplace_back(reinterpret_cast<const char*>(s.data()), s.size());
-    if (i > 0 && !(strings[i - 1] < strings[i])) body.fail("strings out of order at " + std::to_string(i));
+  facts_ = body.varint();
+  const std::uint64_t entities = body.varint();
+  // Each directory entry takes at least 4 bytes: a count beyond the bytes left is a lie.
+  if (entities > body.remaining() / 4) body.fail("entity count " + std::to_string(entities) + " does not fit");
+  directory_.reserve(static_cast<std::size_t>(entities));
+  std::uint64_t rows = 0, end = 0;
+  for (std::uint64_t i = 0; i < entities; ++i) {
+    Entry e;
+    e.entity = get_text(body);
+    e.rows = body.varint();
+    e.offset = body.varint();
+    e.length = body.varint();
+    if (e.rows == 0 || e.offset != end || e.length < e.rows * kMinRowBytes)
+      body.fail("directory entry " + std::to_string(i) + " does not describe the next run of facts");
+    if (i > 0 && !(directory_.back().entity < e.entity)) body.fail("entities out of order at " + std::to_string(i));
+    end = e.offset + e.length;
+    rows += e.rows;
+    directory_.push_back(std::move(e));
   }
-  const auto string_at = [&](std::uint64_t id) -> const std::string& {
-    if (id >= strings.size()) body.fail("string index " + std::to_string(id) + " out of range");
-    return strings[id];
-  };
-  const std::uint64_t n_rows = body.varint();
-  // A row takes at least 11 bytes.
-  if (n_rows > body.remaining() / 11) body.fail("row count " + std::to_string(n_rows) + " does not fit");
-  std::vector<facts::FactRow> rows(static_cast<std::size_t>(n_rows));
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    facts::FactRow& row = rows[i];
-    row.frame = body.varint();
-    const std::uint64_t ordinal = body.varint();
-    if (ordinal > facts::kMaxFactsPerFrame) body.fail("fact ordinal " + std::to_string(ordinal) + " out of range");
+  if (rows != facts_) body.fail("the directory holds " + std::to_string(rows) + " facts, the part says " + std::to_string(facts_));
+  const std::uint64_t region = body.varint();
+  if (region != body.remaining() || region != end) body.fail("the rows region does not fill the part");
+  rows_base_ = file_offset + body.pos();
+  rows_region_ = bytes.subspan(body.pos(), static_cast<std::size_t>(region));
+}
+
+void FactSegmentReader::decode_run(const Entry& e, std::vector<facts::FactRow>& out) const {
+  format::ByteReader r(rows_region_.subspan(static_cast<std::size_t>(e.offset), static_cast<std::size_t>(e.length)),
+                       "fact index part", rows_base_ + e.offset);
+  const std::size_t first = out.size();
+  for (std::uint64_t i = 0; i < e.rows; ++i) {
+    facts::FactRow row;
+    row.entity = e.entity;
+    row.frame = r.varint();
+    const std::uint64_t ordinal = r.varint();
+    if (ordinal > facts::kMaxFactsPerFrame) r.fail("fact ordinal " + std::to_string(ordinal) + " out of range");
     row.ordinal = static_cast<std::uint32_t>(ordinal);
-    row.entity = string_at(body.varint());
-    row.entity_name = string_at(body.varint());
-    row.slot = string_at(body.varint());
-    row.value = string_at(body.varint());
-    row.engine = string_at(body.varint());
-    const std::uint8_t flags = body.u8();
-    if (flags & ~kKnownFlags) body.fail("unknown flags in row " + std::to_string(i));
+    row.entity_name = get_text(r);
+    row.slot = get_text(r);
+    row.value = get_text(r);
+    row.engine = get_text(r);
+    const std::uint8_t flags = r.u8();
+    if (flags & ~kKnownFlags) r.fail("unknown fact flags");
     row.negative = flags & kNegative;
     row.correction = flags & kCorrection;
-    if (flags & kHasValidFrom) row.valid_from_ms = unzigzag(body.varint());
-    const std::uint64_t begin = body.varint(), length = body.varint();
-    if (begin > UINT32_MAX || length > UINT32_MAX) body.fail("value span out of range in row " + std::to_string(i));
+    if (flags & kHasValidFrom) row.valid_from_ms = unzigzag(r.varint());
+    const std::uint64_t begin = r.varint(), length = r.varint();
+    if (begin > UINT32_MAX || length > UINT32_MAX) r.fail("value span out of range");
     row.value_begin = static_cast<std::uint32_t>(begin);
     row.value_length = static_cast<std::uint32_t>(length);
-    row.confidence = body.u8();
-    if (row.confidence > 100) body.fail("confidence over 100 in row " + std::to_string(i));
-    if (i > 0 && !fact_row_less(rows[i - 1], row)) body.fail("rows out of order at " + std::to_string(i));
+    row.confidence = r.u8();
+    if (row.confidence > 100) r.fail("confidence over 100");
+    if (out.size() > first && !fact_row_less(out.back(), row)) r.fail("facts out of order");
+    out.push_back(std::move(row));
   }
-  if (body.remaining() != 0) body.fail("trailing bytes after the rows");
-  return rows;
+  if (!r.done()) r.fail("trailing bytes after an entity's facts");
+}
+
+std::vector<facts::FactRow> FactSegmentReader::rows_of(const std::string& entity) const {
+  std::vector<facts::FactRow> out;
+  auto it = std::lower_bound(directory_.begin(), directory_.end(), entity,
+                             [](const Entry& e, const std::string& k) { return e.entity < k; });
+  if (it != directory_.end() && it->entity == entity) decode_run(*it, out);
+  return out;
+}
+
+std::vector<facts::FactRow> FactSegmentReader::all_rows() const {
+  std::vector<facts::FactRow> out;
+  for (const Entry& e : directory_) decode_run(e, out);
+  return out;
+}
+
+std::vector<facts::FactRow> decode_fact_segment(std::span<const std::uint8_t> bytes, std::uint64_t file_offset,
+                                                const format::Checksum16* expected) {
+  return FactSegmentReader(bytes, file_offset, expected).all_rows();
 }
 
 }  // namespace memvid::index
