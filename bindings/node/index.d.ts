@@ -46,6 +46,8 @@ export interface OpenOptions {
   embeddingDimension?: number;
   /** Product-quantized vector index (smaller, approximate, re-ranked exactly). */
   vectorCompression?: boolean;
+  /** Read facts from texts as they are put (default true; docs/FACTS.md). */
+  extractFacts?: boolean;
   /** Expected size of the memory; sizes the embedded WAL. */
   capacityBytes?: number;
   /** WAL size in bytes (64 KiB to 64 MiB, a multiple of 4 KiB); 0: from capacityBytes. */
@@ -78,6 +80,8 @@ export interface PutOptions {
   /** This document's passage size (64 B to 16 MiB). */
   chunkSize?: number;
   chunkOverlap?: number;
+  /** Read the facts this text states (default: as the memory was created). */
+  extractFacts?: boolean;
 }
 /** A document: same as PutOptions, with the payload required. */
 export type Document = PutOptions & ({ text: string } | { data: Buffer | Uint8Array });
@@ -491,6 +495,91 @@ export interface IngestedDocument {
 }
 
 /** One open memory. Get one from use(), create() or open(). */
+/** A fact about an entity (see Memvid.facts). */
+export interface FactRecord {
+  id: number;
+  entity: string;
+  entityName: string;
+  slot: string;
+  value: string;
+  valueType: string;
+  kind: string;
+  cardinality: string;
+  polarity: string;
+  confidence: number;
+  engine: string;
+  frame: number;
+  uri: string;
+  valueBegin: number;
+  valueLength: number;
+  validFromMs: number;
+  validToMs: number | null;
+  recordedAtMs: number;
+  supersededBy: number | null;
+  retracted: string;
+  current: boolean;
+  confirms: boolean;
+  correction: boolean;
+  readonly validFrom: Date;
+  readonly validTo: Date | null;
+}
+
+/** An entity the facts speak of. */
+export interface EntityInfo {
+  entity: string;
+  name: string;
+  kind: string;
+  facts: number;
+  current: number;
+  mentions: number;
+}
+
+/** One entity-valued fact walked by Facts.follow. */
+export interface FollowEdge {
+  source: string;
+  sourceName: string;
+  slot: string;
+  target: string;
+  targetName: string;
+  depth: number;
+  fact: number;
+  inverse: boolean;
+}
+
+/** What Facts.follow reached. */
+export interface FollowResult {
+  start: string;
+  edges: FollowEdge[];
+  reached: string[];
+}
+
+export interface FactsOptions {
+  entity?: string;
+  slot?: string;
+  value?: string;
+  /** Also facts no longer current: ended, superseded, confirming, retracted. */
+  history?: boolean;
+  /** "Current" as of this time instead of now. */
+  at?: TimestampInput;
+  limit?: number;
+}
+
+export interface FollowOptions {
+  /** Only this relation (spouse, employer, manager, ...). */
+  link?: string;
+  hops?: number;
+  direction?: 'out' | 'in' | 'both';
+}
+
+/** Facts about people and things read from a memory's texts (docs/FACTS.md). */
+export declare class Facts {
+  /** The current facts about entity (one slot, or all), as of `at` when given. */
+  state(entity: string, slot?: string | null, options?: { at?: TimestampInput }): Promise<FactRecord[]>;
+  list(options?: FactsOptions): Promise<FactRecord[]>;
+  entities(): Promise<EntityInfo[]>;
+  follow(start: string, options?: FollowOptions): Promise<FollowResult>;
+}
+
 export declare class Memvid {
   private constructor();
   /** The file's path. */
@@ -519,6 +608,8 @@ export declare class Memvid {
   ask(question: string, options?: AskOptions): Promise<AskResult>;
   /** Frames in time order. */
   timeline(options?: TimelineOptions): Promise<TimelineEntry[]>;
+  /** Facts about people read from the memory's texts. */
+  readonly facts: Facts;
   /** One frame, with its payload unless payload: false. */
   view(id: number, options?: ViewOptions): Promise<Frame>;
   stats(): Promise<Stats>;

@@ -160,7 +160,7 @@ function toTimestamp(value, what) {
 
 const DOC_KEYS = new Set([
   'text', 'data', 'title', 'uri', 'tags', 'labels', 'label', 'metadata', 'timestamp', 'vector', 'vectorModel',
-  'kind', 'chunkSize', 'chunkOverlap', 'parent',
+  'kind', 'chunkSize', 'chunkOverlap', 'parent', 'extractFacts',
 ]);
 
 function toDocument(doc, what) {
@@ -246,13 +246,68 @@ const INGEST_KEYS = new Set([
 ]);
 const OPEN_KEYS = new Set([
   'mode', 'readOnly', 'lockTimeoutMs', 'sync', 'recovery', 'language', 'chunkSize', 'chunkOverlap',
-  'embeddingModel', 'embeddingDimension', 'vectorCompression', 'capacityBytes', 'walBytes',
+  'embeddingModel', 'embeddingDimension', 'vectorCompression', 'capacityBytes', 'walBytes', 'extractFacts',
 ]);
+const FACTS_KEYS = new Set(['entity', 'slot', 'value', 'history', 'at', 'limit']);
+const FOLLOW_KEYS = new Set(['link', 'hops', 'direction']);
 
 function verifyDeep(options, what) {
   if (typeof options === 'boolean') return options;
   const o = checkOptions(options, VERIFY_KEYS, what);
   return Boolean(o.deep);
+}
+
+function addValidTimes(f) {
+  Object.defineProperty(f, 'validFrom', { get() { return new Date(this.validFromMs); }, enumerable: false, configurable: true });
+  Object.defineProperty(f, 'validTo', {
+    get() { return this.validToMs === null ? null : new Date(this.validToMs); },
+    enumerable: false,
+    configurable: true,
+  });
+  return f;
+}
+
+/**
+ * Facts about people and things read from a memory's texts (`mem.facts`): who works where,
+ * lives where, is married to whom; when each was true and where it was said. Entities are
+ * names as written, case ignored; the writer of first-person texts is 'user'.
+ */
+class Facts {
+  #mem;
+  constructor(mem) {
+    this.#mem = mem;
+  }
+
+  /** The current facts about entity (one slot, or all), as of `at` when given. */
+  state(entity, slot, options) {
+    const o = checkOptions(options, new Set(['at']), 'facts.state');
+    const q = { entity };
+    if (slot !== undefined && slot !== null) q.slot = slot;
+    if (o.at !== undefined) q.at = toTimestamp(o.at, 'facts.state: at');
+    return this.list(q);
+  }
+
+  /** Facts by entity, slot and value; `history: true` adds those no longer current. */
+  list(options) {
+    return call(async () => {
+      const o = { ...checkOptions(options, FACTS_KEYS, 'facts.list') };
+      if (o.at !== undefined) o.at = toTimestamp(o.at, 'facts.list: at');
+      return (await this.#mem[kNative].factsList(o)).map(addValidTimes);
+    });
+  }
+
+  /** The entities the facts speak of, with their kind. */
+  entities() {
+    return call(async () => this.#mem[kNative].factsEntities());
+  }
+
+  /** Entities reached from start through current entity-valued facts, breadth first. */
+  follow(start, options) {
+    return call(async () => {
+      const o = { ...checkOptions(options, FOLLOW_KEYS, 'facts.follow'), start };
+      return this.#mem[kNative].factsFollow(o);
+    });
+  }
 }
 
 /** One open memory (.mv2 file). Create it with use(), create() or open(). */
@@ -337,6 +392,11 @@ class Memvid {
       if (o.until !== undefined) o.until = toTimestamp(o.until, 'timeline: until');
       return (await this[kNative].timeline(o)).map(addTimestamp);
     });
+  }
+
+  /** Facts about people read from the memory's texts (docs/FACTS.md). */
+  get facts() {
+    return new Facts(this);
   }
 
   view(id, options) {
@@ -562,6 +622,7 @@ module.exports = {
   parseTimestamp,
   formatTimestamp,
   Memvid,
+  Facts,
   version,
   formatVersion,
   resultSchema,

@@ -70,9 +70,9 @@ struct FollowQuery {
 };
 
 struct FollowEdge {
-  std::string from, from_name;
-  std::string slot;  // as stored, or "<inverse>" for an edge walked backwards
-  std::string to, to_name;
+  std::string source, source_name;  // the entity the edge leaves
+  std::string slot;                 // as stored, or its inverse for an edge walked backwards
+  std::string target, target_name;  // the entity it reaches
   std::size_t depth = 1;
   std::uint64_t fact = 0;
   bool inverse = false;  // walked from the value to the entity that states it

@@ -350,11 +350,11 @@ void for_each_field(const EntityInfo& e, V&& v) {
 
 template <class V>
 void for_each_field(const FollowEdge& e, V&& v) {
-  v("from", e.from);
-  v("from_name", e.from_name);
+  v("source", e.source);
+  v("source_name", e.source_name);
   v("slot", e.slot);
-  v("to", e.to);
-  v("to_name", e.to_name);
+  v("target", e.target);
+  v("target_name", e.target_name);
   v("depth", std::uint64_t{e.depth});
   v("fact", std::uint64_t{e.fact});
   v("inverse", e.inverse);

@@ -224,11 +224,11 @@ FollowResult Facts::follow(const FollowQuery& q) const {
     for (const Link& l : graph[at]) {
       if (!walked.insert(l.fact).second) continue;
       FollowEdge e;
-      e.from = at;
-      e.from_name = names.count(at) ? names[at] : at;
+      e.source = at;
+      e.source_name = names.count(at) ? names[at] : at;
       e.slot = l.slot;
-      e.to = l.to;
-      e.to_name = l.to_name;
+      e.target = l.to;
+      e.target_name = l.to_name;
       e.depth = depth + 1;
       e.fact = l.fact;
       e.inverse = l.inverse;

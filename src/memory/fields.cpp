@@ -106,7 +106,8 @@ std::vector<TypeSchema> result_schema() {
           schema_of<Frame>(),        schema_of<TimelineEntry>(), schema_of<Stats>(),            schema_of<RecoveryInfo>(),
           schema_of<OwnerInfo>(),    schema_of<RestoreReport>(), schema_of<CheckResult>(),      schema_of<VerifyReport>(),
           schema_of<Finding>(),      schema_of<DoctorAction>(),  schema_of<DoctorReport>(),     schema_of<IngestSkip>(),
-          schema_of<IngestedDocument>(), schema_of<IngestReport>(), schema_of<Warning>()};
+          schema_of<IngestedDocument>(), schema_of<IngestReport>(), schema_of<Warning>(),
+          schema_of<FactRecord>(),   schema_of<EntityInfo>(),    schema_of<FollowEdge>(),       schema_of<FollowResult>()};
 }
 
 }  // namespace memvid::fields

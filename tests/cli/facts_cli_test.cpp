@@ -165,8 +165,8 @@ TEST_F(FactsCli, FollowTraversesEntityValuedFacts) {
   EXPECT_EQ(r["reached"], json::array({"carol", "initech"})) << r.dump(2);
   bool spouse = false, employer = false;
   for (const json& e : r["edges"]) {
-    spouse |= e["from"] == "bob" && e["slot"] == "spouse" && e["to"] == "carol" && e["depth"] == 1;
-    employer |= e["from"] == "carol" && e["slot"] == "employer" && e["to"] == "initech" && e["depth"] == 2;
+    spouse |= e["source"] == "bob" && e["slot"] == "spouse" && e["target"] == "carol" && e["depth"] == 1;
+    employer |= e["source"] == "carol" && e["slot"] == "employer" && e["target"] == "initech" && e["depth"] == 2;
   }
   EXPECT_TRUE(spouse && employer) << r.dump(2);
   // One hop stops at the spouse.

@@ -179,8 +179,8 @@ void add_facts_commands(CLI::App& app, GlobalOptions& global, Registry& registry
                           }
                           if (r.edges.empty()) std::cout << "nothing is related to " << args->start << '\n';
                           for (const FollowEdge& e : r.edges)
-                            std::cout << std::string(2 * (e.depth - 1), ' ') << e.from_name << " -" << e.slot << "-> "
-                                      << e.to_name << "  (hop " << e.depth << ", fact " << e.fact << ")\n";
+                            std::cout << std::string(2 * (e.depth - 1), ' ') << e.source_name << " -" << e.slot << "-> "
+                                      << e.target_name << "  (hop " << e.depth << ", fact " << e.fact << ")\n";
                         }});
   }
   {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "memvid/memvid.hpp"
+#include "memvid/facts.hpp"
 #include "memvid/maintenance.hpp"
 #include "memvid/timestamp.hpp"
 #include "memvid/version.hpp"
@@ -198,6 +199,9 @@ class Handle : public Napi::ObjectWrap<Handle> {
                            InstanceMethod<&Handle::Find>("find"),
                            InstanceMethod<&Handle::Ask>("ask"),
                            InstanceMethod<&Handle::Timeline>("timeline"),
+                           InstanceMethod<&Handle::FactsList>("factsList"),
+                           InstanceMethod<&Handle::FactsEntities>("factsEntities"),
+                           InstanceMethod<&Handle::FactsFollow>("factsFollow"),
                            InstanceMethod<&Handle::View>("view"),
                            InstanceMethod<&Handle::Stats>("stats"),
                            InstanceMethod<&Handle::FrameCount>("frameCount"),
@@ -338,6 +342,53 @@ class Handle : public Napi::ObjectWrap<Handle> {
     return Queue(
         env, path_, [mem, q]() { return mem->timeline(q); },
         [](Napi::Env e, const std::vector<memvid::TimelineEntry>& v) -> Napi::Value { return FieldValue(e, v); }, info.This().As<Napi::Object>());
+  }
+
+  // Facts (memvid/facts.hpp), through the handle's Facts view.
+  Napi::Value FactsList(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    Napi::Object o = OptObject(env, info[0], "facts options");
+    memvid::FactQuery q;
+    if (auto s = OptString(o, "entity")) q.entity = *s;
+    if (auto s = OptString(o, "slot")) q.slot = *s;
+    if (auto s = OptString(o, "value")) q.value = *s;
+    if (auto b = OptBool(o, "history")) q.history = *b;
+    q.at_ms = OptTimestamp(o, "at");
+    if (auto n = OptUInt(o, "limit")) q.limit = *n;
+    return Queue(
+        env, path_, [mem, q]() { return memvid::Facts(*mem).list(q); },
+        [](Napi::Env e, const std::vector<memvid::FactRecord>& v) -> Napi::Value { return FieldValue(e, v); },
+        info.This().As<Napi::Object>());
+  }
+
+  Napi::Value FactsEntities(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    return Queue(
+        env, path_, [mem]() { return memvid::Facts(*mem).entities(); },
+        [](Napi::Env e, const std::vector<memvid::EntityInfo>& v) -> Napi::Value { return FieldValue(e, v); },
+        info.This().As<Napi::Object>());
+  }
+
+  Napi::Value FactsFollow(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    Napi::Object o = OptObject(env, info[0], "follow options");
+    memvid::FollowQuery q;
+    if (auto s = OptString(o, "start")) q.start = *s;
+    if (auto s = OptString(o, "link")) q.link = *s;
+    if (auto n = OptUInt(o, "hops")) q.hops = *n;
+    if (auto s = OptString(o, "direction")) {
+      if (*s == "out") q.direction = memvid::FollowQuery::Direction::Out;
+      else if (*s == "in") q.direction = memvid::FollowQuery::Direction::In;
+      else if (*s == "both") q.direction = memvid::FollowQuery::Direction::Both;
+      else ThrowInvalid(env, "direction must be 'out', 'in' or 'both', not '" + *s + "'");
+    }
+    return Queue(
+        env, path_, [mem, q]() { return memvid::Facts(*mem).follow(q); },
+        [](Napi::Env e, const memvid::FollowResult& r) -> Napi::Value { return ToJs(e, r); },
+        info.This().As<Napi::Object>());
   }
 
   Napi::Value View(const Napi::CallbackInfo& info) {

@@ -180,6 +180,7 @@ memvid::Document ToDocument(Napi::Env env, const Napi::Value& value) {
   if (auto s = OptString(o, "vectorModel")) d.embedding_model = *s;
   if (auto n = OptUInt(o, "chunkSize", kMaxU32)) d.chunk_bytes = static_cast<std::uint32_t>(*n);
   if (auto n = OptUInt(o, "chunkOverlap", kMaxU32)) d.chunk_overlap = static_cast<std::uint32_t>(*n);
+  if (auto b = OptBool(o, "extractFacts")) d.extract_facts = *b;
   return d;
 }
 
@@ -210,6 +211,7 @@ memvid::CreateOptions ToCreateOptions(Napi::Env env, const Napi::Object& o) {
   if (auto s = OptString(o, "embeddingModel")) c.embedding_model = *s;
   if (auto n = OptUInt(o, "embeddingDimension", kMaxU32)) c.embedding_dimension = static_cast<std::uint32_t>(*n);
   if (auto b = OptBool(o, "vectorCompression")) c.vector_compression = *b;
+  if (auto b = OptBool(o, "extractFacts")) c.extract_facts = *b;
   if (auto n = OptUInt(o, "capacityBytes")) c.capacity_bytes = *n;
   if (auto n = OptUInt(o, "walBytes")) c.wal_bytes = *n;
   return c;

@@ -34,9 +34,9 @@ from .errors import (
     RecoveryNeededError, TransactionStateError, _from_native, error_class,
 )
 from .results import (
-    AskResult, AskSource, Check, CheckResult, DoctorAction, DoctorReport, Finding, FindResult, Frame, Hit,
-    IngestReport, IngestedDocument, IngestSkip, OwnerInfo, RecoveryInfo, RestoreReport, Stats,
-    TimelineEntry, VerifyReport, ms_to_datetime,
+    AskResult, AskSource, Check, CheckResult, DoctorAction, DoctorReport, EntityInfo, FactRecord, Finding,
+    FindResult, FollowEdge, FollowResult, Frame, Hit, IngestReport, IngestedDocument, IngestSkip, OwnerInfo,
+    RecoveryInfo, RestoreReport, Stats, TimelineEntry, VerifyReport, ms_to_datetime,
 )
 
 _memvid.set_error_factory(_from_native)
@@ -64,8 +64,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "use", "create", "open_memory", "verify", "doctor", "who", "nudge", "restore", "Memvid",
-    "parse_timestamp", "last_warnings", "SUPPORTED_KINDS",
+    "parse_timestamp", "last_warnings", "SUPPORTED_KINDS", "Facts",
     # results
+    "FactRecord", "EntityInfo", "FollowEdge", "FollowResult",
     "AskResult", "AskSource", "Check", "CheckResult", "DoctorAction", "DoctorReport", "Finding", "FindResult",
     "Frame", "Hit", "IngestReport", "IngestedDocument", "IngestSkip", "OwnerInfo",
     "RecoveryInfo", "RestoreReport", "Stats", "TimelineEntry", "VerifyReport",
@@ -82,7 +83,7 @@ SUPPORTED_KINDS = ("basic",)
 _OPEN_OPTIONS = frozenset({"lock_timeout_ms", "sync", "recovery", "nudge_poll_ms", "command"})
 _CREATE_OPTIONS = frozenset({"language", "chunk_size", "chunk_overlap", "embedding_model",
                              "embedding_dimension", "vector_compression", "capacity_bytes",
-                             "wal_bytes"})
+                             "wal_bytes", "extract_facts"})
 _MODES = ("auto", "create", "open", "read_only")
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -164,7 +165,7 @@ def _check_str(value: Any, name: str) -> str:
 
 _DOC_KEYS = frozenset({"text", "data", "title", "uri", "tags", "labels", "label", "metadata",
                        "timestamp", "vector", "vector_model", "kind", "chunk_size",
-                       "chunk_overlap", "parent"})
+                       "chunk_overlap", "parent", "extract_facts"})
 
 
 def _document(text: Optional[str] = None, *, data: Optional[bytes] = None,
@@ -174,7 +175,7 @@ def _document(text: Optional[str] = None, *, data: Optional[bytes] = None,
               timestamp: Optional[TimestampLike] = None, vector: Optional[Sequence[float]] = None,
               vector_model: Optional[str] = None, kind: Optional[str] = None,
               chunk_size: Optional[int] = None, chunk_overlap: Optional[int] = None,
-              parent: Optional[int] = None) -> Dict[str, Any]:
+              parent: Optional[int] = None, extract_facts: Optional[bool] = None) -> Dict[str, Any]:
     """Checks put()'s arguments and builds the dict the extension reads."""
     doc: Dict[str, Any] = {}
     if text is not None and data is not None:
@@ -223,6 +224,10 @@ def _document(text: Optional[str] = None, *, data: Optional[bytes] = None,
         doc["chunk_overlap"] = _int(chunk_overlap, "chunk_overlap")
     if parent is not None:
         doc["parent"] = _int(parent, "parent")
+    if extract_facts is not None:
+        if not isinstance(extract_facts, bool):
+            raise TypeError(f"extract_facts must be a bool, not {type(extract_facts).__name__}")
+        doc["extract_facts"] = extract_facts
     return doc
 
 
@@ -352,6 +357,11 @@ class Memvid:
         return self._h.in_transaction()
 
     @property
+    def facts(self) -> "Facts":
+        """Facts about people read from the memory's texts (docs/FACTS.md)."""
+        return Facts(self._h)
+
+    @property
     def recovery_info(self) -> RecoveryInfo:
         """What opening the memory recovered (WAL replay, truncated bytes, fallbacks)."""
         return RecoveryInfo._from(self._h.recovery_info())
@@ -381,6 +391,8 @@ class Memvid:
             vector: the document's embedding (list of floats) with optional vector_model.
             kind: 'text' | 'document' | 'binary' (default 'text', 'binary' for data).
             chunk_size, chunk_overlap: how the index splits this text into passages.
+            extract_facts: read the facts the text states (default: as the memory was
+                created; see :attr:`facts`).
         """
         return self._h.put(self._doc(text, fields))
 
@@ -646,6 +658,56 @@ class Memvid:
 
 # ---- opening ------------------------------------------------------------------------------
 
+class Facts:
+    """Facts about people and things read from a memory's texts (``mem.facts``): who works
+    where, lives where, is married to whom, likes what; when each was true and where it was
+    said. Entities are names as written ("Alice", "Ben Koenig"), case ignored; the writer of
+    first-person texts is "user". See docs/FACTS.md.
+    """
+
+    __slots__ = ("_h",)
+
+    def __init__(self, handle: Any) -> None:
+        self._h = handle
+
+    def state(self, entity: str, slot: Optional[str] = None, *,
+              at: Optional[TimestampLike] = None) -> List[FactRecord]:
+        """The current facts about ``entity`` (one slot, or all), as of ``at`` when given."""
+        q: Dict[str, Any] = {"entity": _check_str(entity, "entity")}
+        if slot is not None:
+            q["slot"] = _check_str(slot, "slot")
+        if at is not None:
+            q["at_ms"] = parse_timestamp(at)
+        return [FactRecord(**f) for f in self._h.facts_list(q)]
+
+    def list(self, *, entity: Optional[str] = None, slot: Optional[str] = None,
+             value: Optional[str] = None, history: bool = False,
+             at: Optional[TimestampLike] = None, limit: int = 0) -> List[FactRecord]:
+        """Facts matching entity, slot and value (each optional); ``history=True`` adds those
+        no longer current (ended, superseded, confirming, retracted with their frame)."""
+        q: Dict[str, Any] = {"history": bool(history), "limit": _int(limit, "limit")}
+        for name, v in (("entity", entity), ("slot", slot), ("value", value)):
+            if v is not None:
+                q[name] = _check_str(v, name)
+        if at is not None:
+            q["at_ms"] = parse_timestamp(at)
+        return [FactRecord(**f) for f in self._h.facts_list(q)]
+
+    def entities(self) -> List[EntityInfo]:
+        """The entities the facts speak of, with their kind (person, organization, place, thing)."""
+        return [EntityInfo(**e) for e in self._h.facts_entities()]
+
+    def follow(self, start: str, *, link: Optional[str] = None, hops: int = 1,
+               direction: str = "both") -> FollowResult:
+        """Entities reached from ``start`` through current entity-valued facts (spouse,
+        employer, manager, family), breadth first; direction 'out', 'in' or 'both'."""
+        q: Dict[str, Any] = {"start": _check_str(start, "start"), "hops": _int(hops, "hops"),
+                             "direction": _check_str(direction, "direction")}
+        if link is not None:
+            q["link"] = _check_str(link, "link")
+        return FollowResult(**self._h.facts_follow(q))
+
+
 def use(kind: str, path: PathLike, *, mode: str = "auto", read_only: bool = False,
         **options: Any) -> Memvid:
     """Opens or creates the memory at ``path`` and returns a :class:`Memvid`.
@@ -657,7 +719,8 @@ def use(kind: str, path: PathLike, *, mode: str = "auto", read_only: bool = Fals
     Options: lock_timeout_ms, sync ('full'|'normal'|'off'), recovery ('default'|
     'auto_truncate'|'strict'), nudge_poll_ms, and for creation language, chunk_size,
     chunk_overlap, embedding_model ('builtin'|'none'|'provider:model'), embedding_dimension,
-    vector_compression, capacity_bytes, wal_bytes. Unknown names raise TypeError.
+    vector_compression, capacity_bytes, wal_bytes, extract_facts (read facts from texts as
+    they are put; default True). Unknown names raise TypeError.
     """
     if not isinstance(kind, str):
         raise TypeError(f"kind must be a str, not {type(kind).__name__}")
@@ -679,6 +742,9 @@ def use(kind: str, path: PathLike, *, mode: str = "auto", read_only: bool = Fals
     for name in ("sync", "recovery", "language", "embedding_model", "command"):
         if options.get(name) is not None:
             _check_str(options[name], name)
+    for name in ("vector_compression", "extract_facts"):
+        if options.get(name) is not None and not isinstance(options[name], bool):
+            raise TypeError(f"{name} must be a bool, not {type(options[name]).__name__}")
     p = os.fspath(path)
     if not isinstance(p, str):
         p = os.fsdecode(p)

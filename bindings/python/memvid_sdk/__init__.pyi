@@ -29,7 +29,8 @@ from .results import (AskResult as AskResult, AskSource as AskSource, Check as C
                       IngestReport as IngestReport, IngestedDocument as IngestedDocument,
                       IngestSkip as IngestSkip, OwnerInfo as OwnerInfo,
                       RecoveryInfo as RecoveryInfo, RestoreReport as RestoreReport,
-                      Stats as Stats,
+                      Stats as Stats, FactRecord as FactRecord, EntityInfo as EntityInfo,
+                      FollowEdge as FollowEdge, FollowResult as FollowResult,
                       TimelineEntry as TimelineEntry, VerifyReport as VerifyReport,
                       ms_to_datetime as ms_to_datetime)
 
@@ -62,6 +63,7 @@ class Document(TypedDict, total=False):
     chunk_size: int
     chunk_overlap: int
     parent: int
+    extract_facts: bool
 
 
 def parse_timestamp(value: TimestampLike, name: str = ...) -> int:
@@ -106,6 +108,18 @@ class _DoctorMethod:
     def __get__(self, instance: Memvid, owner: Any) -> _DoctorSelf: ...
 
 
+class Facts:
+    """Facts about people and things read from a memory's texts (``mem.facts``)."""
+    def state(self, entity: str, slot: Optional[str] = None, *,
+              at: Optional[TimestampLike] = None) -> List[FactRecord]: ...
+    def list(self, *, entity: Optional[str] = None, slot: Optional[str] = None,
+             value: Optional[str] = None, history: bool = False,
+             at: Optional[TimestampLike] = None, limit: int = 0) -> List[FactRecord]: ...
+    def entities(self) -> List[EntityInfo]: ...
+    def follow(self, start: str, *, link: Optional[str] = None, hops: int = 1,
+               direction: Literal["out", "in", "both"] = "both") -> FollowResult: ...
+
+
 class Memvid:
     """One open memory (a .mv2 file). Make one with use() or create()."""
 
@@ -124,6 +138,10 @@ class Memvid:
     def in_transaction(self) -> bool: ...
     @property
     def recovery_info(self) -> RecoveryInfo: ...
+    @property
+    def facts(self) -> Facts:
+        """Facts about people read from the memory's texts."""
+        ...
     def close(self) -> None:
         """Commits, checkpoints, syncs and releases the lock; a second close is a no-op."""
         ...
@@ -140,7 +158,7 @@ class Memvid:
             timestamp: Optional[TimestampLike] = None, vector: Optional[Sequence[float]] = None,
             vector_model: Optional[str] = None, kind: Optional[DocKind] = None,
             chunk_size: Optional[int] = None, chunk_overlap: Optional[int] = None,
-            parent: Optional[int] = None) -> int:
+            parent: Optional[int] = None, extract_facts: Optional[bool] = None) -> int:
         """Adds a document and returns its frame id."""
         ...
     def put_many(self, documents: Iterable[Union[Document, Mapping[str, Any]]]) -> List[int]:
@@ -153,7 +171,8 @@ class Memvid:
                timestamp: Optional[TimestampLike] = None,
                vector: Optional[Sequence[float]] = None, vector_model: Optional[str] = None,
                kind: Optional[DocKind] = None, chunk_size: Optional[int] = None,
-               chunk_overlap: Optional[int] = None, parent: Optional[int] = None) -> int:
+               chunk_overlap: Optional[int] = None, parent: Optional[int] = None,
+               extract_facts: Optional[bool] = None) -> int:
         """Writes a new version of frame id and returns the new id."""
         ...
     def delete(self, id: int) -> None:
@@ -233,7 +252,8 @@ def use(kind: Literal["basic"], path: PathLike, *, mode: OpenMode = "auto",
         language: Optional[str] = ..., chunk_size: Optional[int] = ...,
         chunk_overlap: Optional[int] = ..., embedding_model: Optional[str] = ...,
         embedding_dimension: Optional[int] = ..., vector_compression: Optional[bool] = ...,
-        capacity_bytes: Optional[int] = ..., wal_bytes: Optional[int] = ...) -> Memvid:
+        capacity_bytes: Optional[int] = ..., wal_bytes: Optional[int] = ...,
+        extract_facts: Optional[bool] = ...) -> Memvid:
     """Opens or creates the memory at path."""
     ...
 
@@ -244,7 +264,8 @@ def create(path: PathLike, *, lock_timeout_ms: Optional[int] = ...,
            language: Optional[str] = ..., chunk_size: Optional[int] = ...,
            chunk_overlap: Optional[int] = ..., embedding_model: Optional[str] = ...,
            embedding_dimension: Optional[int] = ..., vector_compression: Optional[bool] = ...,
-           capacity_bytes: Optional[int] = ..., wal_bytes: Optional[int] = ...) -> Memvid:
+           capacity_bytes: Optional[int] = ..., wal_bytes: Optional[int] = ...,
+           extract_facts: Optional[bool] = ...) -> Memvid:
     """Creates a new memory (AlreadyExistsError if the file exists)."""
     ...
 

@@ -31,16 +31,41 @@ from . import restore as _restore
 from . import use as _use
 from . import verify as _verify
 from .errors import MemvidWarning
-from .results import (AskResult, DoctorReport, FindResult, Frame, IngestReport, RestoreReport, Stats,
-                      TimelineEntry, VerifyReport)
+from .results import (AskResult, DoctorReport, EntityInfo, FactRecord, FindResult, FollowResult, Frame,
+                      IngestReport, RestoreReport, Stats, TimelineEntry, VerifyReport)
 
-__all__ = ["AsyncMemvid", "use", "create", "verify", "doctor", "restore"]
+__all__ = ["AsyncMemvid", "AsyncFacts", "use", "create", "verify", "doctor", "restore"]
 
 T = TypeVar("T")
 
 
 async def _run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.get_running_loop().run_in_executor(None, functools.partial(fn, *args, **kwargs))
+
+
+class AsyncFacts:
+    """:class:`memvid_sdk.Facts` with coroutine methods (``mem.facts`` of an AsyncMemvid)."""
+
+    __slots__ = ("_mem",)
+
+    def __init__(self, mem: "AsyncMemvid") -> None:
+        self._mem = mem
+
+    async def state(self, entity: str, slot: Optional[str] = None, **options: Any) -> List[FactRecord]:
+        """:meth:`memvid_sdk.Facts.state`."""
+        return await self._mem._call(self._mem.sync.facts.state, entity, slot, **options)
+
+    async def list(self, **options: Any) -> List[FactRecord]:
+        """:meth:`memvid_sdk.Facts.list`."""
+        return await self._mem._call(self._mem.sync.facts.list, **options)
+
+    async def entities(self) -> List[EntityInfo]:
+        """:meth:`memvid_sdk.Facts.entities`."""
+        return await self._mem._call(self._mem.sync.facts.entities)
+
+    async def follow(self, start: str, **options: Any) -> FollowResult:
+        """:meth:`memvid_sdk.Facts.follow`."""
+        return await self._mem._call(self._mem.sync.facts.follow, start, **options)
 
 
 class AsyncMemvid:
@@ -75,6 +100,11 @@ class AsyncMemvid:
 
     def __repr__(self) -> str:
         return f"<AsyncMemvid {self.sync!r}>"
+
+    @property
+    def facts(self) -> AsyncFacts:
+        """Facts about people read from the memory's texts (coroutine methods)."""
+        return AsyncFacts(self)
 
     @property
     def path(self) -> str:

@@ -19,7 +19,8 @@ from . import _memvid
 __all__ = [
     "Hit", "FindResult", "AskSource", "AskResult", "TimelineEntry", "Frame", "Stats",
     "CheckResult", "Check", "VerifyReport", "Finding", "DoctorAction", "DoctorReport", "IngestSkip",
-    "IngestedDocument", "IngestReport", "OwnerInfo", "RecoveryInfo", "RestoreReport", "SCHEMA",
+    "IngestedDocument", "IngestReport", "OwnerInfo", "RecoveryInfo", "RestoreReport", "FactRecord",
+    "EntityInfo", "FollowEdge", "FollowResult", "SCHEMA",
 ]
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
@@ -302,3 +303,35 @@ class RecoveryInfo(_Record):
 
 
 Check = CheckResult  # the name before 0.x: kept so that imports keep working
+
+
+class FactRecord(_Record):
+    """A fact about an entity (see ``Memvid.facts``): the value, its slot, where it was said
+    (frame, uri, value_begin/value_length in the frame's text), when it was valid
+    (valid_from_ms, valid_to_ms: None while valid) and what ended it (superseded_by, retracted).
+    ``valid_from`` and ``valid_to`` are aware UTC datetimes."""
+
+    @property
+    def valid_from(self) -> _dt.datetime:
+        return ms_to_datetime(self.valid_from_ms)  # type: ignore[attr-defined]
+
+    @property
+    def valid_to(self) -> Optional[_dt.datetime]:
+        v = self.valid_to_ms  # type: ignore[attr-defined]
+        return None if v is None else ms_to_datetime(v)
+
+    def _repr_fields(self) -> Tuple[str, ...]:
+        return ("entity_name", "slot", "value", "polarity", "valid_from_ms", "valid_to_ms", "frame", "current")
+
+
+class EntityInfo(_Record):
+    """An entity the facts speak of (see ``Facts.entities``)."""
+
+
+class FollowEdge(_Record):
+    """One entity-valued fact walked by ``Facts.follow`` (inverse: walked from its value)."""
+
+
+class FollowResult(_Record):
+    """What ``Facts.follow`` reached: the edges in breadth-first order and the entities."""
+

@@ -274,5 +274,65 @@ class RecoveryInfo(_Record):
     footer_fallback: bool
 
 
+class FactRecord(_Record):
+    """A fact about an entity (see ``Memvid.facts``)."""
+    id: int
+    entity: str
+    entity_name: str
+    slot: str
+    value: str
+    value_type: str
+    kind: str
+    cardinality: str
+    polarity: str
+    confidence: float
+    engine: str
+    frame: int
+    uri: str
+    value_begin: int
+    value_length: int
+    valid_from_ms: int
+    valid_to_ms: Optional[int]
+    recorded_at_ms: int
+    superseded_by: Optional[int]
+    retracted: str
+    current: bool
+    confirms: bool
+    correction: bool
+    @property
+    def valid_from(self) -> _dt.datetime: ...
+    @property
+    def valid_to(self) -> Optional[_dt.datetime]: ...
+
+
+class EntityInfo(_Record):
+    """An entity the facts speak of (see ``Facts.entities``)."""
+    entity: str
+    name: str
+    kind: str
+    facts: int
+    current: int
+    mentions: int
+
+
+class FollowEdge(_Record):
+    """One entity-valued fact walked by ``Facts.follow``."""
+    source: str
+    source_name: str
+    slot: str
+    target: str
+    target_name: str
+    depth: int
+    fact: int
+    inverse: bool
+
+
+class FollowResult(_Record):
+    """What ``Facts.follow`` reached."""
+    start: str
+    edges: List[FollowEdge]
+    reached: List[str]
+
+
 Check = CheckResult
 SCHEMA: Dict[str, List[Tuple[str, str]]]

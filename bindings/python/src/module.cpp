@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "memvid/error.hpp"
+#include "memvid/facts.hpp"
 #include "memvid/ingest.hpp"
 #include "memvid/integrity.hpp"
 #include "memvid/memvid.hpp"
@@ -173,6 +174,7 @@ memvid::CreateOptions create_options(const py::dict& d) {
   if (auto v = opt<bool>(d, "vector_compression")) o.vector_compression = *v;
   if (auto v = opt<std::uint64_t>(d, "capacity_bytes")) o.capacity_bytes = *v;
   if (auto v = opt<std::uint64_t>(d, "wal_bytes")) o.wal_bytes = *v;
+  if (auto v = opt<bool>(d, "extract_facts")) o.extract_facts = *v;
   return o;
 }
 
@@ -193,6 +195,7 @@ memvid::Document document(const py::dict& d) {
   if (auto v = opt<std::string>(d, "vector_model")) doc.embedding_model = *v;
   if (auto v = opt<long long>(d, "chunk_size")) doc.chunk_bytes = checked_u32<std::uint32_t>(*v, "chunk_size");
   if (auto v = opt<long long>(d, "chunk_overlap")) doc.chunk_overlap = checked_u32<std::uint32_t>(*v, "chunk_overlap");
+  if (auto v = opt<bool>(d, "extract_facts")) doc.extract_facts = *v;
   return doc;
 }
 
@@ -280,6 +283,43 @@ class Handle {
     py::list out;
     for (const auto& e : entries) out.append(to_dict(e));
     return out;
+  }
+
+  // Facts (memvid/facts.hpp): the Facts view of the handle.
+  py::list facts_list(const py::dict& d) {
+    memvid::FactQuery q;
+    if (auto v = opt<std::string>(d, "entity")) q.entity = *v;
+    if (auto v = opt<std::string>(d, "slot")) q.slot = *v;
+    if (auto v = opt<std::string>(d, "value")) q.value = *v;
+    if (auto v = opt<bool>(d, "history")) q.history = *v;
+    q.at_ms = opt<std::int64_t>(d, "at_ms");
+    if (auto v = opt<std::size_t>(d, "limit")) q.limit = *v;
+    auto facts = run(path_, [&] { return memvid::Facts(*mv_).list(q); });
+    py::list out;
+    for (const auto& f : facts) out.append(to_dict(f));
+    return out;
+  }
+
+  py::list facts_entities() {
+    auto entities = run(path_, [&] { return memvid::Facts(*mv_).entities(); });
+    py::list out;
+    for (const auto& e : entities) out.append(to_dict(e));
+    return out;
+  }
+
+  py::dict facts_follow(const py::dict& d) {
+    memvid::FollowQuery q;
+    if (auto v = opt<std::string>(d, "start")) q.start = *v;
+    if (auto v = opt<std::string>(d, "link")) q.link = *v;
+    if (auto v = opt<std::size_t>(d, "hops")) q.hops = *v;
+    if (auto v = opt<std::string>(d, "direction")) {
+      if (*v == "out") q.direction = memvid::FollowQuery::Direction::Out;
+      else if (*v == "in") q.direction = memvid::FollowQuery::Direction::In;
+      else if (*v == "both") q.direction = memvid::FollowQuery::Direction::Both;
+      else throw memvid::Error(memvid::ErrorCode::InvalidArgument, "direction must be 'out', 'in' or 'both', not '" + *v + "'");
+    }
+    auto r = run(path_, [&] { return memvid::Facts(*mv_).follow(q); });
+    return to_dict(r);
   }
 
   py::dict stats() {
@@ -455,6 +495,9 @@ PYBIND11_MODULE(_memvid, m) {
       .def("in_transaction", &Handle::in_transaction)
       .def("frame", &Handle::frame, py::arg("id"), py::arg("payload"))
       .def("timeline", &Handle::timeline, py::arg("query"))
+      .def("facts_list", &Handle::facts_list, py::arg("query"))
+      .def("facts_entities", &Handle::facts_entities)
+      .def("facts_follow", &Handle::facts_follow, py::arg("query"))
       .def("stats", &Handle::stats)
       .def("find", &Handle::find, py::arg("query"), py::arg("options"))
       .def("ask", &Handle::ask, py::arg("question"), py::arg("options"))

@@ -1,0 +1,41 @@
+'use strict';
+// Facts through the Node.js SDK: the same answers as the CLI and Python, camelCase results
+// with the schema's fields, and the extraction switches.
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const memvid = require('..');
+const { freshMemory } = require('./helpers');
+
+test('state, history and time', async (t) => {
+  const { mem } = await freshMemory(t, { embeddingModel: 'none' });
+  await mem.put('Alice works at Acme Corp.', { timestamp: '2023-01-01', uri: 'mv2://a' });
+  await mem.put('Alice joined Globex.', { timestamp: '2025-01-01' });
+  const now = await mem.facts.state('Alice');
+  assert.deepEqual(now.map((f) => [f.slot, f.value]), [['employer', 'Globex']]);
+  assert.equal(now[0].validFrom.getUTCFullYear(), 2025);
+  assert.equal(now[0].validTo, null);
+  assert.deepEqual(Object.keys(now[0]), memvid.resultSchema.FactRecord.map(([f]) => f));
+  const then = await mem.facts.state('alice', 'employer', { at: '2024-06-01' });
+  assert.deepEqual(then.map((f) => f.value), ['Acme Corp']);
+  assert.deepEqual(await mem.facts.state('alice', null, { at: 1600000000000 }), []);
+  const history = await mem.facts.list({ entity: 'alice', history: true });
+  assert.deepEqual(history.map((f) => f.value), ['Acme Corp', 'Globex']);
+  assert.equal(history[0].supersededBy, history[1].id);
+  assert.equal(history[0].uri, 'mv2://a');
+  await mem.close();
+});
+
+test('extraction switches, entities and follow', async (t) => {
+  const { mem } = await freshMemory(t, { embeddingModel: 'none', extractFacts: false });
+  await mem.put('Dan works at Umbrella.');
+  await mem.put('Bob is married to Carol. Carol works at Initech.', { extractFacts: true });
+  const kinds = Object.fromEntries((await mem.facts.entities()).map((e) => [e.entity, e.kind]));
+  assert.equal(kinds.initech, 'organization');
+  assert.equal(kinds.dan, undefined);
+  const r = await mem.facts.follow('bob', { hops: 2 });
+  assert.deepEqual(r.reached, ['carol', 'initech']);
+  assert.deepEqual(r.edges.map((e) => [e.source, e.slot, e.target]), [['bob', 'spouse', 'carol'], ['carol', 'employer', 'initech']]);
+  await assert.rejects(mem.facts.follow('bob', { direction: 'sideways' }), memvid.InvalidArgumentError);
+  await assert.rejects(mem.facts.list({ colour: 'red' }), TypeError);
+  await mem.close();
+});
