@@ -9,6 +9,9 @@ namespace crash_test {
 
 inline std::string payload_for(std::uint64_t id) {
   std::string s = "frame " + std::to_string(id) + ":";
+  // A fact in every third frame, so that fact parts are written, merged and verified (deep
+  // verify reads them again from the text) across the kills.
+  if (id % 3 == 0) s += " Alice works at Acme" + std::to_string(id % 5) + ". ";
   std::uint64_t x = id * 0x9E3779B97F4A7C15ull + 1;
   std::size_t len = 20 + (id * 7919) % 1500;
   while (s.size() < len) {
