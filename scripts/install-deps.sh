@@ -7,7 +7,8 @@ packages=(build-essential cmake ninja-build pkg-config git zstd
           libutf8proc-dev libstemmer-dev libxxhash-dev libgumbo-dev libpoppler-cpp-dev python3 python3-dev pybind11-dev
           libfaiss-dev libopenblas-serial-dev libcpp-httplib-dev libssl-dev
           libgtest-dev libgmock-dev libbenchmark-dev
-          clang libclang-rt-14-dev libomp-14-dev)
+          clang libclang-rt-14-dev libomp-14-dev
+          raptor2-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -84,6 +84,11 @@ struct FollowResult {
   std::vector<std::string> reached;  // entities reached, nearest first, start excluded
 };
 
+// The canonical key of an entity named as written ("María García" -> "maría garcía"): NFKC
+// and case folded, surrounding white space dropped. Entity-valued facts' values name entities
+// by this key.
+std::string fact_entity_key(const std::string& name);
+
 class Facts : public View {
  public:
   using View::View;

@@ -115,14 +115,16 @@ class FactReader {
   mutable std::unordered_map<std::uint64_t, std::string> uris_;
 };
 
-std::string entity_key(const std::string& name) {
+std::string entity_key(const std::string& name) { return fact_entity_key(name); }
+
+}  // namespace
+
+std::string fact_entity_key(const std::string& name) {
   std::string k = facts::fold_text(name);
   while (!k.empty() && k.back() == ' ') k.pop_back();
   while (!k.empty() && k.front() == ' ') k.erase(k.begin());
   return k;
 }
-
-}  // namespace
 
 std::vector<FactRecord> Facts::state(const std::string& entity, const std::string& slot,
                                      std::optional<std::int64_t> at_ms) const {

@@ -5,8 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
@@ -216,6 +218,41 @@ TEST_F(FactsCli, DoctorRebuildsADamagedFactPart) {
   EXPECT_NE(fixed.out.find("RebuildFactIndex"), std::string::npos) << fixed.out;
   EXPECT_EQ(run({"verify", "m.mv2", "--deep"}).code, 0);
   EXPECT_EQ(values(run_json({"state", "m.mv2", "-e", "bob"})), std::vector<std::string>{"location=Oslo"});
+}
+
+// Case 12: export writes facts, as N-Triples a real parser accepts (raptor's rapper), JSON
+// with provenance, and CSV; the old two-argument form still writes a snapshot.
+TEST_F(FactsCli, ExportWritesFactsThatParse) {
+  put("Alice works at Acme Corp.", "2023-01-01");
+  put("Alice joined Globex. She lives in São Paulo, Brazil.", "2025-01-01");
+  const mt::CliOutcome now = run({"export", "m.mv2", "-o", "now.nt"});
+  ASSERT_EQ(now.code, 0) << now.err;
+  std::ifstream in(dir_.path() / "now.nt");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("<mv2://entity/alice> <mv2://slot/employer> <mv2://entity/globex> ."), std::string::npos) << text;
+  EXPECT_EQ(text.find("acme"), std::string::npos) << "a superseded fact is no current triple:\n" << text;
+  EXPECT_NE(text.find("S\xC3\xA3o Paulo"), std::string::npos) << text;
+  const std::string rapper = "rapper -q -i ntriples -c ";
+  EXPECT_EQ(std::system((rapper + (dir_.path() / "now.nt").string()).c_str()), 0) << text;
+  ASSERT_EQ(run({"export", "m.mv2", "--history", "-o", "all.nt"}).code, 0);
+  std::ifstream all_in(dir_.path() / "all.nt");
+  std::string all((std::istreambuf_iterator<char>(all_in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(all.find("<mv2://entity/acme%20corp>"), std::string::npos) << all;
+  EXPECT_EQ(std::system((rapper + (dir_.path() / "all.nt").string()).c_str()), 0) << all;
+  // An existing output is refused and left as it was.
+  EXPECT_EQ(run({"export", "m.mv2", "-o", "now.nt"}).code, 1);
+  const json j = json::parse(run({"export", "m.mv2", "-f", "json", "--with-provenance"}).out);
+  ASSERT_FALSE(j.empty());
+  for (const char* key : {"frame", "uri", "valid_from", "recorded_at", "value_begin"}) EXPECT_TRUE(j[0].contains(key)) << key;
+  EXPECT_FALSE(json::parse(run({"export", "m.mv2", "-f", "json"}).out)[0].contains("frame"));
+  const std::string csv = run({"export", "m.mv2", "-f", "csv"}).out;
+  EXPECT_EQ(csv.rfind("entity,entity_name,slot,value,polarity,valid_from,valid_to,current,retracted\r\n", 0), 0u) << csv;
+  EXPECT_NE(csv.find(",\"São Paulo, Brazil\","), std::string::npos) << csv;  // quoted (RFC 4180)
+  // The old form of the snapshot command.
+  const mt::CliOutcome old = run({"export", "m.mv2", "snap.mv2"});
+  EXPECT_EQ(old.code, 0) << old.err;
+  EXPECT_NE(old.err.find("memvid snapshot"), std::string::npos) << old.err;
+  EXPECT_EQ(run({"verify", "snap.mv2", "--deep"}).code, 0);
 }
 
 TEST_F(FactsCli, BadInputIsAClearError) {

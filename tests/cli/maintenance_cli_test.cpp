@@ -249,9 +249,9 @@ TEST(MaintenanceCli, CompactExportRestore) {
   EXPECT_NE(r.err.find("AlreadyExists"), std::string::npos) << r;
 
   // export, then compact in place (JSON), then restore the export over it.
-  r = cli.run({"export", path, dir.file("snap.mv2")});
+  r = cli.run({"snapshot", path, dir.file("snap.mv2")});
   ASSERT_EQ(r.code, 0) << r;
-  EXPECT_NE(r.out.find("exported " + std::to_string(s.frames) + " frames"), std::string::npos) << r;
+  EXPECT_NE(r.out.find("wrote a snapshot of " + std::to_string(s.frames) + " frames"), std::string::npos) << r;
   r = cli.run({"compact", path, "--json"});
   ASSERT_EQ(r.code, 0) << r;
   const json c = json::parse(r.out);

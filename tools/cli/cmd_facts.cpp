@@ -5,13 +5,22 @@
 //   memvid follow traverse FILE -s START [-l LINK] [--hops N] [--direction out|in|both]
 //   memvid follow entities FILE [-t KIND] [-q QUERY]
 //   memvid follow stats FILE
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <map>
 #include <memory>
 
 #include "commands.hpp"
+#include "facts_export.hpp"
 #include "memvid/facts.hpp"
 #include "memvid/timestamp.hpp"
 #include "output.hpp"
@@ -20,6 +29,35 @@
 namespace memvid::cli {
 
 namespace {
+
+// Creates path (it must not exist) and writes it; a failure (a full disk: NoSpace) leaves no
+// partial file behind.
+template <class Write>
+void write_new_file(const std::string& path, Write&& write) {
+  std::ostringstream text;
+  write(text);
+  const std::string bytes = text.str();
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    if (errno == EEXIST) throw Error(ErrorCode::AlreadyExists, path + " already exists; export -o writes a new file");
+    throw Error(ErrorCode::Io, "cannot create " + path + ": " + std::strerror(errno));
+  }
+  std::size_t done = 0;
+  int failure = 0;
+  while (done < bytes.size() && failure == 0) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) failure = n < 0 ? errno : EIO;
+    else done += static_cast<std::size_t>(n);
+  }
+  if (failure == 0 && ::fsync(fd) != 0) failure = errno;
+  ::close(fd);
+  if (failure != 0) {
+    ::unlink(path.c_str());
+    throw Error(failure == ENOSPC ? ErrorCode::NoSpace : ErrorCode::Io,
+                "cannot write " + path + ": " + std::strerror(failure) + " (nothing was written)");
+  }
+}
 
 // --at-time: unix seconds (as the original takes it) or ISO-8601.
 std::int64_t at_time_value(const std::string& text) {
@@ -143,6 +181,52 @@ void add_facts_commands(CLI::App& app, GlobalOptions& global, Registry& registry
                           const auto facts = Facts(mem).list(q);
                           mem.close();
                           print_facts(facts, global.json, args->history, "no facts");
+                        }});
+  }
+  {
+    struct Args {
+      std::string path, snapshot, entity, predicate, output;
+      FactsExportOptions options;
+      bool history = false;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = app.add_subcommand("export", "Write the facts out as N-Triples, JSON or CSV");
+    add_file_argument(*cmd, args->path);
+    cmd->add_option("SNAPSHOT", args->snapshot,
+                    "(old form, kept for scripts: writes a snapshot of the memory; use `memvid snapshot`)");
+    cmd->add_option("-f,--format", args->options.format, "ntriples (default), json or csv")
+        ->check(CLI::IsMember({"ntriples", "json", "csv"}));
+    cmd->add_option("-e,--entity", args->entity, "Only facts about this entity");
+    cmd->add_option("-p,--predicate", args->predicate, "Only this slot");
+    cmd->add_option("--base-uri", args->options.base_uri, "Prefix of entity IRIs (N-Triples)")->capture_default_str();
+    cmd->add_flag("--with-provenance", args->options.with_provenance,
+                  "Add frame, uri, byte span, record time and engine (N-Triples: as comments)");
+    cmd->add_flag("--history", args->history, "Also facts no longer current (ended, superseded, retracted)");
+    cmd->add_option("-o,--output", args->output, "Write to this file (must not exist) instead of stdout");
+    add_open_flags(*cmd, global);
+    add_json_flag(*cmd, global);
+    registry.push_back({cmd, [args, cmd, &global] {
+                          // --json: JSON facts unless -f says otherwise (the old form: a JSON report).
+                          if (global.json && cmd->count("--format") == 0) args->options.format = "json";
+                          Memvid mem = Memvid::open_read_only(args->path, open_options(global));
+                          if (!args->snapshot.empty()) {
+                            // `export FILE SNAPSHOT` wrote a snapshot before export meant facts.
+                            std::cerr << "memvid: note: `export FILE SNAPSHOT` is the old name of `memvid snapshot "
+                                         "FILE SNAPSHOT`; `export` now writes facts (docs/FACTS.md)\n";
+                            run_snapshot(mem, args->path, args->snapshot, global);
+                            return;
+                          }
+                          FactQuery q;
+                          q.entity = args->entity;
+                          q.slot = args->predicate;
+                          q.history = args->history;
+                          const std::vector<FactRecord> facts = Facts(mem).list(q);
+                          mem.close();
+                          if (args->output.empty()) {
+                            write_facts(std::cout, facts, args->options);
+                            return;
+                          }
+                          write_new_file(args->output, [&](std::ostream& out) { write_facts(out, facts, args->options); });
                         }});
   }
   CLI::App* follow = app.add_subcommand("follow", "The graph of entities that facts relate");

@@ -133,27 +133,31 @@ void add_compact_command(CLI::App& app, GlobalOptions& global, Registry& registr
                       }});
 }
 
-void add_export_command(CLI::App& app, GlobalOptions& global, Registry& registry) {
+void run_snapshot(Memvid& mem, const std::string& path, const std::string& output, const GlobalOptions& global) {
+  const auto start = std::chrono::steady_clock::now();
+  const Stats s = mem.stats();
+  memvid::Maintenance(mem).export_snapshot(output);
+  mem.close();
+  const double ms = ms_since(start);
+  if (global.json) {
+    print_json({{"path", path}, {"snapshot", output}, {"frames", s.frames}, {"elapsed_ms", ms}});
+    return;
+  }
+  std::cout << "wrote a snapshot of " << s.frames << " frames of " << path << " to " << output << " ("
+            << static_cast<long>(ms) << " ms)\n";
+}
+
+void add_snapshot_command(CLI::App& app, GlobalOptions& global, Registry& registry) {
   auto path = std::make_shared<std::string>();
   auto output = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("export", "Write a consistent snapshot of the memory (safe while a writer is active)");
+  CLI::App* cmd = app.add_subcommand("snapshot", "Write a consistent snapshot of the memory (safe while a writer is active)");
   add_file_argument(*cmd, *path);
   cmd->add_option("SNAPSHOT", *output, "Where to write the snapshot (must not exist)")->required();
   add_open_flags(*cmd, global);
   add_json_flag(*cmd, global);
   registry.push_back({cmd, [path, output, &global] {
-                        const auto start = std::chrono::steady_clock::now();
                         Memvid mem = Memvid::open_read_only(*path, open_options(global));
-                        const Stats s = mem.stats();
-                        memvid::Maintenance(mem).export_snapshot(*output);
-                        mem.close();
-                        const double ms = ms_since(start);
-                        if (global.json) {
-                          print_json({{"path", *path}, {"snapshot", *output}, {"frames", s.frames}, {"elapsed_ms", ms}});
-                          return;
-                        }
-                        std::cout << "exported " << s.frames << " frames of " << *path << " to " << *output << " ("
-                                  << static_cast<long>(ms) << " ms)\n";
+                        run_snapshot(mem, *path, *output, global);
                       }});
 }
 

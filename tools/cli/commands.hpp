@@ -8,6 +8,7 @@
 #include <functional>
 #include <vector>
 
+#include "memvid/memvid.hpp"
 #include "options.hpp"
 
 namespace memvid::cli {
@@ -38,7 +39,10 @@ void add_who_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_nudge_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_doctor_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_compact_command(CLI::App& app, GlobalOptions& global, Registry& registry);
-void add_export_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_snapshot_command(CLI::App& app, GlobalOptions& global, Registry& registry);
+// A snapshot of an open memory into output, reported as the snapshot command does (also the
+// old two-argument form of `export`). Closes mem.
+void run_snapshot(Memvid& mem, const std::string& path, const std::string& output, const GlobalOptions& global);
 void add_restore_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_version_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_lock_command(CLI::App& app, GlobalOptions& global, Registry& registry);

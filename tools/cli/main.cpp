@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   add_dump_catalog_command(app, global, registry);
   add_doctor_command(app, global, registry);
   add_compact_command(app, global, registry);
-  add_export_command(app, global, registry);
+  add_snapshot_command(app, global, registry);
   add_restore_command(app, global, registry);
   add_who_command(app, global, registry);
   add_nudge_command(app, global, registry);
