@@ -571,8 +571,26 @@ export interface FollowOptions {
   direction?: 'out' | 'in' | 'both';
 }
 
+/** What Facts.correct stored. */
+export interface Correction {
+  frame: number;
+  facts: FactRecord[];
+}
+
+export interface CorrectOptions {
+  /** Stored as the frame's tags. */
+  topics?: string[];
+  /** Who or what says so. */
+  source?: string;
+  /** Stored with the correction (default 2); find and ask do not apply it yet. */
+  boost?: number;
+  timestamp?: TimestampInput;
+}
+
 /** Facts about people and things read from a memory's texts (docs/FACTS.md). */
 export declare class Facts {
+  /** Stores statement as a correction whose facts overrule those recorded before it. */
+  correct(statement: string, options?: CorrectOptions): Promise<Correction>;
   /** The current facts about entity (one slot, or all), as of `at` when given. */
   state(entity: string, slot?: string | null, options?: { at?: TimestampInput }): Promise<FactRecord[]>;
   list(options?: FactsOptions): Promise<FactRecord[]>;

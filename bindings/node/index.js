@@ -301,6 +301,17 @@ class Facts {
     return call(async () => this.#mem[kNative].factsEntities());
   }
 
+  /** Stores statement as a correction whose facts overrule earlier ones; { frame, facts }. */
+  correct(statement, options) {
+    return call(async () => {
+      const o = { ...checkOptions(options, new Set(['topics', 'source', 'boost', 'timestamp']), 'facts.correct') };
+      if (o.timestamp !== undefined) o.timestamp = toTimestamp(o.timestamp, 'facts.correct: timestamp');
+      const r = await this.#mem[kNative].factsCorrect(statement, o);
+      r.facts.forEach(addValidTimes);
+      return r;
+    });
+  }
+
   /** Entities reached from start through current entity-valued facts, breadth first. */
   follow(start, options) {
     return call(async () => {

@@ -89,9 +89,22 @@ struct FollowResult {
 // by this key.
 std::string fact_entity_key(const std::string& name);
 
+struct CorrectOptions {
+  std::vector<std::string> topics;  // stored as the frame's tags
+  std::string source;               // who or what says so (metadata "source")
+  double boost = 2.0;               // stored with it (metadata "correction.boost"); find and ask do not use it yet
+  std::optional<std::int64_t> timestamp_ms;  // default: now
+};
+
+// What `correct` stored: the statement's frame and the facts read from it.
+struct Correction {
+  std::uint64_t frame = 0;
+  std::vector<FactRecord> facts;
+};
+
 class Facts : public View {
  public:
-  using View::View;
+  explicit Facts(Memvid& handle) : View(handle), handle_(&handle) {}
 
   // The current facts about entity (one slot, or all), as of at_ms when given.
   std::vector<FactRecord> state(const std::string& entity, const std::string& slot = "",
@@ -103,6 +116,13 @@ class Facts : public View {
   // The graph of entity-valued facts (spouse, employer, manager, sibling, ...), breadth first
   // from start, current facts only.
   FollowResult follow(const FollowQuery& query) const;
+
+  // Stores statement as a correction: a frame labelled "correction" whose facts overrule the
+  // facts recorded before it with other values (docs/FACTS.md). Committed like a put.
+  Correction correct(const std::string& statement, const CorrectOptions& options = {});
+
+ private:
+  Memvid* handle_;
 };
 
 }  // namespace memvid

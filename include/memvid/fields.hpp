@@ -339,6 +339,12 @@ void for_each_field(const FactRecord& f, V&& v) {
 }
 
 template <class V>
+void for_each_field(const Correction& c, V&& v) {
+  v("frame", std::uint64_t{c.frame});
+  v("facts", c.facts);
+}
+
+template <class V>
 void for_each_field(const EntityInfo& e, V&& v) {
   v("entity", e.entity);
   v("name", e.name);
@@ -393,6 +399,7 @@ constexpr std::string_view type_name(const IngestReport*) { return "IngestReport
 constexpr std::string_view type_name(const Warning*) { return "Warning"; }
 constexpr std::string_view type_name(const FactRecord*) { return "FactRecord"; }
 constexpr std::string_view type_name(const EntityInfo*) { return "EntityInfo"; }
+constexpr std::string_view type_name(const Correction*) { return "Correction"; }
 constexpr std::string_view type_name(const FollowEdge*) { return "FollowEdge"; }
 constexpr std::string_view type_name(const FollowResult*) { return "FollowResult"; }
 

@@ -1204,7 +1204,8 @@ std::vector<ExtractedFact> extract_facts_by_rules(std::string_view text, std::in
 
 namespace memvid::facts {
 
-std::vector<FactRow> rules_fact_rows(std::string_view text, std::uint64_t frame, std::int64_t frame_ms) {
+std::vector<FactRow> rules_fact_rows(std::string_view text, std::uint64_t frame, std::int64_t frame_ms,
+                                     bool correction) {
   std::vector<FactRow> rows;
   const std::string engine = std::string(kRulesEngine) + "/" + std::string(kRulesEngineVersion);
   for (ExtractedFact& f : extract_facts_by_rules(text, frame_ms)) {
@@ -1222,6 +1223,8 @@ std::vector<FactRow> rules_fact_rows(std::string_view text, std::uint64_t frame,
     r.value_length = f.value_length;
     r.confidence = static_cast<std::uint8_t>(f.confidence * 100.0f + 0.5f);
     r.engine = engine;
+    r.correction = correction;
+    if (correction) r.confidence = 100;  // asserted by the user
     rows.push_back(std::move(r));
   }
   return rows;

@@ -42,6 +42,11 @@ std::vector<ExtractedFact> extract_facts_by_rules(std::string_view text, std::in
 namespace memvid::facts {
 struct FactRow;
 // The rules engine's facts of one frame as stored rows (engine "rules/<version>", ordinals
-// in the order found, at most kMaxFactsPerFrame).
-std::vector<FactRow> rules_fact_rows(std::string_view text, std::uint64_t frame, std::int64_t frame_ms);
+// in the order found, at most kMaxFactsPerFrame). correction: the frame is a correction the
+// user asserted (`memvid correct`), whose facts overrule what was recorded before them.
+std::vector<FactRow> rules_fact_rows(std::string_view text, std::uint64_t frame, std::int64_t frame_ms,
+                                     bool correction = false);
+
+// The label that makes a frame a correction.
+inline constexpr std::string_view kCorrectionLabel = "correction";
 }  // namespace memvid::facts

@@ -8,7 +8,10 @@
 #include <set>
 #include <unordered_map>
 
+#include <nlohmann/json.hpp>
+
 #include "facts/fact_model.hpp"
+#include "facts/rules_extractor.hpp"
 #include "facts/schema.hpp"
 #include "facts/words.hpp"
 #include "index/facts/fact_part.hpp"
@@ -188,6 +191,30 @@ std::vector<EntityInfo> Facts::entities() const {
       e.kind = "thing";
     out.push_back(std::move(e));
   }
+  return out;
+}
+
+Correction Facts::correct(const std::string& statement, const CorrectOptions& options) {
+  if (statement.find_first_not_of(" \t\r\n") == std::string::npos)
+    throw Error(ErrorCode::InvalidArgument, "a correction needs a statement");
+  if (!(options.boost > 0) || options.boost > 1000)
+    throw Error(ErrorCode::InvalidArgument, "boost must be above 0 and at most 1000");
+  Document doc;
+  doc.payload = statement;
+  doc.title = "correction";
+  doc.labels = {std::string(facts::kCorrectionLabel)};
+  doc.tags = options.topics;
+  doc.timestamp_ms = options.timestamp_ms;
+  doc.extract_facts = true;
+  nlohmann::json meta = {{"correction", {{"boost", options.boost}}}};
+  if (!options.source.empty()) meta["correction"]["source"] = options.source;
+  doc.metadata_json = meta.dump();
+  Correction out;
+  out.frame = handle_->put(doc);
+  FactQuery q;
+  q.history = true;
+  for (FactRecord& f : list(q))
+    if (f.frame == out.frame) out.facts.push_back(std::move(f));
   return out;
 }
 

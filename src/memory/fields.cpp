@@ -107,7 +107,8 @@ std::vector<TypeSchema> result_schema() {
           schema_of<OwnerInfo>(),    schema_of<RestoreReport>(), schema_of<CheckResult>(),      schema_of<VerifyReport>(),
           schema_of<Finding>(),      schema_of<DoctorAction>(),  schema_of<DoctorReport>(),     schema_of<IngestSkip>(),
           schema_of<IngestedDocument>(), schema_of<IngestReport>(), schema_of<Warning>(),
-          schema_of<FactRecord>(),   schema_of<EntityInfo>(),    schema_of<FollowEdge>(),       schema_of<FollowResult>()};
+          schema_of<FactRecord>(),   schema_of<EntityInfo>(),    schema_of<FollowEdge>(),       schema_of<FollowResult>(),
+          schema_of<Correction>()};
 }
 
 }  // namespace memvid::fields

@@ -255,6 +255,34 @@ TEST_F(FactsCli, ExportWritesFactsThatParse) {
   EXPECT_EQ(run({"verify", "snap.mv2", "--deep"}).code, 0);
 }
 
+// Case 13: a correction prints its real frame id, its fact becomes current, and the fact it
+// contradicts is superseded with the correction as provenance, although it was recorded
+// (and is valid) later than the correction's "since 2025".
+TEST_F(FactsCli, ACorrectionOverrulesWhatWasRecordedBefore) {
+  put("Ben Koenig reports to Chloe Nguyen.", "2026-03-01");
+  const mt::CliOutcome r = run({"correct", "m.mv2", "Ben Koenig reports to Dana Reyes since 2025", "--topics",
+                                "org, people", "--source", "HR"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("frame 1"), std::string::npos) << r.out;
+  EXPECT_EQ(values(run_json({"state", "m.mv2", "-e", "Ben Koenig", "-s", "manager"})),
+            std::vector<std::string>{"manager=Dana Reyes"});
+  const json history = run_json({"facts", "m.mv2", "-e", "ben koenig", "--history"});
+  ASSERT_EQ(history.size(), 2u) << history.dump(2);
+  const json& chloe = history[0]["value"] == "Chloe Nguyen" ? history[0] : history[1];
+  const json& dana = history[0]["value"] == "Chloe Nguyen" ? history[1] : history[0];
+  EXPECT_EQ(chloe["superseded_by"], dana["id"]);
+  EXPECT_EQ(dana["frame"], 1);
+  EXPECT_EQ(dana["correction"], true);
+  EXPECT_EQ(dana["valid_from"], "2025-01-01T00:00:00.000Z");
+  const json frame = run_json({"view", "m.mv2", "--frame", "1"});
+  EXPECT_EQ(frame["labels"], json::array({"correction"}));
+  EXPECT_EQ(frame["tags"], json::array({"org", "people"}));
+  EXPECT_EQ(frame["metadata"]["correction"]["source"], "HR");
+  EXPECT_NE(run({"correct", "m.mv2", "   "}).code, 0);
+  // Deep verify reads the correction's facts again, correction flag included.
+  EXPECT_EQ(run({"verify", "m.mv2", "--deep"}).code, 0);
+}
+
 TEST_F(FactsCli, BadInputIsAClearError) {
   const mt::CliOutcome r = run({"state", "m.mv2", "-e", "alice", "--at-time", "yesterday-ish"});
   EXPECT_NE(r.code, 0);

@@ -229,6 +229,50 @@ void add_facts_commands(CLI::App& app, GlobalOptions& global, Registry& registry
                           write_new_file(args->output, [&](std::ostream& out) { write_facts(out, facts, args->options); });
                         }});
   }
+  {
+    struct Args {
+      std::string path, statement, topics, source, timestamp;
+      double boost = 2.0;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = app.add_subcommand("correct", "Store a correction: a statement whose facts overrule earlier ones");
+    add_file_argument(*cmd, args->path);
+    cmd->add_option("STATEMENT", args->statement, "What is true, as a sentence (\"Ben reports to Dana since 2025\")")
+        ->required();
+    cmd->add_option("--topics", args->topics, "Comma-separated topics (stored as tags)");
+    cmd->add_option("--source", args->source, "Who or what says so");
+    cmd->add_option("--boost", args->boost, "Stored with the correction (default 2; find and ask do not apply it yet)")
+        ->check(CLI::Range(0.001, 1000.0));
+    cmd->add_option("--timestamp", args->timestamp, "Its time (ms or ISO-8601; default now)")->check(timestamp_validator());
+    add_open_flags(*cmd, global);
+    add_json_flag(*cmd, global);
+    registry.push_back({cmd, [args, cmd, &global] {
+                          CorrectOptions o;
+                          for (std::size_t at = 0; at <= args->topics.size() && !args->topics.empty();) {
+                            std::size_t comma = args->topics.find(',', at);
+                            if (comma == std::string::npos) comma = args->topics.size();
+                            std::string t = args->topics.substr(at, comma - at);
+                            t.erase(0, t.find_first_not_of(' '));
+                            t.erase(t.find_last_not_of(' ') + 1);
+                            if (!t.empty()) o.topics.push_back(t);
+                            at = comma + 1;
+                          }
+                          o.source = args->source;
+                          o.boost = args->boost;
+                          if (cmd->count("--timestamp") > 0) o.timestamp_ms = timestamp_flag_value(args->timestamp);
+                          Memvid mem = Memvid::open(args->path, open_options(global));
+                          const Correction c = Facts(mem).correct(args->statement, o);
+                          mem.close();
+                          if (global.json) {
+                            print_json(to_json(c));
+                            return;
+                          }
+                          std::cout << "stored the correction as frame " << c.frame << '\n';
+                          if (c.facts.empty())
+                            std::cout << "no fact was read from it (docs/FACTS.md lists what the rules engine reads)\n";
+                          for (const FactRecord& f : c.facts) print_fact(f, false);
+                        }});
+  }
   CLI::App* follow = app.add_subcommand("follow", "The graph of entities that facts relate");
   follow->require_subcommand(1);
   {

@@ -202,6 +202,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
                            InstanceMethod<&Handle::FactsList>("factsList"),
                            InstanceMethod<&Handle::FactsEntities>("factsEntities"),
                            InstanceMethod<&Handle::FactsFollow>("factsFollow"),
+                           InstanceMethod<&Handle::FactsCorrect>("factsCorrect"),
                            InstanceMethod<&Handle::View>("view"),
                            InstanceMethod<&Handle::Stats>("stats"),
                            InstanceMethod<&Handle::FrameCount>("frameCount"),
@@ -369,6 +370,29 @@ class Handle : public Napi::ObjectWrap<Handle> {
         env, path_, [mem]() { return memvid::Facts(*mem).entities(); },
         [](Napi::Env e, const std::vector<memvid::EntityInfo>& v) -> Napi::Value { return FieldValue(e, v); },
         info.This().As<Napi::Object>());
+  }
+
+  Napi::Value FactsCorrect(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    std::string statement = GetString(env, info[0], "statement");
+    Napi::Object o = OptObject(env, info[1], "correct options");
+    memvid::CorrectOptions c;
+    if (o.Has("topics") && IsSet(o.Get("topics"))) {
+      Napi::Value t = o.Get("topics");
+      if (!t.IsArray()) ThrowType(env, "topics must be an array of strings");
+      Napi::Array a = t.As<Napi::Array>();
+      for (std::uint32_t i = 0; i < a.Length(); ++i) c.topics.push_back(GetString(env, a.Get(i), "topics[i]"));
+    }
+    if (auto s = OptString(o, "source")) c.source = *s;
+    if (o.Has("boost") && IsSet(o.Get("boost"))) {
+      if (!o.Get("boost").IsNumber()) ThrowType(env, "boost must be a number");
+      c.boost = o.Get("boost").As<Napi::Number>().DoubleValue();
+    }
+    c.timestamp_ms = OptTimestamp(o, "timestamp");
+    return Queue(
+        env, path_, [mem, statement = std::move(statement), c]() { return memvid::Facts(*mem).correct(statement, c); },
+        [](Napi::Env e, const memvid::Correction& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
   }
 
   Napi::Value FactsFollow(const Napi::CallbackInfo& info) {

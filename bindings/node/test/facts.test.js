@@ -39,3 +39,13 @@ test('extraction switches, entities and follow', async (t) => {
   await assert.rejects(mem.facts.list({ colour: 'red' }), TypeError);
   await mem.close();
 });
+
+test('correct', async (t) => {
+  const { mem } = await freshMemory(t, { embeddingModel: 'none' });
+  await mem.put('Ben Koenig reports to Chloe Nguyen.', { timestamp: '2026-03-01' });
+  const c = await mem.facts.correct('Ben Koenig reports to Dana Reyes since 2025', { topics: ['org'], source: 'HR' });
+  assert.equal(c.frame, 1);
+  assert.deepEqual(c.facts.map((f) => [f.slot, f.value, f.correction]), [['manager', 'Dana Reyes', true]]);
+  assert.deepEqual((await mem.facts.state('Ben Koenig', 'manager')).map((f) => f.value), ['Dana Reyes']);
+  await mem.close();
+});

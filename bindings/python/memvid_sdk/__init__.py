@@ -34,7 +34,7 @@ from .errors import (
     RecoveryNeededError, TransactionStateError, _from_native, error_class,
 )
 from .results import (
-    AskResult, AskSource, Check, CheckResult, DoctorAction, DoctorReport, EntityInfo, FactRecord, Finding,
+    AskResult, AskSource, Check, CheckResult, Correction, DoctorAction, DoctorReport, EntityInfo, FactRecord, Finding,
     FindResult, FollowEdge, FollowResult, Frame, Hit, IngestReport, IngestedDocument, IngestSkip, OwnerInfo,
     RecoveryInfo, RestoreReport, Stats, TimelineEntry, VerifyReport, ms_to_datetime,
 )
@@ -66,7 +66,7 @@ __all__ = [
     "use", "create", "open_memory", "verify", "doctor", "who", "nudge", "restore", "Memvid",
     "parse_timestamp", "last_warnings", "SUPPORTED_KINDS", "Facts",
     # results
-    "FactRecord", "EntityInfo", "FollowEdge", "FollowResult",
+    "FactRecord", "EntityInfo", "FollowEdge", "FollowResult", "Correction",
     "AskResult", "AskSource", "Check", "CheckResult", "DoctorAction", "DoctorReport", "Finding", "FindResult",
     "Frame", "Hit", "IngestReport", "IngestedDocument", "IngestSkip", "OwnerInfo",
     "RecoveryInfo", "RestoreReport", "Stats", "TimelineEntry", "VerifyReport",
@@ -696,6 +696,19 @@ class Facts:
     def entities(self) -> List[EntityInfo]:
         """The entities the facts speak of, with their kind (person, organization, place, thing)."""
         return [EntityInfo(**e) for e in self._h.facts_entities()]
+
+    def correct(self, statement: str, *, topics: Optional[Iterable[str]] = None, source: Optional[str] = None,
+                boost: float = 2.0, timestamp: Optional[TimestampLike] = None) -> Correction:
+        """Stores ``statement`` as a correction (a frame labelled "correction") whose facts
+        overrule those recorded before it with other values; returns its frame and facts."""
+        o: Dict[str, Any] = {"boost": float(boost)}
+        if topics is not None:
+            o["topics"] = _str_list(topics, "topics")
+        if source is not None:
+            o["source"] = _check_str(source, "source")
+        if timestamp is not None:
+            o["timestamp_ms"] = parse_timestamp(timestamp)
+        return Correction(**self._h.facts_correct(_check_str(statement, "statement"), o))
 
     def follow(self, start: str, *, link: Optional[str] = None, hops: int = 1,
                direction: str = "both") -> FollowResult:

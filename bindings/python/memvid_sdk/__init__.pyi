@@ -30,7 +30,7 @@ from .results import (AskResult as AskResult, AskSource as AskSource, Check as C
                       IngestSkip as IngestSkip, OwnerInfo as OwnerInfo,
                       RecoveryInfo as RecoveryInfo, RestoreReport as RestoreReport,
                       Stats as Stats, FactRecord as FactRecord, EntityInfo as EntityInfo,
-                      FollowEdge as FollowEdge, FollowResult as FollowResult,
+                      FollowEdge as FollowEdge, FollowResult as FollowResult, Correction as Correction,
                       TimelineEntry as TimelineEntry, VerifyReport as VerifyReport,
                       ms_to_datetime as ms_to_datetime)
 
@@ -116,6 +116,8 @@ class Facts:
              value: Optional[str] = None, history: bool = False,
              at: Optional[TimestampLike] = None, limit: int = 0) -> List[FactRecord]: ...
     def entities(self) -> List[EntityInfo]: ...
+    def correct(self, statement: str, *, topics: Optional[Iterable[str]] = None, source: Optional[str] = None,
+                boost: float = 2.0, timestamp: Optional[TimestampLike] = None) -> Correction: ...
     def follow(self, start: str, *, link: Optional[str] = None, hops: int = 1,
                direction: Literal["out", "in", "both"] = "both") -> FollowResult: ...
 

@@ -31,7 +31,7 @@ from . import restore as _restore
 from . import use as _use
 from . import verify as _verify
 from .errors import MemvidWarning
-from .results import (AskResult, DoctorReport, EntityInfo, FactRecord, FindResult, FollowResult, Frame,
+from .results import (AskResult, Correction, DoctorReport, EntityInfo, FactRecord, FindResult, FollowResult, Frame,
                       IngestReport, RestoreReport, Stats, TimelineEntry, VerifyReport)
 
 __all__ = ["AsyncMemvid", "AsyncFacts", "use", "create", "verify", "doctor", "restore"]
@@ -62,6 +62,10 @@ class AsyncFacts:
     async def entities(self) -> List[EntityInfo]:
         """:meth:`memvid_sdk.Facts.entities`."""
         return await self._mem._call(self._mem.sync.facts.entities)
+
+    async def correct(self, statement: str, **options: Any) -> "Correction":
+        """:meth:`memvid_sdk.Facts.correct`."""
+        return await self._mem._call(self._mem.sync.facts.correct, statement, **options)
 
     async def follow(self, start: str, **options: Any) -> FollowResult:
         """:meth:`memvid_sdk.Facts.follow`."""

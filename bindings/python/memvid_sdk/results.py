@@ -20,7 +20,7 @@ __all__ = [
     "Hit", "FindResult", "AskSource", "AskResult", "TimelineEntry", "Frame", "Stats",
     "CheckResult", "Check", "VerifyReport", "Finding", "DoctorAction", "DoctorReport", "IngestSkip",
     "IngestedDocument", "IngestReport", "OwnerInfo", "RecoveryInfo", "RestoreReport", "FactRecord",
-    "EntityInfo", "FollowEdge", "FollowResult", "SCHEMA",
+    "EntityInfo", "FollowEdge", "FollowResult", "Correction", "SCHEMA",
 ]
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
@@ -334,4 +334,8 @@ class FollowEdge(_Record):
 
 class FollowResult(_Record):
     """What ``Facts.follow`` reached: the edges in breadth-first order and the entities."""
+
+
+class Correction(_Record):
+    """What ``Facts.correct`` stored: the statement's frame and the facts read from it."""
 

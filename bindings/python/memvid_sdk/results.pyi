@@ -334,5 +334,11 @@ class FollowResult(_Record):
     reached: List[str]
 
 
+class Correction(_Record):
+    """What ``Facts.correct`` stored."""
+    frame: int
+    facts: List[FactRecord]
+
+
 Check = CheckResult
 SCHEMA: Dict[str, List[Tuple[str, str]]]

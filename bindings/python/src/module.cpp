@@ -307,6 +307,16 @@ class Handle {
     return out;
   }
 
+  py::dict facts_correct(const std::string& statement, const py::dict& d) {
+    memvid::CorrectOptions o;
+    if (auto v = opt<std::vector<std::string>>(d, "topics")) o.topics = std::move(*v);
+    if (auto v = opt<std::string>(d, "source")) o.source = *v;
+    if (auto v = opt<double>(d, "boost")) o.boost = *v;
+    o.timestamp_ms = opt<std::int64_t>(d, "timestamp_ms");
+    auto c = run(path_, [&] { return memvid::Facts(*mv_).correct(statement, o); });
+    return to_dict(c);
+  }
+
   py::dict facts_follow(const py::dict& d) {
     memvid::FollowQuery q;
     if (auto v = opt<std::string>(d, "start")) q.start = *v;
@@ -498,6 +508,7 @@ PYBIND11_MODULE(_memvid, m) {
       .def("facts_list", &Handle::facts_list, py::arg("query"))
       .def("facts_entities", &Handle::facts_entities)
       .def("facts_follow", &Handle::facts_follow, py::arg("query"))
+      .def("facts_correct", &Handle::facts_correct, py::arg("statement"), py::arg("options"))
       .def("stats", &Handle::stats)
       .def("find", &Handle::find, py::arg("query"), py::arg("options"))
       .def("ask", &Handle::ask, py::arg("question"), py::arg("options"))

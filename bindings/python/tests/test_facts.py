@@ -73,6 +73,16 @@ class FactsTest(unittest.TestCase):
         with self.assertRaises(memvid_sdk.InvalidArgumentError):
             self.mem.facts.follow("bob", direction="sideways")
 
+    def test_correct(self):
+        self.mem.put("Ben Koenig reports to Chloe Nguyen.", timestamp="2026-03-01")
+        c = self.mem.facts.correct("Ben Koenig reports to Dana Reyes since 2025", topics=["org"], source="HR")
+        self.assertIsInstance(c, memvid_sdk.Correction)
+        self.assertEqual(c.frame, 1)
+        self.assertEqual([(f.slot, f.value, f.correction) for f in c.facts], [("manager", "Dana Reyes", True)])
+        self.assertEqual([f.value for f in self.mem.facts.state("Ben Koenig", "manager")], ["Dana Reyes"])
+        with self.assertRaises(memvid_sdk.InvalidArgumentError):
+            self.mem.facts.correct(" ")
+
 
 if __name__ == "__main__":
     unittest.main()

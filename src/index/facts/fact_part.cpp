@@ -152,7 +152,9 @@ class FactVerifier final : public PartVerifier {
     try {
       const std::vector<std::uint8_t> payload = format::frame_payload(record, 0);
       const std::string_view text(reinterpret_cast<const char*>(payload.data()), payload.size());
-      expected_[frame] = facts::rules_fact_rows(text, frame, record.timestamp_ms);
+      const bool correction = std::find(record.meta.labels.begin(), record.meta.labels.end(),
+                                        facts::kCorrectionLabel) != record.meta.labels.end();
+      expected_[frame] = facts::rules_fact_rows(text, frame, record.timestamp_ms, correction);
     } catch (const Error&) {
       // The record checks report a payload that does not decode.
     }
@@ -193,8 +195,8 @@ class FactVerifier final : public PartVerifier {
   }
 
   static auto key(const facts::FactRow& r) {
-    return std::tie(r.ordinal, r.entity, r.entity_name, r.slot, r.value, r.negative, r.valid_from_ms, r.value_begin,
-                    r.value_length, r.engine);
+    return std::tie(r.ordinal, r.entity, r.entity_name, r.slot, r.value, r.negative, r.correction, r.valid_from_ms,
+                    r.value_begin, r.value_length, r.confidence, r.engine);
   }
 
   CheckResult coverage() {
