@@ -571,6 +571,18 @@ export interface FollowOptions {
   direction?: 'out' | 'in' | 'both';
 }
 
+/** A slot's spec and how the memory uses it. */
+export interface SlotSchema {
+  slot: string;
+  cardinality: string;
+  valueType: string;
+  kind: string;
+  inverse: string;
+  source: string;
+  facts: number;
+  entities: number;
+}
+
 /** What Facts.correct stored. */
 export interface Correction {
   frame: number;
@@ -591,6 +603,12 @@ export interface CorrectOptions {
 export declare class Facts {
   /** Stores statement as a correction whose facts overrule those recorded before it. */
   correct(statement: string, options?: CorrectOptions): Promise<Correction>;
+  /** The slots this memory knows: built-in and registered. */
+  schema(): Promise<SlotSchema[]>;
+  /** Each slot the current facts use, with the spec their values suggest. */
+  inferSchema(): Promise<SlotSchema[]>;
+  /** Stores specs in the memory (inferred ones only unless overwrite). */
+  registerSchema(specs: SlotSchema[], options?: { overwrite?: boolean }): Promise<SlotSchema[]>;
   /** The current facts about entity (one slot, or all), as of `at` when given. */
   state(entity: string, slot?: string | null, options?: { at?: TimestampInput }): Promise<FactRecord[]>;
   list(options?: FactsOptions): Promise<FactRecord[]>;

@@ -312,6 +312,24 @@ class Facts {
     });
   }
 
+  /** The slots this memory knows: built-in and registered. */
+  schema() {
+    return call(async () => this.#mem[kNative].factsSchema(false));
+  }
+
+  /** Each slot the current facts use, with the spec their values suggest. */
+  inferSchema() {
+    return call(async () => this.#mem[kNative].factsSchema(true));
+  }
+
+  /** Stores specs in the memory (inferred ones only unless overwrite); what was registered. */
+  registerSchema(specs, options) {
+    return call(async () => {
+      const o = checkOptions(options, new Set(['overwrite']), 'facts.registerSchema');
+      return this.#mem[kNative].factsRegisterSchema(specs, Boolean(o.overwrite));
+    });
+  }
+
   /** Entities reached from start through current entity-valued facts, breadth first. */
   follow(start, options) {
     return call(async () => {

@@ -96,11 +96,26 @@ struct CorrectOptions {
   std::optional<std::int64_t> timestamp_ms;  // default: now
 };
 
+// A slot's spec and how the memory uses it (schema list / schema infer).
+struct SlotSchema {
+  std::string slot;
+  std::string cardinality;  // single, multiple
+  std::string value_type;   // string, entity, number, date
+  std::string kind;         // fact, preference, profile, relationship, event, other
+  std::string inverse;      // entity-valued slots: the slot of the edge walked backwards
+  std::string source;       // builtin, registered (stored in the memory), inferred (from the facts)
+  std::uint64_t facts = 0;     // current facts with this slot
+  std::uint64_t entities = 0;  // entities that have one
+};
+
 // What `correct` stored: the statement's frame and the facts read from it.
 struct Correction {
   std::uint64_t frame = 0;
   std::vector<FactRecord> facts;
 };
+
+// The built-in slots (what `schema list` shows without a memory).
+std::vector<SlotSchema> builtin_slot_schemas();
 
 class Facts : public View {
  public:
@@ -120,6 +135,18 @@ class Facts : public View {
   // Stores statement as a correction: a frame labelled "correction" whose facts overrule the
   // facts recorded before it with other values (docs/FACTS.md). Committed like a put.
   Correction correct(const std::string& statement, const CorrectOptions& options = {});
+
+  // The slots this memory knows: the built-in ones and those registered in it (which take
+  // precedence), in name order.
+  std::vector<SlotSchema> schema() const;
+  // Each slot the current facts use, with the spec their values suggest: a number or date
+  // type when every value is one, multiple when an entity holds two values at once. Built-in
+  // and registered slots keep their spec (source says which).
+  std::vector<SlotSchema> infer_schema() const;
+  // Stores specs in the memory (a schema frame): they are used from then on by every reader.
+  // Only inferred slots unless overwrite, which also replaces built-in and registered specs.
+  // Returns what was registered (nothing: no frame written).
+  std::vector<SlotSchema> register_schema(const std::vector<SlotSchema>& specs, bool overwrite = false);
 
  private:
   Memvid* handle_;

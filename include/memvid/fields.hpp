@@ -339,6 +339,18 @@ void for_each_field(const FactRecord& f, V&& v) {
 }
 
 template <class V>
+void for_each_field(const SlotSchema& s, V&& v) {
+  v("slot", s.slot);
+  v("cardinality", s.cardinality);
+  v("value_type", s.value_type);
+  v("kind", s.kind);
+  v("inverse", s.inverse);
+  v("source", s.source);
+  v("facts", std::uint64_t{s.facts});
+  v("entities", std::uint64_t{s.entities});
+}
+
+template <class V>
 void for_each_field(const Correction& c, V&& v) {
   v("frame", std::uint64_t{c.frame});
   v("facts", c.facts);
@@ -400,6 +412,7 @@ constexpr std::string_view type_name(const Warning*) { return "Warning"; }
 constexpr std::string_view type_name(const FactRecord*) { return "FactRecord"; }
 constexpr std::string_view type_name(const EntityInfo*) { return "EntityInfo"; }
 constexpr std::string_view type_name(const Correction*) { return "Correction"; }
+constexpr std::string_view type_name(const SlotSchema*) { return "SlotSchema"; }
 constexpr std::string_view type_name(const FollowEdge*) { return "FollowEdge"; }
 constexpr std::string_view type_name(const FollowResult*) { return "FollowResult"; }
 

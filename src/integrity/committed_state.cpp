@@ -356,6 +356,10 @@ CommittedState read_once(File& file, const std::string& path) {
   s.file_size = file.size();
   const std::uint64_t page_len = std::min<std::uint64_t>(s.file_size, format::kHeaderPageSize);
   s.page = io::read_bytes(file, 0, static_cast<std::size_t>(page_len), "header page");
+  // A live writer writes the footer before the header that names it: measured after the
+  // header page was read, the size includes any footer that page names (measured before, a
+  // commit landing in between looked like a header naming a footer past the end).
+  s.file_size = std::max(s.file_size, file.size());
   if (s.file_size < format::kHeaderPageSize) return s;  // the store refuses such a file outright
   for (int slot = 0; slot < 2; ++slot) {
     auto bytes = std::span<const std::uint8_t>(s.page).subspan(format::kHeaderSlotOffset[slot], format::kHeaderSize);

@@ -11,17 +11,19 @@
 #include <nlohmann/json.hpp>
 
 #include "facts/fact_model.hpp"
+#include "facts/registered_schema.hpp"
 #include "facts/rules_extractor.hpp"
 #include "facts/schema.hpp"
 #include "facts/words.hpp"
 #include "index/facts/fact_part.hpp"
 #include "memory/memvid_impl.hpp"
+#include "memvid/timestamp.hpp"
 
 namespace memvid {
 
 namespace {
 
-facts::SlotSpec slot_spec(const std::string& slot) {
+facts::SlotSpec builtin_or_unknown(const std::string& slot) {
   if (auto s = facts::builtin_slot(slot)) return *s;
   return facts::unknown_slot(slot);
 }
@@ -40,12 +42,30 @@ class FactReader {
  public:
   explicit FactReader(const Memvid::Impl& impl) : store_(impl.s()) {
     part_ = dynamic_cast<const index::FactPart*>(impl.index->part(index::FactPart::kTag));
+    // Registered slot specs: rows of the reserved entity "", from schema frames still active.
+    if (part_) {
+      std::vector<facts::FactRow> rows;
+      for (facts::FactRow& r : part_->rows_of(""))
+        if (frame(r.frame).exists && frame(r.frame).retraction == facts::Retraction::None) rows.push_back(std::move(r));
+      registered_ = facts::registered_specs(std::move(rows));
+    }
   }
 
+  // The facts about entity (every entity when empty), without the schema's rows.
   std::vector<facts::FactRow> rows(const std::string& entity) const {
     if (!part_) return {};
-    return entity.empty() ? part_->all_rows() : part_->rows_of(entity);
+    if (!entity.empty()) return part_->rows_of(entity);
+    std::vector<facts::FactRow> all = part_->all_rows();
+    all.erase(std::remove_if(all.begin(), all.end(), [](const facts::FactRow& r) { return r.entity.empty(); }), all.end());
+    return all;
   }
+
+  // A registered spec first, then the built-in one.
+  facts::SlotSpec spec(const std::string& slot) const {
+    if (auto it = registered_.find(slot); it != registered_.end()) return it->second;
+    return builtin_or_unknown(slot);
+  }
+  const std::map<std::string, facts::SlotSpec>& registered() const { return registered_; }
 
   facts::FrameState frame(std::uint64_t id) const {
     facts::FrameState fs;
@@ -77,23 +97,25 @@ class FactReader {
     for (facts::FactRow& r : all) by_entity[r.entity].push_back(std::move(r));
     std::vector<facts::ResolvedFact> out;
     for (auto& [key, group] : by_entity) {
-      auto res = facts::resolve(std::move(group), slot_spec, [this](std::uint64_t f) { return frame(f); }, at_ms);
+      auto res = facts::resolve(
+          std::move(group), [this](const std::string& s) { return spec(s); }, [this](std::uint64_t f) { return frame(f); },
+          at_ms);
       for (auto& f : res) out.push_back(std::move(f));
     }
     return out;
   }
 
   FactRecord record(const facts::ResolvedFact& f) const {
-    const facts::SlotSpec spec = slot_spec(f.row.slot);
+    const facts::SlotSpec slot = spec(f.row.slot);
     FactRecord r;
     r.id = f.id;
     r.entity = f.row.entity;
     r.entity_name = f.row.entity_name;
     r.slot = f.row.slot;
     r.value = f.row.value;
-    r.value_type = std::string(facts::value_type_name(spec.value_type));
-    r.kind = std::string(facts::fact_kind_name(spec.kind));
-    r.cardinality = std::string(facts::cardinality_name(spec.cardinality));
+    r.value_type = std::string(facts::value_type_name(slot.value_type));
+    r.kind = std::string(facts::fact_kind_name(slot.kind));
+    r.cardinality = std::string(facts::cardinality_name(slot.cardinality));
     r.polarity = f.row.negative ? "negative" : "positive";
     r.confidence = f.row.confidence / 100.0;
     r.engine = f.row.engine;
@@ -115,6 +137,7 @@ class FactReader {
  private:
   const store::Store& store_;
   const index::FactPart* part_ = nullptr;
+  std::map<std::string, facts::SlotSpec> registered_;
   mutable std::unordered_map<std::uint64_t, std::string> uris_;
 };
 
@@ -165,7 +188,7 @@ std::vector<EntityInfo> Facts::entities() const {
     if (e.name.empty()) e.name = f.row.entity_name;
     ++e.facts;
     e.current += f.current ? 1 : 0;
-    const facts::SlotSpec spec = slot_spec(f.row.slot);
+    const facts::SlotSpec spec = reader.spec(f.row.slot);
     if (spec.value_type == facts::ValueType::Entity || f.row.slot == "location" || f.row.slot == "hometown" ||
         f.row.slot == "birthplace" || f.row.slot == "education" || f.row.slot == "travel") {
       const std::string vk = entity_key(f.row.value);
@@ -185,7 +208,7 @@ std::vector<EntityInfo> Facts::entities() const {
       e.kind = "organization";
     else if (slots.count("location") || slots.count("hometown") || slots.count("birthplace") || slots.count("travel"))
       e.kind = "place";
-    else if (!slots.empty() && slot_spec(*slots.begin()).kind == facts::FactKind::Relationship)
+    else if (!slots.empty() && reader.spec(*slots.begin()).kind == facts::FactKind::Relationship)
       e.kind = "person";
     else
       e.kind = "thing";
@@ -230,7 +253,7 @@ FollowResult Facts::follow(const FollowQuery& q) const {
   std::map<std::string, std::string> names;
   for (const facts::ResolvedFact& f : reader.resolved("", std::nullopt)) {
     if (!f.current) continue;
-    const facts::SlotSpec spec = slot_spec(f.row.slot);
+    const facts::SlotSpec spec = reader.spec(f.row.slot);
     if (spec.value_type != facts::ValueType::Entity) continue;
     if (!q.link.empty() && f.row.slot != q.link && spec.inverse != q.link) continue;
     const std::string to = entity_key(f.row.value);
@@ -269,6 +292,131 @@ FollowResult Facts::follow(const FollowQuery& q) const {
     }
   }
   return out;
+}
+
+
+namespace {
+
+SlotSchema to_schema(const facts::SlotSpec& s, std::string source) {
+  SlotSchema out;
+  out.slot = s.name;
+  out.cardinality = std::string(facts::cardinality_name(s.cardinality));
+  out.value_type = std::string(facts::value_type_name(s.value_type));
+  out.kind = std::string(facts::fact_kind_name(s.kind));
+  out.inverse = s.inverse;
+  out.source = std::move(source);
+  return out;
+}
+
+bool is_number(const std::string& v) {
+  if (v.empty()) return false;
+  std::size_t i = v[0] == '-' || v[0] == '+' ? 1 : 0, digits = 0, dots = 0;
+  for (; i < v.size(); ++i) {
+    if (v[i] >= '0' && v[i] <= '9') ++digits;
+    else if (v[i] == '.' && dots == 0) ++dots;
+    else return false;
+  }
+  return digits > 0;
+}
+
+// An ISO-8601 date or date-time (not any word with a 'T' in it: "Tokyo" is no date).
+bool is_date(const std::string& v) {
+  return v.size() >= 10 && v[4] == '-' && v[7] == '-' && parse_timestamp_ms(v).has_value();
+}
+
+}  // namespace
+
+std::vector<SlotSchema> builtin_slot_schemas() {
+  std::vector<SlotSchema> out;
+  for (const facts::SlotSpec& s : facts::builtin_slots()) out.push_back(to_schema(s, "builtin"));
+  return out;
+}
+
+std::vector<SlotSchema> Facts::schema() const {
+  std::lock_guard lock(impl().mu);
+  FactReader reader(impl());
+  std::map<std::string, SlotSchema> out;
+  for (SlotSchema& s : builtin_slot_schemas()) out[s.slot] = std::move(s);
+  for (const auto& [name, s] : reader.registered()) out[name] = to_schema(s, "registered");
+  std::vector<SlotSchema> list;
+  for (auto& [name, s] : out) list.push_back(std::move(s));
+  return list;
+}
+
+std::vector<SlotSchema> Facts::infer_schema() const {
+  std::lock_guard lock(impl().mu);
+  FactReader reader(impl());
+  struct Seen {
+    std::uint64_t facts = 0;
+    std::set<std::string> entities;
+    std::map<std::string, std::set<std::string>> values_of;  // entity -> current values
+    bool numbers = true, dates = true;
+  };
+  std::map<std::string, Seen> slots;
+  for (const facts::ResolvedFact& f : reader.resolved("", std::nullopt)) {
+    if (!f.current) continue;
+    Seen& s = slots[f.row.slot];
+    ++s.facts;
+    s.entities.insert(f.row.entity);
+    s.values_of[f.row.entity].insert(facts::value_key(f.row.value) + (f.row.negative ? "/-" : ""));
+    s.numbers = s.numbers && is_number(f.row.value);
+    s.dates = s.dates && is_date(f.row.value);
+  }
+  std::vector<SlotSchema> out;
+  for (const auto& [name, s] : slots) {
+    SlotSchema schema;
+    if (reader.registered().count(name)) {
+      schema = to_schema(reader.registered().at(name), "registered");
+    } else if (auto b = facts::builtin_slot(name); b && name.rfind("favorite_", 0) != 0) {
+      schema = to_schema(*b, "builtin");
+    } else {
+      // Unknown slots, and favorite_THING (built in as a family, any value): from the values.
+      facts::SlotSpec spec = facts::builtin_slot(name).value_or(facts::unknown_slot(name));
+      spec.value_type = s.numbers ? facts::ValueType::Number : s.dates ? facts::ValueType::Date : facts::ValueType::Text;
+      bool several = false;
+      for (const auto& [entity, values] : s.values_of) several = several || values.size() > 1;
+      spec.cardinality = several ? facts::Cardinality::Multiple : facts::Cardinality::Single;
+      schema = to_schema(spec, "inferred");
+    }
+    schema.facts = s.facts;
+    schema.entities = s.entities.size();
+    out.push_back(std::move(schema));
+  }
+  return out;
+}
+
+std::vector<SlotSchema> Facts::register_schema(const std::vector<SlotSchema>& specs, bool overwrite) {
+  std::vector<facts::SlotSpec> chosen;
+  std::vector<SlotSchema> registered;
+  for (const SlotSchema& s : specs) {
+    if (s.source != "inferred" && !overwrite) continue;
+    facts::SlotSpec spec;
+    spec.name = s.slot;
+    const auto c = facts::parse_cardinality(s.cardinality);
+    const auto t = facts::parse_value_type(s.value_type);
+    const auto k = facts::parse_fact_kind(s.kind);
+    if (s.slot.empty() || s.slot.size() > 64 || s.slot.find_first_of(" \t\r\n") != std::string::npos || !c || !t || !k)
+      throw Error(ErrorCode::InvalidArgument, "cannot register slot '" + s.slot + "': cardinality single|multiple, "
+                                              "value_type string|entity|number|date, kind fact|preference|profile|"
+                                              "relationship|event|other, a name of 1 to 64 bytes");
+    spec.cardinality = *c;
+    spec.value_type = *t;
+    spec.kind = *k;
+    spec.inverse = s.inverse;
+    chosen.push_back(spec);
+    SlotSchema r = s;
+    r.source = "registered";
+    registered.push_back(std::move(r));
+  }
+  if (chosen.empty()) return registered;
+  Document doc;
+  doc.kind = FrameKind::Binary;
+  doc.title = "schema";
+  doc.labels = {std::string(facts::kSchemaLabel)};
+  doc.payload = facts::schema_payload(chosen);
+  doc.extract_facts = false;
+  handle_->put(doc);
+  return registered;
 }
 
 }  // namespace memvid

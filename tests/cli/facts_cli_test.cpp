@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -281,6 +282,36 @@ TEST_F(FactsCli, ACorrectionOverrulesWhatWasRecordedBefore) {
   EXPECT_NE(run({"correct", "m.mv2", "   "}).code, 0);
   // Deep verify reads the correction's facts again, correction flag included.
   EXPECT_EQ(run({"verify", "m.mv2", "--deep"}).code, 0);
+}
+
+// Case 11: schema infer types values (Tokyo is a string, 42 a number), a non-ASCII slot
+// works, and --register persists: a new process lists it and readers use it.
+TEST_F(FactsCli, SchemaInferAndRegister) {
+  put("Alice lives in Tokyo. Bob lives in Toronto. Frank is 42 years old.", "2025-01-01");
+  put("Alice's favorite café is Blue Bottle. Alice's favorite number is 7.", "2025-01-02");
+  const json inferred = run_json({"schema", "infer", "m.mv2"});
+  std::map<std::string, json> by_slot;
+  for (const json& s : inferred["slots"]) by_slot[s["slot"]] = s;
+  EXPECT_EQ(by_slot["location"]["value_type"], "string");
+  EXPECT_EQ(by_slot["location"]["cardinality"], "single");
+  EXPECT_EQ(by_slot["location"]["entities"], 2);
+  EXPECT_EQ(by_slot["age"]["value_type"], "number");
+  EXPECT_EQ(by_slot["favorite_number"]["value_type"], "number");
+  EXPECT_EQ(by_slot["favorite_number"]["source"], "inferred");
+  EXPECT_EQ(by_slot["favorite_café"]["source"], "inferred");
+  EXPECT_TRUE(inferred["registered"].empty());
+  const json reg = run_json({"schema", "infer", "m.mv2", "--register"});
+  EXPECT_EQ(reg["registered"].size(), 2u) << reg.dump(2);
+  bool listed = false;
+  for (const json& s : run_json({"schema", "list", "m.mv2"}))
+    listed |= s["slot"] == "favorite_café" && s["source"] == "registered";
+  EXPECT_TRUE(listed);
+  // Readers use the registered type; a second registration adds nothing.
+  for (const json& f : run_json({"facts", "m.mv2", "-p", "favorite_number"})) EXPECT_EQ(f["value_type"], "number");
+  EXPECT_TRUE(run_json({"schema", "infer", "m.mv2", "--register"})["registered"].empty());
+  EXPECT_EQ(run({"verify", "m.mv2", "--deep"}).code, 0);
+  // Without a memory: the built-in slots.
+  EXPECT_GT(run_json({"schema", "list"}).size(), 30u);
 }
 
 TEST_F(FactsCli, BadInputIsAClearError) {

@@ -273,6 +273,72 @@ void add_facts_commands(CLI::App& app, GlobalOptions& global, Registry& registry
                           for (const FactRecord& f : c.facts) print_fact(f, false);
                         }});
   }
+  CLI::App* schema = app.add_subcommand("schema", "The slots facts use: their cardinality and value type");
+  schema->require_subcommand(1);
+  {
+    struct Args {
+      std::string path;
+      bool register_ = false, overwrite = false;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = schema->add_subcommand("infer", "The spec each slot's current facts suggest");
+    add_file_argument(*cmd, args->path);
+    auto* reg = cmd->add_flag("--register", args->register_,
+                              "Store the inferred specs in the memory (used by every reader from then on)");
+    cmd->add_flag("--overwrite", args->overwrite, "With --register: also replace built-in and registered specs")
+        ->needs(reg);
+    add_open_flags(*cmd, global);
+    add_json_flag(*cmd, global);
+    registry.push_back({cmd, [args, &global] {
+                          Memvid mem = args->register_ ? Memvid::open(args->path, open_options(global))
+                                                       : Memvid::open_read_only(args->path, open_options(global));
+                          Facts facts(mem);
+                          std::vector<SlotSchema> inferred = facts.infer_schema();
+                          std::vector<SlotSchema> registered;
+                          if (args->register_) registered = facts.register_schema(inferred, args->overwrite);
+                          mem.close();
+                          if (global.json) {
+                            Json out = {{"slots", Json::array()}, {"registered", Json::array()}};
+                            for (const SlotSchema& s : inferred) out["slots"].push_back(to_json(s));
+                            for (const SlotSchema& s : registered) out["registered"].push_back(to_json(s));
+                            print_json(out);
+                            return;
+                          }
+                          if (inferred.empty()) std::cout << "no current facts\n";
+                          for (const SlotSchema& s : inferred)
+                            std::cout << s.slot << "  " << s.cardinality << ' ' << s.value_type << ' ' << s.kind << "  ("
+                                      << s.source << "; " << s.facts << " facts, " << s.entities << " entities)\n";
+                          if (args->register_)
+                            std::cout << "registered " << registered.size() << " slot" << (registered.size() == 1 ? "" : "s")
+                                      << (registered.empty() ? " (nothing new: --overwrite replaces known specs)" : "") << '\n';
+                        }});
+  }
+  {
+    auto path = std::make_shared<std::string>();
+    CLI::App* cmd = schema->add_subcommand("list", "The built-in slots, and those registered in FILE");
+    cmd->add_option("FILE", *path, "A memory whose registered slots to list too");
+    add_open_flags(*cmd, global);
+    add_json_flag(*cmd, global);
+    registry.push_back({cmd, [path, &global] {
+                          std::vector<SlotSchema> slots;
+                          if (path->empty()) {
+                            slots = builtin_slot_schemas();
+                          } else {
+                            Memvid mem = Memvid::open_read_only(*path, open_options(global));
+                            slots = Facts(mem).schema();
+                            mem.close();
+                          }
+                          if (global.json) {
+                            Json out = Json::array();
+                            for (const SlotSchema& s : slots) out.push_back(to_json(s));
+                            print_json(out);
+                            return;
+                          }
+                          for (const SlotSchema& s : slots)
+                            std::cout << s.slot << "  " << s.cardinality << ' ' << s.value_type << ' ' << s.kind
+                                      << (s.inverse.empty() ? "" : "  (inverse " + s.inverse + ")") << "  " << s.source << '\n';
+                        }});
+  }
   CLI::App* follow = app.add_subcommand("follow", "The graph of entities that facts relate");
   follow->require_subcommand(1);
   {

@@ -203,6 +203,8 @@ class Handle : public Napi::ObjectWrap<Handle> {
                            InstanceMethod<&Handle::FactsEntities>("factsEntities"),
                            InstanceMethod<&Handle::FactsFollow>("factsFollow"),
                            InstanceMethod<&Handle::FactsCorrect>("factsCorrect"),
+                           InstanceMethod<&Handle::FactsSchema>("factsSchema"),
+                           InstanceMethod<&Handle::FactsRegisterSchema>("factsRegisterSchema"),
                            InstanceMethod<&Handle::View>("view"),
                            InstanceMethod<&Handle::Stats>("stats"),
                            InstanceMethod<&Handle::FrameCount>("frameCount"),
@@ -393,6 +395,41 @@ class Handle : public Napi::ObjectWrap<Handle> {
     return Queue(
         env, path_, [mem, statement = std::move(statement), c]() { return memvid::Facts(*mem).correct(statement, c); },
         [](Napi::Env e, const memvid::Correction& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
+  }
+
+  Napi::Value FactsSchema(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    const bool infer = info.Length() > 0 && info[0].IsBoolean() && info[0].As<Napi::Boolean>().Value();
+    return Queue(
+        env, path_,
+        [mem, infer]() { return infer ? memvid::Facts(*mem).infer_schema() : memvid::Facts(*mem).schema(); },
+        [](Napi::Env e, const std::vector<memvid::SlotSchema>& v) -> Napi::Value { return FieldValue(e, v); },
+        info.This().As<Napi::Object>());
+  }
+
+  Napi::Value FactsRegisterSchema(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    if (!info[0].IsArray()) ThrowType(env, "registerSchema: specs must be an array");
+    Napi::Array a = info[0].As<Napi::Array>();
+    std::vector<memvid::SlotSchema> specs;
+    for (std::uint32_t i = 0; i < a.Length(); ++i) {
+      Napi::Object o = OptObject(env, a.Get(i), "a slot spec");
+      memvid::SlotSchema s;
+      if (auto v = OptString(o, "slot")) s.slot = *v;
+      if (auto v = OptString(o, "cardinality")) s.cardinality = *v;
+      if (auto v = OptString(o, "valueType")) s.value_type = *v;
+      if (auto v = OptString(o, "kind")) s.kind = *v;
+      if (auto v = OptString(o, "inverse")) s.inverse = *v;
+      if (auto v = OptString(o, "source")) s.source = *v;
+      specs.push_back(std::move(s));
+    }
+    const bool overwrite = info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
+    return Queue(
+        env, path_, [mem, specs, overwrite]() { return memvid::Facts(*mem).register_schema(specs, overwrite); },
+        [](Napi::Env e, const std::vector<memvid::SlotSchema>& v) -> Napi::Value { return FieldValue(e, v); },
+        info.This().As<Napi::Object>());
   }
 
   Napi::Value FactsFollow(const Napi::CallbackInfo& info) {

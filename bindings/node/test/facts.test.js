@@ -49,3 +49,15 @@ test('correct', async (t) => {
   assert.deepEqual((await mem.facts.state('Ben Koenig', 'manager')).map((f) => f.value), ['Dana Reyes']);
   await mem.close();
 });
+
+test('schema', async (t) => {
+  const { mem } = await freshMemory(t, { embeddingModel: 'none' });
+  await mem.put("Alice's favorite number is 7. Bob lives in Oslo.");
+  const inferred = await mem.facts.inferSchema();
+  const byslot = Object.fromEntries(inferred.map((s) => [s.slot, s]));
+  assert.equal(byslot.favorite_number.valueType, 'number');
+  const done = await mem.facts.registerSchema(inferred);
+  assert.deepEqual(done.map((s) => s.slot), ['favorite_number']);
+  assert.ok((await mem.facts.schema()).some((s) => s.slot === 'favorite_number' && s.source === 'registered'));
+  await mem.close();
+});

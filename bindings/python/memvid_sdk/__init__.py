@@ -34,7 +34,7 @@ from .errors import (
     RecoveryNeededError, TransactionStateError, _from_native, error_class,
 )
 from .results import (
-    AskResult, AskSource, Check, CheckResult, Correction, DoctorAction, DoctorReport, EntityInfo, FactRecord, Finding,
+    AskResult, AskSource, Check, CheckResult, Correction, SlotSchema, DoctorAction, DoctorReport, EntityInfo, FactRecord, Finding,
     FindResult, FollowEdge, FollowResult, Frame, Hit, IngestReport, IngestedDocument, IngestSkip, OwnerInfo,
     RecoveryInfo, RestoreReport, Stats, TimelineEntry, VerifyReport, ms_to_datetime,
 )
@@ -66,7 +66,7 @@ __all__ = [
     "use", "create", "open_memory", "verify", "doctor", "who", "nudge", "restore", "Memvid",
     "parse_timestamp", "last_warnings", "SUPPORTED_KINDS", "Facts",
     # results
-    "FactRecord", "EntityInfo", "FollowEdge", "FollowResult", "Correction",
+    "FactRecord", "EntityInfo", "FollowEdge", "FollowResult", "Correction", "SlotSchema",
     "AskResult", "AskSource", "Check", "CheckResult", "DoctorAction", "DoctorReport", "Finding", "FindResult",
     "Frame", "Hit", "IngestReport", "IngestedDocument", "IngestSkip", "OwnerInfo",
     "RecoveryInfo", "RestoreReport", "Stats", "TimelineEntry", "VerifyReport",
@@ -709,6 +709,21 @@ class Facts:
         if timestamp is not None:
             o["timestamp_ms"] = parse_timestamp(timestamp)
         return Correction(**self._h.facts_correct(_check_str(statement, "statement"), o))
+
+    def schema(self) -> List[SlotSchema]:
+        """The slots this memory knows: built-in and registered (registered ones take precedence)."""
+        return [SlotSchema(**s) for s in self._h.facts_schema(False)]
+
+    def infer_schema(self) -> List[SlotSchema]:
+        """Each slot the current facts use, with the spec their values suggest (source says
+        whether it is built in, registered or inferred)."""
+        return [SlotSchema(**s) for s in self._h.facts_schema(True)]
+
+    def register_schema(self, specs: Iterable[SlotSchema], *, overwrite: bool = False) -> List[SlotSchema]:
+        """Stores specs in the memory (inferred ones only, unless overwrite); returns what was
+        registered."""
+        dicts = [s.to_dict() if isinstance(s, SlotSchema) else dict(s) for s in specs]
+        return [SlotSchema(**s) for s in self._h.facts_register_schema(dicts, bool(overwrite))]
 
     def follow(self, start: str, *, link: Optional[str] = None, hops: int = 1,
                direction: str = "both") -> FollowResult:

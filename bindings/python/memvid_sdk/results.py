@@ -20,7 +20,7 @@ __all__ = [
     "Hit", "FindResult", "AskSource", "AskResult", "TimelineEntry", "Frame", "Stats",
     "CheckResult", "Check", "VerifyReport", "Finding", "DoctorAction", "DoctorReport", "IngestSkip",
     "IngestedDocument", "IngestReport", "OwnerInfo", "RecoveryInfo", "RestoreReport", "FactRecord",
-    "EntityInfo", "FollowEdge", "FollowResult", "Correction", "SCHEMA",
+    "EntityInfo", "FollowEdge", "FollowResult", "Correction", "SlotSchema", "SCHEMA",
 ]
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
@@ -338,4 +338,8 @@ class FollowResult(_Record):
 
 class Correction(_Record):
     """What ``Facts.correct`` stored: the statement's frame and the facts read from it."""
+
+
+class SlotSchema(_Record):
+    """A slot's spec and how the memory uses it (see ``Facts.schema``)."""
 

@@ -340,5 +340,17 @@ class Correction(_Record):
     facts: List[FactRecord]
 
 
+class SlotSchema(_Record):
+    """A slot's spec and how the memory uses it."""
+    slot: str
+    cardinality: str
+    value_type: str
+    kind: str
+    inverse: str
+    source: str
+    facts: int
+    entities: int
+
+
 Check = CheckResult
 SCHEMA: Dict[str, List[Tuple[str, str]]]

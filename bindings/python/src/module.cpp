@@ -317,6 +317,32 @@ class Handle {
     return to_dict(c);
   }
 
+  py::list facts_schema(bool infer) {
+    auto slots = run(path_, [&] { return infer ? memvid::Facts(*mv_).infer_schema() : memvid::Facts(*mv_).schema(); });
+    py::list out;
+    for (const auto& s : slots) out.append(to_dict(s));
+    return out;
+  }
+
+  py::list facts_register_schema(const py::list& specs, bool overwrite) {
+    std::vector<memvid::SlotSchema> in;
+    for (const auto& item : specs) {
+      const py::dict d = item.cast<py::dict>();
+      memvid::SlotSchema s;
+      if (auto v = opt<std::string>(d, "slot")) s.slot = *v;
+      if (auto v = opt<std::string>(d, "cardinality")) s.cardinality = *v;
+      if (auto v = opt<std::string>(d, "value_type")) s.value_type = *v;
+      if (auto v = opt<std::string>(d, "kind")) s.kind = *v;
+      if (auto v = opt<std::string>(d, "inverse")) s.inverse = *v;
+      if (auto v = opt<std::string>(d, "source")) s.source = *v;
+      in.push_back(std::move(s));
+    }
+    auto done = run(path_, [&] { return memvid::Facts(*mv_).register_schema(in, overwrite); });
+    py::list out;
+    for (const auto& s : done) out.append(to_dict(s));
+    return out;
+  }
+
   py::dict facts_follow(const py::dict& d) {
     memvid::FollowQuery q;
     if (auto v = opt<std::string>(d, "start")) q.start = *v;
@@ -509,6 +535,8 @@ PYBIND11_MODULE(_memvid, m) {
       .def("facts_entities", &Handle::facts_entities)
       .def("facts_follow", &Handle::facts_follow, py::arg("query"))
       .def("facts_correct", &Handle::facts_correct, py::arg("statement"), py::arg("options"))
+      .def("facts_schema", &Handle::facts_schema, py::arg("infer"))
+      .def("facts_register_schema", &Handle::facts_register_schema, py::arg("specs"), py::arg("overwrite"))
       .def("stats", &Handle::stats)
       .def("find", &Handle::find, py::arg("query"), py::arg("options"))
       .def("ask", &Handle::ask, py::arg("question"), py::arg("options"))

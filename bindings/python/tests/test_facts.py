@@ -83,6 +83,15 @@ class FactsTest(unittest.TestCase):
         with self.assertRaises(memvid_sdk.InvalidArgumentError):
             self.mem.facts.correct(" ")
 
+    def test_schema(self):
+        self.mem.put("Alice's favorite number is 7. Bob lives in Oslo.")
+        inferred = {s.slot: s for s in self.mem.facts.infer_schema()}
+        self.assertEqual(inferred["favorite_number"].value_type, "number")
+        self.assertEqual(inferred["location"].source, "builtin")
+        done = self.mem.facts.register_schema(inferred.values())
+        self.assertEqual([s.slot for s in done], ["favorite_number"])
+        self.assertIn(("favorite_number", "registered"), [(s.slot, s.source) for s in self.mem.facts.schema()])
+
 
 if __name__ == "__main__":
     unittest.main()

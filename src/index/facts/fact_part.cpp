@@ -5,11 +5,13 @@
 #include <optional>
 #include <tuple>
 
+#include "facts/registered_schema.hpp"
 #include "facts/rules_extractor.hpp"
 #include "index/facts/fact_segment.hpp"
 #include "index/part_checks.hpp"
 #include "index/passages.hpp"
 #include "memvid/error.hpp"
+#include "memvid/types.hpp"
 #include "store/store.hpp"
 
 namespace memvid::index {
@@ -33,6 +35,11 @@ class FactKind final : public PartKind {
 };
 
 }  // namespace
+
+bool is_schema_frame(std::uint8_t kind, std::span<const std::string> labels) {
+  return kind == static_cast<std::uint8_t>(FrameKind::Binary) &&
+         std::find(labels.begin(), labels.end(), facts::kSchemaLabel) != labels.end();
+}
 
 void FactPart::reset(const IndexManifest& manifest) {
   std::vector<Part> cache(manifest.segments.size());
@@ -148,6 +155,14 @@ class FactVerifier final : public PartVerifier {
   std::vector<PartCheck> structure_checks() override { return {{"FactIndexRead", [this] { return read(); }}}; }
 
   void see_record(std::uint64_t frame, const format::FrameRecord& record) override {
+    if (c_.deep && is_schema_frame(record.kind, record.meta.labels)) {
+      try {
+        const std::vector<std::uint8_t> payload = format::frame_payload(record, 0);
+        expected_[frame] = facts::schema_rows(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()), frame);
+      } catch (const Error&) {
+      }
+      return;
+    }
     if (!c_.deep || !has_passages(record.kind) || record.meta.facts_off) return;
     try {
       const std::vector<std::uint8_t> payload = format::frame_payload(record, 0);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,10 @@
 namespace memvid::index {
 
 const PartKind& fact_part_kind();
+
+// A registration of slot specs (facts/registered_schema.hpp): a binary frame labelled
+// "memvid:schema", whose specs the fact part indexes as rows of the entity "".
+bool is_schema_frame(std::uint8_t kind, std::span<const std::string> labels);
 
 class FactPart final : public IndexPart {
  public:
