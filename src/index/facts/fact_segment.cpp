@@ -94,8 +94,7 @@ format::Checksum16 fact_segment_checksum(std::span<const std::uint8_t> encoded) 
 }
 
 FactSegmentReader::FactSegmentReader(std::span<const std::uint8_t> bytes, std::uint64_t file_offset,
-                                     const format::Checksum16* expected)
-    : file_offset_(file_offset) {
+                                     const format::Checksum16* expected) {
   format::ByteReader r(bytes, "fact index part", file_offset);
   if (bytes.size() < 8 + kChecksum) r.fail("too short");
   if (!format::checksum_matches(bytes.first(bytes.size() - kChecksum), bytes.data() + bytes.size() - kChecksum))

@@ -40,7 +40,7 @@ class FactSegmentReader {
   void decode_run(const Entry& e, std::vector<facts::FactRow>& out) const;
 
   std::span<const std::uint8_t> rows_region_;
-  std::uint64_t file_offset_ = 0, rows_base_ = 0, facts_ = 0;
+  std::uint64_t rows_base_ = 0, facts_ = 0;
   std::vector<Entry> directory_;  // sorted by entity
 };
 
