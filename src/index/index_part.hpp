@@ -11,9 +11,11 @@
 // kind is a folder implementing these two and one line in index/part_registry.cpp.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "facts/fact_model.hpp"
@@ -118,6 +120,30 @@ class PartVerifier {
   // Checks that every frame is covered as its record says, run after the records were read.
   virtual std::vector<PartCheck> coverage_checks() = 0;
 };
+
+// What a live part keeps across reset(manifest): for each segment with a part of this tag, the
+// decoded part a checkpoint's build() just made for it (pending, by first frame and checksum)
+// or the one already decoded for the same bytes (old); null otherwise, read on first use.
+template <class Decoded>
+std::vector<Decoded> carried_parts(const IndexManifest& manifest, PartTag tag,
+                                   const std::map<std::uint64_t, std::pair<format::Checksum16, Decoded>>& pending,
+                                   const std::vector<IndexSegmentRef>& old_segments, const std::vector<Decoded>& old) {
+  std::vector<Decoded> out(manifest.segments.size());
+  for (std::size_t i = 0; i < manifest.segments.size(); ++i) {
+    const IndexSegmentRef& s = manifest.segments[i];
+    const PartRef* ref = s.part(tag);
+    if (!ref) continue;
+    if (auto p = pending.find(s.first_frame); p != pending.end() && p->second.first == ref->checksum) {
+      out[i] = p->second.second;
+      continue;
+    }
+    for (std::size_t j = 0; j < old_segments.size(); ++j) {
+      const PartRef* prev = old_segments[j].part(tag);
+      if (old_segments[j].first_frame == s.first_frame && prev && prev->checksum == ref->checksum) out[i] = old[j];
+    }
+  }
+  return out;
+}
 
 class PartKind {
  public:

@@ -42,20 +42,7 @@ bool is_schema_frame(std::uint8_t kind, std::span<const std::string> labels) {
 }
 
 void FactPart::reset(const IndexManifest& manifest) {
-  std::vector<Part> cache(manifest.segments.size());
-  for (std::size_t i = 0; i < manifest.segments.size(); ++i) {
-    const IndexSegmentRef& s = manifest.segments[i];
-    const PartRef* ref = s.part(kTag);
-    if (!ref) continue;
-    if (auto p = pending_.find(s.first_frame); p != pending_.end() && p->second.first == ref->checksum) {
-      cache[i] = p->second.second;
-      continue;
-    }
-    for (std::size_t j = 0; j < segments_.size(); ++j) {
-      const PartRef* old = segments_[j].part(kTag);
-      if (segments_[j].first_frame == s.first_frame && old && old->checksum == ref->checksum) cache[i] = cache_[j];
-    }
-  }
+  std::vector<Part> cache = carried_parts(manifest, kTag, pending_, segments_, cache_);
   segments_ = manifest.segments;
   cache_ = std::move(cache);
   buffer_.clear();

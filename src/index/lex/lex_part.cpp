@@ -41,19 +41,7 @@ class LexKind final : public PartKind {
 }  // namespace
 
 void LexPart::reset(const IndexManifest& manifest) {
-  std::vector<std::shared_ptr<const LexSegment>> opened(manifest.segments.size());
-  for (std::size_t i = 0; i < manifest.segments.size(); ++i) {
-    const IndexSegmentRef& s = manifest.segments[i];
-    const PartRef* ref = s.part(kTag);
-    if (auto p = pending_.find(s.first_frame); p != pending_.end() && p->second.first == ref->checksum) {
-      opened[i] = p->second.second;
-      continue;
-    }
-    for (std::size_t j = 0; j < refs_.size(); ++j) {
-      const PartRef* old = refs_[j].part(kTag);
-      if (refs_[j].first_frame == s.first_frame && old->checksum == ref->checksum) opened[i] = opened_[j];
-    }
-  }
+  std::vector<std::shared_ptr<const LexSegment>> opened = carried_parts(manifest, kTag, pending_, refs_, opened_);
   refs_ = manifest.segments;
   opened_ = std::move(opened);
   pending_.clear();

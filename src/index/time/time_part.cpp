@@ -31,20 +31,7 @@ class TimeKind final : public PartKind {
 }  // namespace
 
 void TimePart::reset(const IndexManifest& manifest) {
-  std::vector<Cached> cache(manifest.segments.size());
-  for (std::size_t i = 0; i < manifest.segments.size(); ++i) {
-    const IndexSegmentRef& s = manifest.segments[i];
-    const PartRef* ref = s.part(kTag);
-    if (!ref) continue;
-    if (auto p = pending_.find(s.first_frame); p != pending_.end() && p->second.first == ref->checksum) {
-      cache[i] = p->second.second;
-      continue;
-    }
-    for (std::size_t j = 0; j < segments_.size(); ++j) {
-      const PartRef* old = segments_[j].part(kTag);
-      if (segments_[j].first_frame == s.first_frame && old && old->checksum == ref->checksum) cache[i] = cache_[j];
-    }
-  }
+  std::vector<Cached> cache = carried_parts(manifest, kTag, pending_, segments_, cache_);
   segments_ = manifest.segments;
   indexed_ = manifest.indexed_frames;
   cache_ = std::move(cache);
