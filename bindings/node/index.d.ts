@@ -510,6 +510,7 @@ export interface FactRecord {
   engine: string;
   frame: number;
   uri: string;
+  recordedIn: number;
   valueBegin: number;
   valueLength: number;
   validFromMs: number;
@@ -599,8 +600,34 @@ export interface CorrectOptions {
   timestamp?: TimestampInput;
 }
 
+/** What one Facts.enrich run did. */
+export interface EnrichReport {
+  engine: string;
+  frames: number;
+  processed: number;
+  already: number;
+  facts: number;
+  duplicates: number;
+  rejected: number;
+  failed: number;
+  enrichmentFrames: number[];
+}
+
+export interface EnrichOptions {
+  /** 'rules' (default) or '<provider>:<model>', e.g. 'openai:gpt-4o-mini'. */
+  engine?: string;
+  /** Read again the frames this engine version has read; only new facts are added. */
+  force?: boolean;
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  /** Frames per commit (default 256). */
+  batchFrames?: number;
+}
+
 /** Facts about people and things read from a memory's texts (docs/FACTS.md). */
 export declare class Facts {
+  /** Reads facts in the frames the engine has not read yet; idempotent per (frame, engine, version). */
+  enrich(options?: EnrichOptions): Promise<EnrichReport>;
   /** Stores statement as a correction whose facts overrule those recorded before it. */
   correct(statement: string, options?: CorrectOptions): Promise<Correction>;
   /** The slots this memory knows: built-in and registered. */

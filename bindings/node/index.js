@@ -312,6 +312,18 @@ class Facts {
     });
   }
 
+  /**
+   * Reads facts in the active text frames the engine has not read yet ('rules', or
+   * '<provider>:<model>' for a chat model), recorded in enrichment frames committed every
+   * batchFrames frames. Idempotent per (frame, engine, version); force reads again.
+   */
+  enrich(options) {
+    return call(async () => {
+      const o = checkOptions(options, new Set(['engine', 'force', 'baseUrl', 'apiKeyEnv', 'batchFrames']), 'facts.enrich');
+      return this.#mem[kNative].factsEnrich(o);
+    });
+  }
+
   /** The slots this memory knows: built-in and registered. */
   schema() {
     return call(async () => this.#mem[kNative].factsSchema(false));

@@ -11,10 +11,12 @@
 // writer of a first-person text ("I work at ...") is the entity "user".
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "memvid/llm.hpp"
 #include "memvid/view.hpp"
 
 namespace memvid {
@@ -30,13 +32,14 @@ struct FactRecord {
   std::string cardinality;   // single, multiple
   std::string polarity;      // positive, negative
   double confidence = 0;     // 0..1
-  std::string engine;        // "rules/1"
+  std::string engine;        // "rules/1", "openai:gpt-4o-mini/1"
   std::uint64_t frame = 0;   // the frame that says it
   std::string uri;           // that frame's uri
+  std::uint64_t recorded_in = 0;  // the frame that recorded it: frame itself, or an enrichment
   std::uint32_t value_begin = 0, value_length = 0;  // bytes of the value in the frame's text
   std::int64_t valid_from_ms = 0;             // from the text ("in 2024"), else the frame's time
   std::optional<std::int64_t> valid_to_ms;    // none: still valid
-  std::int64_t recorded_at_ms = 0;            // the frame's time
+  std::int64_t recorded_at_ms = 0;            // recorded_in's time
   std::optional<std::uint64_t> superseded_by;  // the fact that ended it
   std::string retracted;  // "", "frame_deleted" or "frame_updated": its frame no longer says it
   bool current = false;   // valid at the time asked (now, or StateQuery::at_ms)
@@ -96,6 +99,35 @@ struct CorrectOptions {
   std::optional<std::int64_t> timestamp_ms;  // default: now
 };
 
+struct EnrichOptions {
+  // "rules" (the offline engine) or "<provider>:<model>" (memvid/llm.hpp), e.g.
+  // "openai:gpt-4o-mini" or "ollama:llama3".
+  std::string engine = "rules";
+  // The model for a provider engine; when null it is made from engine, base_url and
+  // api_key_env (language_model_from_name).
+  std::shared_ptr<LanguageModel> model;
+  std::string base_url, api_key_env;
+  // Read again the frames this engine version has read (new facts are added; facts already
+  // stored are not stored twice).
+  bool force = false;
+  // Frames per enrichment frame; each is committed on its own, so an interrupted run keeps
+  // what it finished and the next run goes on from there.
+  std::size_t batch_frames = 256;
+};
+
+// What one `enrich` run did.
+struct EnrichReport {
+  std::string engine;                 // with its version: "rules/1", "openai:gpt-4o-mini/1"
+  std::uint64_t frames = 0;           // active text frames in the memory
+  std::uint64_t processed = 0;        // read by the engine in this run
+  std::uint64_t already = 0;          // skipped: this engine version had read them
+  std::uint64_t facts = 0;            // facts recorded
+  std::uint64_t duplicates = 0;       // facts found again that the memory already holds
+  std::uint64_t rejected = 0;         // items of a model's answers that were not valid facts
+  std::uint64_t failed = 0;           // frames whose answer was unusable (read again next run)
+  std::vector<std::uint64_t> enrichment_frames;  // the frames written
+};
+
 // A slot's spec and how the memory uses it (schema list / schema infer).
 struct SlotSchema {
   std::string slot;
@@ -131,6 +163,13 @@ class Facts : public View {
   // The graph of entity-valued facts (spouse, employer, manager, sibling, ...), breadth first
   // from start, current facts only.
   FollowResult follow(const FollowQuery& query) const;
+
+  // Reads facts with an engine in the active text frames it has not read yet (all of them
+  // with force), and records them in enrichment frames (docs/FACTS.md). Frames put with
+  // extraction on count as read by the rules engine. Idempotent per (frame, engine,
+  // version); deleted frames are never read. A provider failure stops the run after
+  // committing the batches done (and throws); an unusable answer only counts as failed.
+  EnrichReport enrich(const EnrichOptions& options = {});
 
   // Stores statement as a correction: a frame labelled "correction" whose facts overrule the
   // facts recorded before it with other values (docs/FACTS.md). Committed like a put.

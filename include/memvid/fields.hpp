@@ -326,6 +326,7 @@ void for_each_field(const FactRecord& f, V&& v) {
   v("engine", f.engine);
   v("frame", std::uint64_t{f.frame});
   v("uri", f.uri);
+  v("recorded_in", std::uint64_t{f.recorded_in});
   v("value_begin", std::uint32_t{f.value_begin});
   v("value_length", std::uint32_t{f.value_length});
   v("valid_from_ms", Timestamp{f.valid_from_ms});
@@ -336,6 +337,19 @@ void for_each_field(const FactRecord& f, V&& v) {
   v("current", f.current);
   v("confirms", f.confirms);
   v("correction", f.correction);
+}
+
+template <class V>
+void for_each_field(const EnrichReport& r, V&& v) {
+  v("engine", r.engine);
+  v("frames", std::uint64_t{r.frames});
+  v("processed", std::uint64_t{r.processed});
+  v("already", std::uint64_t{r.already});
+  v("facts", std::uint64_t{r.facts});
+  v("duplicates", std::uint64_t{r.duplicates});
+  v("rejected", std::uint64_t{r.rejected});
+  v("failed", std::uint64_t{r.failed});
+  v("enrichment_frames", r.enrichment_frames);
 }
 
 template <class V>
@@ -412,6 +426,7 @@ constexpr std::string_view type_name(const Warning*) { return "Warning"; }
 constexpr std::string_view type_name(const FactRecord*) { return "FactRecord"; }
 constexpr std::string_view type_name(const EntityInfo*) { return "EntityInfo"; }
 constexpr std::string_view type_name(const Correction*) { return "Correction"; }
+constexpr std::string_view type_name(const EnrichReport*) { return "EnrichReport"; }
 constexpr std::string_view type_name(const SlotSchema*) { return "SlotSchema"; }
 constexpr std::string_view type_name(const FollowEdge*) { return "FollowEdge"; }
 constexpr std::string_view type_name(const FollowResult*) { return "FollowResult"; }

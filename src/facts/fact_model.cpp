@@ -76,12 +76,19 @@ std::vector<ResolvedFact> resolve(std::vector<FactRow> rows, const SlotLookup& s
   out.reserve(rows.size());
   for (FactRow& r : rows) {
     ResolvedFact f;
-    const FrameState fs = frames(r.frame);
+    const FrameState fs = frames(stated_in(r));
     if (!fs.exists) continue;
     f.id = fact_id(r.frame, r.ordinal);
     f.recorded_at_ms = fs.timestamp_ms;
     f.valid_from_ms = r.valid_from_ms.value_or(fs.timestamp_ms);
     f.retracted = fs.retraction;
+    if (r.source_frame) {
+      const FrameState recorder = frames(r.frame);
+      if (!recorder.exists) continue;
+      f.recorded_at_ms = recorder.timestamp_ms;
+      if (f.retracted == Retraction::None && recorder.retraction != Retraction::None)
+        f.retracted = Retraction::FrameDeleted;
+    }
     f.row = std::move(r);
     out.push_back(std::move(f));
   }

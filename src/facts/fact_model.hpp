@@ -3,9 +3,11 @@
 // with the time each was valid and what ended it). Resolution is a pure function of the rows
 // of one entity, the state of their frames and the slots' specs, so every reader computes the
 // same history from the same file:
-//   - A fact's valid_from is the date its sentence gives, else its frame's timestamp.
+//   - A fact's valid_from is the date its sentence gives, else the timestamp of the frame
+//     that states it; it was recorded at the timestamp of the frame that recorded it (the
+//     same frame, or a later enrichment).
 //   - Facts of a deleted or updated frame are retracted: kept in the history with the reason,
-//     never current, never closing another.
+//     never current, never closing another. So are those of a deleted enrichment.
 //   - Single slots: in valid-time order, a positive fact with another value closes the open
 //     one (valid_to = its valid_from, superseded_by = it), whatever order they were stored in.
 //   - Multiple slots: each value has its own line of facts; only a fact on the same value
@@ -29,8 +31,11 @@
 namespace memvid::facts {
 
 struct FactRow {
+  // The frame that recorded the fact: its text states it (put, correct), or it is an
+  // enrichment that read it in source_frame's text (facts/enrichment.hpp).
   std::uint64_t frame = 0;
-  std::uint32_t ordinal = 0;  // the fact's place among its frame's facts
+  std::uint32_t ordinal = 0;  // the fact's place among the recording frame's facts
+  std::optional<std::uint64_t> source_frame;  // set only by enrichments: the frame that says it
   std::string entity;         // canonical key
   std::string entity_name;    // as first written
   std::string slot;
@@ -42,6 +47,9 @@ struct FactRow {
   std::uint8_t confidence = 80;  // percent
   std::string engine;            // "rules/1", "openai:gpt-4o-mini/1", ...
 };
+
+// The frame whose text states the fact.
+inline std::uint64_t stated_in(const FactRow& r) { return r.source_frame.value_or(r.frame); }
 
 // The 64-bit id of a fact: its frame id and its ordinal in the frame.
 inline std::uint64_t fact_id(std::uint64_t frame, std::uint32_t ordinal) { return frame << 16 | (ordinal & 0xFFFF); }
@@ -62,7 +70,7 @@ struct ResolvedFact {
   std::int64_t valid_from_ms = 0;
   std::optional<std::int64_t> valid_to_ms;  // none: open
   std::optional<std::uint64_t> superseded_by;  // the fact that closed it
-  std::int64_t recorded_at_ms = 0;             // the frame's timestamp
+  std::int64_t recorded_at_ms = 0;             // the recording frame's timestamp
   Retraction retracted = Retraction::None;
   bool confirms = false;  // repeats the value of a fact open at its valid time
   // Current at the time asked: open (or still valid then), not retracted, not a closing

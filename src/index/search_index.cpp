@@ -115,7 +115,7 @@ AnalyzedFrame SearchIndex::analyze_frame(const FrameText& f) const {
   AnalyzedFrame a;
   a.id = f.id;
   if (!f.embedding.empty()) a.vector = normalized(f.embedding);
-  if (is_schema_frame(f.kind, f.labels)) a.facts = facts::schema_rows(f.payload, f.id);
+  if (is_fact_record_frame(f.kind, f.labels)) a.facts = fact_record_rows(f.labels, f.payload, f.id);
   if (!has_passages(f.kind)) return a;
   for (const auto& t : f.tags) a.keywords.push_back(kTagPrefix + text::Analyzer::fold(t));
   for (const auto& l : f.labels) a.keywords.push_back(kLabelPrefix + text::Analyzer::fold(l));
@@ -230,7 +230,7 @@ void SearchIndex::catch_up(std::uint64_t frame_end) const {
     }
     format::FrameRecord rec = store_.read_record(e);
     std::vector<std::uint8_t> payload;
-    if (has_passages(rec.kind) || is_schema_frame(rec.kind, rec.meta.labels))
+    if (has_passages(rec.kind) || is_fact_record_frame(rec.kind, rec.meta.labels))
       payload = format::frame_payload(rec, e.record_offset);
     FrameText f;
     f.id = e.frame_id;

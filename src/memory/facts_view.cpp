@@ -119,8 +119,9 @@ class FactReader {
     r.polarity = f.row.negative ? "negative" : "positive";
     r.confidence = f.row.confidence / 100.0;
     r.engine = f.row.engine;
-    r.frame = f.row.frame;
-    r.uri = uri(f.row.frame);
+    r.frame = facts::stated_in(f.row);
+    r.uri = uri(r.frame);
+    r.recorded_in = f.row.frame;
     r.value_begin = f.row.value_begin;
     r.value_length = f.row.value_length;
     r.valid_from_ms = f.valid_from_ms;
@@ -237,7 +238,7 @@ Correction Facts::correct(const std::string& statement, const CorrectOptions& op
   FactQuery q;
   q.history = true;
   for (FactRecord& f : list(q))
-    if (f.frame == out.frame) out.facts.push_back(std::move(f));
+    if (f.recorded_in == out.frame) out.facts.push_back(std::move(f));
   return out;
 }
 

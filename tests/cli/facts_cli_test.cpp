@@ -74,16 +74,50 @@ TEST_F(FactsCli, OneSentenceOneFactWithProvenance) {
   EXPECT_EQ(f["current"], true);
 }
 
-// Case 2 (the part that needs no enrich): a put with extraction off adds no fact.
-TEST_F(FactsCli, APutWithExtractionOffAddsNothing) {
+// Case 2: enrich twice, then a put with extraction off: still one fact, and enrich has
+// nothing to read; a frame put without extraction is read by the next enrich, once.
+TEST_F(FactsCli, EnrichIsIdempotentAndAPutWithExtractionOffAddsNothing) {
   put("Alice works at Acme Corp.", "1700000000000");
+  for (int i = 0; i < 2; ++i) {
+    const json r = run_json({"enrich", "m.mv2"});
+    EXPECT_EQ(r["processed"], 0);
+    EXPECT_EQ(r["engine"], "rules/1");
+    EXPECT_EQ(r["enrichment_frames"].size(), 0u);
+  }
   put("Bob works at Initech.", "1700000001000", {"--no-enrich"});
   EXPECT_EQ(run_json({"facts", "m.mv2", "--history"}).size(), 1u);
+  const json r = run_json({"enrich", "m.mv2"});
+  EXPECT_EQ(r["processed"], 1);
+  EXPECT_EQ(r["facts"], 1);
+  EXPECT_EQ(values(run_json({"state", "m.mv2", "-e", "bob"})), std::vector<std::string>{"employer=Initech"});
+  const mt::CliOutcome again = run({"enrich", "m.mv2"});
+  EXPECT_EQ(again.code, 0);
+  EXPECT_NE(again.out.find("0 frames read, 0 facts added; 2 of 2 frames already read by rules/1"), std::string::npos)
+      << again.out;
+  EXPECT_EQ(run_json({"facts", "m.mv2", "--history"}).size(), 2u);
+  EXPECT_EQ(run({"verify", "m.mv2", "--deep"}).code, 0);
   // A memory created with --no-enrich reads facts only when a put asks.
   ASSERT_EQ(run({"create", "quiet.mv2", "--embedding", "none", "--no-enrich"}).code, 0);
   ASSERT_EQ(run({"put", "quiet.mv2", "--text", "Carol works at Hooli."}).code, 0);
   ASSERT_EQ(run({"put", "quiet.mv2", "--text", "Dan works at Umbrella.", "--enrich"}).code, 0);
   EXPECT_EQ(values(run_json({"facts", "quiet.mv2"})), std::vector<std::string>{"employer=Umbrella"});
+  EXPECT_EQ(run_json({"enrich", "quiet.mv2"})["processed"], 1);
+  EXPECT_EQ(values(run_json({"state", "quiet.mv2", "-e", "carol"})), std::vector<std::string>{"employer=Hooli"});
+}
+
+// An engine name that names no provider is a usage error; one whose endpoint is down fails
+// with ProviderFailed and changes nothing.
+TEST_F(FactsCli, EnrichWithAModelThatCannotBeReachedFailsCleanly) {
+  put("Alice works at Acme Corp.", "1700000000000", {"--no-enrich"});
+  const mt::CliOutcome bad = run({"enrich", "m.mv2", "--engine", "nonsense"});
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(bad.err.find("provider"), std::string::npos) << bad.err;
+  const mt::CliOutcome down =
+      run({"enrich", "m.mv2", "--engine", "local:m", "--base-url", "http://127.0.0.1:9/v1", "--json"});
+  EXPECT_NE(down.code, 0);
+  EXPECT_EQ(down.error_code(), "ProviderFailed") << down.err;
+  EXPECT_EQ(run_json({"facts", "m.mv2", "--history"}).size(), 0u);
+  EXPECT_EQ(run_json({"enrich", "m.mv2"})["processed"], 1);
 }
 
 // Cases 3 and 4: supersession by valid time, and state as of a time.

@@ -5,6 +5,7 @@
 //   memvid follow traverse FILE -s START [-l LINK] [--hops N] [--direction out|in|both]
 //   memvid follow entities FILE [-t KIND] [-q QUERY]
 //   memvid follow stats FILE
+//   memvid enrich FILE [--engine rules|<provider>:<model>] [--force] [--batch N]
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -227,6 +228,51 @@ void add_facts_commands(CLI::App& app, GlobalOptions& global, Registry& registry
                             return;
                           }
                           write_new_file(args->output, [&](std::ostream& out) { write_facts(out, facts, args->options); });
+                        }});
+  }
+  {
+    struct Args {
+      std::string path, engine = "rules", base_url, api_key_env;
+      bool force = false;
+      std::size_t batch = 256;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = app.add_subcommand("enrich", "Read facts in the frames an engine has not read yet (put --no-enrich, "
+                                                 "or a model's reading)");
+    add_file_argument(*cmd, args->path);
+    cmd->add_option("--engine", args->engine,
+                    "rules (offline, the default) or <provider>:<model> (openai:gpt-4o-mini, ollama:llama3, or any "
+                    "OpenAI-compatible endpoint with --base-url)");
+    cmd->add_option("--base-url", args->base_url, "The endpoint of a model engine (\"/chat/completions\" is appended)");
+    cmd->add_option("--api-key-env", args->api_key_env, "The environment variable holding the model's API key");
+    cmd->add_flag("--force", args->force, "Read again the frames this engine version has read (new facts only are added)");
+    cmd->add_option("--batch", args->batch, "Frames per commit (default 256): an interrupted run keeps what it finished")
+        ->check(CLI::Range(1, 1000000));
+    add_open_flags(*cmd, global);
+    add_json_flag(*cmd, global);
+    registry.push_back({cmd, [args, &global] {
+                          EnrichOptions o;
+                          o.engine = args->engine;
+                          o.base_url = args->base_url;
+                          o.api_key_env = args->api_key_env;
+                          o.force = args->force;
+                          o.batch_frames = args->batch;
+                          Memvid mem = Memvid::open(args->path, open_options(global));
+                          const EnrichReport r = Facts(mem).enrich(o);
+                          mem.close();
+                          if (global.json) {
+                            print_json(to_json(r));
+                            return;
+                          }
+                          std::cout << "enrich " << r.engine << ": " << r.processed << " frames read, " << r.facts
+                                    << " facts added";
+                          if (r.duplicates > 0) std::cout << " (" << r.duplicates << " found again, already stored)";
+                          std::cout << "; " << r.already << " of " << r.frames << " frames already read by " << r.engine;
+                          if (r.failed > 0)
+                            std::cout << "; " << r.failed << " frames failed (the model's answer was unusable; the "
+                                         "next run reads them again)";
+                          if (r.rejected > 0) std::cout << "; " << r.rejected << " invalid facts in answers dropped";
+                          std::cout << '\n';
                         }});
   }
   {

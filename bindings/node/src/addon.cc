@@ -203,6 +203,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
                            InstanceMethod<&Handle::FactsEntities>("factsEntities"),
                            InstanceMethod<&Handle::FactsFollow>("factsFollow"),
                            InstanceMethod<&Handle::FactsCorrect>("factsCorrect"),
+                           InstanceMethod<&Handle::FactsEnrich>("factsEnrich"),
                            InstanceMethod<&Handle::FactsSchema>("factsSchema"),
                            InstanceMethod<&Handle::FactsRegisterSchema>("factsRegisterSchema"),
                            InstanceMethod<&Handle::View>("view"),
@@ -395,6 +396,22 @@ class Handle : public Napi::ObjectWrap<Handle> {
     return Queue(
         env, path_, [mem, statement = std::move(statement), c]() { return memvid::Facts(*mem).correct(statement, c); },
         [](Napi::Env e, const memvid::Correction& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
+  }
+
+  Napi::Value FactsEnrich(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    Napi::Object o = OptObject(env, info[0], "enrich options");
+    memvid::EnrichOptions e;
+    if (auto s = OptString(o, "engine")) e.engine = *s;
+    if (auto s = OptString(o, "baseUrl")) e.base_url = *s;
+    if (auto s = OptString(o, "apiKeyEnv")) e.api_key_env = *s;
+    if (auto b = OptBool(o, "force")) e.force = *b;
+    if (auto n = OptUInt(o, "batchFrames", 1e9)) e.batch_frames = static_cast<std::size_t>(*n);
+    return Queue(
+        env, path_, [mem, e]() { return memvid::Facts(*mem).enrich(e); },
+        [](Napi::Env en, const memvid::EnrichReport& r) -> Napi::Value { return FieldValue(en, r); },
+        info.This().As<Napi::Object>());
   }
 
   Napi::Value FactsSchema(const Napi::CallbackInfo& info) {

@@ -40,6 +40,36 @@ test('extraction switches, entities and follow', async (t) => {
   await mem.close();
 });
 
+test('enrich with the rules engine and with a model endpoint', async (t) => {
+  const http = require('node:http');
+  const seen = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      seen.push(JSON.parse(body));
+      const facts = [{ entity: 'Zoë', slot: 'location', value: 'Zürich' }];
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: JSON.stringify({ facts }) }, finish_reason: 'stop' }] }));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => server.close());
+  const { mem } = await freshMemory(t, { embeddingModel: 'none', extractFacts: false });
+  const id = await mem.put('Zoë lives in Zürich. Dan works at Umbrella.');
+  const r = await mem.facts.enrich();
+  assert.deepEqual([r.engine, r.processed, r.facts], ['rules/1', 1, 2]);
+  assert.deepEqual(Object.keys(r), memvid.resultSchema.EnrichReport.map(([f]) => f));
+  const [dan] = await mem.facts.state('dan');
+  assert.deepEqual([dan.value, dan.frame, dan.recordedIn], ['Umbrella', id, r.enrichmentFrames[0]]);
+  assert.equal((await mem.facts.enrich()).already, 1);
+  const llm = await mem.facts.enrich({ engine: 'local:tiny', baseUrl: `http://127.0.0.1:${server.address().port}/v1` });
+  assert.deepEqual([llm.engine, llm.processed, llm.facts, llm.duplicates], ['local:tiny/1', 1, 0, 1]);
+  assert.equal(seen[0].model, 'tiny');
+  await assert.rejects(mem.facts.enrich({ engin: 'rules' }), TypeError);
+  await mem.close();
+});
+
 test('correct', async (t) => {
   const { mem } = await freshMemory(t, { embeddingModel: 'none' });
   await mem.put('Ben Koenig reports to Chloe Nguyen.', { timestamp: '2026-03-01' });

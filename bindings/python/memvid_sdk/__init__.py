@@ -34,7 +34,7 @@ from .errors import (
     RecoveryNeededError, TransactionStateError, _from_native, error_class,
 )
 from .results import (
-    AskResult, AskSource, Check, CheckResult, Correction, SlotSchema, DoctorAction, DoctorReport, EntityInfo, FactRecord, Finding,
+    AskResult, AskSource, Check, CheckResult, Correction, SlotSchema, EnrichReport, DoctorAction, DoctorReport, EntityInfo, FactRecord, Finding,
     FindResult, FollowEdge, FollowResult, Frame, Hit, IngestReport, IngestedDocument, IngestSkip, OwnerInfo,
     RecoveryInfo, RestoreReport, Stats, TimelineEntry, VerifyReport, ms_to_datetime,
 )
@@ -66,7 +66,7 @@ __all__ = [
     "use", "create", "open_memory", "verify", "doctor", "who", "nudge", "restore", "Memvid",
     "parse_timestamp", "last_warnings", "SUPPORTED_KINDS", "Facts",
     # results
-    "FactRecord", "EntityInfo", "FollowEdge", "FollowResult", "Correction", "SlotSchema",
+    "FactRecord", "EntityInfo", "FollowEdge", "FollowResult", "Correction", "SlotSchema", "EnrichReport",
     "AskResult", "AskSource", "Check", "CheckResult", "DoctorAction", "DoctorReport", "Finding", "FindResult",
     "Frame", "Hit", "IngestReport", "IngestedDocument", "IngestSkip", "OwnerInfo",
     "RecoveryInfo", "RestoreReport", "Stats", "TimelineEntry", "VerifyReport",
@@ -709,6 +709,20 @@ class Facts:
         if timestamp is not None:
             o["timestamp_ms"] = parse_timestamp(timestamp)
         return Correction(**self._h.facts_correct(_check_str(statement, "statement"), o))
+
+    def enrich(self, *, engine: str = "rules", force: bool = False, base_url: Optional[str] = None,
+               api_key_env: Optional[str] = None, batch_frames: int = 256) -> EnrichReport:
+        """Reads facts in the active text frames ``engine`` has not read yet ("rules", or
+        "<provider>:<model>" for a chat model such as "openai:gpt-4o-mini"), and records them
+        in enrichment frames committed every ``batch_frames`` frames. Idempotent per (frame,
+        engine, version); ``force=True`` reads again and adds only facts not yet stored."""
+        o: Dict[str, Any] = {"engine": _check_str(engine, "engine"), "force": bool(force),
+                             "batch_frames": _int(batch_frames, "batch_frames")}
+        if base_url is not None:
+            o["base_url"] = _check_str(base_url, "base_url")
+        if api_key_env is not None:
+            o["api_key_env"] = _check_str(api_key_env, "api_key_env")
+        return EnrichReport(**self._h.facts_enrich(o))
 
     def schema(self) -> List[SlotSchema]:
         """The slots this memory knows: built-in and registered (registered ones take precedence)."""

@@ -30,7 +30,7 @@ from .results import (AskResult as AskResult, AskSource as AskSource, Check as C
                       IngestSkip as IngestSkip, OwnerInfo as OwnerInfo,
                       RecoveryInfo as RecoveryInfo, RestoreReport as RestoreReport,
                       Stats as Stats, FactRecord as FactRecord, EntityInfo as EntityInfo,
-                      FollowEdge as FollowEdge, FollowResult as FollowResult, Correction as Correction,
+                      FollowEdge as FollowEdge, FollowResult as FollowResult, Correction as Correction, EnrichReport as EnrichReport,
                       SlotSchema as SlotSchema,
                       TimelineEntry as TimelineEntry, VerifyReport as VerifyReport,
                       ms_to_datetime as ms_to_datetime)
@@ -122,6 +122,8 @@ class Facts:
     def register_schema(self, specs: Iterable[SlotSchema], *, overwrite: bool = False) -> List[SlotSchema]: ...
     def correct(self, statement: str, *, topics: Optional[Iterable[str]] = None, source: Optional[str] = None,
                 boost: float = 2.0, timestamp: Optional[TimestampLike] = None) -> Correction: ...
+    def enrich(self, *, engine: str = "rules", force: bool = False, base_url: Optional[str] = None,
+               api_key_env: Optional[str] = None, batch_frames: int = 256) -> EnrichReport: ...
     def follow(self, start: str, *, link: Optional[str] = None, hops: int = 1,
                direction: Literal["out", "in", "both"] = "both") -> FollowResult: ...
 

@@ -31,7 +31,7 @@ from . import restore as _restore
 from . import use as _use
 from . import verify as _verify
 from .errors import MemvidWarning
-from .results import (AskResult, Correction, SlotSchema, DoctorReport, EntityInfo, FactRecord, FindResult, FollowResult, Frame,
+from .results import (AskResult, Correction, EnrichReport, SlotSchema, DoctorReport, EntityInfo, FactRecord, FindResult, FollowResult, Frame,
                       IngestReport, RestoreReport, Stats, TimelineEntry, VerifyReport)
 
 __all__ = ["AsyncMemvid", "AsyncFacts", "use", "create", "verify", "doctor", "restore"]
@@ -66,6 +66,10 @@ class AsyncFacts:
     async def correct(self, statement: str, **options: Any) -> "Correction":
         """:meth:`memvid_sdk.Facts.correct`."""
         return await self._mem._call(self._mem.sync.facts.correct, statement, **options)
+
+    async def enrich(self, **options: Any) -> "EnrichReport":
+        """:meth:`memvid_sdk.Facts.enrich`."""
+        return await self._mem._call(self._mem.sync.facts.enrich, **options)
 
     async def schema(self) -> List["SlotSchema"]:
         """:meth:`memvid_sdk.Facts.schema`."""

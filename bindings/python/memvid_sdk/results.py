@@ -20,7 +20,7 @@ __all__ = [
     "Hit", "FindResult", "AskSource", "AskResult", "TimelineEntry", "Frame", "Stats",
     "CheckResult", "Check", "VerifyReport", "Finding", "DoctorAction", "DoctorReport", "IngestSkip",
     "IngestedDocument", "IngestReport", "OwnerInfo", "RecoveryInfo", "RestoreReport", "FactRecord",
-    "EntityInfo", "FollowEdge", "FollowResult", "Correction", "SlotSchema", "SCHEMA",
+    "EntityInfo", "FollowEdge", "FollowResult", "Correction", "SlotSchema", "EnrichReport", "SCHEMA",
 ]
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
@@ -338,6 +338,11 @@ class FollowResult(_Record):
 
 class Correction(_Record):
     """What ``Facts.correct`` stored: the statement's frame and the facts read from it."""
+
+
+class EnrichReport(_Record):
+    """What one ``Facts.enrich`` run did: frames read and skipped, facts recorded, the
+    enrichment frames written."""
 
 
 class SlotSchema(_Record):

@@ -289,6 +289,7 @@ class FactRecord(_Record):
     engine: str
     frame: int
     uri: str
+    recorded_in: int
     value_begin: int
     value_length: int
     valid_from_ms: int
@@ -338,6 +339,19 @@ class Correction(_Record):
     """What ``Facts.correct`` stored."""
     frame: int
     facts: List[FactRecord]
+
+
+class EnrichReport(_Record):
+    """What one ``Facts.enrich`` run did."""
+    engine: str
+    frames: int
+    processed: int
+    already: int
+    facts: int
+    duplicates: int
+    rejected: int
+    failed: int
+    enrichment_frames: List[int]
 
 
 class SlotSchema(_Record):

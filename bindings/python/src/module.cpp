@@ -317,6 +317,17 @@ class Handle {
     return to_dict(c);
   }
 
+  py::dict facts_enrich(const py::dict& d) {
+    memvid::EnrichOptions o;
+    if (auto v = opt<std::string>(d, "engine")) o.engine = *v;
+    if (auto v = opt<std::string>(d, "base_url")) o.base_url = *v;
+    if (auto v = opt<std::string>(d, "api_key_env")) o.api_key_env = *v;
+    if (auto v = opt<bool>(d, "force")) o.force = *v;
+    if (auto v = opt<std::size_t>(d, "batch_frames")) o.batch_frames = *v;
+    auto r = run(path_, [&] { return memvid::Facts(*mv_).enrich(o); });
+    return to_dict(r);
+  }
+
   py::list facts_schema(bool infer) {
     auto slots = run(path_, [&] { return infer ? memvid::Facts(*mv_).infer_schema() : memvid::Facts(*mv_).schema(); });
     py::list out;
@@ -535,6 +546,7 @@ PYBIND11_MODULE(_memvid, m) {
       .def("facts_entities", &Handle::facts_entities)
       .def("facts_follow", &Handle::facts_follow, py::arg("query"))
       .def("facts_correct", &Handle::facts_correct, py::arg("statement"), py::arg("options"))
+      .def("facts_enrich", &Handle::facts_enrich, py::arg("options"))
       .def("facts_schema", &Handle::facts_schema, py::arg("infer"))
       .def("facts_register_schema", &Handle::facts_register_schema, py::arg("specs"), py::arg("overwrite"))
       .def("stats", &Handle::stats)

@@ -1,12 +1,15 @@
 """Facts through the Python SDK: the same answers as the CLI, typed results with the CLI's
 JSON names, and the extraction switches on create and on each put."""
 
+import json
 import os
 import tempfile
+import threading
 import unittest
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import memvid_sdk
-from memvid_sdk import EntityInfo, FactRecord, FollowResult
+from memvid_sdk import EnrichReport, EntityInfo, FactRecord, FollowResult
 
 
 class FactsTest(unittest.TestCase):
@@ -58,6 +61,57 @@ class FactsTest(unittest.TestCase):
             quiet.close()
         with self.assertRaises(TypeError):
             self.mem.put("x", extract_facts="yes")
+
+    def test_enrich_rules(self):
+        fid = self.mem.put("Carol works at Hooli.", extract_facts=False)
+        self.assertEqual(self.mem.facts.state("carol"), [])
+        r = self.mem.facts.enrich()
+        self.assertIsInstance(r, EnrichReport)
+        self.assertEqual((r.engine, r.processed, r.facts), ("rules/1", 1, 1))
+        self.assertEqual(list(r.to_dict()), [n for n, _ in memvid_sdk.results.SCHEMA["EnrichReport"]])
+        (f,) = self.mem.facts.state("carol")
+        self.assertEqual((f.value, f.frame, f.recorded_in), ("Hooli", fid, r.enrichment_frames[0]))
+        again = self.mem.facts.enrich()
+        self.assertEqual((again.processed, again.already), (0, 1))
+        self.assertEqual(self.mem.facts.enrich(force=True).duplicates, 1)
+        with self.assertRaises(memvid_sdk.InvalidArgumentError):
+            self.mem.facts.enrich(engine="no-provider")
+
+    def test_enrich_with_a_model_endpoint(self):
+        seen = []
+
+        class Chat(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                seen.append(body)
+                facts = [{"entity": "Zoë", "slot": "location", "value": "Zürich"}]
+                reply = {"choices": [{"message": {"role": "assistant", "content": json.dumps({"facts": facts})},
+                                      "finish_reason": "stop"}]}
+                data = json.dumps(reply).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        server = HTTPServer(("127.0.0.1", 0), Chat)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            self.mem.put("Zoë lives in Zürich.", extract_facts=False)
+            r = self.mem.facts.enrich(engine="local:tiny", base_url=f"http://127.0.0.1:{server.server_port}/v1")
+            self.assertEqual((r.engine, r.facts), ("local:tiny/1", 1))
+            self.assertEqual(seen[0]["model"], "tiny")
+            (f,) = self.mem.facts.state("zoë")
+            self.assertEqual((f.value, f.engine), ("Zürich", "local:tiny/1"))
+            self.assertEqual("Zoë lives in Zürich.".encode()[f.value_begin:f.value_begin + f.value_length].decode(),
+                             "Zürich")
+        finally:
+            server.shutdown()
+            server.server_close()
 
     def test_entities_and_follow(self):
         self.mem.put("Bob is married to Carol. Carol works at Initech.")

@@ -5,6 +5,7 @@
 #include <optional>
 #include <tuple>
 
+#include "facts/enrichment.hpp"
 #include "facts/registered_schema.hpp"
 #include "facts/rules_extractor.hpp"
 #include "index/facts/fact_segment.hpp"
@@ -36,9 +37,23 @@ class FactKind final : public PartKind {
 
 }  // namespace
 
-bool is_schema_frame(std::uint8_t kind, std::span<const std::string> labels) {
+namespace {
+bool has_label(std::span<const std::string> labels, std::string_view label) {
+  return std::find(labels.begin(), labels.end(), label) != labels.end();
+}
+}  // namespace
+
+bool is_fact_record_frame(std::uint8_t kind, std::span<const std::string> labels) {
   return kind == static_cast<std::uint8_t>(FrameKind::Binary) &&
-         std::find(labels.begin(), labels.end(), facts::kSchemaLabel) != labels.end();
+         (has_label(labels, facts::kSchemaLabel) || has_label(labels, facts::kEnrichmentLabel));
+}
+
+std::vector<facts::FactRow> fact_record_rows(std::span<const std::string> labels, std::string_view payload,
+                                             std::uint64_t frame) {
+  // A frame labelled both is a schema (the label a user could add to a schema frame must not
+  // turn it into another record).
+  if (has_label(labels, facts::kSchemaLabel)) return facts::schema_rows(payload, frame);
+  return facts::enrichment_rows(payload, frame);
 }
 
 void FactPart::reset(const IndexManifest& manifest) {
@@ -142,10 +157,11 @@ class FactVerifier final : public PartVerifier {
   std::vector<PartCheck> structure_checks() override { return {{"FactIndexRead", [this] { return read(); }}}; }
 
   void see_record(std::uint64_t frame, const format::FrameRecord& record) override {
-    if (c_.deep && is_schema_frame(record.kind, record.meta.labels)) {
+    if (c_.deep && is_fact_record_frame(record.kind, record.meta.labels)) {
       try {
         const std::vector<std::uint8_t> payload = format::frame_payload(record, 0);
-        expected_[frame] = facts::schema_rows(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()), frame);
+        expected_[frame] = fact_record_rows(
+            record.meta.labels, std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()), frame);
       } catch (const Error&) {
       }
       return;
@@ -184,6 +200,7 @@ class FactVerifier final : public PartVerifier {
           if (row.frame < s.first_frame || row.frame >= s.end_frame)
             throw Error(ErrorCode::Corrupt, "names frame " + num(row.frame) + ", outside its range " +
                                                 range(s.first_frame, s.end_frame));
+          // (A source frame before the recording one is checked by the decoder.)
           stored_[row.frame].push_back(row);
         }
         n += rows.size();
@@ -197,8 +214,8 @@ class FactVerifier final : public PartVerifier {
   }
 
   static auto key(const facts::FactRow& r) {
-    return std::tie(r.ordinal, r.entity, r.entity_name, r.slot, r.value, r.negative, r.correction, r.valid_from_ms,
-                    r.value_begin, r.value_length, r.confidence, r.engine);
+    return std::tie(r.ordinal, r.source_frame, r.entity, r.entity_name, r.slot, r.value, r.negative, r.correction,
+                    r.valid_from_ms, r.value_begin, r.value_length, r.confidence, r.engine);
   }
 
   CheckResult coverage() {

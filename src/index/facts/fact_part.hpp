@@ -9,6 +9,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "facts/fact_model.hpp"
@@ -19,9 +20,12 @@ namespace memvid::index {
 
 const PartKind& fact_part_kind();
 
-// A registration of slot specs (facts/registered_schema.hpp): a binary frame labelled
-// "memvid:schema", whose specs the fact part indexes as rows of the entity "".
-bool is_schema_frame(std::uint8_t kind, std::span<const std::string> labels);
+// Binary frames whose payload the fact part indexes: a registration of slot specs
+// (facts/registered_schema.hpp, label "memvid:schema", rows of the entity "") and an
+// enrichment (facts/enrichment.hpp, label "memvid:enrichment", rows about earlier frames).
+bool is_fact_record_frame(std::uint8_t kind, std::span<const std::string> labels);
+std::vector<facts::FactRow> fact_record_rows(std::span<const std::string> labels, std::string_view payload,
+                                             std::uint64_t frame);
 
 class FactPart final : public IndexPart {
  public:

@@ -13,7 +13,7 @@ namespace {
 
 constexpr char kMagic[4] = {'M', 'V', 'F', 'C'};
 constexpr std::size_t kChecksum = 16;
-constexpr std::uint8_t kNegative = 1, kCorrection = 2, kHasValidFrom = 4, kKnownFlags = 7;
+constexpr std::uint8_t kNegative = 1, kCorrection = 2, kHasValidFrom = 4, kHasSource = 8, kKnownFlags = 15;
 // A row takes at least this many bytes (8 one-byte varints or lengths, flags, confidence).
 constexpr std::uint64_t kMinRowBytes = 10;
 
@@ -59,8 +59,9 @@ std::vector<std::uint8_t> encode_fact_segment(std::vector<facts::FactRow> rows) 
       put_text(region, r.value);
       put_text(region, r.engine);
       region.u8(static_cast<std::uint8_t>((r.negative ? kNegative : 0) | (r.correction ? kCorrection : 0) |
-                                          (r.valid_from_ms ? kHasValidFrom : 0)));
+                                          (r.valid_from_ms ? kHasValidFrom : 0) | (r.source_frame ? kHasSource : 0)));
       if (r.valid_from_ms) region.varint(zigzag(*r.valid_from_ms));
+      if (r.source_frame) region.varint(*r.source_frame);
       region.varint(r.value_begin);
       region.varint(r.value_length);
       region.u8(r.confidence);
@@ -150,6 +151,11 @@ void FactSegmentReader::decode_run(const Entry& e, std::vector<facts::FactRow>& 
     row.negative = flags & kNegative;
     row.correction = flags & kCorrection;
     if (flags & kHasValidFrom) row.valid_from_ms = unzigzag(r.varint());
+    if (flags & kHasSource) {
+      row.source_frame = r.varint();
+      if (*row.source_frame >= row.frame) r.fail("a fact recorded in frame " + std::to_string(row.frame) +
+                                                 " names a later source frame " + std::to_string(*row.source_frame));
+    }
     const std::uint64_t begin = r.varint(), length = r.varint();
     if (begin > UINT32_MAX || length > UINT32_MAX) r.fail("value span out of range");
     row.value_begin = static_cast<std::uint32_t>(begin);
