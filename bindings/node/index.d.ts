@@ -105,6 +105,8 @@ export interface FindOptions {
   asOf?: TimestampInput;
   /** One hit per document, its best chunk (default true). */
   collapseChunks?: boolean;
+  /** A correction the query matches ranks by its BM25 score times its boost (default true). */
+  correctionBoost?: boolean;
   /** A query vector instead of embedding the query text. */
   vector?: Float32Array | Float64Array | number[];
   /** The model the query vector came from (checked when set). */
@@ -595,7 +597,7 @@ export interface CorrectOptions {
   topics?: string[];
   /** Who or what says so. */
   source?: string;
-  /** Stored with the correction (default 2); find and ask do not apply it yet. */
+  /** In find and ask, a query that matches the correction weighs its BM25 score by this (default 2). */
   boost?: number;
   timestamp?: TimestampInput;
 }

@@ -226,7 +226,7 @@ const kNative = Symbol('memvid.native');
 
 const FIND_KEYS = new Set([
   'k', 'mode', 'snippetChars', 'scope', 'cursor', 'offset', 'asOfFrame', 'asOf', 'collapseChunks', 'vector',
-  'vectorModel', 'fusion', 'semanticWeight', 'titleWeight', 'candidates', 'efSearch', 'nprobe',
+  'vectorModel', 'fusion', 'semanticWeight', 'titleWeight', 'candidates', 'efSearch', 'nprobe', 'correctionBoost',
 ]);
 const ASK_KEYS = new Set([
   'k', 'mode', 'contextTokens', 'scope', 'asOf', 'model', 'baseUrl', 'apiKeyEnv', 'timeoutMs', 'contextOnly',

@@ -95,7 +95,8 @@ std::string fact_entity_key(const std::string& name);
 struct CorrectOptions {
   std::vector<std::string> topics;  // stored as the frame's tags
   std::string source;               // who or what says so (metadata "source")
-  double boost = 2.0;               // stored with it (metadata "correction.boost"); find and ask do not use it yet
+  double boost = 2.0;               // metadata "correction.boost": in find and ask, a query that matches it
+                                    // weighs its BM25 score by this (FindOptions::correction_boost)
   std::optional<std::int64_t> timestamp_ms;  // default: now
 };
 

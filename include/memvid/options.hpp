@@ -83,6 +83,9 @@ struct FindOptions {
   Fusion fusion = Fusion::Linear;
   double semantic_weight = 0.2;     // Linear fusion: the cosine's share of the score
   std::size_t candidates = 100;     // Auto: how many hits each retriever contributes
+  // A correction (Facts::correct) that the query's terms match ranks by its score times its
+  // boost (lex and auto modes; a semantic neighbour is no match). False: plain ranking.
+  bool correction_boost = true;
   // HNSW search breadth and, for a compressed index, inverted lists visited: recall against
   // speed. The defaults give recall@10 0.957 (HNSW) and 0.965 (IVF-PQ, re-ranked) against
   // exact search on 50K built-in-model vectors, at p50 0.27 / 0.19 ms (bench/README.md).

@@ -59,6 +59,11 @@ struct Retrieval {
 Retrieval retrieve(const Memvid::Impl& impl, std::string_view query, const FindOptions& options,
                    const std::optional<search::RankKey>& after, std::size_t base_rank);
 
+// ---- correction_boosts
+
+// The boosts of the memory's active corrections, read again only when the memory changed.
+const CorrectionBoosts& correction_boosts(const Memvid::Impl& impl);
+
 // ---- find_hits
 
 Hit assemble_hit(const Memvid::Impl& impl, const Ranked& ranked, std::size_t rank,

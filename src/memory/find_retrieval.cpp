@@ -66,6 +66,17 @@ class Ranking {
     request_.scope = options.scope;
     request_.as_of_frame = options.as_of_frame;
     request_.as_of_ms = options.as_of_ms;
+    // A correction the query's terms match ranks by its BM25 score times its boost, in lex
+    // mode and as the lexical evidence fusion weighs in auto mode; a correction only near the
+    // query in meaning is not boosted.
+    if (options.correction_boost) {
+      const CorrectionBoosts& c = correction_boosts(impl);
+      if (!c.boost.empty()) {
+        boosts_ = &c;
+        request_.boost = [this](std::uint64_t f) { return boost_of(f); };
+        request_.max_boost = c.max;
+      }
+    }
   }
 
   // BM25, paged by the searcher itself (it knows how to skip to a cursor's key).
@@ -132,6 +143,11 @@ class Ranking {
     return true;
   }
 
+  double boost_of(std::uint64_t frame) const {
+    auto it = boosts_->boost.find(frame);
+    return it == boosts_->boost.end() ? 1.0 : it->second;
+  }
+
   std::optional<double> exact_cosine(std::uint64_t frame) const {
     auto v = vectors_.exact_vector(frame);
     if (v.size() != qvec_.size()) return std::nullopt;
@@ -163,6 +179,7 @@ class Ranking {
   index::VecSearchOptions vec_options_;
   search::FrameFacts facts_;
   search::SearchRequest request_;
+  const CorrectionBoosts* boosts_ = nullptr;  // null: no correction is boosted
 };
 
 }  // namespace

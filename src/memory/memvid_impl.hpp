@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "index/search_index.hpp"
+#include "memory/correction_boosts.hpp"
 #include "memory/embedder.hpp"
 #include "memvid/memvid.hpp"
 #include "search/searcher.hpp"
@@ -25,6 +26,7 @@ struct Memvid::Impl {
   // Declared after the store: destroyed first, while the store it reads is still there.
   std::unique_ptr<index::SearchIndex> index;
   mutable search::Searcher searcher;
+  mutable CorrectionBoosts corrections;  // read by find when the store changed
   mutable Embedder embedder{nullptr};
   std::shared_ptr<Env> env;
   mutable std::mutex mu;
@@ -47,6 +49,7 @@ struct Memvid::Impl {
     store = std::move(fresh);
     index = std::make_unique<index::SearchIndex>(*store);
     searcher = search::Searcher{};
+    corrections = CorrectionBoosts{};
   }
 
   void start_poller(int period_ms) {

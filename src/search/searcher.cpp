@@ -373,8 +373,10 @@ SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts&
     const std::vector<bool>& live = live_docs(seg_ptr, facts);
 
     std::sort(cl.begin(), cl.end(), [](const Clause& a, const Clause& b) { return a.max < b.max; });
+    // Bounds on a score before its frame's boost: scaled by the largest boost to bound after.
+    const double grow = req.boost ? std::max(1.0, req.max_boost) : 1.0;
     std::vector<double> prefix(cl.size());
-    for (std::size_t i = 0; i < cl.size(); ++i) prefix[i] = cl[i].max + (i ? prefix[i - 1] : 0);
+    for (std::size_t i = 0; i < cl.size(); ++i) prefix[i] = cl[i].max * grow + (i ? prefix[i - 1] : 0);
     std::vector<double> contrib(clauses.size(), 0.0);
 
     std::size_t essential = 0;
@@ -428,9 +430,9 @@ SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts&
         for (std::size_t i = 0; i < cl.size(); ++i) {
           std::uint32_t block_end = kNoDoc - 1;
           const double bound = cl[i].s->block_max(doc, block_end);
-          window_ub += bound;
+          window_ub += bound * grow;
           window_end = std::min(window_end, block_end);
-          if (i < essential || cl[i].s->doc() == doc) doc_ub += bound;
+          if (i < essential || cl[i].s->doc() == doc) doc_ub += bound * grow;
         }
         if (window_ub + kEpsilon <= top.threshold()) {
           const std::uint32_t next = window_end + 1;  // kNoDoc when the window runs to the end
@@ -451,7 +453,7 @@ SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts&
           partial += s;
         }
         for (std::size_t i = essential; i-- > 0;) {
-          if (top.full() && partial + prefix[i] + kEpsilon <= top.threshold()) {
+          if (top.full() && partial * grow + prefix[i] + kEpsilon <= top.threshold()) {
             skip = true;
             break;
           }
@@ -464,6 +466,7 @@ SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts&
         if (!skip) {
           double score = 0;
           for (double c : contrib) score += c;
+          if (req.boost) score *= req.boost(seg.frame_of(doc));
           offer(doc, score);
         }
       }

@@ -316,6 +316,26 @@ TEST_F(FactsCli, ACorrectionOverrulesWhatWasRecordedBefore) {
   EXPECT_NE(run({"correct", "m.mv2", "   "}).code, 0);
   // Deep verify reads the correction's facts again, correction flag included.
   EXPECT_EQ(run({"verify", "m.mv2", "--deep"}).code, 0);
+  // Its boost: a long correction that BM25 alone ranks second comes first; not with the flag.
+  const mt::CliOutcome longer =
+      run({"correct", "m.mv2",
+           "Ben Koenig reports to Dana Reyes since 2025, after the reorganisation of the platform and "
+           "infrastructure groups moved the whole team under a new director.",
+           "--boost", "6", "--json"});
+  ASSERT_EQ(longer.code, 0) << longer.err;
+  const auto ids = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"find", "m.mv2", "-q", "Ben Koenig reports", "--mode", "lex"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const json found = run_json(args);  // (kept: a loop over a temporary's member would dangle)
+    std::vector<int> out;
+    for (const json& h : found["hits"]) out.push_back(h["id"].get<int>());
+    return out;
+  };
+  const std::vector<int> boosted = ids({}), plain = ids({"--no-correction-boost"});
+  ASSERT_EQ(boosted.size(), 3u);
+  ASSERT_EQ(plain.size(), 3u);
+  EXPECT_EQ(boosted.front(), 2);
+  EXPECT_NE(plain.front(), 2);
 }
 
 // Case 11: schema infer types values (Tokyo is a string, 42 a number), a non-ASCII slot

@@ -287,7 +287,7 @@ void add_facts_commands(CLI::App& app, GlobalOptions& global, Registry& registry
         ->required();
     cmd->add_option("--topics", args->topics, "Comma-separated topics (stored as tags)");
     cmd->add_option("--source", args->source, "Who or what says so");
-    cmd->add_option("--boost", args->boost, "Stored with the correction (default 2; find and ask do not apply it yet)")
+    cmd->add_option("--boost", args->boost, "Its weight in find and ask when a query matches it: its BM25 score times this (default 2)")
         ->check(CLI::Range(0.001, 1000.0));
     cmd->add_option("--timestamp", args->timestamp, "Its time (ms or ISO-8601; default now)")->check(timestamp_validator());
     add_open_flags(*cmd, global);

@@ -36,6 +36,7 @@ struct FindArgs {
   std::uint64_t as_of_frame = 0;
   double semantic_weight = 0.2;
   bool no_collapse = false;
+  bool no_correction_boost = false;
 };
 
 // The flags find and vec-search share.
@@ -69,6 +70,7 @@ FindOptions find_options(const FindArgs& a, const CLI::App& cmd) {
   o.snippet_chars = a.snippet_chars;
   o.scope = a.scope;
   o.collapse_chunks = !a.no_collapse;
+  o.correction_boost = !a.no_correction_boost;
   if (cmd.count("--as-of-frame") > 0) o.as_of_frame = a.as_of_frame;
   if (cmd.count("--as-of-ts") > 0) o.as_of_ms = timestamp_flag_value(a.as_of_ts);
   if (cmd.count("--vector") > 0) o.query_vector = parse_vector_json(a.vector, "--vector");
@@ -136,6 +138,8 @@ void add_find_command(CLI::App& app, GlobalOptions& global, Registry& registry) 
       ->check(CLI::IsMember({"lex", "auto", "sem"}))
       ->capture_default_str();
   cmd->add_flag("--no-collapse", args->no_collapse, "One hit per matching chunk instead of per document (lex)");
+  cmd->add_flag("--no-correction-boost", args->no_correction_boost,
+                "Rank corrections (memvid correct) the query matches as any frame, without their boost");
   cmd->add_option("--fusion", args->fusion, "auto: linear (normalized scores, weighted) or rrf (reciprocal rank)")
       ->check(CLI::IsMember({"linear", "rrf"}))
       ->capture_default_str();

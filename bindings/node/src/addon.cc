@@ -291,6 +291,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     f.mode = ToMode(env, OptString(o, "mode"), memvid::SearchMode::Auto);
     if (auto n = OptUInt(o, "snippetChars")) f.snippet_chars = *n;
     if (auto b = OptBool(o, "collapseChunks")) f.collapse_chunks = *b;
+    if (auto b = OptBool(o, "correctionBoost")) f.correction_boost = *b;
     if (auto s = OptString(o, "scope")) f.scope = *s;
     if (auto n = OptUInt(o, "asOfFrame")) f.as_of_frame = *n;
     f.as_of_ms = OptTimestamp(o, "asOf");

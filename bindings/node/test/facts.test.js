@@ -80,6 +80,17 @@ test('correct', async (t) => {
   await mem.close();
 });
 
+test('a matching correction is boosted in find and ask', async (t) => {
+  const { mem } = await freshMemory(t, { embeddingModel: 'none' });
+  const note = await mem.put('Ben Koenig reports to Chloe Nguyen.');
+  const c = await mem.facts.correct('Ben Koenig reports to Dana Reyes since 2025, after the reorganisation of the platform and infrastructure groups moved the whole team under a new director.', { boost: 5 });
+  const ids = async (o) => (await mem.find('Ben Koenig reports', { mode: 'lex', ...o })).hits.map((h) => h.id);
+  assert.deepEqual(await ids({}), [c.frame, note]);
+  assert.deepEqual(await ids({ correctionBoost: false }), [note, c.frame]);
+  assert.equal((await mem.ask('Who does Ben Koenig report to?', { mode: 'lex' })).sources[0].id, c.frame);
+  await mem.close();
+});
+
 test('schema', async (t) => {
   const { mem } = await freshMemory(t, { embeddingModel: 'none' });
   await mem.put("Alice's favorite number is 7. Bob lives in Oslo.");

@@ -468,18 +468,21 @@ class Memvid:
              vector_model: Optional[str] = None, fusion: Optional[str] = None,
              semantic_weight: Optional[float] = None, title_weight: Optional[float] = None,
              candidates: Optional[int] = None, ef_search: Optional[int] = None,
-             nprobe: Optional[int] = None) -> FindResult:
+             nprobe: Optional[int] = None, correction_boost: bool = True) -> FindResult:
         """Ranked search (docs/QUERY.md syntax: terms, "phrases", AND/OR/NOT, title:/tag:/...).
 
         mode: 'lex' (BM25), 'sem' (nearest vectors) or 'auto' (both fused; falls back to lex
         with a note when semantic search is unavailable). Page with ``cursor=result.next_cursor``
-        (or ``offset``). Raises QueryError for a malformed query.
+        (or ``offset``). A correction (``facts.correct``) the query matches ranks by its BM25
+        score times its boost; ``correction_boost=False`` ranks it as any frame. Raises
+        QueryError for a malformed query.
         """
         _check_str(query, "query")
         o: Dict[str, Any] = {"k": _int(k, "k"), "mode": _check_str(mode, "mode"),
                              "snippet_chars": _int(snippet_chars, "snippet_chars"),
                              "offset": _int(offset, "offset"),
-                             "collapse_chunks": bool(collapse_chunks)}
+                             "collapse_chunks": bool(collapse_chunks),
+                             "correction_boost": bool(correction_boost)}
         if scope is not None:
             o["scope"] = _check_str(scope, "scope")
         if cursor is not None:

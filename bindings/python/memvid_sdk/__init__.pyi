@@ -203,7 +203,7 @@ class Memvid:
              fusion: Optional[Literal["linear", "rrf"]] = None,
              semantic_weight: Optional[float] = None, title_weight: Optional[float] = None,
              candidates: Optional[int] = None, ef_search: Optional[int] = None,
-             nprobe: Optional[int] = None) -> FindResult:
+             nprobe: Optional[int] = None, correction_boost: bool = True) -> FindResult:
         """Ranked search; raises QueryError for a malformed query."""
         ...
     def ask(self, question: str, *, k: int = 8, mode: SearchMode = "auto",

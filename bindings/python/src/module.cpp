@@ -382,6 +382,7 @@ class Handle {
     if (auto v = opt<std::string>(d, "mode")) o.mode = parse_mode(*v);
     if (auto v = opt<std::size_t>(d, "snippet_chars")) o.snippet_chars = *v;
     if (auto v = opt<bool>(d, "collapse_chunks")) o.collapse_chunks = *v;
+    if (auto v = opt<bool>(d, "correction_boost")) o.correction_boost = *v;
     if (auto v = opt<std::string>(d, "scope")) o.scope = *v;
     o.as_of_frame = opt<std::uint64_t>(d, "as_of_frame");
     o.as_of_ms = opt<std::int64_t>(d, "as_of_ms");

@@ -137,6 +137,15 @@ class FactsTest(unittest.TestCase):
         with self.assertRaises(memvid_sdk.InvalidArgumentError):
             self.mem.facts.correct(" ")
 
+    def test_correction_boost_in_find_and_ask(self):
+        note = self.mem.put("Ben Koenig reports to Chloe Nguyen.")
+        c = self.mem.facts.correct("Ben Koenig reports to Dana Reyes since 2025, after the reorganisation of the platform and infrastructure groups moved the whole team under a new director.", boost=5)
+        self.assertEqual([h.id for h in self.mem.find("Ben Koenig reports", mode="lex").hits], [c.frame, note])
+        plain = self.mem.find("Ben Koenig reports", mode="lex", correction_boost=False)
+        self.assertEqual([h.id for h in plain.hits], [note, c.frame])
+        self.assertEqual(self.mem.ask("Who does Ben Koenig report to?", mode="lex").sources[0].id, c.frame)
+        self.assertEqual(self.mem.find("Chloe Nguyen", mode="lex").hits[0].id, note)
+
     def test_schema(self):
         self.mem.put("Alice's favorite number is 7. Bob lives in Oslo.")
         inferred = {s.slot: s for s in self.mem.facts.infer_schema()}
