@@ -133,7 +133,7 @@ class SentenceReader {
   }
 
   void read() {
-    if (shouting()) return;
+    if (shouting() || code_like()) return;
     if (field_line()) return;
     for (std::size_t i = 0; i < s_.size(); ++i) {
       if (s_[i].punct) {
@@ -214,6 +214,14 @@ class SentenceReader {
     return Phrase{j, end};
   }
 
+  // Code and style sheets ("position: relative;", "x = f('I love cupcakes')") state no facts
+  // about people, though their words can look like it.
+  bool code_like() const {
+    for (const Word& w : s_)
+      if (w.punct && (w.text == "{" || w.text == "}" || w.text == "=")) return true;
+    return false;
+  }
+
   // A sentence in capitals (licence boilerplate, headings) has no names to tell apart.
   bool shouting() const {
     std::size_t words = 0, caps = 0;
@@ -276,6 +284,10 @@ class SentenceReader {
   // person the note is about (the last one named).
   bool field_line() {
     if (s_.size() < 3 || !(s_[1].punct && s_[1].text == ":") || last_person_.key.empty()) return false;
+    // "position: relative;" in a style sheet: a declaration, not a note's field.
+    std::size_t after = s_.back().end;
+    while (after < text_.size() && (text_[after] == ' ' || text_[after] == '\t')) ++after;
+    if (s_.back().text == ";" || (after < text_.size() && text_[after] == ';')) return false;
     static constexpr std::pair<std::string_view, std::string_view> kFields[] = {
         {"title", "job_title"},   {"role", "job_title"},       {"position", "job_title"}, {"job", "job_title"},
         {"manager", "manager"},   {"boss", "manager"},         {"location", "location"},  {"city", "location"},
@@ -321,6 +333,18 @@ class SentenceReader {
   std::optional<Entity> subject_before(std::size_t v, bool& negated, std::size_t* subject_first = nullptr) {
     std::size_t j = v;
     negated = false;
+    // "(which, like MD4, ...)", "Mail-Header: like thing": a preposition, not the verb.
+    if (s_[v].is("like") && v > 0 && s_[v - 1].punct) return std::nullopt;
+    // "would like to thank", "I'd love to hear", "should prefer": a wish or advice, no fact.
+    const std::string_view verb = lemma(s_[v].folded);
+    const bool liking = verb == "like" || verb == "love" || verb == "prefer" || verb == "enjoy" || verb == "hate";
+    for (std::size_t k = v; liking && k > 0 && v - k < 4; --k) {
+      const std::string_view f = s_[k - 1].folded;
+      if (f == "would" || f == "should" || f == "could" || f == "might" || f == "'d" || f.ends_with("'d") ||
+          f.ends_with("\xE2\x80\x99" "d"))
+        return std::nullopt;
+      if (s_[k - 1].punct) break;
+    }
     while (j > 0) {
       const Word& w = s_[j - 1];
       if (is_negation(w)) {
@@ -404,6 +428,10 @@ class SentenceReader {
     }
     auto p = name_ending_at(j);
     if (!p || common_word_opening(*p)) return std::nullopt;
+    // "the Windows preferred separator": a name after a determiner modifies a noun.
+    if (p->first > 0 && (is_article(s_[p->first - 1]) || s_[p->first - 1].is("this") || s_[p->first - 1].is("that") ||
+                         s_[p->first - 1].is("these") || s_[p->first - 1].is("those")))
+      return std::nullopt;
     if (subject_first) *subject_first = p->first;
     // "Tools like Wireshark": a base verb form after one name is a preposition or a plural
     // noun phrase, unless an auxiliary ("will", "does", "to") or a second name ("Bob and
@@ -519,6 +547,7 @@ class SentenceReader {
   }
 
   void emit(const Entity& e, std::string slot, const Phrase& value, bool negative, bool dated = true) {
+    if (!plausible_name(e)) return;
     ExtractedFact f;
     f.entity = e.key;
     f.entity_name = e.name;
@@ -535,6 +564,19 @@ class SentenceReader {
     for (const ExtractedFact& o : out_)
       if (o.entity == f.entity && o.slot == f.slot && o.value_begin == f.value_begin) return;
     out_.push_back(std::move(f));
+  }
+
+  // People's names have no digits ("CVE-2022-23521 goes to ...") and are no single acronym
+  // ("ERROR", "NL", "ERCIM"): such subjects are identifiers and organisations.
+  static bool plausible_name(const Entity& e) {
+    if (e.key == "user") return true;
+    bool lower = false, space = false;
+    for (char c : e.name) {
+      if (c >= '0' && c <= '9') return false;
+      lower = lower || (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80;
+      space = space || c == ' ';
+    }
+    return lower || space;
   }
 
   void remember(const Entity& e) {
@@ -1080,6 +1122,7 @@ class SentenceReader {
       int n = 0;
       auto [p, ec] = std::from_chars(w.text.data(), w.text.data() + w.text.size(), n);
       if (ec != std::errc() || p != w.text.data() + w.text.size() || n < 1 || n > 120) return;
+      if (is(k + 1, "%") || is(k + 1, "percent")) return;  // "100% sure"
       const bool years = is(k + 1, "years") || is(k + 1, "year") || is(k + 1, "yrs");
       const bool alone = k + 1 >= s_.size() || s_[k + 1].punct || s_[k + 1].is("and");
       // "Default is 1.": a bare number is an age only of a person known to be one.
@@ -1148,7 +1191,13 @@ class SentenceReader {
       if (definite && !org) return;
       if (!looks_like_job(Phrase{t, end})) return;
       emit(*e, "job_title", Phrase{t, end}, negated);
-      if (org) emit(*e, "employer", *org, negated);
+      // "the author of the Distribute fork", "a host of the W3C": of a work or a body, not
+      // an employer.
+      static constexpr std::string_view kOfWork[] = {"author", "coauthor", "co-author", "owner", "co-owner", "host",
+                                                     "creator", "maintainer", "inventor", "writer", "designer"};
+      const bool of_work = is(end, "of") && std::find(std::begin(kOfWork), std::end(kOfWork),
+                                                       s_[end - 1].folded) != std::end(kOfWork);
+      if (org && !of_work) emit(*e, "employer", *org, negated);
       remember(*e);
       return;
     }

@@ -235,10 +235,18 @@ Correction Facts::correct(const std::string& statement, const CorrectOptions& op
   doc.metadata_json = meta.dump();
   Correction out;
   out.frame = handle_->put(doc);
-  FactQuery q;
-  q.history = true;
-  for (FactRecord& f : list(q))
-    if (f.recorded_in == out.frame) out.facts.push_back(std::move(f));
+  // Only the entities the statement speaks of (the rules engine reads it the same way the
+  // index did), not every fact of the memory.
+  std::set<std::string> entities;
+  for (const facts::ExtractedFact& f : facts::extract_facts_by_rules(statement, 0)) entities.insert(f.entity);
+  for (const std::string& entity : entities) {
+    FactQuery q;
+    q.entity = entity;
+    q.history = true;
+    for (FactRecord& f : list(q))
+      if (f.recorded_in == out.frame) out.facts.push_back(std::move(f));
+  }
+  std::sort(out.facts.begin(), out.facts.end(), [](const FactRecord& a, const FactRecord& b) { return a.id < b.id; });
   return out;
 }
 

@@ -104,6 +104,34 @@ TEST(RulesExtractor, NotesAndFields) {
   EXPECT_EQ(triples("Guests:\n- Theo: hates mushrooms"), (std::vector<Triple>{{"theo", "food_preference", "mushrooms", true}}));
 }
 
+// Sentences found in Debian's /usr/share/doc that the engine once read as facts.
+TEST(RulesExtractor, DocumentationIsNotReadAsFactsAboutPeople) {
+  const std::vector<Triple> none;
+  // Identifiers and acronyms are no people.
+  EXPECT_EQ(triples("Credit for finding CVE-2023-25652 goes to Ry0taK, and the fix was developed by Taylor."), none);
+  EXPECT_EQ(triples("Typically, the values for ERROR come from GetLastError."), none);
+  EXPECT_EQ(triples("It reflects that ERCIM is now a host of the W3C."), none);
+  // Wishes and advice.
+  EXPECT_EQ(triples("Mike Haertel would like to thank Andrew Hume for many fascinating discussions."), none);
+  EXPECT_EQ(triples("If you port to new systems I'd love to hear of it."), none);
+  EXPECT_EQ(triples("I would really like helgrind to work again."), none);
+  // "like" as a preposition.
+  EXPECT_EQ(triples("It was designed by Bart Preneel, as a version of RIPEMD (which, like MD4 and MD5, fails)."), none);
+  // Code and style sheets.
+  const std::string css = "Alice Chen leads the team.\nposition: absolute;\nleft: 0;\n";
+  for (const Triple& t : triples(css)) EXPECT_NE(std::get<1>(t), "job_title") << std::get<2>(t);
+  EXPECT_EQ(triples("const hash = createHmac('sha256', secret).update('I love cupcakes');"), none);
+  // A determiner makes a name a modifier; a percentage is no age; an author is no employee.
+  EXPECT_EQ(triples("Both will be replaced by instances of the Windows preferred separator."), none);
+  EXPECT_EQ(triples("I'm not 100% sure that it can always recover."), none);
+  EXPECT_EQ(triples("Tarek Ziadé is the principal author of the Distribute fork."),
+            (std::vector<Triple>{{"tarek ziadé", "job_title", "principal author", false}}));
+  // What stays: a fact about a person in the same words.
+  EXPECT_EQ(triples("Mike Haertel likes to thank people."), (std::vector<Triple>{{"mike haertel", "hobby", "thank people", false}}));
+  EXPECT_EQ(triples("Ana Lima is the CEO of Globex."),
+            (std::vector<Triple>{{"ana lima", "job_title", "CEO", false}, {"ana lima", "employer", "Globex", false}}));
+}
+
 TEST(RulesExtractor, DeterministicAndSafeOnAnyBytes) {
   const std::string text = "Hi! I'm Dana. I work at Initech and I love sushi. My email is dana@example.com.";
   EXPECT_EQ(triples(text), triples(text));
