@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "memvid/facts.hpp"
 #include "memvid/memvid.hpp"
 
 using namespace memvid;
@@ -25,6 +26,8 @@ static void make(const std::string& path, int frames, bool leave_wal, bool compr
                         : "seed document " + std::to_string(i) + std::string(static_cast<std::size_t>(i) * 30, 'a' + i % 26);
     // Facts, for the fact parts: a person per few frames, who changes employer.
     if (i % 3 == 0) d.payload += ". Alice works at Acme" + std::to_string(i % 5) + ". She loves sushi. Bob is Alice's brother.";
+    // Some read only later, by enrich: enrichment frames and fact rows with a source frame.
+    if (i % 6 == 3) d.extract_facts = false;
     d.uri = "mv2://seed/" + std::to_string(i % 3);
     d.title = "seed " + std::to_string(i);
     d.tags = {"tag"};
@@ -38,6 +41,11 @@ static void make(const std::string& path, int frames, bool leave_wal, bool compr
     }
     m.put(d);
     if (i % 4 == 3 && (!compressed || i % 512 == 511)) m.commit();
+  }
+  if (frames > 3 && !compressed) {
+    EnrichOptions e;
+    e.batch_frames = 4;
+    Facts(m).enrich(e);
   }
   if (frames > 2) m.delete_frame(1);
   if (frames > 3) {

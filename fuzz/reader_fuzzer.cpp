@@ -1,7 +1,7 @@
 // libFuzzer target: arbitrary bytes through the ingestion readers and the ask helpers that
 // see untrusted text: file type detection, UTF-8 repair, Markdown, HTML (gumbo), JSON and
 // JSONL records, globs, sentence splitting, citation parsing, page lookup, the facts rules
-// engine and the fact part decoder. Anything but a
+// engine, the fact part decoder, enrichment payloads and model answers. Anything but a
 // memvid::Error is a bug. (PDFs go to poppler, which this target does not fuzz: it is
 // fuzzed upstream, by OSS-Fuzz.)
 #include <cstdint>
@@ -19,6 +19,8 @@
 #include "ingest/pages.hpp"
 #include "memvid/records.hpp"
 #include "base/utf8.hpp"
+#include "facts/enrichment.hpp"
+#include "facts/llm_extractor.hpp"
 #include "facts/rules_extractor.hpp"
 #include "format/checksum.hpp"
 #include "index/facts/fact_segment.hpp"
@@ -27,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
   try {
-    switch (data[0] % 10) {
+    switch (data[0] % 12) {
       case 0: (void)memvid::ingest::detect_file_type(".txt", bytes), (void)memvid::base::repair_utf8(bytes); break;
       case 1: (void)memvid::ingest::extract_markdown(bytes); break;
       case 2: (void)memvid::ingest::extract_html(bytes); break;
@@ -52,6 +54,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const memvid::format::Checksum16 sum = memvid::format::checksum16(part);
         part.insert(part.end(), sum.begin(), sum.end());
         (void)memvid::index::decode_fact_segment(part, 0);
+        break;
+      }
+      case 10: {
+        // An enrichment frame's payload (any JSON a frame may carry): rows only about earlier frames.
+        for (const auto& r : memvid::facts::enrichment_rows(bytes, 1000))
+          if (!r.source_frame || *r.source_frame >= 1000 || r.entity.empty()) std::abort();
+        break;
+      }
+      case 11: {
+        // A model's answer about a text: every span it keeps lies inside the text.
+        const std::string_view text = "Alice works at Acme Corp. Zoë lives in Zürich.";
+        for (const auto& f : memvid::facts::parse_model_facts(bytes, text, 0).facts)
+          if (std::uint64_t{f.value_begin} + f.value_length > text.size() || f.entity.empty()) std::abort();
         break;
       }
     }
