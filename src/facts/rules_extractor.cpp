@@ -1253,24 +1253,29 @@ std::vector<ExtractedFact> extract_facts_by_rules(std::string_view text, std::in
 
 namespace memvid::facts {
 
+FactRow fact_row(ExtractedFact f, std::uint64_t frame) {
+  FactRow r;
+  r.frame = frame;
+  r.entity = std::move(f.entity);
+  r.entity_name = std::move(f.entity_name);
+  r.slot = std::move(f.slot);
+  r.value = std::move(f.value);
+  r.negative = f.negative;
+  r.valid_from_ms = f.valid_from_ms;
+  r.value_begin = f.value_begin;
+  r.value_length = f.value_length;
+  r.confidence = static_cast<std::uint8_t>(std::clamp(f.confidence, 0.0f, 1.0f) * 100.0f + 0.5f);
+  return r;
+}
+
 std::vector<FactRow> rules_fact_rows(std::string_view text, std::uint64_t frame, std::int64_t frame_ms,
                                      bool correction) {
   std::vector<FactRow> rows;
   const std::string engine = std::string(kRulesEngine) + "/" + std::string(kRulesEngineVersion);
   for (ExtractedFact& f : extract_facts_by_rules(text, frame_ms)) {
     if (rows.size() >= kMaxFactsPerFrame) break;
-    FactRow r;
-    r.frame = frame;
+    FactRow r = fact_row(std::move(f), frame);
     r.ordinal = static_cast<std::uint32_t>(rows.size());
-    r.entity = std::move(f.entity);
-    r.entity_name = std::move(f.entity_name);
-    r.slot = std::move(f.slot);
-    r.value = std::move(f.value);
-    r.negative = f.negative;
-    r.valid_from_ms = f.valid_from_ms;
-    r.value_begin = f.value_begin;
-    r.value_length = f.value_length;
-    r.confidence = static_cast<std::uint8_t>(f.confidence * 100.0f + 0.5f);
     r.engine = engine;
     r.correction = correction;
     if (correction) r.confidence = 100;  // asserted by the user

@@ -41,6 +41,10 @@ std::vector<ExtractedFact> extract_facts_by_rules(std::string_view text, std::in
 
 namespace memvid::facts {
 struct FactRow;
+// An extracted fact as a stored row of `frame` (ordinal 0, no engine yet); the confidence in
+// percent, clamped to [0, 100].
+FactRow fact_row(ExtractedFact fact, std::uint64_t frame);
+
 // The rules engine's facts of one frame as stored rows (engine "rules/<version>", ordinals
 // in the order found, at most kMaxFactsPerFrame). correction: the frame is a correction the
 // user asserted (`memvid correct`), whose facts overrule what was recorded before them.

@@ -145,19 +145,7 @@ EnrichReport Facts::enrich(const EnrichOptions& options) {
         ++report.failed;
         continue;
       }
-      for (facts::ExtractedFact& f : got.facts) {
-        facts::FactRow r;
-        r.entity = std::move(f.entity);
-        r.entity_name = std::move(f.entity_name);
-        r.slot = std::move(f.slot);
-        r.value = std::move(f.value);
-        r.negative = f.negative;
-        r.valid_from_ms = f.valid_from_ms;
-        r.value_begin = f.value_begin;
-        r.value_length = f.value_length;
-        r.confidence = static_cast<std::uint8_t>(std::clamp(f.confidence, 0.0f, 1.0f) * 100.0f + 0.5f);
-        found.push_back(std::move(r));
-      }
+      for (facts::ExtractedFact& f : got.facts) found.push_back(facts::fact_row(std::move(f), c.frame));
     }
     ++report.processed;
     std::vector<facts::FactRow> fresh;
