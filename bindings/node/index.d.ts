@@ -624,6 +624,8 @@ export interface EnrichOptions {
   apiKeyEnv?: string;
   /** Frames per commit (default 256). */
   batchFrames?: number;
+  /** Frames read at once (default 4, at most 64): a model's requests in parallel; the result is the same. */
+  workers?: number;
 }
 
 /** Facts about people and things read from a memory's texts (docs/FACTS.md). */

@@ -319,7 +319,7 @@ class Facts {
    */
   enrich(options) {
     return call(async () => {
-      const o = checkOptions(options, new Set(['engine', 'force', 'baseUrl', 'apiKeyEnv', 'batchFrames']), 'facts.enrich');
+      const o = checkOptions(options, new Set(['engine', 'force', 'baseUrl', 'apiKeyEnv', 'batchFrames', 'workers']), 'facts.enrich');
       return this.#mem[kNative].factsEnrich(o);
     });
   }

@@ -114,6 +114,10 @@ struct EnrichOptions {
   // Frames per enrichment frame; each is committed on its own, so an interrupted run keeps
   // what it finished and the next run goes on from there.
   std::size_t batch_frames = 256;
+  // Frames read at once (1 to 64): a model's requests in parallel, or the rules engine on
+  // several cores. What is recorded is the same whatever the number. A caller's own model
+  // must allow concurrent chat() calls when this is above 1 (the HTTP models do).
+  std::size_t workers = 4;
 };
 
 // What one `enrich` run did.

@@ -1,8 +1,11 @@
 // Facts::enrich (memvid/facts.hpp): reads facts in frames after they were put, with the rules
 // engine or a model, and records them in enrichment frames (facts/enrichment.hpp).
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <map>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include "facts/enrichment.hpp"
@@ -80,6 +83,8 @@ std::string frame_text(const Memvid::Impl& impl, std::uint64_t id) {
 
 EnrichReport Facts::enrich(const EnrichOptions& options) {
   if (options.batch_frames == 0) throw Error(ErrorCode::InvalidArgument, "enrich: batch_frames must be at least 1");
+  if (options.workers == 0 || options.workers > 64)
+    throw Error(ErrorCode::InvalidArgument, "enrich: workers must be between 1 and 64, not " + std::to_string(options.workers));
   const bool rules = options.engine.empty() || options.engine == "rules" ||
                      options.engine == "rules/" + std::string(facts::kRulesEngineVersion);
   std::shared_ptr<LanguageModel> model = options.model;
@@ -123,48 +128,84 @@ EnrichReport Facts::enrich(const EnrichOptions& options) {
     adds = false;
   };
 
-  for (const Candidate& c : work) {
-    std::string text;
+  // Frames are read (texts from the file, then the engine) a window at a time, by up to
+  // `workers` threads; their outcomes are taken in frame order, so what is recorded does not
+  // depend on which thread finished first.
+  struct Outcome {
+    std::vector<facts::FactRow> found;
+    std::size_t rejected = 0;
+    bool unusable = false;
+    std::exception_ptr error;
+  };
+  const std::size_t workers = options.workers;
+  const std::size_t window = std::max<std::size_t>(workers * 4, 16);
+  for (std::size_t begin = 0; begin < work.size(); begin += window) {
+    const std::size_t end = std::min(work.size(), begin + window);
+    std::vector<std::string> texts(end - begin);
     {
       std::lock_guard lock(impl().mu);
-      text = frame_text(impl(), c.frame);
+      for (std::size_t i = begin; i < end; ++i) texts[i - begin] = frame_text(impl(), work[i].frame);
     }
-    std::vector<facts::FactRow> found;
-    if (rules) {
-      found = facts::rules_fact_rows(text, c.frame, c.timestamp_ms, c.correction);
-    } else {
-      facts::ModelExtraction got;
+    std::vector<Outcome> outcomes(end - begin);
+    const auto read_one = [&](std::size_t i) {
+      const Candidate& c = work[begin + i];
+      Outcome& o = outcomes[i];
       try {
-        got = facts::extract_facts_with_model(*model, text, c.timestamp_ms);
-      } catch (const Error&) {
-        flush();  // what is done stays done
-        throw;
+        if (rules) {
+          o.found = facts::rules_fact_rows(texts[i], c.frame, c.timestamp_ms, c.correction);
+          return;
+        }
+        facts::ModelExtraction got = facts::extract_facts_with_model(*model, texts[i], c.timestamp_ms);
+        o.rejected = got.rejected;
+        o.unusable = !got.unusable.empty();
+        for (facts::ExtractedFact& f : got.facts) o.found.push_back(facts::fact_row(std::move(f), c.frame));
+      } catch (...) {
+        o.error = std::current_exception();
       }
-      report.rejected += got.rejected;
-      if (!got.unusable.empty()) {
+    };
+    if (workers == 1 || outcomes.size() == 1) {
+      for (std::size_t i = 0; i < outcomes.size(); ++i) read_one(i);
+    } else {
+      std::atomic<std::size_t> next{0};
+      std::vector<std::thread> threads;
+      for (std::size_t t = 0; t < std::min(workers, outcomes.size()); ++t)
+        threads.emplace_back([&] {
+          for (std::size_t i = next++; i < outcomes.size(); i = next++) read_one(i);
+        });
+      for (std::thread& t : threads) t.join();
+    }
+
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+      const Candidate& c = work[begin + i];
+      Outcome& o = outcomes[i];
+      if (o.error) {
+        flush();  // what is done stays done
+        std::rethrow_exception(o.error);
+      }
+      report.rejected += o.rejected;
+      if (o.unusable) {
         ++report.failed;
         continue;
       }
-      for (facts::ExtractedFact& f : got.facts) found.push_back(facts::fact_row(std::move(f), c.frame));
-    }
-    ++report.processed;
-    std::vector<facts::FactRow> fresh;
-    std::set<FactKey>& stored = plan.stored[c.frame];
-    for (facts::FactRow& r : found) {
-      if (!stored.insert(key_of(r)).second) {
-        ++report.duplicates;
-        continue;
+      ++report.processed;
+      std::vector<facts::FactRow> fresh;
+      std::set<FactKey>& stored = plan.stored[c.frame];
+      for (facts::FactRow& r : o.found) {
+        if (!stored.insert(key_of(r)).second) {
+          ++report.duplicates;
+          continue;
+        }
+        r.source_frame = c.frame;
+        r.engine = report.engine;
+        fresh.push_back(std::move(r));
       }
-      r.source_frame = c.frame;
-      r.engine = report.engine;
-      fresh.push_back(std::move(r));
+      if (fresh.size() > facts::kMaxFactsPerFrame) fresh.resize(facts::kMaxFactsPerFrame);
+      if (batch.facts.size() + fresh.size() > facts::kMaxFactsPerFrame) flush();
+      batch.frames.push_back(c.frame);
+      adds = adds || !plan.read.count(c.frame) || !fresh.empty();
+      for (facts::FactRow& r : fresh) batch.facts.push_back(std::move(r));
+      if (batch.frames.size() >= options.batch_frames) flush();
     }
-    if (fresh.size() > facts::kMaxFactsPerFrame) fresh.resize(facts::kMaxFactsPerFrame);
-    if (batch.facts.size() + fresh.size() > facts::kMaxFactsPerFrame) flush();
-    batch.frames.push_back(c.frame);
-    adds = adds || !plan.read.count(c.frame) || !fresh.empty();
-    for (facts::FactRow& r : fresh) batch.facts.push_back(std::move(r));
-    if (batch.frames.size() >= options.batch_frames) flush();
   }
   flush();
   return report;

@@ -274,6 +274,7 @@ TEST_F(Enrich, AModelEngineRecordsValidatedFactsWithSpans) {
   EnrichOptions o;
   o.engine = "test:scripted";
   o.model = model;
+  o.workers = 1;  // the scripted answers go in frame order
   const EnrichReport r = Facts(m).enrich(o);
   EXPECT_EQ(r.engine, "test:scripted/1");
   EXPECT_EQ(r.processed, 1u);
@@ -311,6 +312,7 @@ TEST_F(Enrich, AnUnusableAnswerFailsItsFrameOnlyAndTheNextRunReadsItAgain) {
   EnrichOptions o;
   o.engine = "test:scripted";
   o.model = model;
+  o.workers = 1;  // the scripted answers go in frame order
   const EnrichReport r = Facts(m).enrich(o);
   EXPECT_EQ(r.failed, 1u);
   EXPECT_EQ(r.processed, 1u);
@@ -330,6 +332,7 @@ TEST_F(Enrich, AFailingEndpointStopsTheRunAndKeepsTheBatchesDone) {
   EnrichOptions o;
   o.engine = "test:scripted";
   o.model = model;
+  o.workers = 1;  // the scripted answers go in frame order
   o.batch_frames = 2;
   EXPECT_THROW(Facts(m).enrich(o), Error);
   model->fail_after = -1;
@@ -362,6 +365,42 @@ TEST_F(Enrich, AnOpenAiCompatibleEndpointIsAskedForJsonFacts) {
   ASSERT_EQ(server.requests().size(), 1u);
   EXPECT_EQ(server.requests()[0].body["model"], "fake");
   EXPECT_EQ(current(m, "carol"), (std::vector<std::string>{"employer=Initech"}));
+}
+
+TEST_F(Enrich, WhatIsRecordedDoesNotDependOnTheNumberOfWorkers) {
+  // A model that answers after a delay depending on the text, so that parallel requests
+  // finish out of order.
+  mt::FakeHttpServer server;
+  server.on_post([&server](const json& request, httplib::Response& res, int) {
+    const std::string text = request["messages"].back()["content"].get<std::string>();
+    const std::size_t at = text.find("Person");
+    const std::string name = text.substr(at, text.find(' ', at) - at);
+    server.stall(std::chrono::milliseconds(static_cast<int>(text.size() % 7) * 3));
+    const json facts = json::array({{{"entity", name}, {"slot", "employer"}, {"value", "Initech"}}});
+    res.set_content(json{{"choices", {{{"message", {{"role", "assistant"}, {"content", json{{"facts", facts}}.dump()}}}}}}}
+                        .dump(),
+                    "application/json");
+  });
+  std::vector<std::string> payloads[2];
+  for (int run = 0; run < 2; ++run) {
+    const std::string p = dir_.file("w" + std::to_string(run) + ".mv2");
+    Memvid m = Memvid::create(p, quiet());
+    for (int i = 0; i < 40; ++i)
+      m.put(text("Person" + std::to_string(i) + " works at Initech" + std::string(static_cast<std::size_t>(i), '.'),
+                 1700000000000 + i));
+    for (const char* engine : {"rules", "local:fake"}) {
+      EnrichOptions o;
+      o.engine = engine;
+      o.base_url = server.url();
+      o.batch_frames = 7;
+      o.workers = run == 0 ? 1 : 8;
+      const EnrichReport r = Facts(m).enrich(o);
+      EXPECT_EQ(r.processed, 40u);
+      for (FrameId id : r.enrichment_frames) payloads[run].push_back(m.frame(id).payload);
+    }
+  }
+  EXPECT_EQ(payloads[0].size(), 12u);  // 6 batches of 7 frames or fewer, for each engine
+  EXPECT_EQ(payloads[0], payloads[1]);
 }
 
 TEST(EnrichmentPayload, RoundTripsAndRefusesFramesAtOrAfterItsOwn) {

@@ -5,7 +5,7 @@
 //   memvid follow traverse FILE -s START [-l LINK] [--hops N] [--direction out|in|both]
 //   memvid follow entities FILE [-t KIND] [-q QUERY]
 //   memvid follow stats FILE
-//   memvid enrich FILE [--engine rules|<provider>:<model>] [--force] [--batch N]
+//   memvid enrich FILE [--engine rules|<provider>:<model>] [--force] [--batch N] [--workers N]
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -234,7 +234,7 @@ void add_facts_commands(CLI::App& app, GlobalOptions& global, Registry& registry
     struct Args {
       std::string path, engine = "rules", base_url, api_key_env;
       bool force = false;
-      std::size_t batch = 256;
+      std::size_t batch = 256, workers = 4;
     };
     auto args = std::make_shared<Args>();
     CLI::App* cmd = app.add_subcommand("enrich", "Read facts in the frames an engine has not read yet (put --no-enrich, "
@@ -248,10 +248,14 @@ void add_facts_commands(CLI::App& app, GlobalOptions& global, Registry& registry
     cmd->add_flag("--force", args->force, "Read again the frames this engine version has read (new facts only are added)");
     cmd->add_option("--batch", args->batch, "Frames per commit (default 256): an interrupted run keeps what it finished")
         ->check(CLI::Range(1, 1000000));
+    cmd->add_option("--workers", args->workers,
+                    "Frames read at once (default 4): a model's requests in parallel; the result is the same")
+        ->check(CLI::Range(1, 64));
     add_open_flags(*cmd, global);
     add_json_flag(*cmd, global);
     registry.push_back({cmd, [args, &global] {
                           EnrichOptions o;
+                          o.workers = args->workers;
                           o.engine = args->engine;
                           o.base_url = args->base_url;
                           o.api_key_env = args->api_key_env;

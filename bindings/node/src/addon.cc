@@ -409,6 +409,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     if (auto s = OptString(o, "apiKeyEnv")) e.api_key_env = *s;
     if (auto b = OptBool(o, "force")) e.force = *b;
     if (auto n = OptUInt(o, "batchFrames", 1e9)) e.batch_frames = static_cast<std::size_t>(*n);
+    if (auto n = OptUInt(o, "workers", 64)) e.workers = static_cast<std::size_t>(*n);
     return Queue(
         env, path_, [mem, e]() { return memvid::Facts(*mem).enrich(e); },
         [](Napi::Env en, const memvid::EnrichReport& r) -> Napi::Value { return FieldValue(en, r); },

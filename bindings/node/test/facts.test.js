@@ -63,7 +63,7 @@ test('enrich with the rules engine and with a model endpoint', async (t) => {
   const [dan] = await mem.facts.state('dan');
   assert.deepEqual([dan.value, dan.frame, dan.recordedIn], ['Umbrella', id, r.enrichmentFrames[0]]);
   assert.equal((await mem.facts.enrich()).already, 1);
-  const llm = await mem.facts.enrich({ engine: 'local:tiny', baseUrl: `http://127.0.0.1:${server.address().port}/v1` });
+  const llm = await mem.facts.enrich({ engine: 'local:tiny', baseUrl: `http://127.0.0.1:${server.address().port}/v1`, workers: 3 });
   assert.deepEqual([llm.engine, llm.processed, llm.facts, llm.duplicates], ['local:tiny/1', 1, 0, 1]);
   assert.equal(seen[0].model, 'tiny');
   await assert.rejects(mem.facts.enrich({ engin: 'rules' }), TypeError);

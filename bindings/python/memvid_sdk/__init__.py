@@ -714,13 +714,15 @@ class Facts:
         return Correction(**self._h.facts_correct(_check_str(statement, "statement"), o))
 
     def enrich(self, *, engine: str = "rules", force: bool = False, base_url: Optional[str] = None,
-               api_key_env: Optional[str] = None, batch_frames: int = 256) -> EnrichReport:
+               api_key_env: Optional[str] = None, batch_frames: int = 256, workers: int = 4) -> EnrichReport:
         """Reads facts in the active text frames ``engine`` has not read yet ("rules", or
         "<provider>:<model>" for a chat model such as "openai:gpt-4o-mini"), and records them
         in enrichment frames committed every ``batch_frames`` frames. Idempotent per (frame,
-        engine, version); ``force=True`` reads again and adds only facts not yet stored."""
+        engine, version); ``force=True`` reads again and adds only facts not yet stored.
+        ``workers`` frames are read at once (a model's requests in parallel); what is recorded
+        is the same whatever the number."""
         o: Dict[str, Any] = {"engine": _check_str(engine, "engine"), "force": bool(force),
-                             "batch_frames": _int(batch_frames, "batch_frames")}
+                             "batch_frames": _int(batch_frames, "batch_frames"), "workers": _int(workers, "workers")}
         if base_url is not None:
             o["base_url"] = _check_str(base_url, "base_url")
         if api_key_env is not None:

@@ -324,6 +324,7 @@ class Handle {
     if (auto v = opt<std::string>(d, "api_key_env")) o.api_key_env = *v;
     if (auto v = opt<bool>(d, "force")) o.force = *v;
     if (auto v = opt<std::size_t>(d, "batch_frames")) o.batch_frames = *v;
+    if (auto v = opt<std::size_t>(d, "workers")) o.workers = *v;
     auto r = run(path_, [&] { return memvid::Facts(*mv_).enrich(o); });
     return to_dict(r);
   }

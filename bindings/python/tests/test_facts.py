@@ -76,6 +76,8 @@ class FactsTest(unittest.TestCase):
         self.assertEqual(self.mem.facts.enrich(force=True).duplicates, 1)
         with self.assertRaises(memvid_sdk.InvalidArgumentError):
             self.mem.facts.enrich(engine="no-provider")
+        with self.assertRaises(memvid_sdk.InvalidArgumentError):
+            self.mem.facts.enrich(workers=0)
 
     def test_enrich_with_a_model_endpoint(self):
         seen = []
@@ -102,7 +104,8 @@ class FactsTest(unittest.TestCase):
         thread.start()
         try:
             self.mem.put("Zoë lives in Zürich.", extract_facts=False)
-            r = self.mem.facts.enrich(engine="local:tiny", base_url=f"http://127.0.0.1:{server.server_port}/v1")
+            r = self.mem.facts.enrich(engine="local:tiny", base_url=f"http://127.0.0.1:{server.server_port}/v1",
+                                      workers=2)
             self.assertEqual((r.engine, r.facts), ("local:tiny/1", 1))
             self.assertEqual(seen[0]["model"], "tiny")
             (f,) = self.mem.facts.state("zoë")
