@@ -19,12 +19,14 @@ format::Checksum16 fact_segment_checksum(std::span<const std::uint8_t> encoded);
 
 // A fact part opened for reading: its checksum (and expected, when given), magic, version
 // and directory are checked on construction; each entity's facts are decoded when asked.
+// The checksum checked is the XXH3-64 of a version 2 part, and also the BLAKE3 trailer with
+// full_check (verify) or for a version 1 part (which has no other).
 // Every length and index read from the bytes is checked; a violation throws Corrupt naming
 // file_offset. Holds a view of bytes: they must outlive it.
 class FactSegmentReader {
  public:
   FactSegmentReader(std::span<const std::uint8_t> bytes, std::uint64_t file_offset,
-                    const format::Checksum16* expected = nullptr);
+                    const format::Checksum16* expected = nullptr, bool full_check = false);
 
   std::uint64_t fact_count() const { return facts_; }
   // The facts about entity (its canonical key), in (slot, frame, ordinal) order.
