@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "format/checksum.hpp"
 #include "index/facts/fact_segment.hpp"
 #include "memvid/error.hpp"
 
@@ -82,6 +83,41 @@ TEST(FactSegment, HostileBytesAreCorruptNeverACrash) {
       EXPECT_EQ(e.code(), memvid::ErrorCode::Corrupt);
     }
   }
+}
+
+}  // namespace
+
+namespace {
+
+// Version 1 parts (written before the XXH3 field) are still read, with their BLAKE3 check;
+// a version 2 part's XXH3 is checked at every load, its BLAKE3 trailer with a full check.
+TEST(FactSegment, VersionOnePartsAreStillReadAndEachChecksumIsChecked) {
+  std::vector<FactRow> rows = sample();
+  rows[0].source_frame = 3;
+  const std::vector<std::uint8_t> v2 = encode_fact_segment(rows);
+  ASSERT_EQ(v2[4], 2);
+  std::vector<std::uint8_t> v1(v2.begin(), v2.end() - 16 - 8);
+  v1[4] = 1;
+  const memvid::format::Checksum16 sum = memvid::format::checksum16(v1);
+  v1.insert(v1.end(), sum.begin(), sum.end());
+  const auto a = decode_fact_segment(v1, 0), b = decode_fact_segment(v2, 0);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].value, b[i].value);
+    EXPECT_EQ(a[i].source_frame, b[i].source_frame);
+  }
+  // A changed BLAKE3 trailer: the load check (XXH3) passes, verify's full check does not.
+  std::vector<std::uint8_t> trailer = v2;
+  trailer.back() ^= 1;
+  EXPECT_NO_THROW(FactSegmentReader(trailer, 0));
+  EXPECT_THROW(decode_fact_segment(trailer, 0), memvid::Error);
+  // A changed byte of the rows: the load check fails.
+  std::vector<std::uint8_t> body = v2;
+  body[body.size() - 16 - 8 - 2] ^= 1;
+  EXPECT_THROW(FactSegmentReader(body, 0), memvid::Error);
+  // A source frame at or after the recording frame is refused.
+  rows[0].source_frame = rows[0].frame;
+  EXPECT_THROW(decode_fact_segment(encode_fact_segment(rows), 0), memvid::Error);
 }
 
 }  // namespace
