@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/utf8.hpp"
 #include "facts/schema.hpp"
 #include "facts/words.hpp"
 #include "memvid/error.hpp"
@@ -73,19 +74,6 @@ json answer_object(std::string_view answer) {
   return j;
 }
 
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (std::size_t k = 1; k < n; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    i += n;
-  }
-  return true;
-}
-
 std::string trimmed(std::string s) {
   const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   while (!s.empty() && space(s.back())) s.pop_back();
@@ -124,7 +112,7 @@ std::optional<ExtractedFact> to_fact(const json& item, std::string_view piece, s
   while (!f.value.empty() && f.value.back() == '.') f.value.pop_back();
   const auto slot = slot_name(item["slot"]);
   if (!slot || f.entity_name.empty() || f.entity_name.size() > kMaxEntity || f.value.empty() ||
-      f.value.size() > kMaxValue || !valid_utf8(f.entity_name) || !valid_utf8(f.value))
+      f.value.size() > kMaxValue || !base::is_valid_utf8(f.entity_name) || !base::is_valid_utf8(f.value))
     return std::nullopt;
   f.slot = *slot;
   const std::string folded = fold_text(f.entity_name);

@@ -12,8 +12,10 @@
 // ("my sister Emma", "Bob is Alice's brother", "Alice's favorite color is blue") are read
 // as relations of the possessor. A date in the sentence ("in 2024", "since March 2023",
 // "last year") gives the facts of that sentence their valid_from.
+#include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,4 +55,7 @@ std::vector<FactRow> rules_fact_rows(std::string_view text, std::uint64_t frame,
 
 // The label that makes a frame a correction.
 inline constexpr std::string_view kCorrectionLabel = "correction";
+inline bool is_correction(std::span<const std::string> labels) {
+  return std::find(labels.begin(), labels.end(), kCorrectionLabel) != labels.end();
+}
 }  // namespace memvid::facts

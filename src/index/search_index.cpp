@@ -123,8 +123,7 @@ AnalyzedFrame SearchIndex::analyze_frame(const FrameText& f) const {
   if (!f.uri.empty()) a.keywords.push_back(kUriPrefix + text::Analyzer::fold(f.uri));
   if (!f.facts_off)
     a.facts = facts::rules_fact_rows(
-        f.payload, f.id, f.timestamp_ms,
-        std::find(f.labels.begin(), f.labels.end(), facts::kCorrectionLabel) != f.labels.end());
+        f.payload, f.id, f.timestamp_ms, facts::is_correction(f.labels));
   analyzer_->analyze(f.title, a.title);
   for (const text::ChunkRange& c : passages(f.payload, manifest_.settings, f.chunk_bytes, f.chunk_overlap)) {
     a.chunks.emplace_back();

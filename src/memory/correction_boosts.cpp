@@ -12,8 +12,8 @@ namespace memvid::find {
 
 const CorrectionBoosts& correction_boosts(const Memvid::Impl& impl) {
   const store::Store& s = impl.s();
-  const auto segments = impl.index->lex_segments();  // catches the index up first
   if (impl.corrections.counter == s.change_counter()) return impl.corrections;
+  const auto segments = impl.index->lex_segments();  // catches the index up first
   CorrectionBoosts fresh;
   fresh.counter = s.change_counter();
   const std::string term = index::kLabelPrefix + text::Analyzer::fold(std::string(facts::kCorrectionLabel));

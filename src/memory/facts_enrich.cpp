@@ -11,7 +11,6 @@
 #include "facts/enrichment.hpp"
 #include "facts/fact_model.hpp"
 #include "facts/llm_extractor.hpp"
-#include "facts/registered_schema.hpp"
 #include "facts/rules_extractor.hpp"
 #include "index/facts/fact_part.hpp"
 #include "index/passages.hpp"
@@ -50,13 +49,10 @@ EnrichPlan plan_enrichment(const Memvid::Impl& impl, const std::string& engine, 
     const bool text = index::has_passages(e.kind);
     if (!text && e.kind != static_cast<std::uint8_t>(FrameKind::Binary)) continue;
     const format::FrameRecord rec = s.read_record(e);
-    const auto& labels = rec.meta.labels;
     if (text) {
-      const bool correction = std::find(labels.begin(), labels.end(), facts::kCorrectionLabel) != labels.end();
-      plan.frames.push_back({id, rec.timestamp_ms, correction});
+      plan.frames.push_back({id, rec.timestamp_ms, facts::is_correction(rec.meta.labels)});
       if (rules && !rec.meta.facts_off) plan.read.insert(id);
-    } else if (std::find(labels.begin(), labels.end(), facts::kEnrichmentLabel) != labels.end() &&
-               std::find(labels.begin(), labels.end(), facts::kSchemaLabel) == labels.end()) {
+    } else if (index::is_enrichment_frame(rec.kind, rec.meta.labels)) {
       const std::vector<std::uint8_t> payload = format::frame_payload(rec, e.record_offset);
       const facts::Enrichment done =
           facts::parse_enrichment(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()), id);
@@ -85,13 +81,16 @@ EnrichReport Facts::enrich(const EnrichOptions& options) {
   if (options.batch_frames == 0) throw Error(ErrorCode::InvalidArgument, "enrich: batch_frames must be at least 1");
   if (options.workers == 0 || options.workers > 64)
     throw Error(ErrorCode::InvalidArgument, "enrich: workers must be between 1 and 64, not " + std::to_string(options.workers));
-  const bool rules = options.engine.empty() || options.engine == "rules" ||
-                     options.engine == "rules/" + std::string(facts::kRulesEngineVersion);
+  const std::string this_rules = "rules/" + std::string(facts::kRulesEngineVersion);
+  const bool rules = options.engine.empty() || options.engine == "rules" || options.engine == this_rules;
+  if (!rules && options.engine.rfind("rules/", 0) == 0)
+    throw Error(ErrorCode::InvalidArgument, "enrich: this memvid's rules engine is " + this_rules + ", not '" +
+                                                options.engine + "' (--engine rules uses it)");
   std::shared_ptr<LanguageModel> model = options.model;
   if (!rules && !model)
     model = language_model_from_name(options.engine, options.base_url, options.api_key_env);
   EnrichReport report;
-  report.engine = rules ? "rules/" + std::string(facts::kRulesEngineVersion)
+  report.engine = rules ? this_rules
                         : model->name() + "/" + std::string(facts::kLlmEngineVersion);
   if (report.engine.size() > 200) throw Error(ErrorCode::InvalidArgument, "enrich: the engine name is too long");
 

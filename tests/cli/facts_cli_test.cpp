@@ -112,6 +112,9 @@ TEST_F(FactsCli, EnrichWithAModelThatCannotBeReachedFailsCleanly) {
   const mt::CliOutcome bad = run({"enrich", "m.mv2", "--engine", "nonsense"});
   EXPECT_NE(bad.code, 0);
   EXPECT_NE(bad.err.find("provider"), std::string::npos) << bad.err;
+  const mt::CliOutcome later = run({"enrich", "m.mv2", "--engine", "rules/2"});
+  EXPECT_EQ(later.code, 2);
+  EXPECT_NE(later.err.find("rules engine is rules/1"), std::string::npos) << later.err;
   const mt::CliOutcome down =
       run({"enrich", "m.mv2", "--engine", "local:m", "--base-url", "http://127.0.0.1:9/v1", "--json"});
   EXPECT_NE(down.code, 0);

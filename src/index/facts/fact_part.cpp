@@ -48,10 +48,14 @@ bool is_fact_record_frame(std::uint8_t kind, std::span<const std::string> labels
          (has_label(labels, facts::kSchemaLabel) || has_label(labels, facts::kEnrichmentLabel));
 }
 
+// A frame labelled both is a schema (the label a user could add to a schema frame must not
+// turn it into another record).
+bool is_enrichment_frame(std::uint8_t kind, std::span<const std::string> labels) {
+  return is_fact_record_frame(kind, labels) && !has_label(labels, facts::kSchemaLabel);
+}
+
 std::vector<facts::FactRow> fact_record_rows(std::span<const std::string> labels, std::string_view payload,
                                              std::uint64_t frame) {
-  // A frame labelled both is a schema (the label a user could add to a schema frame must not
-  // turn it into another record).
   if (has_label(labels, facts::kSchemaLabel)) return facts::schema_rows(payload, frame);
   return facts::enrichment_rows(payload, frame);
 }
@@ -170,9 +174,7 @@ class FactVerifier final : public PartVerifier {
     try {
       const std::vector<std::uint8_t> payload = format::frame_payload(record, 0);
       const std::string_view text(reinterpret_cast<const char*>(payload.data()), payload.size());
-      const bool correction = std::find(record.meta.labels.begin(), record.meta.labels.end(),
-                                        facts::kCorrectionLabel) != record.meta.labels.end();
-      expected_[frame] = facts::rules_fact_rows(text, frame, record.timestamp_ms, correction);
+      expected_[frame] = facts::rules_fact_rows(text, frame, record.timestamp_ms, facts::is_correction(record.meta.labels));
     } catch (const Error&) {
       // The record checks report a payload that does not decode.
     }

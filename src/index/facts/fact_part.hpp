@@ -24,6 +24,8 @@ const PartKind& fact_part_kind();
 // (facts/registered_schema.hpp, label "memvid:schema", rows of the entity "") and an
 // enrichment (facts/enrichment.hpp, label "memvid:enrichment", rows about earlier frames).
 bool is_fact_record_frame(std::uint8_t kind, std::span<const std::string> labels);
+// A fact record frame that is an enrichment (not a schema).
+bool is_enrichment_frame(std::uint8_t kind, std::span<const std::string> labels);
 std::vector<facts::FactRow> fact_record_rows(std::span<const std::string> labels, std::string_view payload,
                                              std::uint64_t frame);
 
