@@ -2,8 +2,9 @@
 # Builds and runs every test: the full suite (C++, the Python and Node.js SDKs, the
 # cross-language test) in an optimized build with assertions, the same suite under
 # AddressSanitizer + UBSan (python3 and node with the sanitizer runtime preloaded), and a
-# bounded libFuzzer run over the reader.
-# Environment: MEMVID_FUZZ_SECONDS (default 60), MEMVID_SKIP_SANITIZE=1, MEMVID_SKIP_FUZZ=1.
+# bounded libFuzzer run over the reader and the query parser.
+# Environment: MEMVID_FUZZ_SECONDS (default 60), MEMVID_READER_FUZZ_SECONDS (30),
+# MEMVID_QUERY_FUZZ_SECONDS (20), MEMVID_SKIP_SANITIZE=1, MEMVID_SKIP_FUZZ=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -37,7 +38,8 @@ if [ "${MEMVID_SKIP_FUZZ:-0}" != 1 ]; then
   echo "== libFuzzer: open arbitrary bytes as a memory (${MEMVID_FUZZ_SECONDS:-60} s)"
   CXX=clang++ CC=clang cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMVID_FUZZ=ON \
     -DMEMVID_BUILD_TESTS=OFF -DMEMVID_BUILD_BENCH=OFF >/dev/null
-  cmake --build build/fuzz -j "$jobs" --target memvid_open_fuzzer memvid_reader_fuzzer memvid_fuzz_seeds
+  cmake --build build/fuzz -j "$jobs" --target memvid_open_fuzzer memvid_reader_fuzzer memvid_query_fuzzer \
+    memvid_fuzz_seeds
   corpus="$(mktemp -d)"
   build/fuzz/fuzz/memvid_fuzz_seeds "$corpus"
   find fuzz/regressions -maxdepth 1 -type f ! -name README.md -exec cp {} "$corpus"/ \; 2>/dev/null || true
@@ -61,5 +63,17 @@ if [ "${MEMVID_SKIP_FUZZ:-0}" != 1 ]; then
   rm -rf "$corpus"
   inputs=(); for f in fuzz/regressions/readers/*; do if [ -f "$f" ]; then inputs+=("$f"); fi; done
   if [ ${#inputs[@]} -gt 0 ]; then build/fuzz/fuzz/memvid_reader_fuzzer "${inputs[@]}"; fi
+
+  echo "== libFuzzer: any text as a search query, lenient and strict (${MEMVID_QUERY_FUZZ_SECONDS:-20} s)"
+  corpus="$(mktemp -d)"
+  # Seeds: plain queries, well-formed and not, one per file.
+  cp fuzz/seeds/queries/* "$corpus"/
+  mkdir -p fuzz/regressions/queries
+  # -max_len a little past the parser's size limit, so that the cut at the limit is reached.
+  build/fuzz/fuzz/memvid_query_fuzzer -max_total_time="${MEMVID_QUERY_FUZZ_SECONDS:-20}" -max_len=12000 \
+    -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix=fuzz/regressions/queries/ "$corpus" 2>&1 | tail -n 15
+  rm -rf "$corpus"
+  inputs=(); for f in fuzz/regressions/queries/*; do if [ -f "$f" ] && [ "${f##*/}" != README.md ]; then inputs+=("$f"); fi; done
+  if [ ${#inputs[@]} -gt 0 ]; then build/fuzz/fuzz/memvid_query_fuzzer "${inputs[@]}"; fi
 fi
 echo "all tests passed"

@@ -9,8 +9,8 @@
 //   - a negated clause (NOT x, -x) or a required one (+x) in an OR list lifts out of it:
 //     `a b +c -d` = (AND (OR a b) c (NOT d)); a lone negation stays (NOT x);
 //   - NOT NOT x is x.
-// Every failure is a memvid::Error with ErrorCode::InvalidQuery whose message reads
-// "<what went wrong> at position N: <excerpt>", N being the 1-based code point column.
+// Two readings of the same language: parse_query (strict) rejects a malformed query,
+// parse_query_text (lenient, what search uses by default) reads any text.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -50,10 +50,35 @@ struct Node {
 
 struct Query {
   NodePtr root;  // nullptr for an empty or whitespace-only query (it matches nothing)
+  // parse_query_text only: empty when the query was read exactly as written, else one
+  // sentence on the first thing read differently, e.g. "query read as plain text where it
+  // was not valid syntax: unknown field 'std' at position 1".
+  std::string note;
 };
 
-// Throws memvid::Error(ErrorCode::InvalidQuery) for a malformed query.
+// Strict. Every failure is a memvid::Error with ErrorCode::InvalidQuery whose message reads
+// "<what went wrong> at position N<detail>: <excerpt>", N being the 1-based code point
+// column (or "query is N bytes, longer than the limit of 10000 bytes").
 Query parse_query(std::string_view input);
+
+// Lenient: never fails, for any bytes (invalid UTF-8, any length). A query parse_query
+// accepts gives the same tree and an empty note. Otherwise what is malformed is read as
+// plain text and the rest keeps its meaning (docs/QUERY.md, "Plain text never fails"):
+//   - an unknown field (`std::vector`, `errno:ENOENT`) is a Term exactly as typed, and so is
+//     a known field whose value it cannot take (`kind:banana`, `date:[garbage]`, `title:`);
+//   - a '(' without its ')' is closed at the end, a ')' without its '(' is skipped, an empty
+//     group `()` is dropped;
+//   - a phrase without its closing quote runs to the end of the query; a blank one is dropped;
+//   - a binary operator with nothing on one side (`a OR`, `AND b`) or following another one
+//     (the OR of `a AND OR b`) is dropped, and so is a NOT with nothing after it; a '-' or
+//     '+' attached to AND/OR applies to it as a word (`-AND` is NOT "AND");
+//   - invalid UTF-8 becomes U+FFFD (one per maximal invalid subpart), a query longer than
+//     kMaxQueryBytes is cut at the last code point boundary within the limit, parentheses
+//     past kMaxQueryDepth are ignored (the nesting is flattened) and clauses past
+//     kMaxQueryClauses dropped.
+// Node positions are then byte offsets in the query as read (repaired and cut). The cost is
+// linear in the query read (at most kMaxQueryBytes + 4 bytes of the input are looked at).
+Query parse_query_text(std::string_view input);
 
 // An S-expression for tests and debugging, e.g.
 //   (OR (TERM text "foo") (NOT (PHRASE title "a b")) (DATE 2024-01-01T00:00:00.000Z *))

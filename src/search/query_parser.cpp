@@ -4,14 +4,21 @@
 //
 // Recursion happens only at parentheses, and their depth is capped before descending, so
 // a hostile query cannot exhaust the stack; prefix chains (NOT NOT ..., ----x) are loops.
-// The whole input is checked for UTF-8 first, so everything after can step over code
-// points without re-validating.
+// The whole input is checked for UTF-8 first (and, lenient, repaired), so everything after
+// can step over code points without re-validating.
+//
+// The lenient mode (parse_query_text) falls back locally at each construct, and only a
+// failed field (a flat token) is read again, as a word, so it stays linear: the parser never
+// re-reads a group, and never re-parses the whole query.
 #include "search/query.hpp"
 
 #include <algorithm>
 #include <limits>
+#include <optional>
+#include <string>
 #include <utility>
 
+#include "base/utf8.hpp"
 #include "memvid/error.hpp"
 #include "memvid/timestamp.hpp"
 
@@ -191,33 +198,96 @@ NodePtr make_not(NodePtr child, std::size_t position) {
   return node;
 }
 
+// What a lenient reading changed, named by the note's first words.
+enum class Problem { Syntax, Encoding, Limit };
+
+std::string_view problem_lead(Problem problem) {
+  switch (problem) {
+    case Problem::Syntax: return "query read as plain text where it was not valid syntax";
+    case Problem::Encoding: return "invalid UTF-8 in the query replaced by U+FFFD";
+    case Problem::Limit: return "query reduced to the parser's limits";
+  }
+  return "query read differently than written";
+}
+
+// One parser for both modes. Every place the grammar can fail calls malformed(): strict, it
+// throws; lenient, it records the first problem for the note and returns, and the caller
+// reads the construct the plain-text way (a word, a group closed at the end, an operator
+// dropped). Until its first problem a lenient parse takes exactly the strict path, so a
+// valid query gives the same tree in both modes.
 class Parser {
  public:
-  explicit Parser(std::string_view input) : s_(input) {}
+  Parser(std::string_view input, bool lenient) : s_(input), lenient_(lenient) {}
 
   Query run() {
-    if (s_.size() > kMaxQueryBytes)
-      throw Error(ErrorCode::InvalidQuery, "query is " + std::to_string(s_.size()) +
-                                               " bytes, longer than the limit of " +
-                                               std::to_string(kMaxQueryBytes) + " bytes");
-    for (std::size_t k = 0; k < s_.size();) {
-      const std::size_t len = utf8_length(s_, k);
-      if (len == 0)
-        throw Error(ErrorCode::InvalidQuery, "invalid UTF-8 at position " + std::to_string(column_of(s_, k)) +
-                                                 ": " + excerpt(s_, k, true));
-      k += len;
+    if (s_.size() > kMaxQueryBytes) {
+      const std::string what = "query is " + std::to_string(s_.size()) + " bytes, longer than the limit of " +
+                               std::to_string(kMaxQueryBytes) + " bytes";
+      if (!lenient_) throw Error(ErrorCode::InvalidQuery, what);
+      note(Problem::Limit, what);
+      repair_and_cut();
+    } else if (const std::size_t bad = first_invalid_utf8(s_); bad < s_.size()) {
+      const std::string what = "invalid UTF-8 at position " + std::to_string(column_of(s_, bad));
+      if (!lenient_) throw Error(ErrorCode::InvalidQuery, what + ": " + excerpt(s_, bad, true));
+      note(Problem::Encoding, what);
+      repair_and_cut();
     }
-    return Query{parse_or(Context{}, 0, false)};
+    Query query;
+    query.root = parse_or(Context{}, 0, false);
+    query.note = std::move(note_);
+    return query;
   }
 
  private:
   std::string_view s_;
+  bool lenient_;
+  std::string repaired_;  // lenient: the input made valid UTF-8 and cut to the size limit
+  std::string note_;
   std::size_t i_ = 0;
   std::size_t clauses_ = 0;
+  // Lenient: '(' read as spaces past the depth limit, whose ')' are skipped too.
+  std::size_t flattened_ = 0;
 
-  [[noreturn]] void fail(std::size_t at, const std::string& what, const std::string& detail = {}) const {
-    throw Error(ErrorCode::InvalidQuery, what + " at position " + std::to_string(column_of(s_, at)) + detail +
-                                             ": " + excerpt(s_, at, false));
+  static std::size_t first_invalid_utf8(std::string_view s) {
+    std::size_t k = 0;
+    while (k < s.size()) {
+      const std::size_t len = utf8_length(s, k);
+      if (len == 0) break;
+      k += len;
+    }
+    return k;
+  }
+
+  // A replaced bad sequence (at most 3 bytes) becomes the 3 bytes of U+FFFD, so the first
+  // kMaxQueryBytes bytes of the repair come from at most as many input bytes; the 4 more
+  // keep whole a code point that straddles the limit. Huge inputs cost no more than this.
+  void repair_and_cut() {
+    repaired_ = base::repair_utf8(s_.substr(0, kMaxQueryBytes + 4)).text;
+    if (repaired_.size() > kMaxQueryBytes) {
+      std::size_t cut = kMaxQueryBytes;
+      while (cut > 0 && is_continuation(repaired_[cut])) --cut;
+      repaired_.resize(cut);
+    }
+    s_ = repaired_;
+  }
+
+  // One line of text: a quoted value (`kind:"a<NUL>b"`) may bring control characters.
+  void note(Problem problem, std::string_view what) {
+    if (!note_.empty()) return;
+    note_ = problem_lead(problem);
+    note_ += ": ";
+    append_printable(note_, what);
+  }
+
+  // The message reads "<what> at position N<detail>: <excerpt>"; the note keeps its first
+  // part. Only the first problem is located, so a hostile query with thousands of problems
+  // does not count columns thousands of times.
+  void malformed(std::size_t at, const std::string& what, const std::string& detail = {},
+                 Problem problem = Problem::Syntax) {
+    if (lenient_ && !note_.empty()) return;
+    const std::string located = what + " at position " + std::to_string(column_of(s_, at));
+    if (!lenient_) throw Error(ErrorCode::InvalidQuery, located + detail + ": " + excerpt(s_, at, false));
+    note(problem, located);
   }
 
   bool at_end() const { return i_ >= s_.size(); }
@@ -227,6 +297,14 @@ class Parser {
       const std::size_t len = space_length(s_, i_);
       if (len == 0) return;
       i_ += len;
+    }
+  }
+
+  void skip_flattened_closes() {
+    while (flattened_ > 0 && !at_end() && s_[i_] == ')') {
+      --flattened_;
+      ++i_;
+      skip_space();
     }
   }
 
@@ -272,12 +350,22 @@ class Parser {
     return text;
   }
 
-  // After a binary operator or NOT at `op_pos` (spaces skipped): an operand must follow.
-  void expect_operand_after(std::size_t op_pos) const {
-    if (at_end() || s_[i_] == ')') fail(op_pos, "missing operand after " + op_text(op_pos));
-    std::size_t length = 0;
-    const Op next = op_at(i_, &length);
-    if (next == Op::And || next == Op::Or) fail(i_, op_text(i_) + " cannot follow " + op_text(op_pos));
+  // After a binary operator or NOT at `op_pos` (spaces skipped): whether an operand follows.
+  // Lenient, a user who typed `a AND OR b` or `a OR` meant no operator there: operators
+  // doubled after this one are dropped, and so is this one when nothing follows it.
+  bool operand_follows(std::size_t op_pos) {
+    while (true) {
+      if (at_end() || s_[i_] == ')') {
+        malformed(op_pos, "missing operand after " + op_text(op_pos));
+        return false;
+      }
+      std::size_t length = 0;
+      const Op next = op_at(i_, &length);
+      if (next != Op::And && next != Op::Or) return true;
+      malformed(i_, op_text(i_) + " cannot follow " + op_text(op_pos));
+      i_ += length;
+      skip_space();
+    }
   }
 
   // A '+' or '-' prefix applies when something other than a separator or ')' follows it.
@@ -285,10 +373,23 @@ class Parser {
     return at + 1 < s_.size() && s_[at + 1] != ')' && !is_space(at + 1);
   }
 
+  // A '(' at i_ that would nest deeper than the limit.
+  bool too_deep(std::size_t depth) {
+    if (depth < kMaxQueryDepth) return false;
+    malformed(i_, "parentheses nested deeper than " + std::to_string(kMaxQueryDepth) + " levels", {},
+              Problem::Limit);
+    return true;
+  }
+
+  // Lenient: nullptr past the clause limit (the clause is dropped).
   NodePtr make_leaf(Node::Type type, Field field, std::string text, std::size_t position) {
-    if (++clauses_ > kMaxQueryClauses)
-      fail(position, "too many clauses (the limit is " + std::to_string(kMaxQueryClauses) +
-                         " terms, phrases and date ranges)");
+    if (++clauses_ > kMaxQueryClauses) {
+      malformed(position,
+                "too many clauses (the limit is " + std::to_string(kMaxQueryClauses) +
+                    " terms, phrases and date ranges)",
+                {}, Problem::Limit);
+      return nullptr;
+    }
     auto node = std::make_unique<Node>();
     node->type = type;
     node->field = field;
@@ -297,26 +398,44 @@ class Parser {
     return node;
   }
 
+  // Lenient: nullptr for a blank phrase, which says nothing to search for.
+  NodePtr make_phrase(Field field, std::string text, std::size_t position) {
+    if (is_blank(text)) {
+      malformed(position, "empty phrase");
+      return nullptr;
+    }
+    return make_leaf(Node::Type::Phrase, field, std::move(text), position);
+  }
+
   // or_list := and_expr ( [OR] and_expr )*      -- up to the end or the closing ')'
+  // Lenient parsing may drop a clause, so any clause may be null; a list of none is null.
   NodePtr parse_or(const Context& ctx, std::size_t depth, bool in_group) {
     std::vector<Clause> clauses;
     while (true) {
       skip_space();
+      skip_flattened_closes();
       if (at_end()) break;
       if (s_[i_] == ')') {
         if (in_group) break;
-        fail(i_, "unmatched ')'");
+        malformed(i_, "unmatched ')'");
+        ++i_;
+        continue;
       }
       std::size_t length = 0;
       const Op op = op_at(i_, &length);
-      if (op == Op::And || (op == Op::Or && clauses.empty())) fail(i_, "missing operand before " + op_text(i_));
+      if (op == Op::And || (op == Op::Or && clauses.empty())) {
+        malformed(i_, "missing operand before " + op_text(i_));
+        i_ += length;
+        continue;
+      }
       if (op == Op::Or) {
         const std::size_t op_pos = i_;
         i_ += length;
         skip_space();
-        expect_operand_after(op_pos);
+        if (!operand_follows(op_pos)) continue;
       }
-      clauses.push_back(parse_and(ctx, depth));
+      Clause clause = parse_and(ctx, depth);
+      if (clause.node) clauses.push_back(std::move(clause));
     }
     if (clauses.empty()) return nullptr;
 
@@ -335,26 +454,26 @@ class Parser {
 
   // and_expr := unary ( AND unary )*   -- required if any operand carries '+'
   Clause parse_and(const Context& ctx, std::size_t depth) {
-    Clause first = parse_unary(ctx, depth);
-    bool required = first.required;
     std::vector<NodePtr> parts;
-    parts.push_back(std::move(first.node));
+    bool required = false;
+    const auto add = [&](Clause clause) {
+      if (!clause.node) return;
+      required = required || clause.required;
+      parts.push_back(std::move(clause.node));
+    };
+    add(parse_unary(ctx, depth));
     while (true) {
-      const std::size_t before = i_;
       skip_space();
+      skip_flattened_closes();  // so that `((a) AND b)` past the depth limit keeps its AND
       std::size_t length = 0;
-      if (at_end() || op_at(i_, &length) != Op::And) {
-        i_ = before;
-        break;
-      }
+      if (at_end() || op_at(i_, &length) != Op::And) break;
       const std::size_t op_pos = i_;
       i_ += length;
       skip_space();
-      expect_operand_after(op_pos);
-      Clause next = parse_unary(ctx, depth);
-      required = required || next.required;
-      parts.push_back(std::move(next.node));
+      if (!operand_follows(op_pos)) break;
+      add(parse_unary(ctx, depth));
     }
+    if (parts.empty()) return Clause{};
     return Clause{make_list(Node::Type::And, std::move(parts)), required};
   }
 
@@ -372,7 +491,7 @@ class Parser {
         const std::size_t op_pos = i_;
         i_ += length;
         skip_space();
-        expect_operand_after(op_pos);
+        if (!operand_follows(op_pos)) return Clause{};
       } else if ((c == '-' || c == '+') && prefix_attached(i_)) {
         if (c == '-') {
           if (!negate) negate_pos = i_;
@@ -382,12 +501,23 @@ class Parser {
         }
         ++i_;
         const Op next = op_at(i_, &length);
-        if (next == Op::And || next == Op::Or) fail(i_, op_text(i_) + " cannot follow '" + std::string(1, c) + "'");
+        if (next == Op::And || next == Op::Or) {
+          malformed(i_, op_text(i_) + " cannot follow '" + std::string(1, c) + "'");
+          break;  // the prefix applies to the operator read as a word: -AND is NOT "AND"
+        }
+      } else if (c == '(' && too_deep(depth)) {
+        // Flattened: read as a space, which a recursion could not do past the limit.
+        const std::size_t open = i_;
+        ++flattened_;
+        ++i_;
+        skip_space();
+        if (!operand_follows(open)) return Clause{};
       } else {
         break;
       }
     }
     NodePtr node = parse_primary(ctx, depth);
+    if (!node) return Clause{};
     if (negate) node = make_not(std::move(node), negate_pos);
     return Clause{std::move(node), required};
   }
@@ -399,32 +529,35 @@ class Parser {
     if (c == '(') return parse_group(ctx, depth);
     if (c == '"') {
       std::string text = read_quoted();
-      if (ctx.keyword) return make_keyword(ctx.field, std::move(text), start, start);
-      if (is_blank(text)) fail(start, "empty phrase");
-      return make_leaf(Node::Type::Phrase, ctx.field, std::move(text), start);
+      if (!ctx.keyword) return make_phrase(ctx.field, std::move(text), start);
+      if (NodePtr value = make_keyword(ctx.field, text, start, start)) return value;
+      return make_phrase(Field::Text, std::move(text), start);
     }
     if (ctx.keyword) {
       i_ = word_end(start, WordKind::Keyword);
-      return make_keyword(ctx.field, std::string(s_.substr(start, i_ - start)), start, start);
+      std::string text(s_.substr(start, i_ - start));
+      // A value the field cannot take (`kind:(text vid)`) is text, as a word or a phrase.
+      if (NodePtr value = make_keyword(ctx.field, text, start, start)) return value;
+      return make_leaf(Node::Type::Term, Field::Text, std::move(text), start);
     }
-    if (NodePtr field = try_field(depth)) return field;
+    if (std::optional<NodePtr> field = try_field(depth)) return std::move(*field);
     i_ = word_end(start, WordKind::Plain);
     return make_leaf(Node::Type::Term, ctx.field, std::string(s_.substr(start, i_ - start)), start);
   }
 
+  // A group past the depth limit never gets here: parse_unary flattens it first.
   NodePtr parse_group(const Context& ctx, std::size_t depth) {
     const std::size_t open = i_;
-    if (depth >= kMaxQueryDepth)
-      fail(open, "parentheses nested deeper than " + std::to_string(kMaxQueryDepth) + " levels");
     ++i_;
     NodePtr inner = parse_or(ctx, depth + 1, true);
-    if (at_end()) fail(open, "unbalanced '('");
-    if (!inner) fail(open, "empty group '()'");
-    ++i_;  // the ')'
+    if (at_end()) malformed(open, "unbalanced '('");  // lenient: closed at the end
+    else ++i_;                                         // the ')'
+    if (!inner) malformed(open, "empty group '()'");
     return inner;
   }
 
-  // `"...`: the unescaped text; i_ ends past the closing quote.
+  // `"...`: the unescaped text; i_ ends past the closing quote. Lenient, a phrase whose
+  // closing quote is missing runs to the end of the query: most often it was forgotten there.
   std::string read_quoted() {
     const std::size_t open = i_;
     std::string text;
@@ -439,139 +572,198 @@ class Parser {
         text += c;
       }
     }
-    fail(open, "unbalanced quote");
+    malformed(open, "unbalanced quote");
+    i_ = s_.size();
+    return text;
   }
 
+  // Lenient: nullptr for a value the field cannot take (empty, or not a kind).
   NodePtr make_keyword(Field field, std::string value, std::size_t value_pos, std::size_t node_pos) {
-    if (value.empty()) fail(value_pos, "empty " + std::string(field_name(field)) + ": value");
+    if (value.empty()) {
+      malformed(value_pos, "empty " + std::string(field_name(field)) + ": value");
+      return nullptr;
+    }
     if (field == Field::Kind) {
       std::string lower;
       for (char c : value) lower += ascii_lower(c);
-      if (std::find(std::begin(kKinds), std::end(kKinds), lower) == std::end(kKinds))
-        fail(value_pos, value.size() <= 40 ? "unknown kind '" + value + "'" : std::string("unknown kind"),
-             " (expected one of: text, document, chunk, binary)");
+      if (std::find(std::begin(kKinds), std::end(kKinds), lower) == std::end(kKinds)) {
+        malformed(value_pos, value.size() <= 40 ? "unknown kind '" + value + "'" : std::string("unknown kind"),
+                  " (expected one of: text, document, chunk, binary)");
+        return nullptr;
+      }
       value = std::move(lower);
     }
     return make_leaf(Node::Type::Term, field, std::move(value), node_pos);
   }
 
-  // A field is an ASCII-alphabetic name, ':' and then a non-separator. Returns nullptr
-  // (and consumes nothing) when the word at i_ is not a field.
-  NodePtr try_field(std::size_t depth) {
+  // A field is an ASCII-alphabetic name, ':' and then a non-separator. nullopt, with i_
+  // back at the start, when the word at i_ is to be read as a plain word: it is no field,
+  // or (lenient) an unknown one or one with an unusable value (`std::vector`, `kind:banana`).
+  // Otherwise the field's clause, null when it was dropped (`title:()`, the clause limit).
+  std::optional<NodePtr> try_field(std::size_t depth) {
     const std::size_t start = i_;
     std::size_t colon = start;
     while (colon < s_.size() && is_ascii_alpha(s_[colon])) ++colon;
-    if (colon == start || colon >= s_.size() || s_[colon] != ':') return nullptr;
+    if (colon == start || colon >= s_.size() || s_[colon] != ':') return std::nullopt;
     const std::string_view name = s_.substr(start, colon - start);
     const bool value_follows = colon + 1 < s_.size() && !is_space(colon + 1);
     const FieldInfo* info = nullptr;
     for (const FieldInfo& f : kFields)
       if (iequals(f.name, name)) info = &f;
     if (!info) {
-      if (!value_follows) return nullptr;  // "note: ..." is plain text
+      if (!value_follows) return std::nullopt;  // "note: ..." is plain text
       // A URL typed into a query (https://..., mailto:x) is text, not a field.
-      if (s_.substr(colon + 1, 2) == "//" || iequals(name, "mailto")) return nullptr;
-      fail(start, "unknown field '" + std::string(name) + "'", " (known: title, tag, label, kind, uri, date)");
+      if (s_.substr(colon + 1, 2) == "//" || iequals(name, "mailto")) return std::nullopt;
+      malformed(start, "unknown field '" + std::string(name) + "'", " (known: title, tag, label, kind, uri, date)");
+      return std::nullopt;
     }
     std::string label(1, '\'');
     label.append(info->name);
     label += ":'";
-    if (!value_follows || s_[colon + 1] == ')') fail(start, "missing value after " + label);
+    if (!value_follows || s_[colon + 1] == ')') {
+      malformed(start, "missing value after " + label);
+      return std::nullopt;
+    }
     i_ = colon + 1;
-    if (info->is_date) return parse_date(start);
+    std::optional<NodePtr> value = info->is_date ? parse_date(start) : parse_field_value(*info, start, depth);
+    if (!value) i_ = start;
+    return value;
+  }
 
+  // The value of a field other than date:, i_ just past the colon; returns as try_field does
+  // (nullopt: a value the field cannot take), and so do the date parsers.
+  std::optional<NodePtr> parse_field_value(const FieldInfo& info, std::size_t start, std::size_t depth) {
+    const std::size_t value_pos = i_;
     const char c = s_[i_];
-    if (c == '(') return parse_group(Context{info->field, info->field != Field::Title}, depth);
+    if (c == '(') {
+      if (too_deep(depth)) return std::nullopt;
+      return parse_group(Context{info.field, info.field != Field::Title}, depth);
+    }
+    NodePtr value;
     if (c == '"') {
-      const std::size_t quote = i_;
       std::string text = read_quoted();
-      if (info->field != Field::Title) return make_keyword(info->field, std::move(text), quote, start);
-      if (is_blank(text)) fail(quote, "empty phrase");
-      return make_leaf(Node::Type::Phrase, Field::Title, std::move(text), start);
-    }
-    if (info->field == Field::Title) {
-      if ((c == '-' || c == '+') && prefix_attached(i_))
-        fail(i_, "'" + std::string(1, c) + "' must come before the field", " (write " + std::string(1, c) + "title:word)");
+      if (info.field != Field::Title) {
+        value = make_keyword(info.field, std::move(text), value_pos, start);
+      } else if (is_blank(text)) {
+        malformed(value_pos, "empty phrase");
+      } else {
+        return make_leaf(Node::Type::Phrase, Field::Title, std::move(text), start);
+      }
+    } else if (info.field == Field::Title) {
+      if ((c == '-' || c == '+') && prefix_attached(i_)) {
+        malformed(i_, "'" + std::string(1, c) + "' must come before the field",
+                  " (write " + std::string(1, c) + "title:word)");
+        return std::nullopt;
+      }
       i_ = word_end(i_, WordKind::Plain);
-      return make_leaf(Node::Type::Term, Field::Title, std::string(s_.substr(colon + 1, i_ - colon - 1)), start);
+      return make_leaf(Node::Type::Term, Field::Title, std::string(s_.substr(value_pos, i_ - value_pos)), start);
+    } else {
+      i_ = word_end(i_, WordKind::Keyword);
+      value = make_keyword(info.field, std::string(s_.substr(value_pos, i_ - value_pos)), value_pos, start);
     }
-    i_ = word_end(i_, WordKind::Keyword);
-    return make_keyword(info->field, std::string(s_.substr(colon + 1, i_ - colon - 1)), colon + 1, start);
+    if (!value) return std::nullopt;
+    return value;
   }
 
   // date:VALUE (a whole day for YYYY-MM-DD, else one instant) or date:[FROM TO UNTIL]
   // with '[' ']' inclusive, '{' '}' exclusive and '*' for an open end.
-  NodePtr parse_date(std::size_t start) {
+  std::optional<NodePtr> parse_date(std::size_t start) {
     const char c = s_[i_];
     if (c == '[' || c == '{') return parse_date_range(start);
-    if (c == '(')
-      fail(i_, "'date:' takes a date or a range, not a group", " (e.g. date:2024-03-05 or date:[2024-01-01 TO *])");
+    if (c == '(') {
+      malformed(i_, "'date:' takes a date or a range, not a group", " (e.g. date:2024-03-05 or date:[2024-01-01 TO *])");
+      return std::nullopt;
+    }
     const DateToken token = read_date_token(WordKind::Keyword);
-    if (!token.quoted && token.text == "*") fail(token.position, "'date:*' is not a date", " (use date:[* TO *])");
-    const auto [ms, day] = parse_date_value(token);
+    if (!token.quoted && token.text == "*") {
+      malformed(token.position, "'date:*' is not a date", " (use date:[* TO *])");
+      return std::nullopt;
+    }
+    const auto value = parse_date_value(token);
+    if (!value) return std::nullopt;
+    const auto [ms, day] = *value;
     return make_date(start, ms, day ? ms + kMsPerDay - 1 : ms);
   }
 
-  NodePtr parse_date_range(std::size_t start) {
+  std::optional<NodePtr> parse_date_range(std::size_t start) {
     const std::size_t open = i_;
     const bool from_inclusive = s_[open] == '[';
     ++i_;
-    const DateToken from = expect_bound(open, "lower");
+    const std::optional<DateToken> from = expect_bound(open, "lower");
+    if (!from) return std::nullopt;
     skip_space();
-    if (at_end()) fail_unclosed_range(open);
+    if (at_end()) return unclosed_range(open);
     const std::size_t to_pos = i_;
     const std::size_t to_end = word_end(i_, WordKind::RangeBound);
     const std::string_view to = s_.substr(to_pos, to_end - to_pos);
     if (to != "TO") {
-      if (iequals(to, "TO")) fail(to_pos, "'TO' in a date range must be uppercase");
-      fail(to_pos, "expected 'TO' in the date range");
+      if (iequals(to, "TO")) malformed(to_pos, "'TO' in a date range must be uppercase");
+      else malformed(to_pos, "expected 'TO' in the date range");
+      return std::nullopt;
     }
     i_ = to_end;
-    const DateToken until = expect_bound(open, "upper");
+    const std::optional<DateToken> until = expect_bound(open, "upper");
+    if (!until) return std::nullopt;
     skip_space();
-    if (at_end()) fail_unclosed_range(open);
-    if (s_[i_] != ']' && s_[i_] != '}') fail(i_, "expected ']' or '}' to close the date range");
+    if (at_end()) return unclosed_range(open);
+    if (s_[i_] != ']' && s_[i_] != '}') {
+      malformed(i_, "expected ']' or '}' to close the date range");
+      return std::nullopt;
+    }
     const bool until_inclusive = s_[i_] == ']';
     ++i_;
 
     std::optional<std::int64_t> from_ms, until_ms;
-    if (from.quoted || from.text != "*") {
-      const auto [ms, day] = parse_date_value(from);
+    if (from->quoted || from->text != "*") {
+      const auto value = parse_date_value(*from);
+      if (!value) return std::nullopt;
+      const auto [ms, day] = *value;
       if (from_inclusive) {
         from_ms = ms;
       } else if (day) {
         from_ms = ms + kMsPerDay;  // after that day
+      } else if (ms == std::numeric_limits<std::int64_t>::max()) {
+        malformed(from->position, "empty date range");
+        return std::nullopt;
       } else {
-        if (ms == std::numeric_limits<std::int64_t>::max()) fail(from.position, "empty date range");
         from_ms = ms + 1;
       }
     }
-    if (until.quoted || until.text != "*") {
-      const auto [ms, day] = parse_date_value(until);
+    if (until->quoted || until->text != "*") {
+      const auto value = parse_date_value(*until);
+      if (!value) return std::nullopt;
+      const auto [ms, day] = *value;
       if (until_inclusive) {
         until_ms = day ? ms + kMsPerDay - 1 : ms;  // through the end of that day
       } else if (day) {
         until_ms = ms - 1;  // before that day
+      } else if (ms == std::numeric_limits<std::int64_t>::min()) {
+        malformed(until->position, "empty date range");
+        return std::nullopt;
       } else {
-        if (ms == std::numeric_limits<std::int64_t>::min()) fail(until.position, "empty date range");
         until_ms = ms - 1;
       }
     }
-    if (from_ms && until_ms && *from_ms > *until_ms)
-      fail(until.position, "empty date range", " (no instant lies between the bounds)");
+    if (from_ms && until_ms && *from_ms > *until_ms) {
+      malformed(until->position, "empty date range", " (no instant lies between the bounds)");
+      return std::nullopt;
+    }
     return make_date(start, from_ms, until_ms);
   }
 
-  [[noreturn]] void fail_unclosed_range(std::size_t open) const {
-    fail(open, "unclosed date range", " (missing ']' or '}')");
+  std::nullopt_t unclosed_range(std::size_t open) {
+    malformed(open, "unclosed date range", " (missing ']' or '}')");
+    return std::nullopt;
   }
 
-  DateToken expect_bound(std::size_t open, const char* which) {
+  std::optional<DateToken> expect_bound(std::size_t open, const char* which) {
     skip_space();
-    if (at_end()) fail_unclosed_range(open);
+    if (at_end()) return unclosed_range(open);
     const char c = s_[i_];
-    if (c == ']' || c == '}' || c == ')')
-      fail(i_, std::string("missing ") + which + " bound in the date range", " (use * for an open end)");
+    if (c == ']' || c == '}' || c == ')') {
+      malformed(i_, std::string("missing ") + which + " bound in the date range", " (use * for an open end)");
+      return std::nullopt;
+    }
     return read_date_token(WordKind::RangeBound);
   }
 
@@ -590,21 +782,24 @@ class Parser {
   }
 
   // The instant a date token names, and whether it is a bare YYYY-MM-DD (a whole day).
-  std::pair<std::int64_t, bool> parse_date_value(const DateToken& token) const {
+  std::optional<std::pair<std::int64_t, bool>> parse_date_value(const DateToken& token) {
     const auto ms = parse_timestamp_ms(token.text);
     if (!ms) {
       const std::string shown = token.text.size() <= 40 ? " '" + token.text + "'" : "";
-      fail(token.position, "invalid date" + shown,
-           " (expected YYYY-MM-DD, an ISO-8601 date-time such as 2024-03-05T14:30:00Z, or epoch milliseconds)");
+      malformed(token.position, "invalid date" + shown,
+                " (expected YYYY-MM-DD, an ISO-8601 date-time such as 2024-03-05T14:30:00Z, or epoch milliseconds)");
+      return std::nullopt;
     }
     const bool day = token.text.size() == 10 && token.text[4] == '-' && token.text[7] == '-';
-    return {*ms, day};
+    return std::pair{*ms, day};
   }
 
   NodePtr make_date(std::size_t start, std::optional<std::int64_t> from, std::optional<std::int64_t> until) {
     NodePtr node = make_leaf(Node::Type::DateRange, Field::Text, {}, start);
-    node->from_ms = from;
-    node->until_ms = until;
+    if (node) {
+      node->from_ms = from;
+      node->until_ms = until;
+    }
     return node;
   }
 };
@@ -632,7 +827,9 @@ std::string_view field_name(Field field) noexcept {
   return "unknown";
 }
 
-Query parse_query(std::string_view input) { return Parser(input).run(); }
+Query parse_query(std::string_view input) { return Parser(input, false).run(); }
+
+Query parse_query_text(std::string_view input) { return Parser(input, true).run(); }
 
 std::string to_debug_string(const Node& node) {
   std::string out = "(";

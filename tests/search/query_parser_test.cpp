@@ -13,13 +13,27 @@
 namespace memvid::search {
 namespace {
 
-// The S-expression of a query, "<empty>" for a null root.
+// to_debug_string with every node's position, "<empty>" for a null root.
+std::string with_positions(const Node* node) {
+  if (!node) return "<empty>";
+  std::string out = "(" + std::to_string(node->position) + " " + to_debug_string(*node);
+  for (const auto& child : node->children) out += " " + with_positions(child.get());
+  return out + ")";
+}
+
+// The S-expression of a query, "<empty>" for a null root. The lenient parser must read a
+// valid query exactly as the strict one does, positions included, and add no note.
 std::string P(std::string_view query) {
   const Query q = parse_query(query);
+  const Query lenient = parse_query_text(query);
+  EXPECT_EQ(with_positions(lenient.root.get()), with_positions(q.root.get())) << query;
+  EXPECT_EQ(lenient.note, "") << query;
   return q.root ? to_debug_string(*q.root) : "<empty>";
 }
 
-// The message of the InvalidQuery error the query must raise.
+// The message of the InvalidQuery error the query must raise. The lenient parser reads the
+// same query without failing and its note names the same first problem: the note ends with
+// the start of the error message ("<what> at position N").
 std::string E(std::string_view query) {
   try {
     const Query q = parse_query(query);
@@ -27,7 +41,14 @@ std::string E(std::string_view query) {
                   << (q.root ? to_debug_string(*q.root) : "<empty>");
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::InvalidQuery) << e.what();
-    return e.what();
+    const std::string message = e.what();
+    const std::string note = parse_query_text(query).note;
+    const std::size_t colon = note.find(": ");
+    EXPECT_NE(colon, std::string::npos) << query << " noted " << note;
+    if (colon != std::string::npos) {
+      EXPECT_EQ(message.rfind(note.substr(colon + 2), 0), 0u) << note << " | " << message;
+    }
+    return message;
   }
   return {};
 }
