@@ -73,6 +73,9 @@ const [path, queriesJson] = process.argv.slice(1);
   const finds = [];
   for (const [q, mode] of JSON.parse(queriesJson)) {
     const { elapsedMs, ...r } = await mem.find(q, { k: 5, mode });
+    // Highlights count UTF-16 units here, code points in Python, bytes in the CLI: compare
+    // the words they pick out.
+    r.hits = r.hits.map(h => ({ ...h, highlights: h.highlights.map(([b, e]) => h.snippet.slice(b, e)) }));
     finds.push(r);
   }
   const stats = await mem.stats();
@@ -80,6 +83,13 @@ const [path, queriesJson] = process.argv.slice(1);
   process.stdout.write(JSON.stringify({ timeline, frames, finds, stats }));
 })().catch(e => { console.error(e); process.exit(1); });
 """
+
+
+def highlighted(find_result, cut):
+    """find_result with each hit's highlight spans replaced by the words they pick out."""
+    for h in find_result["hits"]:
+        h["highlights"] = [cut(h["snippet"], b, e) for b, e in h["highlights"]]
+    return find_result
 
 
 def python_report(path):
@@ -90,7 +100,8 @@ def python_report(path):
             f = mem.view(e.id).to_dict()
             f["data"] = base64.b64encode(f["data"]).decode() if f["data"] is not None else None
             frames.append(f)
-        finds = [without(mem.find(q, k=5, mode=mode).to_dict(), "elapsed_ms") for q, mode in QUERIES]
+        finds = [highlighted(without(mem.find(q, k=5, mode=mode).to_dict(), "elapsed_ms"), lambda s, b, e: s[b:e])
+                 for q, mode in QUERIES]
         return dict(timeline=[e.to_dict() for e in timeline], frames=frames, finds=finds,
                     stats=mem.stats().to_dict())
 
@@ -155,6 +166,7 @@ class CrossLanguageTest(unittest.TestCase):
         for (query, mode), ours in zip(QUERIES, self.python["finds"]):
             cli = cli_json("find", self.path, "--query", query, "--mode", mode, "-k", "5")
             cli["hits"] = [without(h, "time", "retrievers") for h in cli["hits"]]
+            cli = highlighted(cli, lambda s, b, e: s.encode()[b:e].decode())
             self.assertEqual(without(cli, "query", "warnings", "elapsed_ms"), ours, query)
         stats = cli_json("stats", self.path)
         self.assertEqual(without(stats, "path", "warnings"), self.python["stats"])

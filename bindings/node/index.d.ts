@@ -122,6 +122,12 @@ export interface FindOptions {
   efSearch?: number;
   /** Inverted lists visited in a compressed index (default 64). */
   nprobe?: number;
+  /** Throw QueryError for text that is not valid query syntax (default: read it as plain words, with a note). */
+  strict?: boolean;
+  /** Fold copies of one content into one hit (default true). */
+  collapseDuplicates?: boolean;
+  /** Hits found by meaning alone must score this many standard deviations above the query's typical similarity (default 2); false: no floor. */
+  semanticFloor?: number | false;
 }
 
 export interface Hit {
@@ -146,14 +152,17 @@ export interface Hit {
   /** 1-based page for paged documents (PDFs), else 0. */
   page: number;
   snippet: string;
-  /** [begin, end) byte offsets of the matched terms in the UTF-8 snippet. */
+  /** [begin, end) UTF-16 offsets of the matched terms: snippet.slice(begin, end) is the word. */
   highlights: Array<[number, number]>;
   lexicalMatch: boolean;
   semanticMatch: boolean;
-  /** BM25. */
-  lexicalScore: number;
-  /** Cosine with the query. */
-  semanticScore: number;
+  /** BM25; null when no query term matched. */
+  lexicalScore: number | null;
+  /** Cosine with the query; null in lex mode or when the frame has no vector. */
+  semanticScore: number | null;
+  /** Other frames of the same content, folded into this hit (collapseDuplicates). */
+  duplicates: number;
+  duplicateIds: number[];
 }
 
 export interface FindResult {
@@ -162,8 +171,13 @@ export interface FindResult {
   hits: Hit[];
   /** Pass as FindOptions.cursor for the next page; null when there are no more hits. */
   nextCursor: string | null;
-  /** e.g. why a requested mode was not used. */
+  /** e.g. why a requested mode was not used, or how the query was read. */
   note: string;
+  /** Distinct hits: exact when totalHitsExact, else a lower bound. */
+  totalHits: number;
+  totalHitsExact: boolean;
+  /** The cosine hits found by meaning alone had to reach; null when no floor applied. */
+  semanticFloor: number | null;
   elapsedMs: number;
 }
 
@@ -185,6 +199,8 @@ export interface AskOptions {
   contextOnly?: boolean;
   /** Extractive answer length in sentences (default 4). */
   maxSentences?: number;
+  /** Every passage must score this many standard deviations above the memory's typical similarity to the question (default 2); false: no floor. */
+  semanticFloor?: number | false;
 }
 
 export interface AskSource {

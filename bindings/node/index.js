@@ -227,10 +227,11 @@ const kNative = Symbol('memvid.native');
 const FIND_KEYS = new Set([
   'k', 'mode', 'snippetChars', 'scope', 'cursor', 'offset', 'asOfFrame', 'asOf', 'collapseChunks', 'vector',
   'vectorModel', 'fusion', 'semanticWeight', 'titleWeight', 'candidates', 'efSearch', 'nprobe', 'correctionBoost',
+  'strict', 'collapseDuplicates', 'semanticFloor',
 ]);
 const ASK_KEYS = new Set([
   'k', 'mode', 'contextTokens', 'scope', 'asOf', 'model', 'baseUrl', 'apiKeyEnv', 'timeoutMs', 'contextOnly',
-  'maxSentences',
+  'maxSentences', 'semanticFloor',
 ]);
 const TIMELINE_KEYS = new Set(['since', 'until', 'limit', 'reverse', 'includeInactive']);
 const VIEW_KEYS = new Set(['payload']);

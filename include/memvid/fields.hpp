@@ -52,6 +52,14 @@ std::string enum_name(Severity v);
 std::string enum_name(ActionStatus v);
 std::string enum_name(ErrorCode v);
 
+// The unit of a language's string offsets: the library and the CLI count UTF-8 bytes, Python
+// indexes str by code point, JavaScript by UTF-16 code unit. Bytes that are not UTF-8 count
+// one unit each (as the SDKs' decoders put one U+FFFD for each).
+enum class TextUnit { Utf8Bytes, CodePoints, Utf16 };
+// The hits' highlight spans re-expressed in unit, for an SDK to hand out: so that
+// snippet[begin:end] in Python, snippet.slice(begin, end) in JavaScript, is the highlighted word.
+void convert_highlights(FindResult& result, TextUnit unit);
+
 // "text" of a payload: itself when it is valid UTF-8, otherwise nothing.
 std::optional<std::string> text_of_payload(const Frame& f);
 std::string hex(const std::array<std::uint8_t, 32>& bytes);
@@ -78,6 +86,8 @@ void for_each_field(const Hit& h, V&& v) {
   v("semantic_match", h.semantic_match);
   v("lexical_score", h.lexical_score);
   v("semantic_score", h.semantic_score);
+  v("duplicates", h.duplicates);
+  v("duplicate_ids", h.duplicate_ids);
 }
 
 template <class V>
@@ -86,6 +96,9 @@ void for_each_field(const FindResult& r, V&& v) {
   v("hits", r.hits);
   v("next_cursor", r.next_cursor.empty() ? std::nullopt : std::optional<std::string>(r.next_cursor));
   v("note", r.note);
+  v("total_hits", std::uint64_t{r.total_hits});
+  v("total_hits_exact", r.total_hits_exact);
+  v("semantic_floor", r.semantic_floor);
   v("elapsed_ms", r.elapsed_ms);
 }
 

@@ -56,7 +56,8 @@ class Memvid {
   // Ranked search (BM25) in the query language of docs/QUERY.md: terms, "phrases",
   // AND/OR/NOT/-term, parentheses, title:/tag:/label:/kind:/uri: fields and
   // date:[FROM TO UNTIL] ranges. Sees committed frames plus this handle's own transaction.
-  // Throws InvalidQuery (with the position) for a malformed query.
+  // Reads text that is not valid query syntax as plain words (FindResult::note says so); with
+  // FindOptions::strict, throws InvalidQuery (with the position) for a malformed query.
   FindResult find(std::string_view query, const FindOptions& options = {}) const;
   std::uint64_t frame_count() const;
   // Answers a question from the memory (see AskOptions). Throws InvalidQuery for an empty

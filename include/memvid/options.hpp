@@ -66,6 +66,11 @@ struct CreateOptions {
   IfExists if_exists = IfExists::Fail;
 };
 
+// The default FindOptions::semantic_floor (in standard deviations above the query's mean
+// cosine with the memory), and the least cosine a hit found by meaning alone ever has.
+inline constexpr double kDefaultSemanticFloor = 2.0;
+inline constexpr double kMinSemanticCosine = 0.05;
+
 struct FindOptions {
   std::size_t k = 10;
   std::size_t offset = 0;   // skip this many hits (ignored when cursor is set)
@@ -86,6 +91,20 @@ struct FindOptions {
   // A correction (Facts::correct) that the query's terms match ranks by its score times its
   // boost (lex and auto modes; a semantic neighbour is no match). False: plain ranking.
   bool correction_boost = true;
+  // How the query is read (docs/QUERY.md). By default text that is not valid query syntax (an
+  // unknown `field:` as in `std::vector`, an unbalanced bracket or quote, a dangling operator)
+  // is read as plain words and FindResult::note says so; strict: it throws InvalidQuery.
+  bool strict = false;
+  // Hits with the same content (the payload's BLAKE3 and the same passage) collapse into one:
+  // the earliest frame, ranked where the best of them ranks, the others in Hit::duplicate_ids.
+  // False: every copy is a hit of its own.
+  bool collapse_duplicates = true;
+  // The relevance floor for hits found by meaning alone (every hit in sem mode, auto's hits
+  // that match no query term): a hit must score at least z standard deviations above the
+  // query's mean cosine with the memory's vectors (a fixed sample of them), and above
+  // kMinSemanticCosine. Calibrated on data (bench/README.md); lower it to see weaker
+  // neighbours, nullopt turns it off. FindResult::semantic_floor is the cosine applied.
+  std::optional<double> semantic_floor = kDefaultSemanticFloor;
   // HNSW search breadth and, for a compressed index, inverted lists visited: recall against
   // speed. The defaults give recall@10 0.957 (HNSW) and 0.965 (IVF-PQ, re-ranked) against
   // exact search on 50K built-in-model vectors, at p50 0.27 / 0.19 ms (bench/README.md).
@@ -117,6 +136,9 @@ struct AskOptions {
   int timeout_ms = 60000;
   bool context_only = false;           // retrieve and assemble; no answer
   std::size_t max_sentences = 4;       // extractive answer length
+  // The relevance floor (FindOptions::semantic_floor): here every passage must reach it when
+  // its cosine is known, found by meaning or by shared words; nullopt: none.
+  std::optional<double> semantic_floor = kDefaultSemanticFloor;
 };
 
 struct Document {

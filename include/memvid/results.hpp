@@ -12,7 +12,9 @@
 namespace memvid {
 
 struct Span {
-  std::uint32_t begin = 0;  // byte offsets into Hit::snippet
+  // Offsets into Hit::snippet: UTF-8 bytes in the library and the CLI, code points in the
+  // Python SDK, UTF-16 code units in the Node SDK (fields::convert_highlights).
+  std::uint32_t begin = 0;
   std::uint32_t end = 0;
 };
 
@@ -38,15 +40,26 @@ struct Hit {
   // Which retrievers found the hit, and what each scored (Auto fuses them into score).
   bool lexical_match = false;
   bool semantic_match = false;
-  double lexical_score = 0;   // BM25
-  double semantic_score = 0;  // cosine with the query
+  std::optional<double> lexical_score;   // BM25; none when no query term matched (or in sem mode)
+  std::optional<double> semantic_score;  // cosine with the query; none in lex mode or without a vector
+  // With FindOptions::collapse_duplicates: the other frames of the same content ranked down to
+  // this page's end (the hit is the earliest of them), and how many there are.
+  std::uint32_t duplicates = 0;
+  std::vector<FrameId> duplicate_ids;
 };
 
 struct FindResult {
   std::vector<Hit> hits;
   std::string next_cursor;  // empty when there are no more hits
   SearchMode mode_used = SearchMode::Lex;
-  std::string note;         // e.g. why a requested mode was not used
+  std::string note;         // e.g. why a requested mode was not used, how the query was read
+  // How many distinct hits the query has: exact when total_hits_exact, else a lower bound (the
+  // hits ranked so far; the ranking stops at the depth the page needed).
+  std::uint64_t total_hits = 0;
+  bool total_hits_exact = false;
+  // The cosine a hit found by meaning alone had to reach (FindOptions::semantic_floor); none
+  // when no floor applied (lex mode, floor off, no vectors).
+  std::optional<double> semantic_floor;
   double elapsed_ms = 0;
 };
 

@@ -17,9 +17,6 @@ namespace {
 
 constexpr std::size_t kMaxQuestionBytes = 16 * 1024;
 constexpr std::size_t kMaxPassages = 100;
-// A passage found by meaning alone must be at least this close to the question to count as
-// relevant: below it, nearest neighbours are merely the least unrelated texts.
-constexpr double kMinSemanticScore = 0.5;
 
 double elapsed_ms(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since).count();
@@ -54,12 +51,16 @@ AskResult Memvid::ask(std::string_view question, const AskOptions& options) cons
     f.snippet_chars = 200;
     f.scope = options.scope;
     f.as_of_ms = options.as_of_ms;
+    f.semantic_floor = options.semantic_floor;
     const FindResult found = find(query, f);
     r.mode_used = found.mode_used;
     retrieval_note = found.note;
     std::unordered_map<FrameId, std::string> texts;
     for (const Hit& h : found.hits) {
-      if (!h.lexical_match && h.semantic_score < kMinSemanticScore) continue;
+      // find keeps no hit found by meaning alone below the relevance floor. A passage that
+      // shares a word with the question ("France" in a copyright line) but is no closer to it
+      // in meaning than the memory's typical text is no answer either.
+      if (found.semantic_floor && h.semantic_score && *h.semantic_score < *found.semantic_floor) continue;
       auto it = texts.find(h.id);
       if (it == texts.end()) it = texts.emplace(h.id, frame(h.id).payload).first;
       const std::string& text = it->second;

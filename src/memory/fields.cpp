@@ -1,6 +1,7 @@
 // The value helpers of the field lists (memvid/fields.hpp) and the schema made from them.
 #include "memvid/fields.hpp"
 
+#include <algorithm>
 #include <type_traits>
 
 namespace memvid::fields {
@@ -109,6 +110,49 @@ std::vector<TypeSchema> result_schema() {
           schema_of<IngestedDocument>(), schema_of<IngestReport>(), schema_of<Warning>(),
           schema_of<FactRecord>(),   schema_of<EntityInfo>(),    schema_of<FollowEdge>(),       schema_of<FollowResult>(),
           schema_of<Correction>(),   schema_of<SlotSchema>(),     schema_of<EnrichReport>()};
+}
+
+namespace {
+
+// Units of s up to each byte offset asked for (offsets ascending as spans come in order; any
+// order works, at the cost of a rescan).
+class UnitCounter {
+ public:
+  UnitCounter(std::string_view s, TextUnit unit) : s_(s), unit_(unit) {}
+
+  std::uint32_t at(std::uint32_t byte) {
+    byte = std::min<std::uint32_t>(byte, static_cast<std::uint32_t>(s_.size()));
+    if (byte < byte_) byte_ = 0, units_ = 0;
+    while (byte_ < byte) {
+      const auto c = static_cast<unsigned char>(s_[byte_]);
+      std::size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      // A lead byte without all its continuation bytes counts as one stray byte.
+      if (byte_ + len > s_.size()) len = 1;
+      for (std::size_t k = 1; k < len; ++k)
+        if ((static_cast<unsigned char>(s_[byte_ + k]) & 0xC0) != 0x80) len = 1;
+      units_ += unit_ == TextUnit::Utf16 && len == 4 ? 2 : 1;
+      byte_ += static_cast<std::uint32_t>(len);
+    }
+    return units_;
+  }
+
+ private:
+  std::string_view s_;
+  TextUnit unit_;
+  std::uint32_t byte_ = 0, units_ = 0;
+};
+
+}  // namespace
+
+void convert_highlights(FindResult& result, TextUnit unit) {
+  if (unit == TextUnit::Utf8Bytes) return;
+  for (Hit& h : result.hits) {
+    UnitCounter count(h.snippet, unit);
+    for (Span& span : h.highlights) {
+      span.begin = count.at(span.begin);
+      span.end = count.at(span.end);
+    }
+  }
 }
 
 }  // namespace memvid::fields

@@ -25,6 +25,8 @@ void check(const FindOptions& options) {
     throw Error(ErrorCode::InvalidArgument, "semantic_weight must be between 0 and 1");
   if (options.candidates == 0 || options.candidates > kMaxK)
     throw Error(ErrorCode::InvalidArgument, "candidates must be between 1 and " + std::to_string(kMaxK));
+  if (options.semantic_floor && !(*options.semantic_floor >= -10 && *options.semantic_floor <= 10))
+    throw Error(ErrorCode::InvalidArgument, "semantic_floor must be between -10 and 10 standard deviations");
   if (options.ef_search == 0 || options.ef_search > 4096 || options.nprobe == 0 || options.nprobe > 65536)
     throw Error(ErrorCode::InvalidArgument, "ef_search must be between 1 and 4096 and nprobe between 1 and 65536");
 }
@@ -50,6 +52,9 @@ FindResult Memvid::find(std::string_view query, const FindOptions& options) cons
   FindResult result;
   result.mode_used = retrieved.mode_used;
   result.note = std::move(retrieved.note);
+  result.total_hits = retrieved.total_hits;
+  result.total_hits_exact = retrieved.total_exact;
+  result.semantic_floor = retrieved.semantic_floor;
   const std::unordered_set<std::string> terms(retrieved.match_terms.begin(), retrieved.match_terms.end());
   for (std::size_t i = 0; i < retrieved.page.size(); ++i)
     result.hits.push_back(find::assemble_hit(*impl_, retrieved.page[i], base_rank + i + 1, terms, options.snippet_chars));

@@ -1,4 +1,4 @@
-// Cursors and pages of Memvid::find (see memory/find_parts.hpp).
+// Cursors of Memvid::find (see memory/find_parts.hpp).
 #include <algorithm>
 #include <bit>
 #include <cstdio>
@@ -8,14 +8,6 @@
 
 namespace memvid::find {
 
-namespace {
-
-bool after_key(const Ranked& r, const search::RankKey& key) {
-  return r.score < key.score || (r.score == key.score && (r.frame > key.frame || (r.frame == key.frame && r.chunk > key.chunk)));
-}
-
-}  // namespace
-
 std::string query_fingerprint(std::string_view query, const FindOptions& o) {
   format::Blake3 h;
   h.update(query.data(), query.size());
@@ -24,7 +16,8 @@ std::string query_fingerprint(std::string_view query, const FindOptions& o) {
                       "|" + (o.as_of_ms ? std::to_string(*o.as_of_ms) : "");
   extra += "|" + std::string(to_string(o.mode)) + "|" + std::string(to_string(o.fusion)) + "|" +
            std::to_string(o.semantic_weight) + "|" + std::to_string(o.candidates) + "|" + std::to_string(o.ef_search) +
-           "|" + std::to_string(o.nprobe) + "|" + (o.correction_boost ? "" : "b");
+           "|" + std::to_string(o.nprobe) + "|" + (o.correction_boost ? "" : "b") + (o.strict ? "s" : "") +
+           (o.collapse_duplicates ? "" : "d") + "|" + (o.semantic_floor ? std::to_string(*o.semantic_floor) : "off");
   h.update(extra.data(), extra.size());
   h.update(o.query_vector.data(), o.query_vector.size() * sizeof(float));
   std::uint8_t out[6];
@@ -61,19 +54,6 @@ DecodedCursor decode_cursor(const std::string& cursor, const std::string& finger
   d.key.chunk = chunk;
   d.rank = rank;
   return d;
-}
-
-std::vector<Ranked> page_of(std::vector<Ranked> all, const std::optional<search::RankKey>& after, std::size_t offset,
-                            std::size_t k, bool& more) {
-  std::size_t begin = 0;
-  if (after) {
-    while (begin < all.size() && !after_key(all[begin], *after)) ++begin;
-  } else {
-    begin = std::min(offset, all.size());
-  }
-  const std::size_t end = std::min(all.size(), begin + k);
-  more = end < all.size();
-  return {all.begin() + static_cast<std::ptrdiff_t>(begin), all.begin() + static_cast<std::ptrdiff_t>(end)};
 }
 
 }  // namespace memvid::find

@@ -50,6 +50,8 @@ Hit assemble_hit(const Memvid::Impl& impl, const Ranked& raw, std::size_t rank,
   h.semantic_match = raw.semantic;
   h.lexical_score = raw.lexical_score;
   h.semantic_score = raw.semantic_score;
+  h.duplicate_ids = raw.duplicate_ids;
+  h.duplicates = static_cast<std::uint32_t>(h.duplicate_ids.size());
   auto payload = format::frame_payload(rec, e.record_offset);
   const std::string_view text(reinterpret_cast<const char*>(payload.data()), payload.size());
   // Chunking is deterministic, so the chunk's byte range is found again from the text.

@@ -1,9 +1,9 @@
 #pragma once
 // The three jobs of Memvid::find (memory/find.cpp), each in its own file:
 //   find_cursor     the page a request asks for: cursors (encode, decode, the query
-//                   fingerprint that binds them to one query) and paging a ranking;
+//                   fingerprint that binds them to one query);
 //   find_retrieval  which frames rank, and how: the query vector, the filters every retriever
-//                   applies, and the lexical, semantic or fused ranking of one page;
+//                   applies, the lexical, semantic or fused ranking, duplicates, one page;
 //   find_hits       a ranked frame turned into a Hit: metadata, the matched passage's range
 //                   and page, the highlighted snippet.
 #include <cstdint>
@@ -25,7 +25,8 @@ struct Ranked {
   std::uint32_t chunk = 0;
   std::uint32_t chunk_count = 1;
   bool lexical = false, semantic = false;
-  double lexical_score = 0, semantic_score = 0;
+  std::optional<double> lexical_score, semantic_score;
+  std::vector<std::uint64_t> duplicate_ids;  // copies of its content ranked after it
 };
 
 // ---- find_cursor
@@ -40,9 +41,6 @@ struct DecodedCursor {
 };
 // InvalidArgument for a malformed cursor or one of another query.
 DecodedCursor decode_cursor(const std::string& cursor, const std::string& fingerprint);
-// A page of a complete ranking: after the cursor's key, else from offset; more: another page exists.
-std::vector<Ranked> page_of(std::vector<Ranked> all, const std::optional<search::RankKey>& after, std::size_t offset,
-                            std::size_t k, bool& more);
 
 // ---- find_retrieval
 
@@ -51,11 +49,14 @@ struct Retrieval {
   bool more = false;                      // another page follows
   std::vector<std::string> match_terms;   // the analyzed terms to highlight
   SearchMode mode_used = SearchMode::Lex;
-  std::string note;                       // why a requested mode was not used
+  std::string note;                       // why a requested mode was not used, how the query was read
+  std::uint64_t total_hits = 0;           // distinct hits ranked (all of them when total_exact)
+  bool total_exact = false;
+  std::optional<double> semantic_floor;   // the cosine semantic-only hits had to reach
 };
 
-// The page of ranked frames for query: after the cursor's key (or from options.offset), each
-// rank counted from base_rank.
+// The page of ranked frames for query: from rank base_rank (options.offset, or the cursor's
+// rank), or after the cursor's key where BM25 pages itself.
 Retrieval retrieve(const Memvid::Impl& impl, std::string_view query, const FindOptions& options,
                    const std::optional<search::RankKey>& after, std::size_t base_rank);
 

@@ -1,6 +1,17 @@
 // Retrieval for Memvid::find (see memory/find_parts.hpp): the query vector, the filters every
-// retriever applies, and the lexical, semantic or fused ranking of one page.
+// retriever applies, the lexical, semantic or fused ranking, duplicates collapsed, one page.
+//
+// A ranking is built to a depth and then paged, and it never depends on the page asked for:
+//   - lex: BM25's top n is a prefix of its top m (exact scores, ties by frame), so any depth
+//     gives the same order;
+//   - sem and auto: nearest-neighbour search and fusion depend on how many candidates they
+//     take, so they are computed in tiers of fixed size (candidates, then twice as many,
+//     then twice again): ranks up to `candidates` come from the first tier, each deeper tier
+//     adds the hits the earlier ones did not have, in its own order (docs/QUERY.md).
+// So one page of 200 holds what ten pages of 20 hold.
 #include <algorithm>
+#include <map>
+#include <set>
 #include <unordered_map>
 
 #include "index/vec/vec_format.hpp"
@@ -12,7 +23,8 @@ namespace memvid::find {
 
 namespace {
 
-constexpr std::size_t kMaxK = 10000;
+// The deepest ranking a page may need (FindOptions: offset up to 100000, k up to 10000).
+constexpr std::size_t kMaxDepth = 110001;
 
 // The semantic side of a query: a unit vector, or why there is none.
 struct QueryVector {
@@ -51,6 +63,38 @@ QueryVector query_vector(const Memvid::Impl& impl, std::string_view query, const
   return q;
 }
 
+// Whether the query ranks by words: some term or phrase on the text or title that is not
+// negated. A query of filters only (`kind:document`, `tag:x -y`) has nothing to embed.
+bool has_ranking_words(const search::Node& n) {
+  using T = search::Node::Type;
+  switch (n.type) {
+    case T::Term:
+    case T::Phrase: return n.field == search::Field::Text || n.field == search::Field::Title;
+    case T::And:
+    case T::Or:
+      return std::any_of(n.children.begin(), n.children.end(), [](const search::NodePtr& c) { return has_ranking_words(*c); });
+    case T::Not:
+    case T::DateRange: return false;
+  }
+  return false;
+}
+
+// The memory's sample of vectors for the relevance floor, taken again when it changed.
+const std::vector<float>& semantic_sample(const Memvid::Impl& impl) {
+  const store::Store& s = impl.s();
+  if (impl.semantic_sample.counter != s.change_counter()) {
+    impl.semantic_sample.rows = impl.index->vectors().sample(kSemanticSampleRows);
+    impl.semantic_sample.counter = s.change_counter();
+  }
+  return impl.semantic_sample.rows;
+}
+
+// One tier of a ranking: best first, and whether it holds every hit the query has.
+struct Tier {
+  std::vector<Ranked> ranked;
+  bool complete = false;
+};
+
 // What one find asks of every retriever, and the rankings built on it.
 class Ranking {
  public:
@@ -77,7 +121,11 @@ class Ranking {
         request_.max_boost = c.max;
       }
     }
+    if (!qvec_.empty() && options.semantic_floor)
+      floor_ = semantic_floor(qvec_, semantic_sample(impl), *options.semantic_floor, kMinSemanticCosine);
   }
+
+  std::optional<double> floor() const { return floor_; }
 
   // BM25, paged by the searcher itself (it knows how to skip to a cursor's key).
   void lexical_page(const search::Query& parsed, const std::optional<search::RankKey>& after, Retrieval& out) {
@@ -88,22 +136,44 @@ class Ranking {
     search::SearchResult found = impl_.searcher.search(*impl_.index, facts_, request_);
     out.match_terms = std::move(found.match_terms);
     out.more = found.more;
-    for (const search::RawHit& h : found.hits)
-      out.page.push_back({h.frame, h.score, h.chunk, h.chunk_count, true, false, h.score, 0});
+    for (const search::RawHit& h : found.hits) out.page.push_back(lexical_hit(h));
   }
 
-  // Nearest vectors only, ranked to depth, then paged.
-  std::vector<Ranked> semantic_all(std::size_t depth) {
-    std::vector<Ranked> all;
-    for (const auto& c : semantic_ranking(depth)) all.push_back({c.frame, c.score, 0, 1, false, true, 0, c.score});
-    return all;
-  }
-
-  // BM25's candidates and the semantic ones, fused; the whole ranking to be paged.
-  std::vector<Ranked> fused_all(const search::Query& parsed, std::size_t depth, std::vector<std::string>& match_terms) {
-    const std::size_t n = std::max(options_.candidates, depth);
+  // BM25's top n.
+  Tier lexical_tier(const search::Query& parsed, std::size_t n, std::vector<std::string>& match_terms) {
     request_.root = parsed.root.get();
     request_.k = n;
+    request_.offset = 0;
+    request_.after.reset();
+    search::SearchResult found = impl_.searcher.search(*impl_.index, facts_, request_);
+    match_terms = std::move(found.match_terms);
+    Tier t;
+    t.complete = !found.more;
+    for (const search::RawHit& h : found.hits) t.ranked.push_back(lexical_hit(h));
+    return t;
+  }
+
+  // The n nearest vectors above the floor.
+  Tier semantic_tier(std::size_t n) {
+    Tier t;
+    const auto nearest = semantic_ranking(n);
+    t.complete = nearest.size() < n;
+    for (const auto& c : nearest) {
+      if (floor_ && c.score < *floor_) {
+        t.complete = true;  // the ranking is by cosine: nothing after this one is above the floor
+        break;
+      }
+      t.ranked.push_back({c.frame, c.score, 0, 1, false, true, std::nullopt, c.score, {}});
+    }
+    return t;
+  }
+
+  // BM25's top n and the n nearest vectors, fused; semantic-only hits below the floor dropped.
+  Tier fused_tier(const search::Query& parsed, std::size_t n, std::vector<std::string>& match_terms) {
+    request_.root = parsed.root.get();
+    request_.k = n;
+    request_.offset = 0;
+    request_.after.reset();
     request_.collapse_chunks = true;  // fusion ranks documents
     search::SearchResult found = impl_.searcher.search(*impl_.index, facts_, request_);
     match_terms = std::move(found.match_terms);
@@ -116,20 +186,27 @@ class Ranking {
     // A constrained query (filters, AND, NOT...) keeps its result set: the semantic side then
     // only re-scores the lexical candidates.
     const bool free_text = parsed.root && search::is_free_text(*parsed.root);
+    const auto semantic = free_text ? semantic_ranking(n) : std::vector<search::RankedCandidate>{};
+    Tier t;
+    t.complete = !found.more && semantic.size() < n;
     auto fused = search::fuse(
-        lexical, free_text ? semantic_ranking(n) : std::vector<search::RankedCandidate>{},
-        [&](std::uint64_t f) -> std::optional<double> { return exact_cosine(f); }, options_.fusion,
+        lexical, semantic, [&](std::uint64_t f) -> std::optional<double> { return exact_cosine(f); }, options_.fusion,
         options_.semantic_weight);
-    std::vector<Ranked> all;
     for (const search::FusedHit& f : fused) {
-      Ranked r{f.frame, f.score, 0, 1, f.lexical.has_value(), f.semantic, f.lexical.value_or(0), f.cosine};
+      if (!f.lexical && floor_ && f.cosine < *floor_) continue;
+      Ranked r{f.frame, f.score, 0, 1, f.lexical.has_value(), f.semantic, f.lexical, std::nullopt, {}};
+      if (f.has_cosine) r.semantic_score = f.cosine;
       if (auto bc = best_chunk.find(f.frame); bc != best_chunk.end()) r.chunk = bc->second.first, r.chunk_count = bc->second.second;
-      all.push_back(r);
+      t.ranked.push_back(r);
     }
-    return all;
+    return t;
   }
 
  private:
+  static Ranked lexical_hit(const search::RawHit& h) {
+    return {h.frame, h.score, h.chunk, h.chunk_count, true, false, h.score, std::nullopt, {}};
+  }
+
   // The filters every retriever applies: liveness, as-of, scope.
   bool accept(std::uint64_t f) const {
     if (options_.as_of_frame && f > *options_.as_of_frame) return false;
@@ -160,7 +237,7 @@ class Ranking {
   std::vector<search::RankedCandidate> semantic_ranking(std::size_t n) const {
     if (qvec_.empty()) return {};
     const bool approximate = vectors_.compression();
-    const std::size_t fetch = approximate ? std::min<std::size_t>(std::max<std::size_t>(10 * n, 100), kMaxK) : n;
+    const std::size_t fetch = approximate ? std::min<std::size_t>(std::max<std::size_t>(10 * n, 100), kMaxDepth) : n;
     auto hits = vectors_.search(qvec_, fetch, [this](std::uint64_t f) { return accept(f); }, vec_options_);
     std::vector<search::RankedCandidate> out;
     for (const index::VecHit& h : hits) out.push_back({h.frame, approximate ? exact_cosine(h.frame).value_or(0) : h.score});
@@ -180,6 +257,38 @@ class Ranking {
   search::FrameFacts facts_;
   search::SearchRequest request_;
   const CorrectionBoosts* boosts_ = nullptr;  // null: no correction is boosted
+  std::optional<double> floor_;
+};
+
+// A ranking with copies of one content folded into its best-ranked copy (the earliest of
+// equally ranked ones: ties rank by ascending frame), as hits arrive best first.
+class DuplicateCollapse {
+ public:
+  DuplicateCollapse(const store::Store& s, bool enabled) : s_(s), enabled_(enabled) {}
+
+  void add(const Ranked& r) {
+    if (!enabled_) {
+      unique_.push_back(r);
+      return;
+    }
+    // The passage matters too: two copies match in the same passage, two documents that only
+    // share their text do not when passages are ranked on their own (collapse_chunks off).
+    const auto key = std::make_pair(s_.read_content_hash(s_.entry(r.frame)), r.chunk);
+    auto [it, fresh] = group_.emplace(key, unique_.size());
+    if (fresh) {
+      unique_.push_back(r);
+      return;
+    }
+    Ranked& first = unique_[it->second];
+    if (first.frame != r.frame) first.duplicate_ids.push_back(r.frame);
+  }
+  std::vector<Ranked>& ranked() { return unique_; }
+
+ private:
+  const store::Store& s_;
+  const bool enabled_;
+  std::map<std::pair<std::array<std::uint8_t, 32>, std::uint32_t>, std::size_t> group_;
+  std::vector<Ranked> unique_;
 };
 
 }  // namespace
@@ -187,31 +296,66 @@ class Ranking {
 Retrieval retrieve(const Memvid::Impl& impl, std::string_view query, const FindOptions& options,
                    const std::optional<search::RankKey>& after, std::size_t base_rank) {
   Retrieval result;
-  QueryVector qv = query_vector(impl, query, options);
-  SearchMode mode = options.mode;
+  const search::Query parsed = options.strict && options.mode != SearchMode::Sem ? search::parse_query(query)
+                                                                                  : search::parse_query_text(query);
+  const bool ranks_by_words = !parsed.root || has_ranking_words(*parsed.root);
+  FindOptions effective = options;
+  std::string note;
+  if (!ranks_by_words && options.mode != SearchMode::Lex) {
+    // Nothing to embed: the filters' matches rank as lex ranks them, in every mode.
+    effective.mode = SearchMode::Lex;
+    note = "a query of filters only ranks lexically";
+  }
+  QueryVector qv = query_vector(impl, query, effective);
+  SearchMode mode = effective.mode;
   if (mode == SearchMode::Sem && qv.unit.empty() && !qv.unavailable.empty())
     throw Error(qv.unavailable_code, "semantic search is unavailable: " + qv.unavailable);
   if (mode == SearchMode::Auto && !qv.unavailable.empty()) {
     mode = SearchMode::Lex;
-    result.note = "auto: " + qv.unavailable + "; lexical search was used";
+    note = "auto: " + qv.unavailable + "; lexical search was used";
   }
+  if (parsed.note.empty() || mode == SearchMode::Sem) result.note = note;
+  else result.note = parsed.note + (note.empty() ? "" : "; " + note);
   result.mode_used = mode;
 
-  Ranking ranking(impl, options, std::move(qv.unit));
-  // How deep a ranking must go for this page (and one more entry, to know whether another
-  // page follows).
-  const std::size_t depth = base_rank + options.k + 1;
-  if (mode == SearchMode::Sem) {
-    result.match_terms = impl.index->analyzer().terms(query);
-    result.page = page_of(ranking.semantic_all(depth), after, options.offset, options.k, result.more);
-    return result;
-  }
-  const search::Query parsed = search::parse_query(query);
-  if (mode == SearchMode::Lex) {
+  Ranking ranking(impl, effective, std::move(qv.unit));
+  if (mode != SearchMode::Lex) result.semantic_floor = ranking.floor();
+  // Without collapsing, BM25 pages itself from a cursor's key: a page stays right when
+  // frames are added between pages.
+  if (mode == SearchMode::Lex && !options.collapse_duplicates) {
     ranking.lexical_page(parsed, after, result);
+    result.total_hits = base_rank + result.page.size() + (result.more ? 1 : 0);
+    result.total_exact = !result.more;
     return result;
   }
-  result.page = page_of(ranking.fused_all(parsed, depth, result.match_terms), after, options.offset, options.k, result.more);
+
+  // Rank, collapse copies, and go a tier deeper until the page and one more hit are there.
+  const std::size_t needed = base_rank + options.k + 1;
+  DuplicateCollapse unique(impl.s(), options.collapse_duplicates);
+  std::set<std::pair<std::uint64_t, std::uint32_t>> seen;  // (frame, chunk) ranked by an earlier tier
+  bool complete = false;
+  std::size_t tier = mode == SearchMode::Lex ? needed + needed / 2 + 4 : options.candidates;
+  for (;;) {
+    Tier t;
+    if (mode == SearchMode::Lex) t = ranking.lexical_tier(parsed, tier, result.match_terms);
+    else if (mode == SearchMode::Sem) t = ranking.semantic_tier(tier);
+    else t = ranking.fused_tier(parsed, tier, result.match_terms);
+    for (const Ranked& r : t.ranked)
+      if (seen.emplace(r.frame, r.chunk).second) unique.add(r);
+    complete = t.complete;
+    if (complete || unique.ranked().size() >= needed || tier >= kMaxDepth) break;
+    tier = std::min(kMaxDepth, 2 * tier);
+  }
+  if (mode == SearchMode::Sem) result.match_terms = impl.index->analyzer().terms(query);
+
+  std::vector<Ranked>& all = unique.ranked();
+  result.total_hits = all.size();
+  result.total_exact = complete;
+  const std::size_t begin = std::min(base_rank, all.size());
+  const std::size_t end = std::min(all.size(), begin + options.k);
+  result.more = end < all.size();
+  result.page.assign(std::make_move_iterator(all.begin() + static_cast<std::ptrdiff_t>(begin)),
+                     std::make_move_iterator(all.begin() + static_cast<std::ptrdiff_t>(end)));
   return result;
 }
 

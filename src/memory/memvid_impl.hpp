@@ -9,6 +9,7 @@
 #include "index/search_index.hpp"
 #include "memory/correction_boosts.hpp"
 #include "memory/embedder.hpp"
+#include "memory/semantic_floor.hpp"
 #include "memvid/memvid.hpp"
 #include "search/searcher.hpp"
 #include "store/store.hpp"
@@ -27,6 +28,7 @@ struct Memvid::Impl {
   std::unique_ptr<index::SearchIndex> index;
   mutable search::Searcher searcher;
   mutable CorrectionBoosts corrections;  // read by find when the store changed
+  mutable SemanticSample semantic_sample;  // likewise
   mutable Embedder embedder{nullptr};
   std::shared_ptr<Env> env;
   mutable std::mutex mu;
@@ -50,6 +52,7 @@ struct Memvid::Impl {
     index = std::make_unique<index::SearchIndex>(*store);
     searcher = search::Searcher{};
     corrections = CorrectionBoosts{};
+    semantic_sample = SemanticSample{};
   }
 
   void start_poller(int period_ms) {

@@ -18,7 +18,7 @@ std::vector<FusedHit> fuse(const std::vector<RankedCandidate>& lexical, const st
   std::unordered_map<std::uint64_t, std::size_t> at;
   auto slot = [&](std::uint64_t frame) -> FusedHit& {
     auto [it, fresh] = at.emplace(frame, out.size());
-    if (fresh) out.push_back({frame, 0, std::nullopt, false, 0});
+    if (fresh) out.push_back({frame, 0, std::nullopt, false, 0, false});
     return out[it->second];
   };
   for (const RankedCandidate& c : lexical) slot(c.frame).lexical = c.score;
@@ -26,6 +26,7 @@ std::vector<FusedHit> fuse(const std::vector<RankedCandidate>& lexical, const st
     FusedHit& h = slot(c.frame);
     h.semantic = true;
     h.cosine = c.score;
+    h.has_cosine = true;
   }
   if (lexical.empty()) {
     for (FusedHit& h : out) h.score = h.cosine;
@@ -33,7 +34,11 @@ std::vector<FusedHit> fuse(const std::vector<RankedCandidate>& lexical, const st
     for (std::size_t r = 0; r < lexical.size(); ++r) out[at[lexical[r].frame]].score += 1.0 / (kRrfK + r + 1);
     for (std::size_t r = 0; r < semantic.size(); ++r) out[at[semantic[r].frame]].score += 1.0 / (kRrfK + r + 1);
     for (FusedHit& h : out)
-      if (!h.semantic) h.cosine = cosine(h.frame).value_or(0);
+      if (!h.semantic) {
+        const auto c = cosine(h.frame);
+        h.cosine = c.value_or(0);
+        h.has_cosine = c.has_value();
+      }
   } else {
     // Exact cosines for every candidate: a lexical-only hit still has a place in the
     // semantic scale, which is what makes the fusion informative.
@@ -41,6 +46,7 @@ std::vector<FusedHit> fuse(const std::vector<RankedCandidate>& lexical, const st
     for (std::size_t i = 0; i < out.size(); ++i) {
       cos[i] = out[i].semantic ? std::optional<double>(out[i].cosine) : cosine(out[i].frame);
       out[i].cosine = cos[i].value_or(0);
+      out[i].has_cosine = cos[i].has_value();
     }
     double lex_lo = lexical.front().score, lex_hi = lex_lo;
     for (const RankedCandidate& c : lexical) lex_lo = std::min(lex_lo, c.score), lex_hi = std::max(lex_hi, c.score);

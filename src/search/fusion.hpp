@@ -23,6 +23,7 @@ struct FusedHit {
   std::optional<double> lexical;  // BM25, when the lexical list had the frame
   bool semantic = false;          // the semantic list had the frame
   double cosine = 0;              // exact cosine with the query (0 when the frame has no vector)
+  bool has_cosine = false;        // the frame has a vector (cosine is its score)
 };
 
 // lexical and semantic: best first. cosine(frame): the exact cosine, or nullopt when the

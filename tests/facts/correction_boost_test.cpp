@@ -58,6 +58,7 @@ class CorrectionBoost : public ::testing::Test {
     o.mode = mode;
     o.k = k;
     o.correction_boost = boost;
+    o.semantic_floor.reset();  // three-dimensional vectors: every neighbour counts here
     if (mode != SearchMode::Lex) o.query_vector = vec(1, 0, 0);
     std::vector<FrameId> out;
     for (const Hit& h : mem_->find(q, o).hits) out.push_back(h.id);
@@ -104,6 +105,7 @@ TEST_F(CorrectionBoost, PagesJoinUpIntoTheSameRanking) {
     FindOptions o;
     o.mode = mode;
     o.k = 1;
+    o.semantic_floor.reset();
     if (mode != SearchMode::Lex) o.query_vector = vec(1, 0, 0);
     for (;;) {
       const FindResult r = mem_->find("Ben Koenig reports Chloe", o);

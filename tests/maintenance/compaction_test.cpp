@@ -160,7 +160,7 @@ TEST(Compaction, SemanticSearchWorksAfterCompaction) {
     EXPECT_EQ(r.mode_used, SearchMode::Sem) << r.note;
     ASSERT_FALSE(r.hits.empty()) << i;
     EXPECT_EQ(r.hits[0].id, i);
-    EXPECT_NEAR(r.hits[0].semantic_score, 1.0, 1e-4);
+    EXPECT_NEAR(r.hits[0].semantic_score.value_or(0), 1.0, 1e-4);
   }
   // A deleted frame's vector is gone with its record.
   const FindResult r = c.find("", sem(7, 50));

@@ -16,6 +16,7 @@ struct AskArgs {
   std::size_t k = 8, context_tokens = 3000, max_sentences = 4;
   int timeout_ms = 60000;
   bool context_only = false;
+  std::string semantic_floor;  // empty: the default; "off"; or z
 };
 
 void print_result(const AskResult& r, const AskArgs& args, bool json) {
@@ -66,6 +67,10 @@ void add_ask_command(CLI::App& app, GlobalOptions& global, Registry& registry) {
   cmd->add_option("--context-tokens", args->context_tokens, "Token budget of the passages (about 4 bytes a token)")
       ->capture_default_str()
       ->check(CLI::Range(50, 1000000));
+  cmd->add_option("--semantic-floor", args->semantic_floor,
+                  "A passage must be this many standard deviations closer to the question than the memory's typical "
+                  "text (default 2; 'off': no floor)")
+      ->check(semantic_floor_validator());
   cmd->add_option("--max-sentences", args->max_sentences, "Extractive answer: at most this many sentences")
       ->capture_default_str()
       ->check(CLI::Range(1, 50));
@@ -86,6 +91,7 @@ void add_ask_command(CLI::App& app, GlobalOptions& global, Registry& registry) {
                         o.context_only = args->context_only;
                         o.context_tokens = args->context_tokens;
                         o.max_sentences = args->max_sentences;
+                        o.semantic_floor = semantic_floor_value(args->semantic_floor, o.semantic_floor);
                         o.scope = args->scope;
                         if (cmd->count("--as-of-ts") > 0) o.as_of_ms = timestamp_flag_value(args->as_of_ts);
                         Memvid mem = Memvid::open_read_only(args->path, open_options(global));

@@ -1,10 +1,12 @@
 // memvid find FILE --query Q [-k N | --top-k N] [--offset N | --cursor C] [--mode auto|lex|sem]
-//             [--snippet-chars N] [--scope PREFIX] [--no-collapse] [--as-of-frame ID] [--as-of-ts TS]
-//             [--vector JSON] [--fusion linear|rrf] [--semantic-weight W] [--candidates N] [--ef-search N]
+//             [--snippet-chars N] [--scope PREFIX] [--no-collapse] [--keep-duplicates] [--strict]
+//             [--semantic-floor Z|off] [--as-of-frame ID] [--as-of-ts TS] [--vector JSON]
+//             [--fusion linear|rrf] [--semantic-weight W] [--candidates N] [--ef-search N]
 // memvid vec-search FILE (--query TEXT | --vector JSON) [-k N] [...]: find --mode sem
 #include <unistd.h>
 
 #include <iostream>
+#include <string>
 #include <memory>
 
 #include "commands.hpp"
@@ -35,8 +37,11 @@ struct FindArgs {
   std::size_t k = 10, offset = 0, snippet_chars = 200, candidates = 100, ef_search = 256, nprobe = 64;
   std::uint64_t as_of_frame = 0;
   double semantic_weight = 0.2;
+  std::string semantic_floor;  // empty: the default; "off"; or z
   bool no_collapse = false;
   bool no_correction_boost = false;
+  bool keep_duplicates = false;
+  bool strict = false;
 };
 
 // The flags find and vec-search share.
@@ -53,6 +58,13 @@ void add_search_flags(CLI::App& cmd, FindArgs& a) {
       ->check(timestamp_validator());
   cmd.add_option("--vector", a.vector, "Search with this query vector (a JSON array of numbers) instead of embedding the text");
   cmd.add_option("--vector-model", a.vector_model, "The model --vector came from (checked against the memory's)");
+  cmd.add_flag("--keep-duplicates", a.keep_duplicates,
+               "Show every copy of the same content as its own hit (by default copies fold into the first)");
+  cmd.add_option("--semantic-floor", a.semantic_floor,
+                 "Hits found by meaning alone must score this many standard deviations above the query's "
+                 "typical similarity in this memory (default " + std::to_string(kDefaultSemanticFloor).substr(0, 3) +
+                     "; 'off': no floor)")
+      ->check(semantic_floor_validator());
   cmd.add_option("--ef-search", a.ef_search, "HNSW search breadth: higher is slower and finds more of the true nearest")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));
@@ -71,6 +83,9 @@ FindOptions find_options(const FindArgs& a, const CLI::App& cmd) {
   o.scope = a.scope;
   o.collapse_chunks = !a.no_collapse;
   o.correction_boost = !a.no_correction_boost;
+  o.collapse_duplicates = !a.keep_duplicates;
+  o.strict = a.strict;
+  o.semantic_floor = semantic_floor_value(a.semantic_floor, o.semantic_floor);
   if (cmd.count("--as-of-frame") > 0) o.as_of_frame = a.as_of_frame;
   if (cmd.count("--as-of-ts") > 0) o.as_of_ms = timestamp_flag_value(a.as_of_ts);
   if (cmd.count("--vector") > 0) o.query_vector = parse_vector_json(a.vector, "--vector");
@@ -110,10 +125,13 @@ void print_result(const FindResult& r, const std::string& query, bool json) {
     if (!h.uri.empty()) std::cout << "  <" << h.uri << '>';
     if (h.chunk_count > 1) std::cout << "  (chunk " << h.chunk + 1 << '/' << h.chunk_count << ')';
     if (h.page > 0) std::cout << "  p. " << h.page;
+    if (h.duplicates > 0) std::cout << "  (+" << h.duplicates << (h.duplicates == 1 ? " copy" : " copies") << ')';
     std::cout << '\n';
     if (!h.snippet.empty()) std::cout << "   " << marked_snippet(h, tty) << '\n';
   }
-  if (!r.next_cursor.empty()) std::cout << "more: --cursor " << r.next_cursor << '\n';
+  if (!r.next_cursor.empty())
+    std::cout << "more (" << (r.total_hits_exact ? "" : "at least ") << r.total_hits << " hits): --cursor "
+              << r.next_cursor << '\n';
 }
 
 void run_search(const FindArgs& args, const CLI::App& cmd, const GlobalOptions& global) {
@@ -138,6 +156,8 @@ void add_find_command(CLI::App& app, GlobalOptions& global, Registry& registry) 
       ->check(CLI::IsMember({"lex", "auto", "sem"}))
       ->capture_default_str();
   cmd->add_flag("--no-collapse", args->no_collapse, "One hit per matching chunk instead of per document (lex)");
+  cmd->add_flag("--strict", args->strict,
+                "Fail on text that is not valid query syntax instead of reading it as plain words");
   cmd->add_flag("--no-correction-boost", args->no_correction_boost,
                 "Rank corrections (memvid correct) the query matches as any frame, without their boost");
   cmd->add_option("--fusion", args->fusion, "auto: linear (normalized scores, weighted) or rrf (reciprocal rank)")

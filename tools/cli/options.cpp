@@ -66,6 +66,27 @@ CLI::Validator timestamp_validator() {
       "TIMESTAMP");
 }
 
+CLI::Validator semantic_floor_validator() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        if (value == "off") return {};
+        try {
+          std::size_t used = 0;
+          const double z = std::stod(value, &used);
+          if (used == value.size() && z >= -10 && z <= 10) return {};
+        } catch (const std::exception&) {
+        }
+        return "expected a number between -10 and 10, or 'off', not '" + value + "'";
+      },
+      "Z|off");
+}
+
+std::optional<double> semantic_floor_value(const std::string& text, std::optional<double> default_value) {
+  if (text.empty()) return default_value;
+  if (text == "off") return std::nullopt;
+  return std::stod(text);
+}
+
 std::int64_t timestamp_flag_value(const std::string& text) {
   if (auto ms = parse_timestamp_ms(text)) return *ms;
   throw Error(ErrorCode::InvalidArgument, "not a timestamp: '" + text + "'");

@@ -36,6 +36,11 @@ CLI::Validator timestamp_validator();
 // For values that already passed timestamp_validator().
 std::int64_t timestamp_flag_value(const std::string& text);
 
+// --semantic-floor of find and ask: a number of standard deviations (-10 to 10) or "off".
+CLI::Validator semantic_floor_validator();
+// For values that already passed it ("" keeps the default).
+std::optional<double> semantic_floor_value(const std::string& text, std::optional<double> default_value);
+
 // The whole file (a JSONL batch, a vector): NotFound / Io errors name the path.
 std::string read_whole_file(const std::string& path);
 

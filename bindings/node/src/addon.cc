@@ -307,8 +307,15 @@ class Handle : public Napi::ObjectWrap<Handle> {
     if (auto n = OptUInt(o, "candidates")) f.candidates = *n;
     if (auto n = OptUInt(o, "efSearch")) f.ef_search = *n;
     if (auto n = OptUInt(o, "nprobe")) f.nprobe = *n;
+    if (auto b = OptBool(o, "strict")) f.strict = *b;
+    if (auto b = OptBool(o, "collapseDuplicates")) f.collapse_duplicates = *b;
+    f.semantic_floor = SemanticFloor(env, o, f.semantic_floor);
     return Queue(
-        env, path_, [mem, query = std::move(query), f = std::move(f)]() { return mem->find(query, f); },
+        env, path_, [mem, query = std::move(query), f = std::move(f)]() {
+          memvid::FindResult r = mem->find(query, f);
+          memvid::fields::convert_highlights(r, memvid::fields::TextUnit::Utf16);  // JS strings index UTF-16 units
+          return r;
+        },
         [](Napi::Env e, const memvid::FindResult& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
   }
 
@@ -329,6 +336,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     if (auto n = OptUInt(o, "timeoutMs", kMaxI32)) a.timeout_ms = static_cast<int>(*n);
     if (auto b = OptBool(o, "contextOnly")) a.context_only = *b;
     if (auto n = OptUInt(o, "maxSentences")) a.max_sentences = *n;
+    a.semantic_floor = SemanticFloor(env, o, a.semantic_floor);
     return Queue(
         env, path_, [mem, question = std::move(question), a = std::move(a)]() { return mem->ask(question, a); },
         [](Napi::Env e, const memvid::AskResult& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());

@@ -49,6 +49,16 @@ std::optional<double> OptDouble(const Napi::Object& o, const char* key) {
   return d;
 }
 
+std::optional<double> SemanticFloor(Napi::Env env, const Napi::Object& o, std::optional<double> def) {
+  Napi::Value v = Field(o, "semanticFloor");
+  if (!IsSet(v)) return def;
+  if (v.IsBoolean()) {
+    if (v.As<Napi::Boolean>().Value()) ThrowInvalid(env, "semanticFloor must be a number or false");
+    return std::nullopt;
+  }
+  return OptDouble(o, "semanticFloor");
+}
+
 // A non-negative integer no larger than max.
 std::uint64_t ToUInt(Napi::Env env, const Napi::Value& v, const std::string& name, double max) {
   if (!v.IsNumber()) ThrowType(env, name + " must be a number");

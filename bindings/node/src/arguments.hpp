@@ -27,6 +27,8 @@ std::string GetString(Napi::Env env, const Napi::Value& v, const std::string& na
 std::optional<std::string> OptString(const Napi::Object& o, const char* key);
 std::optional<bool> OptBool(const Napi::Object& o, const char* key);
 std::optional<double> OptDouble(const Napi::Object& o, const char* key);
+// find/ask's semanticFloor: a number (standard deviations), or false for none; unset: def.
+std::optional<double> SemanticFloor(Napi::Env env, const Napi::Object& o, std::optional<double> def);
 std::uint64_t ToUInt(Napi::Env env, const Napi::Value& v, const std::string& name, double max);
 std::optional<std::uint64_t> OptUInt(const Napi::Object& o, const char* key, double max = kMaxSafe);
 FrameId ToFrameId(Napi::Env env, const Napi::Value& v, const std::string& name = "id");

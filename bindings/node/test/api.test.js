@@ -217,7 +217,7 @@ describe('find', () => {
     for (const key of [
       'id', 'score', 'rank', 'kind', 'timestampMs', 'title', 'uri', 'tags', 'labels', 'chunk', 'chunkCount',
       'chunkBegin', 'chunkEnd', 'page', 'snippet', 'highlights', 'lexicalMatch', 'semanticMatch', 'lexicalScore',
-      'semanticScore',
+      'semanticScore', 'duplicates', 'duplicateIds',
     ]) {
       assert.ok(key in h, key);
     }
@@ -229,12 +229,38 @@ describe('find', () => {
     assert.equal(h.lexicalMatch, true);
     assert.ok(h.highlights.length > 0);
     const [b, e] = h.highlights[0];
-    assert.equal(Buffer.from(h.snippet).subarray(b, e).toString().toLowerCase(), 'capital');
+    assert.equal(h.snippet.slice(b, e).toLowerCase(), 'capital');
+    assert.equal(h.semanticScore, null);  // lex mode: no cosine
+    assert.equal(typeof r.totalHits, 'number');
+    assert.equal(typeof r.totalHitsExact, 'boolean');
 
     const all = await mem.find('capital', { k: 10 });
     assert.equal(all.hits.length, 3);
     assert.equal(all.nextCursor, null);
     assert.ok(['lex', 'auto'].includes(all.mode));
+  });
+
+  test('highlights are UTF-16 offsets into the snippet; copies fold into one hit', async (t) => {
+    const { mem } = await freshMemory(t);
+    await mem.putMany([
+      { text: 'Ünïcödé 𝄞 façade — naïve café 𝄞𝄞 and the naïve façade again, “quoted” façade.', title: 'u' },
+      { text: 'façade façade', title: 'copy', uri: 'mv2://a' },
+      { text: 'façade façade', title: 'copy', uri: 'mv2://b' },
+    ]);
+    const r = await mem.find('façade naïve', { mode: 'lex', snippetChars: 40 });
+    let spans = 0;
+    for (const h of r.hits) {
+      for (const [b, e] of h.highlights) {
+        assert.ok(['façade', 'naïve'].includes(h.snippet.slice(b, e).toLowerCase()), h.snippet);
+        spans += 1;
+      }
+    }
+    assert.ok(spans > 2);
+    const copies = r.hits.filter(h => h.title === 'copy');
+    assert.equal(copies.length, 1);
+    assert.equal(copies[0].duplicates, 1);
+    assert.equal((await mem.find('façade', { mode: 'lex', collapseDuplicates: false })).hits.length, 3);
+    await assert.rejects(mem.find('façade', { semanticFloor: true }), memvid.InvalidArgumentError);
   });
 
   test('cursor and offset paging', async (t) => {
@@ -290,7 +316,12 @@ describe('find', () => {
     assert.equal(r.hits[0].id, b);
     assert.equal(r.hits[0].semanticMatch, true);
     assert.ok(r.hits[0].semanticScore > 0.9);
-    assert.ok(r.hits.map((h) => h.id).includes(c));
+    // south is at a right angle to the query: no relevance floor lets a cosine of 0 through...
+    assert.ok(!r.hits.map((h) => h.id).includes(c));
+    // ...unless the floor is off.
+    const all = await mem.find('', { mode: 'sem', vector: [0.1, 0.9, 0, 0], k: 3, semanticFloor: false });
+    assert.ok(all.hits.map((h) => h.id).includes(c));
+    assert.equal(all.semanticFloor, null);
     const s = await mem.stats();
     assert.equal(s.embeddingModel, 'custom:test');
     assert.equal(s.embeddingDimension, 4);

@@ -149,7 +149,9 @@ describe('errors from the library', () => {
   test('a malformed query: QueryError (code InvalidQuery)', async (t) => {
     const { mem } = await freshMemory(t);
     await mem.put({ text: 'anything' });
-    await assert.rejects(mem.find('"unclosed'), isError(memvid.QueryError, 'InvalidQuery'));
+    // Read as plain words by default, with a note; strict parsing reports the error.
+    assert.match((await mem.find('"unclosed')).note, /plain text/);
+    await assert.rejects(mem.find('"unclosed', { strict: true }), isError(memvid.QueryError, 'InvalidQuery'));
     await assert.rejects(mem.ask(''), memvid.QueryError);
   });
 

@@ -96,6 +96,16 @@ def _invalid(message: str) -> InvalidArgumentError:
     return InvalidArgumentError(message, "InvalidArgument")
 
 
+def _semantic_floor(options: Dict[str, Any], value: Union[float, bool, None]) -> None:
+    """find/ask's semantic_floor: None keeps the default, False turns it off, a number sets it."""
+    if value is False:
+        options["semantic_floor_off"] = True
+    elif value is True:
+        raise _invalid("semantic_floor must be a number, None or False")
+    elif value is not None:
+        options["semantic_floor"] = float(value)
+
+
 def parse_timestamp(value: TimestampLike, name: str = "timestamp") -> int:
     """Milliseconds since the epoch for an int (already ms), a datetime (naive means UTC),
     a date (midnight UTC) or an ISO-8601 / integer string (as the CLI accepts).
@@ -468,21 +478,32 @@ class Memvid:
              vector_model: Optional[str] = None, fusion: Optional[str] = None,
              semantic_weight: Optional[float] = None, title_weight: Optional[float] = None,
              candidates: Optional[int] = None, ef_search: Optional[int] = None,
-             nprobe: Optional[int] = None, correction_boost: bool = True) -> FindResult:
+             nprobe: Optional[int] = None, correction_boost: bool = True, strict: bool = False,
+             collapse_duplicates: bool = True,
+             semantic_floor: Union[float, bool, None] = None) -> FindResult:
         """Ranked search (docs/QUERY.md syntax: terms, "phrases", AND/OR/NOT, title:/tag:/...).
 
         mode: 'lex' (BM25), 'sem' (nearest vectors) or 'auto' (both fused; falls back to lex
         with a note when semantic search is unavailable). Page with ``cursor=result.next_cursor``
         (or ``offset``). A correction (``facts.correct``) the query matches ranks by its BM25
-        score times its boost; ``correction_boost=False`` ranks it as any frame. Raises
-        QueryError for a malformed query.
+        score times its boost; ``correction_boost=False`` ranks it as any frame.
+
+        Text that is not valid query syntax (``std::vector``, ``a OR``) is read as plain words
+        and ``result.note`` says so; ``strict=True`` raises QueryError instead. Copies of one
+        content fold into one hit (``hit.duplicate_ids``) unless ``collapse_duplicates=False``.
+        Hits found by meaning alone must pass a relevance floor: ``semantic_floor`` sets it in
+        standard deviations above the query's typical similarity (None: the default, False: no
+        floor). Highlight spans are code point offsets into ``hit.snippet``.
         """
         _check_str(query, "query")
         o: Dict[str, Any] = {"k": _int(k, "k"), "mode": _check_str(mode, "mode"),
                              "snippet_chars": _int(snippet_chars, "snippet_chars"),
                              "offset": _int(offset, "offset"),
                              "collapse_chunks": bool(collapse_chunks),
-                             "correction_boost": bool(correction_boost)}
+                             "correction_boost": bool(correction_boost),
+                             "strict": bool(strict),
+                             "collapse_duplicates": bool(collapse_duplicates)}
+        _semantic_floor(o, semantic_floor)
         if scope is not None:
             o["scope"] = _check_str(scope, "scope")
         if cursor is not None:
@@ -514,7 +535,8 @@ class Memvid:
             as_of: Optional[TimestampLike] = None, model: Optional[str] = None,
             base_url: Optional[str] = None, api_key_env: Optional[str] = None,
             timeout_ms: Optional[int] = None, context_only: bool = False,
-            max_sentences: Optional[int] = None) -> AskResult:
+            max_sentences: Optional[int] = None,
+            semantic_floor: Union[float, bool, None] = None) -> AskResult:
         """Answers a question from the memory.
 
         Retrieves the best passages, numbers them [1], [2], ... and answers from them: with a
@@ -541,6 +563,7 @@ class Memvid:
             o["timeout_ms"] = _int(timeout_ms, "timeout_ms")
         if max_sentences is not None:
             o["max_sentences"] = _int(max_sentences, "max_sentences")
+        _semantic_floor(o, semantic_floor)
         return AskResult._from(self._h.ask(question, o))
 
     def timeline(self, *, since: Optional[TimestampLike] = None,

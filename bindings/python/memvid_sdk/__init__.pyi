@@ -203,15 +203,18 @@ class Memvid:
              fusion: Optional[Literal["linear", "rrf"]] = None,
              semantic_weight: Optional[float] = None, title_weight: Optional[float] = None,
              candidates: Optional[int] = None, ef_search: Optional[int] = None,
-             nprobe: Optional[int] = None, correction_boost: bool = True) -> FindResult:
-        """Ranked search; raises QueryError for a malformed query."""
+             nprobe: Optional[int] = None, correction_boost: bool = True, strict: bool = False,
+             collapse_duplicates: bool = True,
+             semantic_floor: Union[float, bool, None] = None) -> FindResult:
+        """Ranked search; text that is not valid syntax is read as words (strict=True raises QueryError)."""
         ...
     def ask(self, question: str, *, k: int = 8, mode: SearchMode = "auto",
             context_tokens: Optional[int] = None, scope: Optional[str] = None,
             as_of: Optional[TimestampLike] = None, model: Optional[str] = None,
             base_url: Optional[str] = None, api_key_env: Optional[str] = None,
             timeout_ms: Optional[int] = None, context_only: bool = False,
-            max_sentences: Optional[int] = None) -> AskResult:
+            max_sentences: Optional[int] = None,
+            semantic_floor: Union[float, bool, None] = None) -> AskResult:
         """Answers a question from the memory (extractive without a model)."""
         ...
     def timeline(self, *, since: Optional[TimestampLike] = None,

@@ -34,8 +34,10 @@ class Hit(_Record):
     highlights: List[List[int]]
     lexical_match: bool
     semantic_match: bool
-    lexical_score: float
-    semantic_score: float
+    lexical_score: Optional[float]
+    semantic_score: Optional[float]
+    duplicates: int
+    duplicate_ids: List[int]
     @property
     def timestamp(self) -> _dt.datetime: ...
 
@@ -46,6 +48,9 @@ class FindResult(_Record):
     hits: List[Hit]
     next_cursor: Optional[str]
     note: str
+    total_hits: int
+    total_hits_exact: bool
+    semantic_floor: Optional[float]
     elapsed_ms: float
     def __iter__(self) -> Iterator[Hit]: ...
     def __len__(self) -> int: ...

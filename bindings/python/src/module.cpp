@@ -399,7 +399,12 @@ class Handle {
     if (auto v = opt<std::size_t>(d, "candidates")) o.candidates = *v;
     if (auto v = opt<std::size_t>(d, "ef_search")) o.ef_search = *v;
     if (auto v = opt<std::size_t>(d, "nprobe")) o.nprobe = *v;
+    if (auto v = opt<bool>(d, "strict")) o.strict = *v;
+    if (auto v = opt<bool>(d, "collapse_duplicates")) o.collapse_duplicates = *v;
+    if (auto v = opt<bool>(d, "semantic_floor_off"); v && *v) o.semantic_floor.reset();
+    if (auto v = opt<double>(d, "semantic_floor")) o.semantic_floor = *v;
     memvid::FindResult r = run(path_, [&] { return mv_->find(query, o); });
+    memvid::fields::convert_highlights(r, memvid::fields::TextUnit::CodePoints);  // str indexes by code point
     return to_dict(r);
   }
 
@@ -416,6 +421,8 @@ class Handle {
     if (auto v = opt<int>(d, "timeout_ms")) o.timeout_ms = *v;
     if (auto v = opt<bool>(d, "context_only")) o.context_only = *v;
     if (auto v = opt<std::size_t>(d, "max_sentences")) o.max_sentences = *v;
+    if (auto v = opt<bool>(d, "semantic_floor_off"); v && *v) o.semantic_floor.reset();
+    if (auto v = opt<double>(d, "semantic_floor")) o.semantic_floor = *v;
     memvid::AskResult r = run(path_, [&] { return mv_->ask(question, o); });
     return to_dict(r);
   }

@@ -53,7 +53,7 @@ class AioTest(unittest.IsolatedAsyncioTestCase):
         with self.assertRaises(mv.AlreadyExistsError):
             await aio.create(self.path)
         with self.assertRaises(mv.QueryError):
-            await mem.find('"unclosed')
+            await mem.find('"unclosed', strict=True)
         with self.assertRaises(mv.LockedError) as cm:
             await aio.use("basic", self.path, lock_timeout_ms=0)
         self.assertEqual(cm.exception.pid, os.getpid())

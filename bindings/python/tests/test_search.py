@@ -9,7 +9,7 @@ from mvtest_util import DOCS, TempDirCase
 HIT_FIELDS = {"id", "score", "rank", "kind", "timestamp_ms", "title", "uri", "tags", "labels",
               "chunk", "chunk_count", "chunk_begin", "chunk_end", "page", "snippet",
               "highlights", "lexical_match", "semantic_match", "lexical_score",
-              "semantic_score"}
+              "semantic_score", "duplicates", "duplicate_ids"}
 
 
 class FindTest(TempDirCase):
@@ -35,12 +35,15 @@ class FindTest(TempDirCase):
         self.assertIn("ownership", hit.snippet)
         self.assertTrue(hit.highlights)
         b, e = hit.highlights[0]
-        self.assertEqual(hit.snippet.encode()[b:e].decode().lower(), "ownership")
+        self.assertEqual(hit.snippet[b:e].lower(), "ownership")  # code points, as str indexes
         self.assertEqual(r.mode, "lex")
         self.assertIsNone(r.next_cursor)
         self.assertIsInstance(r.elapsed_ms, float)
         d = r.to_dict()
-        self.assertEqual(set(d), {"hits", "next_cursor", "mode", "note", "elapsed_ms"})
+        self.assertEqual(set(d), {"hits", "next_cursor", "mode", "note", "total_hits", "total_hits_exact",
+                                  "semantic_floor", "elapsed_ms"})
+        self.assertEqual((r.total_hits, r.total_hits_exact), (1, True))
+        self.assertIsNone(hit.semantic_score)  # lex mode: no cosine
         self.assertEqual(set(d["hits"][0]), HIT_FIELDS)
         json.dumps(d)  # plain JSON-able values
         self.assertEqual(hit, mv.Hit(**hit.to_dict()))
@@ -111,11 +114,33 @@ class FindTest(TempDirCase):
     def test_query_errors(self):
         mem, _ = self.filled_memory()
         for bad in ("title:", '"unclosed', "()", "foo:bar"):
+            # Read as plain words by default, with a note...
+            self.assertIn("plain text", mem.find(bad, mode="lex").note, bad)
+            # ...and an error when asked to be strict.
             with self.assertRaises(mv.QueryError, msg=bad) as cm:
-                mem.find(bad, mode="lex")
+                mem.find(bad, mode="lex", strict=True)
             self.assertEqual(cm.exception.code, "InvalidQuery")
             self.assertIsInstance(cm.exception, ValueError)
             self.assertIsInstance(cm.exception, mv.MemvidError)
+
+    def test_highlights_index_the_snippet_by_code_point(self):
+        mem = mv.use("basic", self.path("u.mv2"), embedding_model="none")
+        mem.put("Ünïcödé façade — naïve café 𝄞 and the naïve façade again, “quoted” façade.", title="u")
+        mem.put("façade façade", title="copy", uri="mv2://a")
+        mem.put("façade façade", title="copy", uri="mv2://b")
+        r = mem.find("façade naïve", mode="lex", snippet_chars=40)
+        spans = [(h.snippet, b, e) for h in r for b, e in h.highlights]
+        self.assertTrue(spans)
+        for snippet, b, e in spans:
+            self.assertIn(snippet[b:e].lower(), ("façade", "naïve"), snippet)
+        # The two copies fold into one hit; keeping them gives both.
+        copies = [h for h in r if h.title == "copy"]
+        self.assertEqual(len(copies), 1)
+        self.assertEqual(copies[0].duplicates, 1)
+        self.assertEqual(len(mem.find("façade", mode="lex", collapse_duplicates=False)), 3)
+        with self.assertRaises(mv.InvalidArgumentError):
+            mem.find("façade", semantic_floor=True)
+        mem.close()
 
     def test_ask_extractive(self):
         mem, ids = self.filled_memory()

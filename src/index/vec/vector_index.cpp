@@ -195,4 +195,40 @@ std::vector<float> VectorIndex::exact_vector(std::uint64_t frame) const {
   return {};
 }
 
+std::vector<float> VectorIndex::sample(std::size_t n) const {
+  std::vector<float> out;
+  const std::uint64_t rows = vector_count();
+  if (n == 0 || rows == 0 || dimension_ == 0) return out;
+  // Row numbers 0, step, 2 step, ... over the segments in order, then the buffer.
+  const double step = std::max(1.0, static_cast<double>(rows) / static_cast<double>(n));
+  std::uint64_t base = 0;
+  double next = 0;
+  auto take_row = [&](std::uint64_t frame, std::span<const float> v) {
+    if (!v.empty()) {
+      out.insert(out.end(), v.begin(), v.end());
+      return;
+    }
+    std::vector<float> from_record = read_record_vector_(frame);
+    if (from_record.size() == dimension_) {
+      from_record = normalized(from_record);
+      out.insert(out.end(), from_record.begin(), from_record.end());
+    }
+  };
+  for (std::size_t i = 0; i < refs_.size(); ++i) {
+    auto seg = segment(i);
+    if (!seg) continue;
+    const auto& frames = seg->frames();
+    for (; next < static_cast<double>(base + frames.size()); next += step) {
+      const std::uint64_t frame = frames[static_cast<std::size_t>(next) - base];
+      take_row(frame, seg->exact_vector(frame));
+    }
+    base += frames.size();
+  }
+  for (; next < static_cast<double>(base + buffer_frames_.size()); next += step) {
+    const std::size_t r = static_cast<std::size_t>(next) - base;
+    take_row(buffer_frames_[r], std::span(buffer_vectors_).subspan(r * dimension_, dimension_));
+  }
+  return out;
+}
+
 }  // namespace memvid::index

@@ -57,6 +57,11 @@ class VectorIndex final : public IndexPart {
   // empty when the frame has none.
   std::vector<float> exact_vector(std::uint64_t frame) const;
 
+  // Up to n of the index's unit vectors (rows x dimension floats), spread evenly over its
+  // rows in frame order: the same rows for the same index. They stand for "any vector of this
+  // memory" where a query's similarity must be judged against the typical one.
+  std::vector<float> sample(std::size_t n) const;
+
   // The segment of ref i, opened on first use (null when it holds no vectors).
   std::shared_ptr<const VecSegment> segment(std::size_t i) const;
 
