@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <unordered_map>
@@ -43,6 +44,8 @@ struct Config {
   memvid::SearchMode mode = memvid::SearchMode::Auto;
   memvid::Fusion fusion = memvid::Fusion::Linear;
   double semantic_weight = 0.2;
+  // FindOptions::semantic_floor: the library default unless the spec ends in ~Z or ~off.
+  std::optional<double> semantic_floor = memvid::kDefaultSemanticFloor;
 };
 
 struct Args {
@@ -76,7 +79,8 @@ struct Args {
                "  --semantic-weight W   FindOptions::semantic_weight for linear fusion (default 0.2)\n"
                "  --candidates N        FindOptions::candidates for auto (default 100)\n"
                "  --configs LIST        several configurations on one memory, comma-separated, each\n"
-               "                        lex | sem | auto | auto-rrf | auto@W (linear, weight W);\n"
+               "                        lex | sem | auto | auto-rrf | auto@W (linear, weight W), each\n"
+               "                        optionally ~Z or ~off: FindOptions::semantic_floor (default 2);\n"
                "                        prints a Markdown table at the end\n"
                "  --model NAME          CreateOptions::embedding_model (default: the library default,\n"
                "                        the built-in model; \"none\" for no vectors)\n"
@@ -96,17 +100,25 @@ std::string fmt_weight(double w) {
   return buf;
 }
 
-Config parse_config(const std::string& spec, double default_weight) {
+Config parse_config(const std::string& full_spec, double default_weight) {
   Config c;
-  c.name = spec;
+  c.name = full_spec;
   c.semantic_weight = default_weight;
+  // A relevance floor other than the default: "sem~off", "auto~2.5".
+  std::string spec = full_spec;
+  if (const std::size_t tilde = spec.find('~'); tilde != std::string::npos) {
+    const std::string floor = spec.substr(tilde + 1);
+    spec.resize(tilde);
+    if (floor == "off") c.semantic_floor.reset();
+    else c.semantic_floor = std::stod(floor);
+  }
   if (spec == "lex") {
     c.mode = memvid::SearchMode::Lex;
   } else if (spec == "sem") {
     c.mode = memvid::SearchMode::Sem;
   } else if (spec == "auto") {
     c.mode = memvid::SearchMode::Auto;
-    c.name = "auto@" + fmt_weight(default_weight);
+    c.name = "auto@" + fmt_weight(default_weight) + full_spec.substr(spec.size());
   } else if (spec == "auto-rrf") {
     c.mode = memvid::SearchMode::Auto;
     c.fusion = memvid::Fusion::Rrf;
@@ -304,6 +316,7 @@ int run(const Args& args) {
     opts.fusion = cfg.fusion;
     opts.semantic_weight = cfg.semantic_weight;
     opts.candidates = args.candidates;
+    opts.semantic_floor = cfg.semantic_floor;
 
     std::string run_path;
     if (args.table) {
