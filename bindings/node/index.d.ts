@@ -128,6 +128,8 @@ export interface FindOptions {
   collapseDuplicates?: boolean;
   /** Hits found by meaning alone must score this many standard deviations above the query's typical similarity (default 2); false: no floor. */
   semanticFloor?: number | false;
+  /** Only frames whose metadata matches, e.g. { user: 'alice', score: { $gte: 3 } } (docs/QUERY.md). */
+  where?: Record<string, unknown> | string;
 }
 
 export interface Hit {
@@ -201,6 +203,8 @@ export interface AskOptions {
   maxSentences?: number;
   /** Every passage must score this many standard deviations above the memory's typical similarity to the question (default 2); false: no floor. */
   semanticFloor?: number | false;
+  /** Only frames whose metadata matches (FindOptions.where). */
+  where?: Record<string, unknown> | string;
 }
 
 export interface AskSource {
@@ -251,6 +255,8 @@ export interface TimelineOptions {
   reverse?: boolean;
   /** Also deleted and superseded frames. */
   includeInactive?: boolean;
+  /** Only frames whose metadata matches (FindOptions.where). */
+  where?: Record<string, unknown> | string;
 }
 
 export interface TimelineEntry {

@@ -227,13 +227,25 @@ const kNative = Symbol('memvid.native');
 const FIND_KEYS = new Set([
   'k', 'mode', 'snippetChars', 'scope', 'cursor', 'offset', 'asOfFrame', 'asOf', 'collapseChunks', 'vector',
   'vectorModel', 'fusion', 'semanticWeight', 'titleWeight', 'candidates', 'efSearch', 'nprobe', 'correctionBoost',
-  'strict', 'collapseDuplicates', 'semanticFloor',
+  'strict', 'collapseDuplicates', 'semanticFloor', 'where',
 ]);
 const ASK_KEYS = new Set([
   'k', 'mode', 'contextTokens', 'scope', 'asOf', 'model', 'baseUrl', 'apiKeyEnv', 'timeoutMs', 'contextOnly',
-  'maxSentences', 'semanticFloor',
+  'maxSentences', 'semanticFloor', 'where',
 ]);
-const TIMELINE_KEYS = new Set(['since', 'until', 'limit', 'reverse', 'includeInactive']);
+const TIMELINE_KEYS = new Set(['since', 'until', 'limit', 'reverse', 'includeInactive', 'where']);
+
+// where: an object (sent as JSON) or a JSON string.
+function whereOption(o, what) {
+  if (o.where === undefined || o.where === null) {
+    delete o.where;
+  } else if (typeof o.where === 'object' && !Array.isArray(o.where)) {
+    o.where = JSON.stringify(o.where);
+  } else if (typeof o.where !== 'string') {
+    throw new TypeError(`${what}: where must be an object or a JSON string`);
+  }
+  return o;
+}
 const VIEW_KEYS = new Set(['payload']);
 const VERIFY_KEYS = new Set(['deep']);
 const DOCTOR_KEYS = new Set([
@@ -413,7 +425,7 @@ class Memvid {
 
   find(query, options) {
     return call(async () => {
-      const o = { ...checkOptions(options, FIND_KEYS, 'find') };
+      const o = whereOption({ ...checkOptions(options, FIND_KEYS, 'find') }, 'find');
       if (o.asOf !== undefined) o.asOf = toTimestamp(o.asOf, 'find: asOf');
       return wrapFind(await this[kNative].find(query, o));
     });
@@ -421,7 +433,7 @@ class Memvid {
 
   ask(question, options) {
     return call(async () => {
-      const o = { ...checkOptions(options, ASK_KEYS, 'ask') };
+      const o = whereOption({ ...checkOptions(options, ASK_KEYS, 'ask') }, 'ask');
       if (o.asOf !== undefined) o.asOf = toTimestamp(o.asOf, 'ask: asOf');
       return wrapAsk(await this[kNative].ask(question, o));
     });
@@ -429,7 +441,7 @@ class Memvid {
 
   timeline(options) {
     return call(async () => {
-      const o = { ...checkOptions(options, TIMELINE_KEYS, 'timeline') };
+      const o = whereOption({ ...checkOptions(options, TIMELINE_KEYS, 'timeline') }, 'timeline');
       if (o.since !== undefined) o.since = toTimestamp(o.since, 'timeline: since');
       if (o.until !== undefined) o.until = toTimestamp(o.until, 'timeline: until');
       return (await this[kNative].timeline(o)).map(addTimestamp);

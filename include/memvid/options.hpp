@@ -79,6 +79,10 @@ struct FindOptions {
   std::size_t snippet_chars = 200;  // 0: no snippet
   bool collapse_chunks = true;      // one hit per document (its best chunk)
   std::string scope;                // only frames whose uri starts with this
+  // Only frames whose metadata satisfies this JSON object (docs/QUERY.md, "Metadata"), e.g.
+  // {"user": "alice", "score": {"$gte": 3}}; empty: all. The query's meta.KEY:VALUE clauses
+  // say the same inside the query.
+  std::string where;
   std::optional<FrameId> as_of_frame;        // only frames with id <= this
   std::optional<std::int64_t> as_of_ms;      // only frames with timestamp <= this
   double title_weight = 2.0;        // BM25F weight of title terms relative to body terms
@@ -126,6 +130,7 @@ struct AskOptions {
   SearchMode mode = SearchMode::Auto;
   std::size_t context_tokens = 3000;   // budget for the passages (about 4 bytes a token)
   std::string scope;                   // only frames whose uri starts with this
+  std::string where;                   // only frames whose metadata satisfies this (FindOptions::where)
   std::optional<std::int64_t> as_of_ms;
   // The language model: a LanguageModel object, else one by name ("openai:gpt-4o",
   // "ollama:llama3", "<provider>:<model>" with base_url), else none: extractive.
@@ -170,6 +175,7 @@ struct TimelineQuery {
   std::size_t limit = 0;                 // 0: no limit
   bool reverse = false;                  // newest first
   bool include_inactive = false;         // also deleted and superseded frames
+  std::string where;                     // only frames whose metadata satisfies this (FindOptions::where)
 };
 
 struct RestoreOptions {

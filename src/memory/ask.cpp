@@ -52,6 +52,7 @@ AskResult Memvid::ask(std::string_view question, const AskOptions& options) cons
     f.scope = options.scope;
     f.as_of_ms = options.as_of_ms;
     f.semantic_floor = options.semantic_floor;
+    f.where = options.where;
     const FindResult found = find(query, f);
     r.mode_used = found.mode_used;
     retrieval_note = found.note;

@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "memory/find_parts.hpp"
+#include "search/meta_filter.hpp"
 
 namespace memvid {
 
@@ -27,6 +28,7 @@ void check(const FindOptions& options) {
     throw Error(ErrorCode::InvalidArgument, "candidates must be between 1 and " + std::to_string(kMaxK));
   if (options.semantic_floor && !(*options.semantic_floor >= -10 && *options.semantic_floor <= 10))
     throw Error(ErrorCode::InvalidArgument, "semantic_floor must be between -10 and 10 standard deviations");
+  if (!options.where.empty()) search::MetaFilter::from_where(options.where);  // InvalidArgument before any work
   if (options.ef_search == 0 || options.ef_search > 4096 || options.nprobe == 0 || options.nprobe > 65536)
     throw Error(ErrorCode::InvalidArgument, "ef_search must be between 1 and 4096 and nprobe between 1 and 65536");
 }

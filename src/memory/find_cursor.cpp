@@ -17,7 +17,8 @@ std::string query_fingerprint(std::string_view query, const FindOptions& o) {
   extra += "|" + std::string(to_string(o.mode)) + "|" + std::string(to_string(o.fusion)) + "|" +
            std::to_string(o.semantic_weight) + "|" + std::to_string(o.candidates) + "|" + std::to_string(o.ef_search) +
            "|" + std::to_string(o.nprobe) + "|" + (o.correction_boost ? "" : "b") + (o.strict ? "s" : "") +
-           (o.collapse_duplicates ? "" : "d") + "|" + (o.semantic_floor ? std::to_string(*o.semantic_floor) : "off");
+           (o.collapse_duplicates ? "" : "d") + "|" + (o.semantic_floor ? std::to_string(*o.semantic_floor) : "off") +
+           "|" + o.where;
   h.update(extra.data(), extra.size());
   h.update(o.query_vector.data(), o.query_vector.size() * sizeof(float));
   std::uint8_t out[6];

@@ -60,6 +60,11 @@ struct Retrieval {
 Retrieval retrieve(const Memvid::Impl& impl, std::string_view query, const FindOptions& options,
                    const std::optional<search::RankKey>& after, std::size_t base_rank);
 
+// ---- metadata filters (find_retrieval)
+
+// The frame's metadata object ({} when it has none, or its record was vacuumed), cached.
+const nlohmann::json& frame_metadata(const Memvid::Impl& impl, std::uint64_t frame);
+
 // ---- correction_boosts
 
 // The boosts of the memory's active corrections, read again only when the memory changed.

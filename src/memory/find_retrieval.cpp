@@ -17,6 +17,7 @@
 #include "index/vec/vec_format.hpp"
 #include "memory/find_parts.hpp"
 #include "search/fusion.hpp"
+#include "search/meta_filter.hpp"
 #include "search/query.hpp"
 
 namespace memvid::find {
@@ -110,6 +111,11 @@ class Ranking {
     request_.scope = options.scope;
     request_.as_of_frame = options.as_of_frame;
     request_.as_of_ms = options.as_of_ms;
+    request_.metadata = [&impl](std::uint64_t f) -> const nlohmann::json& { return frame_metadata(impl, f); };
+    if (!options.where.empty()) {
+      where_.emplace(search::MetaFilter::from_where(options.where));
+      request_.accept = [this](std::uint64_t f) { return where_->matches(frame_metadata(impl_, f)); };
+    }
     // A correction the query's terms match ranks by its BM25 score times its boost, in lex
     // mode and as the lexical evidence fusion weighs in auto mode; a correction only near the
     // query in meaning is not boosted.
@@ -217,7 +223,7 @@ class Ranking {
       const format::FrameRecord rec = s_.read_record(e);
       if (rec.meta.uri.compare(0, options_.scope.size(), options_.scope) != 0) return false;
     }
-    return true;
+    return !where_ || where_->matches(frame_metadata(impl_, f));
   }
 
   double boost_of(std::uint64_t frame) const {
@@ -258,6 +264,7 @@ class Ranking {
   search::SearchRequest request_;
   const CorrectionBoosts* boosts_ = nullptr;  // null: no correction is boosted
   std::optional<double> floor_;
+  std::optional<search::MetaFilter> where_;
 };
 
 // A ranking with copies of one content folded into its best-ranked copy (the earliest of

@@ -16,7 +16,9 @@
 #include "io/owner.hpp"
 #include "io/warnings.hpp"
 #include "io/read_exact.hpp"
+#include "memory/find_parts.hpp"
 #include "memory/memvid_impl.hpp"
+#include "search/meta_filter.hpp"
 #include "store/store.hpp"
 
 namespace memvid {
@@ -578,10 +580,13 @@ Frame Memvid::frame_info(FrameId id) const {
 std::vector<TimelineEntry> Memvid::timeline(const TimelineQuery& q) const {
   std::lock_guard lock(impl_->mu);
   const store::Store& s = impl_->s();
+  std::optional<search::MetaFilter> where;
+  if (!q.where.empty()) where.emplace(search::MetaFilter::from_where(q.where));
   // The time index yields (timestamp, id) in order; status comes from the TOC.
   std::vector<std::pair<std::int64_t, FrameId>> order;
   for (const index::TimeEntry& t : impl_->index->time_range(q.since_ms, q.until_ms)) {
     if (!q.include_inactive && s.entry(t.frame_id).status != static_cast<std::uint8_t>(FrameStatus::Active)) continue;
+    if (where && !where->matches(find::frame_metadata(*impl_, t.frame_id))) continue;
     order.emplace_back(t.timestamp_ms, t.frame_id);
   }
   if (q.reverse) std::reverse(order.begin(), order.end());

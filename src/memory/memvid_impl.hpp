@@ -9,6 +9,7 @@
 #include "index/search_index.hpp"
 #include "memory/correction_boosts.hpp"
 #include "memory/embedder.hpp"
+#include "memory/metadata_cache.hpp"
 #include "memory/semantic_floor.hpp"
 #include "memvid/memvid.hpp"
 #include "search/searcher.hpp"
@@ -29,6 +30,7 @@ struct Memvid::Impl {
   mutable search::Searcher searcher;
   mutable CorrectionBoosts corrections;  // read by find when the store changed
   mutable SemanticSample semantic_sample;  // likewise
+  mutable MetadataCache metadata_cache;    // filled by metadata filters
   mutable Embedder embedder{nullptr};
   std::shared_ptr<Env> env;
   mutable std::mutex mu;
@@ -53,6 +55,7 @@ struct Memvid::Impl {
     searcher = search::Searcher{};
     corrections = CorrectionBoosts{};
     semantic_sample = SemanticSample{};
+    metadata_cache = MetadataCache{};
   }
 
   void start_poller(int period_ms) {

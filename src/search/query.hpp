@@ -21,7 +21,7 @@
 
 namespace memvid::search {
 
-enum class Field : std::uint8_t { Text, Title, Tag, Label, Kind, Uri };
+enum class Field : std::uint8_t { Text, Title, Tag, Label, Kind, Uri, Meta };
 
 // "text", "title", "tag", "label", "kind", "uri": the names to_debug_string prints.
 std::string_view field_name(Field field) noexcept;
@@ -42,6 +42,13 @@ struct Node {
   std::string text;
   // DateRange: both bounds inclusive, in ms since the epoch; nullopt = open end.
   std::optional<std::int64_t> from_ms, until_ms;
+  // Term on Meta (`meta.KEY:VALUE`, `meta.KEY:[A TO B]`): the metadata key as typed (a dotted
+  // path), and for a range its bounds as typed (nullopt: `*`) and whether each is included;
+  // `text` is the value of a plain clause. search/meta_filter.hpp says what matches.
+  std::string meta_key;
+  bool meta_range = false;
+  std::optional<std::string> meta_from, meta_until;
+  bool meta_from_inclusive = true, meta_until_inclusive = true;
   // And/Or: two or more; Not: exactly one; leaves: none.
   std::vector<NodePtr> children;
   // Byte offset in the query where the node starts (for And/Or: its earliest child).

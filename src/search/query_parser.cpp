@@ -604,6 +604,7 @@ class Parser {
     const std::size_t start = i_;
     std::size_t colon = start;
     while (colon < s_.size() && is_ascii_alpha(s_[colon])) ++colon;
+    if (colon < s_.size() && s_[colon] == '.' && iequals(s_.substr(start, colon - start), "meta")) return try_meta(start, colon);
     if (colon == start || colon >= s_.size() || s_[colon] != ':') return std::nullopt;
     const std::string_view name = s_.substr(start, colon - start);
     const bool value_follows = colon + 1 < s_.size() && !is_space(colon + 1);
@@ -628,6 +629,98 @@ class Parser {
     std::optional<NodePtr> value = info->is_date ? parse_date(start) : parse_field_value(*info, start, depth);
     if (!value) i_ = start;
     return value;
+  }
+
+  // meta.KEY:VALUE, meta.KEY:"a value", meta.KEY:[A TO B] (dot at s_[dot]); returns as
+  // try_field does. KEY: letters, digits and _ - . (a dotted path into nested objects).
+  std::optional<NodePtr> try_meta(std::size_t start, std::size_t dot) {
+    std::size_t colon = dot + 1;
+    auto key_char = [](char c) {
+      return is_ascii_alpha(c) || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
+             static_cast<unsigned char>(c) >= 0x80;
+    };
+    while (colon < s_.size() && key_char(s_[colon])) ++colon;
+    if (colon >= s_.size() || s_[colon] != ':') return std::nullopt;  // "meta.data" is a word
+    const std::string key(s_.substr(dot + 1, colon - dot - 1));
+    if (key.empty() || key.front() == '.' || key.back() == '.') {
+      malformed(dot + 1, "missing metadata key after 'meta.'", " (e.g. meta.user:alice)");
+      return std::nullopt;
+    }
+    if (colon + 1 >= s_.size() || is_space(colon + 1) || s_[colon + 1] == ')') {
+      malformed(start, "missing value after 'meta." + key + ":'");
+      return std::nullopt;
+    }
+    i_ = colon + 1;
+    const std::size_t value_pos = i_;
+    NodePtr node;
+    if (s_[i_] == '[' || s_[i_] == '{') {
+      auto range = parse_meta_range();
+      if (!range) {
+        i_ = start;
+        return std::nullopt;
+      }
+      node = make_leaf(Node::Type::Term, Field::Meta, {}, start);
+      if (node) {
+        node->meta_range = true;
+        node->meta_from = std::move(range->from);
+        node->meta_until = std::move(range->until);
+        node->meta_from_inclusive = range->from_inclusive;
+        node->meta_until_inclusive = range->until_inclusive;
+      }
+    } else if (s_[i_] == '(') {
+      malformed(i_, "'meta.' takes a value or a range, not a group", " (e.g. meta.user:alice or meta.score:[3 TO *])");
+      i_ = start;
+      return std::nullopt;
+    } else {
+      std::string value;
+      if (s_[i_] == '"') {
+        value = read_quoted();
+      } else {
+        i_ = word_end(i_, WordKind::Keyword);
+        value = std::string(s_.substr(value_pos, i_ - value_pos));
+      }
+      node = make_leaf(Node::Type::Term, Field::Meta, std::move(value), start);
+    }
+    if (node) node->meta_key = key;
+    return node;
+  }
+
+  struct MetaRange {
+    std::optional<std::string> from, until;
+    bool from_inclusive = true, until_inclusive = true;
+  };
+
+  // [A TO B] or {A TO B} after meta.KEY: (i_ at the bracket); bounds are words or quoted,
+  // '*' for an open end; compared as numbers, dates or strings when the filter runs.
+  std::optional<MetaRange> parse_meta_range() {
+    const std::size_t open = i_;
+    MetaRange r;
+    r.from_inclusive = s_[open] == '[';
+    ++i_;
+    const std::optional<DateToken> from = expect_bound(open, "lower");
+    if (!from) return std::nullopt;
+    skip_space();
+    if (at_end()) return unclosed_range(open);
+    const std::size_t to_pos = i_;
+    const std::size_t to_end = word_end(i_, WordKind::RangeBound);
+    if (s_.substr(to_pos, to_end - to_pos) != "TO") {
+      malformed(to_pos, "expected 'TO' in the range");
+      return std::nullopt;
+    }
+    i_ = to_end;
+    const std::optional<DateToken> until = expect_bound(open, "upper");
+    if (!until) return std::nullopt;
+    skip_space();
+    if (at_end()) return unclosed_range(open);
+    if (s_[i_] != ']' && s_[i_] != '}') {
+      malformed(i_, "expected ']' or '}' to close the range");
+      return std::nullopt;
+    }
+    r.until_inclusive = s_[i_] == ']';
+    ++i_;
+    if (from->quoted || from->text != "*") r.from = from->text;
+    if (until->quoted || until->text != "*") r.until = until->text;
+    return r;
   }
 
   // The value of a field other than date:, i_ just past the colon; returns as try_field does
@@ -823,6 +916,7 @@ std::string_view field_name(Field field) noexcept {
     case Field::Label: return "label";
     case Field::Kind: return "kind";
     case Field::Uri: return "uri";
+    case Field::Meta: return "meta";
   }
   return "unknown";
 }
@@ -839,6 +933,20 @@ std::string to_debug_string(const Node& node) {
       out += node.type == Node::Type::Term ? "TERM " : "PHRASE ";
       out += field_name(node.field);
       out += ' ';
+      if (node.field == Field::Meta) {
+        append_quoted(out, node.meta_key);
+        out += ' ';
+        if (node.meta_range) {
+          out += node.meta_from_inclusive ? '[' : '{';
+          if (node.meta_from) append_quoted(out, *node.meta_from);
+          else out += '*';
+          out += " TO ";
+          if (node.meta_until) append_quoted(out, *node.meta_until);
+          else out += '*';
+          out += node.meta_until_inclusive ? ']' : '}';
+          break;
+        }
+      }
       append_quoted(out, node.text);
       break;
     case Node::Type::DateRange:

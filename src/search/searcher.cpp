@@ -6,6 +6,7 @@
 #include <map>
 #include <unordered_set>
 
+#include "search/meta_filter.hpp"
 #include "search/scorers.hpp"
 #include "text/analyzer.hpp"
 
@@ -79,8 +80,8 @@ struct Compiled {
 class SegmentCompiler {
  public:
   SegmentCompiler(const LexSegment& segment, const index::SearchIndex& index, const Bm25& bm25,
-                  const std::map<std::string, double>& df)
-      : seg_(segment), index_(index), bm25_(bm25), df_(df) {}
+                  const std::map<std::string, double>& df, const SearchRequest& request)
+      : seg_(segment), index_(index), bm25_(bm25), df_(df), req_(request) {}
 
   Compiled compile(const Node& n) {
     switch (n.type) {
@@ -124,7 +125,28 @@ class SegmentCompiler {
     return s->doc() == kNoDoc ? Compiled::empty() : Compiled::of(std::move(s));
   }
 
+  // meta.KEY:... clauses: metadata is not indexed, so each frame of the segment is asked
+  // (its parsed metadata is cached by the caller; a frame's chunks are adjacent documents).
+  Compiled metadata(const Node& n) {
+    if (!req_.metadata) return Compiled::empty();
+    const MetaFilter filter = MetaFilter::from_node(n);
+    std::vector<std::uint32_t> docs;
+    const auto& frames = seg_.frames();
+    std::optional<std::uint64_t> last;
+    bool last_matched = false;
+    for (std::uint32_t d = 0; d < frames.size(); ++d) {
+      if (frames[d] != last) {
+        last = frames[d];
+        last_matched = filter.matches(req_.metadata(frames[d]));
+      }
+      if (last_matched) docs.push_back(d);
+    }
+    if (docs.empty()) return Compiled::empty();
+    return Compiled::of(std::make_unique<DocSetScorer>(std::move(docs)));
+  }
+
   Compiled keyword(const Node& n) {
+    if (n.field == Field::Meta) return metadata(n);
     std::string prefix;
     switch (n.field) {
       case Field::Tag: prefix = index::kTagPrefix; break;
@@ -221,6 +243,7 @@ class SegmentCompiler {
   const index::SearchIndex& index_;
   const Bm25& bm25_;
   const std::map<std::string, double>& df_;
+  const SearchRequest& req_;
   std::map<std::string, std::optional<TermInfo>> infos_;
 };
 
@@ -344,7 +367,7 @@ SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts&
 
   for (const auto& seg_ptr : segments) {
     const LexSegment& seg = *seg_ptr;
-    SegmentCompiler compiler(seg, index, bm25, df);
+    SegmentCompiler compiler(seg, index, bm25, df, req);
     struct Clause {
       std::unique_ptr<Scorer> s;
       double max = 0;
@@ -409,6 +432,7 @@ SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts&
       const std::uint64_t frame = seg.frame_of(doc);
       if (req.as_of_frame && frame > *req.as_of_frame) return false;
       if (req.as_of_ms && facts.timestamp(frame) > *req.as_of_ms) return false;
+      if (req.accept && !req.accept(frame)) return false;
       for (auto& f : filters)
         if (f->advance(doc) != doc) return false;
       for (auto& x : excl)

@@ -10,10 +10,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "index/search_index.hpp"
 #include "search/query.hpp"
 
 namespace memvid::search {
+
 
 // A position in the ranking (score descending, then frame, then chunk ascending): a page
 // starts strictly after it.
@@ -38,6 +41,10 @@ struct SearchRequest {
   // score bounds that let the search skip documents, so the top k stays exact.
   std::function<double(std::uint64_t frame)> boost;
   double max_boost = 1;
+  // Only frames this admits (the caller's `where`); null: all.
+  std::function<bool(std::uint64_t frame)> accept;
+  // A frame's metadata object, for `meta.` clauses; null: they match nothing.
+  std::function<const nlohmann::json&(std::uint64_t frame)> metadata;
 };
 
 struct RawHit {

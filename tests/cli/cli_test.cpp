@@ -714,6 +714,12 @@ TEST_F(Cli, FindRanksFiltersPagesAndReportsBadQueries) {
   CliRun lenient = memvid({"find", "m.mv2", "--query", "(topic AND"});
   EXPECT_EQ(lenient.code, 0) << lenient;
   EXPECT_NE(lenient.err.find("note: query read as plain text"), std::string::npos) << lenient;
+  // Metadata filters: --where and meta.KEY:VALUE.
+  json where = memvid_json({"find", "m.mv2", "--query", "topic", "-k", "100", "--where", R"({"nope":{"$exists":true}})"});
+  EXPECT_EQ(where["hits"].size(), 0u);
+  CliRun bad_where = memvid({"find", "m.mv2", "--query", "topic", "--where", "{oops"});
+  EXPECT_EQ(bad_where.code, 2) << bad_where;
+  EXPECT_NE(bad_where.err.find("where"), std::string::npos) << bad_where;
   CliRun bad = memvid({"find", "m.mv2", "--query", "(topic AND", "--strict"});
   EXPECT_EQ(bad.code, 2) << bad;
   EXPECT_NE(bad.err.find("error[InvalidQuery]"), std::string::npos) << bad;

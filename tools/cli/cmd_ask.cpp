@@ -17,6 +17,7 @@ struct AskArgs {
   int timeout_ms = 60000;
   bool context_only = false;
   std::string semantic_floor;  // empty: the default; "off"; or z
+  std::string where;
 };
 
 void print_result(const AskResult& r, const AskArgs& args, bool json) {
@@ -75,6 +76,7 @@ void add_ask_command(CLI::App& app, GlobalOptions& global, Registry& registry) {
       ->capture_default_str()
       ->check(CLI::Range(1, 50));
   cmd->add_option("--scope", args->scope, "Only frames whose uri starts with this");
+  cmd->add_option("--where", args->where, "Only frames whose metadata matches this JSON object (see find --where)");
   cmd->add_option("--as-of-ts", args->as_of_ts, "Only frames with a timestamp up to this (ms or ISO-8601)")
       ->check(timestamp_validator());
   add_open_flags(*cmd, global);
@@ -93,6 +95,7 @@ void add_ask_command(CLI::App& app, GlobalOptions& global, Registry& registry) {
                         o.max_sentences = args->max_sentences;
                         o.semantic_floor = semantic_floor_value(args->semantic_floor, o.semantic_floor);
                         o.scope = args->scope;
+                        o.where = args->where;
                         if (cmd->count("--as-of-ts") > 0) o.as_of_ms = timestamp_flag_value(args->as_of_ts);
                         Memvid mem = Memvid::open_read_only(args->path, open_options(global));
                         const AskResult r = mem.ask(args->question, o);

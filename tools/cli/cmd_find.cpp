@@ -1,5 +1,5 @@
 // memvid find FILE --query Q [-k N | --top-k N] [--offset N | --cursor C] [--mode auto|lex|sem]
-//             [--snippet-chars N] [--scope PREFIX] [--no-collapse] [--keep-duplicates] [--strict]
+//             [--snippet-chars N] [--scope PREFIX] [--where JSON] [--no-collapse] [--keep-duplicates] [--strict]
 //             [--semantic-floor Z|off] [--as-of-frame ID] [--as-of-ts TS] [--vector JSON]
 //             [--fusion linear|rrf] [--semantic-weight W] [--candidates N] [--ef-search N]
 // memvid vec-search FILE (--query TEXT | --vector JSON) [-k N] [...]: find --mode sem
@@ -38,6 +38,7 @@ struct FindArgs {
   std::uint64_t as_of_frame = 0;
   double semantic_weight = 0.2;
   std::string semantic_floor;  // empty: the default; "off"; or z
+  std::string where;
   bool no_collapse = false;
   bool no_correction_boost = false;
   bool keep_duplicates = false;
@@ -53,6 +54,9 @@ void add_search_flags(CLI::App& cmd, FindArgs& a) {
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));
   cmd.add_option("--scope", a.scope, "Only frames whose uri starts with this");
+  cmd.add_option("--where", a.where,
+                 "Only frames whose metadata matches this JSON object, e.g. '{\"user\":\"alice\",\"score\":{\"$gte\":3}}' "
+                 "(operators $eq $ne $gt $gte $lt $lte $in $nin $exists $and $or $not)");
   cmd.add_option("--as-of-frame", a.as_of_frame, "Only frames with an id up to this one");
   cmd.add_option("--as-of-ts", a.as_of_ts, "Only frames with a timestamp up to this (ms or ISO-8601)")
       ->check(timestamp_validator());
@@ -81,6 +85,7 @@ FindOptions find_options(const FindArgs& a, const CLI::App& cmd) {
   o.mode = *search_mode_from_string(a.mode);
   o.snippet_chars = a.snippet_chars;
   o.scope = a.scope;
+  o.where = a.where;
   o.collapse_chunks = !a.no_collapse;
   o.correction_boost = !a.no_correction_boost;
   o.collapse_duplicates = !a.keep_duplicates;

@@ -1,4 +1,4 @@
-// memvid timeline FILE [--since TS] [--until TS] [--limit N] [--reverse] [--all]
+// memvid timeline FILE [--since TS] [--until TS] [--limit N] [--reverse] [--all] [--where JSON]
 #include <iostream>
 #include <memory>
 
@@ -16,6 +16,7 @@ void add_timeline_command(CLI::App& app, GlobalOptions& global, Registry& regist
     std::size_t limit = 0;
     bool reverse = false;
     bool all = false;
+    std::string where;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("timeline", "List frames in time order");
@@ -25,6 +26,7 @@ void add_timeline_command(CLI::App& app, GlobalOptions& global, Registry& regist
   cmd->add_option("--limit", args->limit, "At most this many frames (0: all)")->check(non_negative_integer());
   cmd->add_flag("--reverse", args->reverse, "Newest first");
   cmd->add_flag("--all", args->all, "Also deleted and superseded frames");
+  cmd->add_option("--where", args->where, "Only frames whose metadata matches this JSON object, e.g. '{\"user\":\"alice\"}'");
   add_open_flags(*cmd, global);
   add_json_flag(*cmd, global);
 
@@ -35,6 +37,7 @@ void add_timeline_command(CLI::App& app, GlobalOptions& global, Registry& regist
                         q.limit = args->limit;
                         q.reverse = args->reverse;
                         q.include_inactive = args->all;
+                        q.where = args->where;
                         Memvid mem = Memvid::open_read_only(args->path, open_options(global));
                         const std::vector<TimelineEntry> entries = mem.timeline(q);
                         mem.close();

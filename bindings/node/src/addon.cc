@@ -308,6 +308,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     if (auto n = OptUInt(o, "efSearch")) f.ef_search = *n;
     if (auto n = OptUInt(o, "nprobe")) f.nprobe = *n;
     if (auto b = OptBool(o, "strict")) f.strict = *b;
+    if (auto s = OptString(o, "where")) f.where = *s;
     if (auto b = OptBool(o, "collapseDuplicates")) f.collapse_duplicates = *b;
     f.semantic_floor = SemanticFloor(env, o, f.semantic_floor);
     return Queue(
@@ -337,6 +338,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     if (auto b = OptBool(o, "contextOnly")) a.context_only = *b;
     if (auto n = OptUInt(o, "maxSentences")) a.max_sentences = *n;
     a.semantic_floor = SemanticFloor(env, o, a.semantic_floor);
+    if (auto s = OptString(o, "where")) a.where = *s;
     return Queue(
         env, path_, [mem, question = std::move(question), a = std::move(a)]() { return mem->ask(question, a); },
         [](Napi::Env e, const memvid::AskResult& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
@@ -352,6 +354,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     if (auto n = OptUInt(o, "limit")) q.limit = *n;
     if (auto b = OptBool(o, "reverse")) q.reverse = *b;
     if (auto b = OptBool(o, "includeInactive")) q.include_inactive = *b;
+    if (auto s = OptString(o, "where")) q.where = *s;
     return Queue(
         env, path_, [mem, q]() { return mem->timeline(q); },
         [](Napi::Env e, const std::vector<memvid::TimelineEntry>& v) -> Napi::Value { return FieldValue(e, v); }, info.This().As<Napi::Object>());

@@ -263,6 +263,22 @@ describe('find', () => {
     await assert.rejects(mem.find('façade', { semanticFloor: true }), memvid.InvalidArgumentError);
   });
 
+  test('where filters by metadata in find, ask and timeline', async (t) => {
+    const { mem } = await freshMemory(t);
+    for (let i = 0; i < 9; i++) {
+      await mem.put({ text: `session note ${i} about the deploy`, metadata: { user: ['ann', 'ben', 'cy'][i % 3], n: i } });
+    }
+    const ann = (await mem.find('deploy', { k: 20, where: { user: 'ann' } })).hits.map(h => h.id).sort();
+    assert.equal(ann.length, 3);
+    assert.deepEqual((await mem.find('meta.user:ann', { k: 20 })).hits.map(h => h.id).sort(), ann);
+    assert.equal((await mem.find('deploy', { k: 20, where: '{"n": {"$gte": 6}}' })).hits.length, 3);
+    const asked = await mem.ask('the deploy?', { mode: 'lex', where: { user: 'ann' } });
+    assert.ok(asked.sources.every(s => ann.includes(s.id)));
+    assert.equal((await mem.timeline({ where: { n: { $in: [0, 1] } } })).length, 2);
+    await assert.rejects(mem.find('deploy', { where: { n: { $near: 1 } } }), memvid.InvalidArgumentError);
+    await assert.rejects(mem.find('deploy', { where: 7 }), TypeError);
+  });
+
   test('cursor and offset paging', async (t) => {
     const { mem } = await freshMemory(t);
     await mem.putMany(CORPUS);

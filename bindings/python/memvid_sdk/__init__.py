@@ -96,6 +96,21 @@ def _invalid(message: str) -> InvalidArgumentError:
     return InvalidArgumentError(message, "InvalidArgument")
 
 
+def _where(options: Dict[str, Any], value: Union[Mapping[str, Any], str, None]) -> None:
+    """find/ask/timeline's where: a dict (sent as JSON) or a JSON text; None: no filter."""
+    if value is None:
+        return
+    if isinstance(value, str):
+        options["where"] = value
+    elif isinstance(value, Mapping):
+        try:
+            options["where"] = _json.dumps(value)
+        except (TypeError, ValueError) as e:
+            raise _invalid(f"where: {e}") from None
+    else:
+        raise TypeError(f"where must be a dict or a JSON str, not {type(value).__name__}")
+
+
 def _semantic_floor(options: Dict[str, Any], value: Union[float, bool, None]) -> None:
     """find/ask's semantic_floor: None keeps the default, False turns it off, a number sets it."""
     if value is False:
@@ -480,7 +495,8 @@ class Memvid:
              candidates: Optional[int] = None, ef_search: Optional[int] = None,
              nprobe: Optional[int] = None, correction_boost: bool = True, strict: bool = False,
              collapse_duplicates: bool = True,
-             semantic_floor: Union[float, bool, None] = None) -> FindResult:
+             semantic_floor: Union[float, bool, None] = None,
+             where: Union[Mapping[str, Any], str, None] = None) -> FindResult:
         """Ranked search (docs/QUERY.md syntax: terms, "phrases", AND/OR/NOT, title:/tag:/...).
 
         mode: 'lex' (BM25), 'sem' (nearest vectors) or 'auto' (both fused; falls back to lex
@@ -493,7 +509,9 @@ class Memvid:
         content fold into one hit (``hit.duplicate_ids``) unless ``collapse_duplicates=False``.
         Hits found by meaning alone must pass a relevance floor: ``semantic_floor`` sets it in
         standard deviations above the query's typical similarity (None: the default, False: no
-        floor). Highlight spans are code point offsets into ``hit.snippet``.
+        floor). Highlight spans are code point offsets into ``hit.snippet``. ``where`` keeps
+        frames whose metadata matches, e.g. ``{"user": "alice", "score": {"$gte": 3}}``
+        (operators $eq $ne $gt $gte $lt $lte $in $nin $exists $and $or $not; docs/QUERY.md).
         """
         _check_str(query, "query")
         o: Dict[str, Any] = {"k": _int(k, "k"), "mode": _check_str(mode, "mode"),
@@ -504,6 +522,7 @@ class Memvid:
                              "strict": bool(strict),
                              "collapse_duplicates": bool(collapse_duplicates)}
         _semantic_floor(o, semantic_floor)
+        _where(o, where)
         if scope is not None:
             o["scope"] = _check_str(scope, "scope")
         if cursor is not None:
@@ -536,7 +555,8 @@ class Memvid:
             base_url: Optional[str] = None, api_key_env: Optional[str] = None,
             timeout_ms: Optional[int] = None, context_only: bool = False,
             max_sentences: Optional[int] = None,
-            semantic_floor: Union[float, bool, None] = None) -> AskResult:
+            semantic_floor: Union[float, bool, None] = None,
+            where: Union[Mapping[str, Any], str, None] = None) -> AskResult:
         """Answers a question from the memory.
 
         Retrieves the best passages, numbers them [1], [2], ... and answers from them: with a
@@ -564,15 +584,18 @@ class Memvid:
         if max_sentences is not None:
             o["max_sentences"] = _int(max_sentences, "max_sentences")
         _semantic_floor(o, semantic_floor)
+        _where(o, where)
         return AskResult._from(self._h.ask(question, o))
 
     def timeline(self, *, since: Optional[TimestampLike] = None,
                  until: Optional[TimestampLike] = None, limit: int = 0, reverse: bool = False,
-                 include_inactive: bool = False) -> List[TimelineEntry]:
+                 include_inactive: bool = False,
+                 where: Union[Mapping[str, Any], str, None] = None) -> List[TimelineEntry]:
         """Frames in time order (since/until inclusive; limit 0 = all; reverse = newest first;
-        include_inactive adds deleted and superseded frames)."""
+        include_inactive adds deleted and superseded frames; where filters by metadata)."""
         q: Dict[str, Any] = {"limit": _int(limit, "limit"), "reverse": bool(reverse),
                              "include_inactive": bool(include_inactive)}
+        _where(q, where)
         if since is not None:
             q["since_ms"] = parse_timestamp(since, "since")
         if until is not None:

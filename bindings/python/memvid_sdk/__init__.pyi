@@ -205,7 +205,8 @@ class Memvid:
              candidates: Optional[int] = None, ef_search: Optional[int] = None,
              nprobe: Optional[int] = None, correction_boost: bool = True, strict: bool = False,
              collapse_duplicates: bool = True,
-             semantic_floor: Union[float, bool, None] = None) -> FindResult:
+             semantic_floor: Union[float, bool, None] = None,
+             where: Union[Mapping[str, Any], str, None] = None) -> FindResult:
         """Ranked search; text that is not valid syntax is read as words (strict=True raises QueryError)."""
         ...
     def ask(self, question: str, *, k: int = 8, mode: SearchMode = "auto",
@@ -214,12 +215,14 @@ class Memvid:
             base_url: Optional[str] = None, api_key_env: Optional[str] = None,
             timeout_ms: Optional[int] = None, context_only: bool = False,
             max_sentences: Optional[int] = None,
-            semantic_floor: Union[float, bool, None] = None) -> AskResult:
+            semantic_floor: Union[float, bool, None] = None,
+            where: Union[Mapping[str, Any], str, None] = None) -> AskResult:
         """Answers a question from the memory (extractive without a model)."""
         ...
     def timeline(self, *, since: Optional[TimestampLike] = None,
                  until: Optional[TimestampLike] = None, limit: int = 0, reverse: bool = False,
-                 include_inactive: bool = False) -> List[TimelineEntry]:
+                 include_inactive: bool = False,
+                 where: Union[Mapping[str, Any], str, None] = None) -> List[TimelineEntry]:
         """Frames in time order."""
         ...
     def stats(self) -> Stats: ...

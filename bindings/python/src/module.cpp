@@ -279,6 +279,7 @@ class Handle {
     if (auto v = opt<std::size_t>(d, "limit")) q.limit = *v;
     if (auto v = opt<bool>(d, "reverse")) q.reverse = *v;
     if (auto v = opt<bool>(d, "include_inactive")) q.include_inactive = *v;
+    if (auto v = opt<std::string>(d, "where")) q.where = *v;
     auto entries = run(path_, [&] { return mv_->timeline(q); });
     py::list out;
     for (const auto& e : entries) out.append(to_dict(e));
@@ -400,6 +401,7 @@ class Handle {
     if (auto v = opt<std::size_t>(d, "ef_search")) o.ef_search = *v;
     if (auto v = opt<std::size_t>(d, "nprobe")) o.nprobe = *v;
     if (auto v = opt<bool>(d, "strict")) o.strict = *v;
+    if (auto v = opt<std::string>(d, "where")) o.where = *v;
     if (auto v = opt<bool>(d, "collapse_duplicates")) o.collapse_duplicates = *v;
     if (auto v = opt<bool>(d, "semantic_floor_off"); v && *v) o.semantic_floor.reset();
     if (auto v = opt<double>(d, "semantic_floor")) o.semantic_floor = *v;
@@ -421,6 +423,7 @@ class Handle {
     if (auto v = opt<int>(d, "timeout_ms")) o.timeout_ms = *v;
     if (auto v = opt<bool>(d, "context_only")) o.context_only = *v;
     if (auto v = opt<std::size_t>(d, "max_sentences")) o.max_sentences = *v;
+    if (auto v = opt<std::string>(d, "where")) o.where = *v;
     if (auto v = opt<bool>(d, "semantic_floor_off"); v && *v) o.semantic_floor.reset();
     if (auto v = opt<double>(d, "semantic_floor")) o.semantic_floor = *v;
     memvid::AskResult r = run(path_, [&] { return mv_->ask(question, o); });

@@ -142,6 +142,22 @@ class FindTest(TempDirCase):
             mem.find("façade", semantic_floor=True)
         mem.close()
 
+    def test_where_filters_by_metadata_in_find_ask_and_timeline(self):
+        mem = mv.use("basic", self.path("w.mv2"), embedding_model="none")
+        for i in range(9):
+            mem.put(f"session note {i} about the deploy", metadata={"user": ["ann", "ben", "cy"][i % 3], "n": i})
+        ann = {h.id for h in mem.find("deploy", k=20, where={"user": "ann"})}
+        self.assertEqual(len(ann), 3)
+        self.assertEqual(ann, {h.id for h in mem.find("meta.user:ann", k=20)})
+        self.assertEqual(len(mem.find("deploy", k=20, where='{"n": {"$gte": 6}}')), 3)
+        self.assertTrue(all(s.id in ann for s in mem.ask("the deploy?", mode="lex", where={"user": "ann"}).sources))
+        self.assertEqual(len(mem.timeline(where={"n": {"$in": [0, 1]}})), 2)
+        with self.assertRaises(mv.InvalidArgumentError):
+            mem.find("deploy", where={"n": {"$near": 1}})
+        with self.assertRaises(TypeError):
+            mem.find("deploy", where=[1])
+        mem.close()
+
     def test_ask_extractive(self):
         mem, ids = self.filled_memory()
         a = mem.ask("What does the borrow checker enforce?", mode="lex")
