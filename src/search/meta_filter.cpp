@@ -192,7 +192,9 @@ std::unique_ptr<Condition> parse_key(const std::string& key, const json& spec, c
   }
   if (spec.empty()) bad_where(path + " is an empty object");
   auto all = make(Op::All);
-  for (const auto& [name, value] : spec.items()) {
+  for (const auto& item : spec.items()) {
+    const std::string& name = item.key();
+    const json& value = item.value();
     const auto* found = std::find_if(std::begin(kOps), std::end(kOps), [&](const auto& p) { return name == p.first; });
     if (found == std::end(kOps))
       bad_where(path + ": unknown operator '" + name + "' (known: $eq $ne $gt $gte $lt $lte $in $nin $exists)");
