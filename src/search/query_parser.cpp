@@ -693,33 +693,13 @@ class Parser {
   // [A TO B] or {A TO B} after meta.KEY: (i_ at the bracket); bounds are words or quoted,
   // '*' for an open end; compared as numbers, dates or strings when the filter runs.
   std::optional<MetaRange> parse_meta_range() {
-    const std::size_t open = i_;
+    const std::optional<RangeTokens> t = read_range("range");
+    if (!t) return std::nullopt;
     MetaRange r;
-    r.from_inclusive = s_[open] == '[';
-    ++i_;
-    const std::optional<DateToken> from = expect_bound(open, "lower");
-    if (!from) return std::nullopt;
-    skip_space();
-    if (at_end()) return unclosed_range(open);
-    const std::size_t to_pos = i_;
-    const std::size_t to_end = word_end(i_, WordKind::RangeBound);
-    if (s_.substr(to_pos, to_end - to_pos) != "TO") {
-      malformed(to_pos, "expected 'TO' in the range");
-      return std::nullopt;
-    }
-    i_ = to_end;
-    const std::optional<DateToken> until = expect_bound(open, "upper");
-    if (!until) return std::nullopt;
-    skip_space();
-    if (at_end()) return unclosed_range(open);
-    if (s_[i_] != ']' && s_[i_] != '}') {
-      malformed(i_, "expected ']' or '}' to close the range");
-      return std::nullopt;
-    }
-    r.until_inclusive = s_[i_] == ']';
-    ++i_;
-    if (from->quoted || from->text != "*") r.from = from->text;
-    if (until->quoted || until->text != "*") r.until = until->text;
+    r.from_inclusive = t->from_inclusive;
+    r.until_inclusive = t->until_inclusive;
+    if (t->from.quoted || t->from.text != "*") r.from = t->from.text;
+    if (t->until.quoted || t->until.text != "*") r.until = t->until.text;
     return r;
   }
 
@@ -778,33 +758,51 @@ class Parser {
     return make_date(start, ms, day ? ms + kMsPerDay - 1 : ms);
   }
 
-  std::optional<NodePtr> parse_date_range(std::size_t start) {
+  // The two bounds of [FROM TO UNTIL] or {FROM TO UNTIL} at i_, and which are inclusive
+  // ('[' ']'); what names the range in messages ("date range", "range").
+  struct RangeTokens {
+    DateToken from, until;
+    bool from_inclusive = true, until_inclusive = true;
+  };
+  std::optional<RangeTokens> read_range(const std::string& what) {
     const std::size_t open = i_;
-    const bool from_inclusive = s_[open] == '[';
+    RangeTokens r;
+    r.from_inclusive = s_[open] == '[';
     ++i_;
-    const std::optional<DateToken> from = expect_bound(open, "lower");
+    const std::optional<DateToken> from = expect_bound(open, "lower", what);
     if (!from) return std::nullopt;
     skip_space();
-    if (at_end()) return unclosed_range(open);
+    if (at_end()) return unclosed_range(open, what);
     const std::size_t to_pos = i_;
     const std::size_t to_end = word_end(i_, WordKind::RangeBound);
     const std::string_view to = s_.substr(to_pos, to_end - to_pos);
     if (to != "TO") {
-      if (iequals(to, "TO")) malformed(to_pos, "'TO' in a date range must be uppercase");
-      else malformed(to_pos, "expected 'TO' in the date range");
+      if (iequals(to, "TO")) malformed(to_pos, "'TO' in a " + what + " must be uppercase");
+      else malformed(to_pos, "expected 'TO' in the " + what);
       return std::nullopt;
     }
     i_ = to_end;
-    const std::optional<DateToken> until = expect_bound(open, "upper");
+    const std::optional<DateToken> until = expect_bound(open, "upper", what);
     if (!until) return std::nullopt;
     skip_space();
-    if (at_end()) return unclosed_range(open);
+    if (at_end()) return unclosed_range(open, what);
     if (s_[i_] != ']' && s_[i_] != '}') {
-      malformed(i_, "expected ']' or '}' to close the date range");
+      malformed(i_, "expected ']' or '}' to close the " + what);
       return std::nullopt;
     }
-    const bool until_inclusive = s_[i_] == ']';
+    r.until_inclusive = s_[i_] == ']';
     ++i_;
+    r.from = *from;
+    r.until = *until;
+    return r;
+  }
+
+  std::optional<NodePtr> parse_date_range(std::size_t start) {
+    const std::optional<RangeTokens> range = read_range("date range");
+    if (!range) return std::nullopt;
+    const DateToken* from = &range->from;
+    const DateToken* until = &range->until;
+    const bool from_inclusive = range->from_inclusive, until_inclusive = range->until_inclusive;
 
     std::optional<std::int64_t> from_ms, until_ms;
     if (from->quoted || from->text != "*") {
@@ -844,17 +842,17 @@ class Parser {
     return make_date(start, from_ms, until_ms);
   }
 
-  std::nullopt_t unclosed_range(std::size_t open) {
-    malformed(open, "unclosed date range", " (missing ']' or '}')");
+  std::nullopt_t unclosed_range(std::size_t open, const std::string& what) {
+    malformed(open, "unclosed " + what, " (missing ']' or '}')");
     return std::nullopt;
   }
 
-  std::optional<DateToken> expect_bound(std::size_t open, const char* which) {
+  std::optional<DateToken> expect_bound(std::size_t open, const char* which, const std::string& what) {
     skip_space();
-    if (at_end()) return unclosed_range(open);
+    if (at_end()) return unclosed_range(open, what);
     const char c = s_[i_];
     if (c == ']' || c == '}' || c == ')') {
-      malformed(i_, std::string("missing ") + which + " bound in the date range", " (use * for an open end)");
+      malformed(i_, std::string("missing ") + which + " bound in the " + what, " (use * for an open end)");
       return std::nullopt;
     }
     return read_date_token(WordKind::RangeBound);
