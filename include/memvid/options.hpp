@@ -100,8 +100,8 @@ struct FindOptions {
   // is read as plain words and FindResult::note says so; strict: it throws InvalidQuery.
   bool strict = false;
   // Hits with the same content (the payload's BLAKE3 and the same passage) collapse into one:
-  // the earliest frame, ranked where the best of them ranks, the others in Hit::duplicate_ids.
-  // False: every copy is a hit of its own.
+  // the best-ranked copy (of equally ranked copies, the earliest frame), the others in
+  // Hit::duplicate_ids. False: every copy is a hit of its own.
   bool collapse_duplicates = true;
   // The relevance floor for hits found by meaning alone (every hit in sem mode, auto's hits
   // that match no query term): a hit must score at least z standard deviations above the

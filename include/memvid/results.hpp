@@ -43,7 +43,7 @@ struct Hit {
   std::optional<double> lexical_score;   // BM25; none when no query term matched (or in sem mode)
   std::optional<double> semantic_score;  // cosine with the query; none in lex mode or without a vector
   // With FindOptions::collapse_duplicates: the other frames of the same content ranked down to
-  // this page's end (the hit is the earliest of them), and how many there are.
+  // this page's end (the hit is the best-ranked copy), and how many there are.
   std::uint32_t duplicates = 0;
   std::vector<FrameId> duplicate_ids;
 };
