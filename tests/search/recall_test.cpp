@@ -295,6 +295,18 @@ TEST(RecallTest, HitsFoundByMeaningAlonePassTheRelevanceFloor) {
   for (const Hit& h : r.hits) EXPECT_GE(*h.semantic_score, kMinSemanticCosine);
   for (const Hit& h : r.hits) EXPECT_GE(cosine(vectors[h.id], away), kMinSemanticCosine - 1e-6);
 
+  // The floor comes from a fixed sample: another handle on the same file applies the same one.
+  o = FindOptions{};
+  o.mode = SearchMode::Sem;
+  o.query_vector = nowhere;
+  const FindResult here = mem.find("", o);
+  Memvid again = Memvid::open_read_only(dir.file("s.mv2"));
+  const FindResult there = again.find("", o);
+  ASSERT_TRUE(here.semantic_floor && there.semantic_floor);
+  EXPECT_EQ(*here.semantic_floor, *there.semantic_floor);
+  EXPECT_EQ(ids_of(here.hits), ids_of(there.hits));
+  again.close();
+
   // Auto mode: one lexical hit is not padded with weak semantic neighbours.
   o = FindOptions{};
   o.query_vector = nowhere;
