@@ -58,6 +58,7 @@ struct Args {
   std::size_t num_queries = 300;
   std::uint64_t seed = 20240531;
   std::size_t batch = 10000;  // documents per put_many (1: one transaction per document)
+  memvid::SearchMode mode = memvid::SearchMode::Auto;  // FindOptions default
 };
 
 [[noreturn]] void usage(const char* msg) {
@@ -74,6 +75,7 @@ struct Args {
          "  --k N                hits per query (default 10)\n"
          "  --snippet-chars N    FindOptions::snippet_chars (default 200, the library default)\n"
          "  --batch N            documents per put_many call (default 10000; 1 = a commit per document)\n"
+         "  --mode M             FindOptions::mode: auto (default, the library default), lex or sem\n"
          "  --json OUT           also write every figure as JSON\n"
          "  --keep               keep the scratch directory and its memories\n";
   std::exit(2);
@@ -125,6 +127,10 @@ Args parse_args(int argc, char** argv) {
       a.snippet_chars = std::stoul(value());
     } else if (arg == "--json") {
       a.json_out = value();
+    } else if (arg == "--mode") {
+      const auto m = memvid::search_mode_from_string(value());
+      if (!m) usage("--mode takes lex, auto or sem");
+      a.mode = *m;
     } else if (arg == "--batch") {
       a.batch = std::max<std::size_t>(1, std::stoul(value()));
     } else if (arg == "--keep") {
@@ -395,6 +401,7 @@ SizeResult measure_size(const Args& args, const std::vector<CorpusDoc>& corpus, 
   memvid::FindOptions opts;
   opts.k = args.k;
   opts.snippet_chars = args.snippet_chars;
+  opts.mode = args.mode;
 
   // Pass 0 warms (untimed, except the very first call); passes 1..reps are measured.
   for (int pass = 0; pass <= args.reps; ++pass) {
@@ -462,8 +469,8 @@ void print_tables(const Args& args, const std::vector<SizeResult>& results, std:
                 static_cast<double>(r.file_bytes) / static_cast<double>(r.docs),
                 static_cast<double>(r.file_bytes) / static_cast<double>(r.raw_bytes), r.open_ms, r.first_query_ms);
   }
-  std::printf("\nfind latency, warm, k=%zu, snippet_chars=%zu, %zu queries x %d passes:\n\n",
-              args.k, args.snippet_chars, nq, args.reps);
+  std::printf("\nfind latency, warm, mode %s, k=%zu, snippet_chars=%zu, %zu queries x %d passes:\n\n",
+              std::string(memvid::to_string(args.mode)).c_str(), args.k, args.snippet_chars, nq, args.reps);
   std::printf("| docs | class | queries | p50 ms | p90 ms | p99 ms | mean ms | max ms | mean hits | zero-hit | errors |\n");
   std::printf("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const auto& r : results) {
@@ -499,7 +506,8 @@ void print_tables(const Args& args, const std::vector<SizeResult>& results, std:
 nlohmann::json to_json(const Args& args, const std::vector<SizeResult>& results) {
   nlohmann::json j;
   j["config"] = {{"corpus", args.corpus}, {"queries", args.queries}, {"reps", args.reps}, {"k", args.k},
-                 {"snippet_chars", args.snippet_chars}, {"sync", "full"}, {"batch_docs", 10000}};
+                 {"snippet_chars", args.snippet_chars}, {"sync", "full"}, {"batch_docs", args.batch},
+                 {"mode", std::string(memvid::to_string(args.mode))}};
   double load[3] = {0, 0, 0};
   if (::getloadavg(load, 3) == 3) j["loadavg_at_end"] = {load[0], load[1], load[2]};
   j["sizes"] = nlohmann::json::array();
