@@ -115,26 +115,27 @@ struct MetaFilter::Condition {
         return false;
       case Op::Not: return !children.front()->test(metadata);
       case Op::Exists: return (lookup(metadata, key) != nullptr) == operands.front().value.get<bool>();
-      case Op::Ne:
-      case Op::Nin: {
-        Condition positive{op == Op::Ne ? Op::Eq : Op::In, key, operands, {}};
-        return !positive.test(metadata);
-      }
-      default: break;
+      // Not equal / not in: the negation of the positive test (a missing key is not equal).
+      case Op::Ne: return !stored_holds(metadata, Op::Eq);
+      case Op::Nin: return !stored_holds(metadata, Op::In);
+      default: return stored_holds(metadata, op);
     }
-    const json* stored = lookup(metadata, key);
-    if (!stored) return false;
-    // An array matches when one of its elements does.
-    if (stored->is_array()) {
-      for (const json& element : *stored)
-        if (holds(element)) return true;
-      return false;
-    }
-    return holds(*stored);
   }
 
-  bool holds(const json& stored) const {
-    switch (op) {
+  // Whether the value at key passes `as`; an array passes when one of its elements does.
+  bool stored_holds(const json& metadata, Op as) const {
+    const json* stored = lookup(metadata, key);
+    if (!stored) return false;
+    if (stored->is_array()) {
+      for (const json& element : *stored)
+        if (holds(element, as)) return true;
+      return false;
+    }
+    return holds(*stored, as);
+  }
+
+  bool holds(const json& stored, Op as) const {
+    switch (as) {
       case Op::Eq: return equals(stored, operands.front());
       case Op::In:
         for (const Operand& o : operands)
@@ -146,7 +147,7 @@ struct MetaFilter::Condition {
       case Op::Ge: {
         const auto c = compare(stored, operands.front());
         if (!c) return false;
-        return op == Op::Lt ? *c < 0 : op == Op::Le ? *c <= 0 : op == Op::Gt ? *c > 0 : *c >= 0;
+        return as == Op::Lt ? *c < 0 : as == Op::Le ? *c <= 0 : as == Op::Gt ? *c > 0 : *c >= 0;
       }
       default: return false;
     }
