@@ -34,9 +34,10 @@ struct QueryVector {
   ErrorCode unavailable_code = ErrorCode::ModelUnavailable;
 };
 
-QueryVector query_vector(const Memvid::Impl& impl, std::string_view query, const FindOptions& options) {
+QueryVector query_vector(const Memvid::Impl& impl, std::string_view query, const FindOptions& options,
+                         SearchMode mode) {
   QueryVector q;
-  if (options.mode == SearchMode::Lex) return q;
+  if (mode == SearchMode::Lex) return q;
   const index::VectorIndex& vectors = impl.index->vectors();
   const std::string& model = impl.model();
   if (model.empty()) {
@@ -57,7 +58,7 @@ QueryVector query_vector(const Memvid::Impl& impl, std::string_view query, const
   }
   // A query with no known word embeds to zero: it is near nothing.
   if (std::all_of(q.unit.begin(), q.unit.end(), [](float x) { return x == 0; })) q.unit.clear();
-  if (!q.unit.empty() && vectors.vector_count() == 0 && options.mode == SearchMode::Auto) {
+  if (!q.unit.empty() && vectors.vector_count() == 0 && mode == SearchMode::Auto) {
     q.unavailable = "no document in this memory has a vector yet";
     q.unit.clear();
   }
@@ -306,15 +307,14 @@ Retrieval retrieve(const Memvid::Impl& impl, std::string_view query, const FindO
   const search::Query parsed = options.strict && options.mode != SearchMode::Sem ? search::parse_query(query)
                                                                                   : search::parse_query_text(query);
   const bool ranks_by_words = !parsed.root || has_ranking_words(*parsed.root);
-  FindOptions effective = options;
+  SearchMode mode = options.mode;
   std::string note;
-  if (!ranks_by_words && options.mode != SearchMode::Lex) {
+  if (!ranks_by_words && mode != SearchMode::Lex) {
     // Nothing to embed: the filters' matches rank as lex ranks them, in every mode.
-    effective.mode = SearchMode::Lex;
+    mode = SearchMode::Lex;
     note = "a query of filters only ranks lexically";
   }
-  QueryVector qv = query_vector(impl, query, effective);
-  SearchMode mode = effective.mode;
+  QueryVector qv = query_vector(impl, query, options, mode);
   if (mode == SearchMode::Sem && qv.unit.empty() && !qv.unavailable.empty())
     throw Error(qv.unavailable_code, "semantic search is unavailable: " + qv.unavailable);
   if (mode == SearchMode::Auto && !qv.unavailable.empty()) {
@@ -325,7 +325,7 @@ Retrieval retrieve(const Memvid::Impl& impl, std::string_view query, const FindO
   else result.note = parsed.note + (note.empty() ? "" : "; " + note);
   result.mode_used = mode;
 
-  Ranking ranking(impl, effective, std::move(qv.unit));
+  Ranking ranking(impl, options, std::move(qv.unit));
   if (mode != SearchMode::Lex) result.semantic_floor = ranking.floor();
   // Without collapsing, BM25 pages itself from a cursor's key: a page stays right when
   // frames are added between pages.
