@@ -53,27 +53,28 @@ if [ "${MEMVID_SKIP_FUZZ:-0}" != 1 ]; then
   inputs=(); for f in fuzz/regressions/*; do if [ -f "$f" ] && [ "${f##*/}" != README.md ]; then inputs+=("$f"); fi; done
   if [ ${#inputs[@]} -gt 0 ] && [ -e "${inputs[0]}" ]; then build/fuzz/fuzz/memvid_open_fuzzer "${inputs[@]}"; fi
 
+  # A bounded run of harness NAME from the seeds in SEEDS, crashes kept in fuzz/regressions/KEEP/
+  # (commit them with the fix), then a replay of every input kept there, which must stay fixed.
+  fuzz_from_seeds() {
+    local name="$1" seeds="$2" keep="$3" seconds="$4" max_len="$5" dir
+    dir="$(mktemp -d)"
+    cp "$seeds"/* "$dir"/
+    mkdir -p "fuzz/regressions/$keep"
+    "build/fuzz/fuzz/$name" -max_total_time="$seconds" -max_len="$max_len" -rss_limit_mb=2048 -timeout=10 \
+      -print_final_stats=1 -artifact_prefix="fuzz/regressions/$keep/" "$dir" 2>&1 | tail -n 15
+    rm -rf "$dir"
+    local kept=() f
+    for f in "fuzz/regressions/$keep"/*; do if [ -f "$f" ] && [ "${f##*/}" != README.md ]; then kept+=("$f"); fi; done
+    if [ ${#kept[@]} -gt 0 ]; then "build/fuzz/fuzz/$name" "${kept[@]}"; fi
+  }
+
   echo "== libFuzzer: ingestion readers and ask helpers on arbitrary bytes (${MEMVID_READER_FUZZ_SECONDS:-30} s)"
-  corpus="$(mktemp -d)"
   # Seeds: one of each reader's happy path (the first byte picks the reader).
-  cp fuzz/seeds/readers/* "$corpus"/
-  mkdir -p fuzz/regressions/readers
-  build/fuzz/fuzz/memvid_reader_fuzzer -max_total_time="${MEMVID_READER_FUZZ_SECONDS:-30}" -max_len=65536 \
-    -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix=fuzz/regressions/readers/ "$corpus" 2>&1 | tail -n 15
-  rm -rf "$corpus"
-  inputs=(); for f in fuzz/regressions/readers/*; do if [ -f "$f" ]; then inputs+=("$f"); fi; done
-  if [ ${#inputs[@]} -gt 0 ]; then build/fuzz/fuzz/memvid_reader_fuzzer "${inputs[@]}"; fi
+  fuzz_from_seeds memvid_reader_fuzzer fuzz/seeds/readers readers "${MEMVID_READER_FUZZ_SECONDS:-30}" 65536
 
   echo "== libFuzzer: any text as a search query, lenient and strict (${MEMVID_QUERY_FUZZ_SECONDS:-20} s)"
-  corpus="$(mktemp -d)"
-  # Seeds: plain queries, well-formed and not, one per file.
-  cp fuzz/seeds/queries/* "$corpus"/
-  mkdir -p fuzz/regressions/queries
-  # -max_len a little past the parser's size limit, so that the cut at the limit is reached.
-  build/fuzz/fuzz/memvid_query_fuzzer -max_total_time="${MEMVID_QUERY_FUZZ_SECONDS:-20}" -max_len=12000 \
-    -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix=fuzz/regressions/queries/ "$corpus" 2>&1 | tail -n 15
-  rm -rf "$corpus"
-  inputs=(); for f in fuzz/regressions/queries/*; do if [ -f "$f" ] && [ "${f##*/}" != README.md ]; then inputs+=("$f"); fi; done
-  if [ ${#inputs[@]} -gt 0 ]; then build/fuzz/fuzz/memvid_query_fuzzer "${inputs[@]}"; fi
+  # Seeds: plain queries, well-formed and not, one per file; -max_len a little past the
+  # parser's size limit, so that the cut at the limit is reached.
+  fuzz_from_seeds memvid_query_fuzzer fuzz/seeds/queries queries "${MEMVID_QUERY_FUZZ_SECONDS:-20}" 12000
 fi
 echo "all tests passed"
