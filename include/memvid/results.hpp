@@ -111,7 +111,9 @@ struct Frame {
   std::uint64_t payload_bytes = 0;              // uncompressed size
   std::uint64_t stored_bytes = 0;               // size on disk (after zstd, if it helped)
   bool compressed = false;
-  std::vector<float> embedding;  // as stored (empty: the frame has no vector)
+  // The caller's vector, as given with the document (empty otherwise: vectors the memory's
+  // model makes are one per passage, kept in the index, not here).
+  std::vector<float> embedding;
   std::optional<std::uint32_t> chunk_bytes;    // its own passage size, when it has one
   std::optional<std::uint32_t> chunk_overlap;
   std::string payload;       // filled by frame(id); empty from frame_info(id)

@@ -6,7 +6,10 @@
 //   80 metadata: fields {tag varint, length varint, bytes}; tags 1 title, 2 uri, 3 tag (repeats),
 //      4 label (repeats), 5 JSON metadata, 6 parent frame id (varint), 7 superseded frame id (varint),
 //      8 embedding (dimension x f32 little-endian, the vector as the provider gave it),
-//      9 chunk size and 10 chunk overlap in bytes (varints; the memory's settings when absent);
+//      9 chunk size and 10 chunk overlap in bytes (varints; the memory's settings when absent),
+//      11 facts off (varint 1), 12 passage vectors (varint dimension, then per passage an f32
+//      scale and dimension i8 codes: component i is code i x scale), 13 vectors from text
+//      (varint 1: the memory's model embeds the passages again whenever the index needs them);
 //      unknown tags are skipped so later versions can add fields
 //   .. stored payload
 //   end-16: checksum BLAKE3(all preceding bytes)[0..16]
@@ -25,7 +28,8 @@ namespace memvid::format {
 namespace {
 constexpr char kMagic[4] = {'M', 'V', 'F', 'R'};
 enum MetaTag : std::uint64_t { kTitle = 1, kUri = 2, kTag = 3, kLabel = 4, kJson = 5, kParent = 6, kSupersedes = 7, kEmbedding = 8,
-               kChunkBytes = 9, kChunkOverlap = 10, kFactsOff = 11 };
+               kChunkBytes = 9, kChunkOverlap = 10, kFactsOff = 11, kPassageVectors = 12,
+               kVectorsFromText = 13 };
 
 void put_field(ByteWriter& w, std::uint64_t tag, std::string_view value) {
   w.varint(tag);
@@ -52,6 +56,21 @@ std::vector<std::uint8_t> encode_meta(const FrameMeta& m) {
   if (m.chunk_bytes) put_number(w, kChunkBytes, *m.chunk_bytes);
   if (m.chunk_overlap) put_number(w, kChunkOverlap, *m.chunk_overlap);
   if (m.facts_off) put_number(w, kFactsOff, 1);
+  if (m.vectors_from_text) put_number(w, kVectorsFromText, 1);
+  if (!m.passage_scales.empty()) {
+    const std::size_t rows = m.passage_scales.size(), dim = m.passage_codes.size() / rows;
+    if (dim == 0 || dim * rows != m.passage_codes.size() || dim > kMaxEmbeddingDimension)
+      throw Error(ErrorCode::InvalidArgument, "passage vectors of uneven or out-of-range dimension");
+    ByteWriter v;
+    v.varint(dim);
+    for (std::size_t r = 0; r < rows; ++r) {
+      v.u32(std::bit_cast<std::uint32_t>(m.passage_scales[r]));
+      v.bytes(reinterpret_cast<const std::uint8_t*>(m.passage_codes.data() + r * dim), dim);
+    }
+    w.varint(kPassageVectors);
+    w.varint(v.size());
+    w.bytes(v.buffer());
+  }
   if (!m.embedding.empty()) {
     w.varint(kEmbedding);
     w.varint(m.embedding.size() * 4);
@@ -88,6 +107,25 @@ FrameMeta decode_meta(ByteReader& r) {
       case kChunkBytes: m.chunk_bytes = chunk_setting(number(), r); break;
       case kChunkOverlap: m.chunk_overlap = chunk_setting(number(), r); break;
       case kFactsOff: m.facts_off = number() != 0; break;
+      case kVectorsFromText: m.vectors_from_text = number() != 0; break;
+      case kPassageVectors: {
+        ByteReader v(value, "passage vectors");
+        const std::uint64_t dim = v.varint();
+        if (dim == 0 || dim > kMaxEmbeddingDimension || v.remaining() % (dim + 4) != 0 || v.remaining() == 0)
+          r.fail("passage vectors field of " + std::to_string(len) + " bytes does not hold whole vectors of dimension " +
+                 std::to_string(dim));
+        const std::size_t rows = v.remaining() / static_cast<std::size_t>(dim + 4);
+        m.passage_scales.resize(rows);
+        m.passage_codes.resize(rows * static_cast<std::size_t>(dim));
+        for (std::size_t i = 0; i < rows; ++i) {
+          const float scale = std::bit_cast<float>(v.u32());
+          if (!(scale >= 0 && scale <= 1)) r.fail("passage vector " + std::to_string(i) + " has a bad scale");
+          m.passage_scales[i] = scale;
+          auto codes = v.bytes(static_cast<std::size_t>(dim));
+          std::memcpy(m.passage_codes.data() + i * dim, codes.data(), codes.size());
+        }
+        break;
+      }
       case kEmbedding: {
         if (len % 4 != 0 || len / 4 > kMaxEmbeddingDimension)
           r.fail("embedding field of " + std::to_string(len) + " bytes is not a vector of at most " +

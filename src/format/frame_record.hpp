@@ -18,7 +18,16 @@ struct FrameMeta {
   std::string metadata_json;
   std::optional<std::uint64_t> parent;
   std::optional<std::uint64_t> supersedes;
-  std::vector<float> embedding;  // empty: the frame has no vector
+  std::vector<float> embedding;  // the caller's vector for the whole frame; empty: none
+  // The frame's passage vectors, normalized, 8 bits per component (row i is passage i:
+  // passage_codes holds rows x dimension codes, component j of row i is code x scale i).
+  // Kept where they cannot be computed again from the text (another provider's model, or a
+  // compressed index that holds only approximations).
+  std::vector<std::int8_t> passage_codes;
+  std::vector<float> passage_scales;
+  // The memory's built-in model embeds this frame's passages from its text; the vectors are
+  // kept in the index only and computed again when the index needs them.
+  bool vectors_from_text = false;
   // How the index splits this frame's text, when not as the memory's settings say.
   std::optional<std::uint32_t> chunk_bytes;
   std::optional<std::uint32_t> chunk_overlap;

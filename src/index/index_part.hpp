@@ -22,6 +22,7 @@
 #include "format/checksum.hpp"
 #include "format/frame_record.hpp"
 #include "index/index_manifest.hpp"
+#include "index/vec/q8.hpp"
 #include "memvid/integrity.hpp"
 #include "text/analyzer.hpp"
 
@@ -40,7 +41,7 @@ struct AnalyzedFrame {
   std::vector<text::Token> title;
   std::vector<std::vector<text::Token>> chunks;  // one per passage (index/passages.hpp)
   std::vector<std::string> keywords;
-  std::vector<float> vector;  // unit length; empty: the frame has none
+  Q8Rows vectors;  // a unit vector per passage (or one for the whole frame); none: no vector
   std::vector<facts::FactRow> facts;  // what the rules engine read in its text
 };
 
@@ -87,7 +88,12 @@ struct RecordFacts {
   State state = kUnread;
   std::uint8_t kind = 0;
   std::uint32_t passages = 0;  // index documents its text makes (0 for kinds without text)
-  bool has_vector = false;
+  bool has_vector = false;  // the record holds vectors, or says its text makes them
+  // How many rows the vector index should hold for the frame: its stored passage vectors,
+  // one per passage of a text the model embeds (at least one), or 1 for a whole-frame
+  // vector (which a rebuild may replace by passage vectors: then `passages` rows).
+  std::uint32_t vector_rows = 0;
+  bool whole_frame_vector = false;
 };
 
 struct PartCheckContext {

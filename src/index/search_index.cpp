@@ -114,9 +114,23 @@ void SearchIndex::check_chunk_settings(std::uint32_t bytes, std::uint32_t overla
 AnalyzedFrame SearchIndex::analyze_frame(const FrameText& f) const {
   AnalyzedFrame a;
   a.id = f.id;
-  if (!f.embedding.empty()) a.vector = normalized(f.embedding);
+  if (f.vectors) {
+    a.vectors = *f.vectors;
+  } else if (!f.embedding.empty()) {
+    append_quantized(a.vectors, normalized(f.embedding));
+  }
   if (is_fact_record_frame(f.kind, f.labels)) a.facts = fact_record_rows(f.labels, f.payload, f.id);
   if (!has_passages(f.kind)) return a;
+  std::vector<text::ChunkRange> cut;
+  if (!f.passages) cut = passages(f.payload, manifest_.settings, f.chunk_bytes, f.chunk_overlap);
+  const std::vector<text::ChunkRange>& ranges = f.passages ? *f.passages : cut;
+  // A whole-frame vector of a text of one passage is kept as it is (it may be the caller's).
+  const bool from_text =
+      f.vectors_from_text || (prefer_text_vectors_ && !f.vectors && !f.embedding.empty() && ranges.size() > 1);
+  if (from_text && embed_passages_) {
+    Q8Rows made = embed_passages_(f.title, f.payload, ranges);
+    if (made.rows() > 0) a.vectors = std::move(made);
+  }
   for (const auto& t : f.tags) a.keywords.push_back(kTagPrefix + text::Analyzer::fold(t));
   for (const auto& l : f.labels) a.keywords.push_back(kLabelPrefix + text::Analyzer::fold(l));
   a.keywords.push_back(kKindPrefix + std::string(to_string(static_cast<FrameKind>(f.kind))));
@@ -125,7 +139,7 @@ AnalyzedFrame SearchIndex::analyze_frame(const FrameText& f) const {
     a.facts = facts::rules_fact_rows(
         f.payload, f.id, f.timestamp_ms, facts::is_correction(f.labels));
   analyzer_->analyze(f.title, a.title);
-  for (const text::ChunkRange& c : passages(f.payload, manifest_.settings, f.chunk_bytes, f.chunk_overlap)) {
+  for (const text::ChunkRange& c : ranges) {
     a.chunks.emplace_back();
     analyzer_->analyze(f.payload.substr(c.begin, c.end - c.begin), a.chunks.back());
   }
@@ -240,6 +254,13 @@ void SearchIndex::catch_up(std::uint64_t frame_end) const {
     f.tags = rec.meta.tags;
     f.labels = rec.meta.labels;
     f.embedding = rec.meta.embedding;
+    Q8Rows stored;
+    if (!rec.meta.passage_scales.empty()) {
+      stored.codes = std::move(rec.meta.passage_codes);
+      stored.scales = std::move(rec.meta.passage_scales);
+      f.vectors = &stored;
+    }
+    f.vectors_from_text = rec.meta.vectors_from_text;
     f.chunk_bytes = rec.meta.chunk_bytes;
     f.chunk_overlap = rec.meta.chunk_overlap;
     f.timestamp_ms = rec.timestamp_ms;

@@ -20,6 +20,7 @@
 #include "index/vec/vector_index.hpp"
 #include "store/store.hpp"
 #include "text/analyzer.hpp"
+#include "text/chunker.hpp"
 
 namespace memvid::index {
 
@@ -32,7 +33,11 @@ struct FrameText {
   std::string_view uri;
   std::span<const std::string> tags;
   std::span<const std::string> labels;
-  std::span<const float> embedding;  // empty: no vector
+  std::span<const float> embedding;  // the caller's vector for the whole frame; empty: none
+  const Q8Rows* vectors = nullptr;     // passage vectors made already (put, or the record's)
+  bool vectors_from_text = false;      // embed the passages with the memory's model (embed_passages)
+  // The passages when the caller cut them already (so the text is cut once); null: cut here.
+  const std::vector<text::ChunkRange>* passages = nullptr;
   std::optional<std::uint32_t> chunk_bytes;    // the frame's own chunking, if it has one
   std::optional<std::uint32_t> chunk_overlap;
   std::int64_t timestamp_ms = 0;
@@ -63,6 +68,17 @@ class SearchIndex final : public store::CheckpointParticipant {
                   const std::function<void(std::size_t begin, std::size_t end)>& before_each_window = {});
   // Forgets buffered frames the store no longer has (after a rollback or failed commit).
   void sync_with_store();
+
+  // Embeds one frame's passages with the memory's model (a unit row per passage), for frames
+  // whose records say their vectors come from their text; no rows when the model cannot be
+  // had here (the frame is then searched by its words only until the index is rebuilt).
+  using PassageEmbedder =
+      std::function<Q8Rows(std::string_view title, std::string_view text, std::span<const text::ChunkRange> passages)>;
+  void set_passage_embedder(PassageEmbedder embed) { embed_passages_ = std::move(embed); }
+  // Frames whose records hold one whole-frame vector for a text of several passages get
+  // passage vectors from their text instead (a rebuild of a memory written before passage
+  // vectors, whose vectors the built-in model can make again).
+  void set_prefer_text_vectors(bool prefer) { prefer_text_vectors_ = prefer; }
 
   // Every lexical segment a search must read, the buffer last (encoded if it changed).
   std::vector<std::shared_ptr<const LexSegment>> lex_segments() const;
@@ -97,6 +113,8 @@ class SearchIndex final : public store::CheckpointParticipant {
   // Frames [manifest_.indexed_frames, buffer_end_) are in every part's buffer.
   mutable std::uint64_t buffer_end_ = 0;
   std::optional<IndexManifest> pending_;  // the manifest of the checkpoint being written
+  PassageEmbedder embed_passages_;
+  bool prefer_text_vectors_ = false;
 };
 
 }  // namespace memvid::index

@@ -73,7 +73,6 @@ std::string RecordPass::read_all() {
     }
     f.state = index::RecordFacts::kGood;
     f.kind = rec.kind;
-    f.has_vector = !rec.meta.embedding.empty();
     record_bytes_ += it.length;
     if (rec.kind != e.kind || rec.timestamp_ms != e.timestamp_ms || rec.raw_length != e.payload_length)
       mismatches_.add("frame " + num(it.id) + "'s record (kind " + num(rec.kind) + ", timestamp " +
@@ -85,6 +84,15 @@ std::string RecordPass::read_all() {
       f.passages = static_cast<std::uint32_t>(
           index::passages(text, settings, rec.meta.chunk_bytes, rec.meta.chunk_overlap).size());
     }
+    if (!rec.meta.passage_scales.empty()) {
+      f.vector_rows = static_cast<std::uint32_t>(rec.meta.passage_scales.size());
+    } else if (!rec.meta.embedding.empty()) {
+      f.vector_rows = 1;
+      f.whole_frame_vector = true;
+    } else if (rec.meta.vectors_from_text) {
+      f.vector_rows = std::max<std::uint32_t>(1, f.passages);
+    }
+    f.has_vector = f.vector_rows > 0;
     if (see_) see_(it.id, rec);
   };
 

@@ -131,6 +131,13 @@ RewriteResult rewrite_memory(const RewritePlan& plan, const std::string& dest, c
     {
       auto st = store::Store::open(temp, config);
       index::SearchIndex index(*st);
+      if (plan.embed_passages) {
+        index.set_passage_embedder([&](std::string_view title, std::string_view text,
+                                       std::span<const text::ChunkRange> passages) {
+          return plan.embed_passages(index.settings().embedding_model, title, text, passages);
+        });
+        index.set_prefer_text_vectors(plan.prefer_text_vectors);
+      }
       st->checkpoint(/*even_if_unchanged=*/true);
       st->close();
       result.file_bytes = 0;

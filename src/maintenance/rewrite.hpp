@@ -6,10 +6,14 @@
 // memory is indexed exactly as one written by puts.
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "format/toc.hpp"
+#include "index/vec/q8.hpp"
+#include "text/chunker.hpp"
 #include "memvid/env.hpp"
 #include "memvid/types.hpp"
 
@@ -41,6 +45,14 @@ struct RewritePlan {
   // Before the new memory replaces dest, give the file at dest this second name (Env::keep_as):
   // a repair that drops damaged bytes keeps the only copy of them. Empty: no backup.
   std::string keep_replaced_as;
+  // Computes a frame's passage vectors again from its text with the memory's model (null:
+  // frames whose records hold no vectors get none). With prefer_text_vectors, frames whose
+  // records hold one whole-frame vector for a text of several passages get passage vectors too (doctor --rebuild-vec-index
+  // on a memory written before passage vectors).
+  std::function<index::Q8Rows(const std::string& model, std::string_view title, std::string_view text,
+                              std::span<const text::ChunkRange> passages)>
+      embed_passages;
+  bool prefer_text_vectors = false;
 };
 
 struct RewriteResult {

@@ -11,6 +11,8 @@
 #include "integrity/memory_evidence.hpp"
 #include "maintenance/backup_name.hpp"
 #include "maintenance/salvage.hpp"
+#include "memory/embedder.hpp"
+#include "memory/passage_vectors.hpp"
 #include "memory/rewrite_in_place.hpp"
 
 namespace memvid {
@@ -127,6 +129,11 @@ DoctorReport doctor(const std::string& path, const DoctorOptions& options) {
       if (!elsewhere) lock = take_writer_lock(*env, path, options.lock_timeout_ms);
       maintenance::Salvager salvager(env, path, keep);
       maintenance::RewritePlan salvaged = salvager.plan();
+      auto embedder = std::make_shared<Embedder>(nullptr);
+      salvaged.embed_passages = [embedder](const std::string& model, std::string_view title, std::string_view text,
+                                           std::span<const text::ChunkRange> passages) {
+        return embed_frame_passages(*embedder, model, title, text, passages);
+      };
       if (!elsewhere && options.keep_backup) backup = maintenance::free_backup_name(*env, path, "damaged");
       salvaged.keep_replaced_as = backup;
       maintenance::rewrite_memory(salvaged, r.output_path, env);

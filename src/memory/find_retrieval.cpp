@@ -160,17 +160,18 @@ class Ranking {
     return t;
   }
 
-  // The n nearest vectors above the floor.
+  // The n nearest frames above the floor, each at its nearest passage (or the n nearest
+  // passages, when find ranks passages on their own).
   Tier semantic_tier(std::size_t n) {
     Tier t;
-    const auto nearest = semantic_ranking(n);
+    const auto nearest = semantic_ranking(n, options_.collapse_chunks);
     t.complete = nearest.size() < n;
     for (const auto& c : nearest) {
       if (floor_ && c.score < *floor_) {
         t.complete = true;  // the ranking is by cosine: nothing after this one is above the floor
         break;
       }
-      t.ranked.push_back({c.frame, c.score, 0, 1, false, true, std::nullopt, c.score, {}});
+      t.ranked.push_back({c.frame, c.score, c.passage, 1, false, true, std::nullopt, c.score, {}});
     }
     return t;
   }
@@ -193,17 +194,31 @@ class Ranking {
     // A constrained query (filters, AND, NOT...) keeps its result set: the semantic side then
     // only re-scores the lexical candidates.
     const bool free_text = parsed.root && search::is_free_text(*parsed.root);
-    const auto semantic = free_text ? semantic_ranking(n) : std::vector<search::RankedCandidate>{};
+    const auto nearest = free_text ? semantic_ranking(n, true) : std::vector<index::VecHit>{};
+    std::vector<search::RankedCandidate> semantic;
+    std::unordered_map<std::uint64_t, std::uint32_t> nearest_passage;  // frame -> passage
+    for (const index::VecHit& h : nearest) {
+      semantic.push_back({h.frame, h.score});
+      nearest_passage[h.frame] = h.passage;
+    }
     Tier t;
-    t.complete = !found.more && semantic.size() < n;
-    auto fused = search::fuse(
-        lexical, semantic, [&](std::uint64_t f) -> std::optional<double> { return exact_cosine(f); }, options_.fusion,
-        options_.semantic_weight);
+    t.complete = !found.more && nearest.size() < n;
+    auto cosine = [&](std::uint64_t f) -> std::optional<double> {
+      const auto best = vectors_.best_passage(f, qvec_);
+      if (!best) return std::nullopt;
+      nearest_passage.emplace(f, best->passage);
+      return best->score;
+    };
+    auto fused = search::fuse(lexical, semantic, cosine, options_.fusion, options_.semantic_weight);
     for (const search::FusedHit& f : fused) {
       if (!f.lexical && floor_ && f.cosine < *floor_) continue;
       Ranked r{f.frame, f.score, 0, 1, f.lexical.has_value(), f.semantic, f.lexical, std::nullopt, {}};
       if (f.has_cosine) r.semantic_score = f.cosine;
-      if (auto bc = best_chunk.find(f.frame); bc != best_chunk.end()) r.chunk = bc->second.first, r.chunk_count = bc->second.second;
+      // The passage shown: where the words matched, else the one nearest in meaning.
+      if (auto bc = best_chunk.find(f.frame); bc != best_chunk.end())
+        r.chunk = bc->second.first, r.chunk_count = bc->second.second;
+      else if (auto np = nearest_passage.find(f.frame); np != nearest_passage.end())
+        r.chunk = np->second;
       t.ranked.push_back(r);
     }
     return t;
@@ -232,24 +247,45 @@ class Ranking {
     return it == boosts_->boost.end() ? 1.0 : it->second;
   }
 
-  std::optional<double> exact_cosine(std::uint64_t frame) const {
-    auto v = vectors_.exact_vector(frame);
-    if (v.size() != qvec_.size()) return std::nullopt;
-    return index::vec::dot(v.data(), qvec_.data(), v.size());
+  // The exact cosine of one passage (compressed segments score approximately).
+  float exact_score(const index::VecHit& h) const {
+    const std::vector<float> rows = vectors_.frame_vectors(h.frame);
+    const std::size_t dim = qvec_.size(), at = std::size_t{h.passage} * dim;
+    return at + dim <= rows.size() ? index::vec::dot(rows.data() + at, qvec_.data(), dim) : h.score;
   }
 
-  // The nearest frames by exact cosine: compressed segments give approximate scores, so they
-  // are asked for ten times more (at least 100; 4x gave recall@10 0.70 on clustered data,
-  // 10x 0.90) and re-ranked with the frames' own vectors.
-  std::vector<search::RankedCandidate> semantic_ranking(std::size_t n) const {
-    if (qvec_.empty()) return {};
+  // The nearest rows: each frame at its nearest passage when per_frame (a frame ranks by its
+  // best passage), else passages on their own. Best first, ties by frame then passage.
+  // Compressed segments give approximate scores, so they are asked for ten times more (at
+  // least 100; 4x gave recall@10 0.70 on clustered data, 10x 0.90) and re-scored exactly.
+  // Several passages of one frame may crowd the nearest rows, so the search goes deeper
+  // until n frames are found or the index has no more.
+  std::vector<index::VecHit> semantic_ranking(std::size_t n, bool per_frame) const {
+    if (qvec_.empty() || n == 0) return {};
     const bool approximate = vectors_.compression();
-    const std::size_t fetch = approximate ? std::min<std::size_t>(std::max<std::size_t>(10 * n, 100), kMaxDepth) : n;
-    auto hits = vectors_.search(qvec_, fetch, [this](std::uint64_t f) { return accept(f); }, vec_options_);
-    std::vector<search::RankedCandidate> out;
-    for (const index::VecHit& h : hits) out.push_back({h.frame, approximate ? exact_cosine(h.frame).value_or(0) : h.score});
-    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-      return a.score != b.score ? a.score > b.score : a.frame < b.frame;
+    std::size_t fetch = approximate ? std::min<std::size_t>(std::max<std::size_t>(10 * n, 100), kMaxDepth) : n;
+    const std::size_t rows = vectors_.vector_count();
+    std::vector<index::VecHit> out;
+    for (;;) {
+      const auto hits = vectors_.search(qvec_, fetch, [this](std::uint64_t f) { return accept(f); }, vec_options_);
+      out.clear();
+      std::set<std::uint64_t> seen;
+      for (const index::VecHit& h : hits) {
+        if (per_frame && !seen.insert(h.frame).second) continue;
+        if (!approximate) {
+          out.push_back(h);
+        } else if (per_frame) {
+          out.push_back(vectors_.best_passage(h.frame, qvec_).value_or(h));
+        } else {
+          out.push_back({h.frame, h.passage, exact_score(h)});
+        }
+      }
+      if (out.size() >= n || hits.size() < fetch || fetch >= rows) break;
+      fetch = std::min(fetch * 4, rows);
+    }
+    std::stable_sort(out.begin(), out.end(), [](const index::VecHit& a, const index::VecHit& b) {
+      if (a.score != b.score) return a.score > b.score;
+      return a.frame != b.frame ? a.frame < b.frame : a.passage < b.passage;
     });
     if (out.size() > n) out.resize(n);
     return out;

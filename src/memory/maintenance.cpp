@@ -42,6 +42,13 @@ maintenance::RewritePlan plan_from(const Memvid::Impl& impl, maintenance::KeepRe
   plan.index_extension = index::SearchIndex::initial_extension(settings);
   plan.frame_count = s.committed_frame_count();
   plan.sync = s.config().sync;
+  // Frames whose vectors come from their text get them again; a memory written before
+  // passage vectors gets them for every frame with text.
+  plan.embed_passages = [&impl](const std::string&, std::string_view title, std::string_view text,
+                                std::span<const text::ChunkRange> passages) {
+    return impl.embed_for_index(title, text, passages);
+  };
+  plan.prefer_text_vectors = vectors_derivable(settings.embedding_model, settings.vector_compression);
   plan.frame = [&s, keep = std::move(keep)](std::uint64_t id) {
     maintenance::RewriteFrame f;
     f.entry = s.committed_entry(id);

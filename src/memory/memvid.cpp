@@ -18,6 +18,7 @@
 #include "io/read_exact.hpp"
 #include "memory/find_parts.hpp"
 #include "memory/memvid_impl.hpp"
+#include "memory/passage_vectors.hpp"
 #include "search/meta_filter.hpp"
 #include "store/store.hpp"
 
@@ -245,12 +246,32 @@ auto run_in_transaction(store::Store& s, index::SearchIndex& idx, Fn&& fn) {
   return result;
 }
 
-index::FrameText frame_text(FrameId id, std::uint8_t kind, const Document& doc, std::span<const float> vector,
+// What a document is stored and indexed with for semantic search.
+struct DocVectors {
+  std::vector<float> caller;                   // the caller's vector, stored as given
+  index::Q8Rows rows;                          // the index's rows: one per passage (or the caller's vector)
+  std::vector<text::ChunkRange> passages;      // cut once for the embedder and the index
+  bool cut = false;
+  bool from_text = false;                      // the record says: embed the text again when needed
+  bool keep_rows = false;                      // the record keeps the rows
+
+  void store_in(format::FrameMeta& meta) const {
+    meta.embedding = caller;
+    meta.vectors_from_text = from_text;
+    if (keep_rows) {
+      meta.passage_codes = rows.codes;
+      meta.passage_scales = rows.scales;
+    }
+  }
+};
+
+index::FrameText frame_text(FrameId id, std::uint8_t kind, const Document& doc, const DocVectors& vectors,
                             const PutContext& ctx) {
   index::FrameText t;
   t.timestamp_ms = ctx.timestamp(doc);
   t.facts_off = ctx.facts_off(doc);
-  t.embedding = vector;
+  if (vectors.rows.rows() > 0) t.vectors = &vectors.rows;
+  if (vectors.cut) t.passages = &vectors.passages;
   t.id = id;
   t.kind = kind;
   t.payload = doc.payload;
@@ -264,21 +285,23 @@ index::FrameText frame_text(FrameId id, std::uint8_t kind, const Document& doc, 
 }
 
 // Appends a frame to the store and indexes its text (from the caller's document: no read).
-FrameId append_indexed(store::Store& s, index::SearchIndex& idx, const store::NewFrame& f, const Document& doc,
-                       const PutContext& ctx) {
+FrameId append_indexed(store::Store& s, index::SearchIndex& idx, store::NewFrame& f, const Document& doc,
+                       const DocVectors& vectors, const PutContext& ctx) {
+  vectors.store_in(f.meta);
   const FrameId id = s.append_frame(f);
-  idx.add_frame(frame_text(id, f.kind, doc, f.meta.embedding, ctx));
+  idx.add_frame(frame_text(id, f.kind, doc, vectors, ctx));
   return id;
 }
 
-// The vector each document is stored with (empty: none): the caller's, or the memory's
-// embedder's when one is available (without one the document is stored for lexical search
-// only; Stats::semantic_unavailable says why). Everything is checked before anything is
-// written, so a bad vector never leaves half a transaction behind.
-std::vector<std::vector<float>> vectors_for(Memvid::Impl& impl, std::span<const Document* const> docs) {
+// The vectors each document is stored with: the caller's, or one per passage from the
+// memory's embedder when one is available (without one the document is stored for lexical
+// search only; Stats::semantic_unavailable says why). Everything is checked before anything
+// is written, so a bad vector never leaves half a transaction behind.
+std::vector<DocVectors> vectors_for(Memvid::Impl& impl, std::span<const Document* const> docs) {
   const std::string& model = impl.model();
   const index::VectorIndex& vectors = impl.index->vectors();
-  std::vector<std::vector<float>> out(docs.size());
+  const index::IndexSettings& settings = impl.index->settings();
+  std::vector<DocVectors> out(docs.size());
   std::vector<std::size_t> to_embed;
   for (std::size_t i = 0; i < docs.size(); ++i) {
     const Document& d = *docs[i];
@@ -289,36 +312,49 @@ std::vector<std::vector<float>> vectors_for(Memvid::Impl& impl, std::span<const 
       if (!d.embedding_model.empty() && d.embedding_model != model)
         throw Error(ErrorCode::ModelMismatch, impl.store->path() + " holds vectors of " + model +
                                                   "; this document's vector comes from " + d.embedding_model);
-      out[i] = d.embedding;
+      out[i].caller = d.embedding;
     } else if (!model.empty() && index::has_passages(static_cast<std::uint8_t>(d.kind))) {
       to_embed.push_back(i);
     }
   }
   if (!to_embed.empty()) {
     if (EmbeddingProvider* provider = impl.embedder.get(model)) {
-      std::vector<EmbeddingText> texts;
-      texts.reserve(to_embed.size());
-      for (std::size_t i : to_embed) texts.push_back({docs[i]->title, docs[i]->payload});
-      auto made = provider->embed_documents(texts);
-      if (made.size() != texts.size())
-        throw Error(ErrorCode::ProviderFailed, provider->model() + " returned " + std::to_string(made.size()) +
-                                                   " vectors for " + std::to_string(texts.size()) + " documents");
-      for (std::size_t j = 0; j < to_embed.size(); ++j) out[to_embed[j]] = std::move(made[j]);
+      std::vector<PassageSource> sources;
+      sources.reserve(to_embed.size());
+      for (std::size_t i : to_embed) {
+        DocVectors& v = out[i];
+        v.passages = index::passages(docs[i]->payload, settings, docs[i]->chunk_bytes, docs[i]->chunk_overlap);
+        v.cut = true;
+        sources.push_back({docs[i]->title, docs[i]->payload, v.passages});
+      }
+      auto made = embed_passages(*provider, sources);
+      const bool derivable = vectors_derivable(model, settings.vector_compression);
+      for (std::size_t j = 0; j < to_embed.size(); ++j) {
+        DocVectors& v = out[to_embed[j]];
+        v.rows = std::move(made[j]);
+        v.from_text = derivable;
+        v.keep_rows = !derivable;
+      }
     }
   }
   std::size_t dim = vectors.dimension();
   for (std::size_t i = 0; i < out.size(); ++i) {
-    if (out[i].empty()) continue;
+    DocVectors& v = out[i];
     try {
-      vectors.check_dimension(out[i].size());
-      if (dim != 0 && out[i].size() != dim)
-        throw Error(ErrorCode::ModelMismatch, "vectors of " + std::to_string(dim) + " and " +
-                                                  std::to_string(out[i].size()) + " dimensions in one batch");
-      index::normalized(out[i]);  // rejects NaN and infinities
+      if (!v.caller.empty()) {
+        vectors.check_dimension(v.caller.size());
+        index::append_quantized(v.rows, index::normalized(v.caller));  // rejects NaN and infinities
+      }
+      if (v.rows.rows() == 0) continue;
+      const std::size_t d = v.rows.codes.size() / v.rows.rows();
+      vectors.check_dimension(d);
+      if (dim != 0 && d != dim)
+        throw Error(ErrorCode::ModelMismatch, "vectors of " + std::to_string(dim) + " and " + std::to_string(d) +
+                                                  " dimensions in one batch");
+      dim = d;
     } catch (const Error& e) {
       throw Error(e.code(), docs.size() > 1 ? "document " + std::to_string(i) + ": " + e.what() : std::string(e.what()));
     }
-    dim = out[i].size();
   }
   return out;
 }
@@ -430,8 +466,7 @@ FrameId Memvid::put(const Document& doc) {
   return run_in_transaction(s, *impl_->index, [&] {
     const PutContext ctx = put_context(*impl_);
     store::NewFrame f = to_new_frame(doc, ctx);
-    f.meta.embedding = std::move(vectors[0]);
-    return append_indexed(s, *impl_->index, f, doc, ctx);
+    return append_indexed(s, *impl_->index, f, doc, vectors[0], ctx);
   });
 }
 
@@ -463,7 +498,7 @@ std::vector<FrameId> Memvid::put_many(const std::vector<Document>& docs) {
     impl_->index->add_frames(texts, [&](std::size_t begin, std::size_t end) {
       for (std::size_t i = begin; i < end; ++i) {
         store::NewFrame f = to_new_frame(docs[i], ctx);
-        f.meta.embedding = vectors[i];
+        vectors[i].store_in(f.meta);
         ids.push_back(s.append_frame(f));
         if (ids.back() != first + i) throw Error(ErrorCode::Io, "frame ids out of sequence");
       }
@@ -490,8 +525,7 @@ FrameId Memvid::update(FrameId id, const Document& doc) {
     const PutContext ctx = put_context(*impl_);
     store::NewFrame f = to_new_frame(doc, ctx);
     f.meta.supersedes = id;
-    f.meta.embedding = std::move(vectors[0]);
-    FrameId new_id = append_indexed(s, *impl_->index, f, doc, ctx);
+    FrameId new_id = append_indexed(s, *impl_->index, f, doc, vectors[0], ctx);
     old.status = static_cast<std::uint8_t>(FrameStatus::Superseded);
     old.superseded_by = new_id;
     s.change_entry(old);

@@ -9,6 +9,7 @@
 #include "index/search_index.hpp"
 #include "memory/correction_boosts.hpp"
 #include "memory/embedder.hpp"
+#include "memory/passage_vectors.hpp"
 #include "memory/metadata_cache.hpp"
 #include "memory/semantic_floor.hpp"
 #include "memvid/memvid.hpp"
@@ -52,10 +53,21 @@ struct Memvid::Impl {
     if (store) store->close();
     store = std::move(fresh);
     index = std::make_unique<index::SearchIndex>(*store);
+    index->set_passage_embedder([this](std::string_view title, std::string_view text,
+                                       std::span<const text::ChunkRange> passages) {
+      return embed_for_index(title, text, passages);
+    });
     searcher = search::Searcher{};
     corrections = CorrectionBoosts{};
     semantic_sample = SemanticSample{};
     metadata_cache = MetadataCache{};
+  }
+
+  // A frame's passage vectors computed again from its text, for the index (which asks while
+  // it catches up with frames its segments do not hold yet).
+  index::Q8Rows embed_for_index(std::string_view title, std::string_view text,
+                                std::span<const text::ChunkRange> passages) const {
+    return embed_frame_passages(embedder, model(), title, text, passages);
   }
 
   void start_poller(int period_ms) {

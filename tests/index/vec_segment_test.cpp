@@ -53,8 +53,29 @@ std::vector<float> clustered(std::size_t n, std::uint32_t dim, std::uint32_t see
     }
     const auto scale = static_cast<float>(1.0 / std::sqrt(norm));
     for (std::uint32_t j = 0; j < dim; ++j) out[i * dim + j] *= scale;
+    // As a segment stores it (8 bits a component), so that rows read back equal these.
+    std::vector<std::int8_t> codes(dim);
+    float step = 0;
+    quantize_row(std::span(out).subspan(i * dim, dim), codes.data(), step);
+    dequantize_row(codes.data(), step, dim, &out[i * dim]);
   }
   return out;
+}
+
+// Segments key rows by (frame, passage); these tests store one row per frame.
+std::vector<std::uint64_t> keys_of(std::span<const std::uint64_t> frames) {
+  std::vector<std::uint64_t> keys;
+  for (std::uint64_t f : frames) keys.push_back(vec_key(f, 0));
+  return keys;
+}
+
+std::vector<std::uint64_t> frames_of(std::span<const std::uint64_t> keys) {
+  std::vector<std::uint64_t> frames;
+  for (std::uint64_t k : keys) {
+    EXPECT_EQ(key_passage(k), 0u);
+    frames.push_back(key_frame(k));
+  }
+  return frames;
 }
 
 std::vector<std::uint64_t> ascending_frames(std::size_t n, std::uint32_t seed, std::uint64_t first = 5) {
@@ -82,7 +103,7 @@ std::vector<VecHit> brute_force(std::span<const std::uint64_t> frames, std::span
   std::vector<VecHit> all;
   for (std::size_t r = 0; r < frames.size(); ++r) {
     if (accept && !accept(frames[r])) continue;
-    all.push_back({frames[r], vec::dot(q.data(), vectors.data() + r * dim, dim)});
+    all.push_back({frames[r], 0, vec::dot(q.data(), vectors.data() + r * dim, dim)});
   }
   std::sort(all.begin(), all.end(),
             [](const VecHit& a, const VecHit& b) { return a.score != b.score ? a.score > b.score : a.frame < b.frame; });
@@ -127,7 +148,7 @@ Built build(VecLayout layout, std::size_t rows, std::uint32_t dim, std::uint32_t
   VecBuildOptions o;
   o.compress = layout == VecLayout::IvfPq;
   o.hnsw_threshold = layout == VecLayout::Hnsw ? 1 : rows + 1;
-  b.bytes = encode_vec_segment(b.frames, b.vectors, dim, o);
+  b.bytes = encode_vec_segment(keys_of(b.frames), b.vectors, dim, o);
   return b;
 }
 
@@ -163,20 +184,20 @@ TEST(VecSegmentTest, FlatRoundTripSearchesExactly) {
   for (std::size_t r = 900; r < 1000; ++r)
     std::copy_n(b.vectors.begin() + static_cast<std::ptrdiff_t>((r - 900) * dim), dim,
                 b.vectors.begin() + static_cast<std::ptrdiff_t>(r * dim));
-  b.bytes = encode_vec_segment(b.frames, b.vectors, dim, {});
+  b.bytes = encode_vec_segment(keys_of(b.frames), b.vectors, dim, {});
   EXPECT_EQ(encoded_vec_count(b.bytes), 1000u);
   auto seg = open_bytes(b.bytes, dim);
   EXPECT_EQ(seg->layout(), VecLayout::Flat);
   EXPECT_EQ(seg->dim(), dim);
   EXPECT_EQ(seg->size(), 1000u);
-  EXPECT_EQ(seg->frames(), b.frames);
+  EXPECT_EQ(frames_of(seg->keys()), b.frames);
   for (std::size_t r = 0; r < b.frames.size(); ++r) {
-    auto v = seg->exact_vector(b.frames[r]);
+    auto v = seg->exact_vector(vec_key(b.frames[r], 0));
     ASSERT_EQ(v.size(), dim);
     ASSERT_EQ(std::memcmp(v.data(), b.vectors.data() + r * dim, dim * sizeof(float)), 0);
   }
-  EXPECT_TRUE(seg->exact_vector(b.frames[10] + 1000000).empty());
-  EXPECT_TRUE(seg->exact_vector(0).empty());
+  EXPECT_TRUE(seg->exact_vector(vec_key(b.frames[10] + 1000000, 0)).empty());
+  EXPECT_TRUE(seg->exact_vector(vec_key(0, 0)).empty());
 
   const auto queries = clustered(30, dim, 99);
   for (std::size_t qi = 0; qi < 30; ++qi) {
@@ -211,9 +232,9 @@ TEST(VecSegmentTest, HnswRoundTrip) {
   auto seg = open_bytes(b.bytes, 24);
   EXPECT_EQ(seg->layout(), VecLayout::Hnsw);
   EXPECT_EQ(seg->size(), 3000u);
-  EXPECT_EQ(seg->frames(), b.frames);
+  EXPECT_EQ(frames_of(seg->keys()), b.frames);
   for (std::size_t r = 0; r < b.frames.size(); ++r) {
-    auto v = seg->exact_vector(b.frames[r]);
+    auto v = seg->exact_vector(vec_key(b.frames[r], 0));
     ASSERT_EQ(v.size(), 24u);
     ASSERT_EQ(std::memcmp(v.data(), b.vectors.data() + r * 24, 24 * sizeof(float)), 0);
   }
@@ -228,7 +249,7 @@ TEST(VecSegmentTest, HnswRoundTrip) {
     sum += recall(got, want);
     // Scores are the exact inner products: the same kernel as a Flat scan.
     for (const VecHit& h : got) {
-      auto v = seg->exact_vector(h.frame);
+      auto v = seg->exact_vector(vec_key(h.frame, 0));
       ASSERT_EQ(h.score, vec::dot(q.data(), v.data(), 24));
     }
     // k beyond the row count returns every row.
@@ -245,7 +266,7 @@ TEST(VecSegmentTest, HnswRecallAtDefaultOptions) {
   testing::internal::CaptureStderr();
   testing::internal::CaptureStdout();
   const auto t0 = std::chrono::steady_clock::now();
-  const auto bytes = encode_vec_segment(frames, vectors, dim, {});
+  const auto bytes = encode_vec_segment(keys_of(frames), vectors, dim, {});
   const auto t1 = std::chrono::steady_clock::now();
   auto seg = open_bytes(bytes, dim);
   const auto t2 = std::chrono::steady_clock::now();
@@ -279,8 +300,8 @@ TEST(VecSegmentTest, IvfPqRoundTripWithPaddingAndNothingPrinted) {
   EXPECT_EQ(err, "");
   EXPECT_EQ(out, "");
   EXPECT_EQ(seg->layout(), VecLayout::IvfPq);
-  EXPECT_EQ(seg->frames(), b.frames);
-  EXPECT_TRUE(seg->exact_vector(b.frames[0]).empty());
+  EXPECT_EQ(frames_of(seg->keys()), b.frames);
+  EXPECT_TRUE(seg->exact_vector(vec_key(b.frames[0], 0)).empty());
   const vec::Trailer t = trailer_of(b.bytes);
   EXPECT_EQ(t.params[vec::kPqSubquantizers], 8u);
   EXPECT_EQ(t.params[vec::kPqBits], 6u);  // 3000 rows: fewer than 40 per 8-bit centroid
@@ -337,7 +358,7 @@ TEST(VecSegmentTest, IvfPqSizeAndRecallAt50K) {
   o.compress = true;
   testing::internal::CaptureStderr();
   const auto t0 = std::chrono::steady_clock::now();
-  const auto bytes = encode_vec_segment(frames, vectors, dim, o);
+  const auto bytes = encode_vec_segment(keys_of(frames), vectors, dim, o);
   const auto t1 = std::chrono::steady_clock::now();
   auto seg = open_bytes(bytes, dim);
   const auto t2 = std::chrono::steady_clock::now();
@@ -369,7 +390,7 @@ TEST(VecSegmentTest, SmallCompressedSegmentStaysFlat) {
   Built b = build(VecLayout::IvfPq, 1023, 16, 6);
   auto seg = open_bytes(b.bytes, 16);
   EXPECT_EQ(seg->layout(), VecLayout::Flat);
-  EXPECT_EQ(seg->exact_vector(b.frames[7]).size(), 16u);
+  EXPECT_EQ(seg->exact_vector(vec_key(b.frames[7], 0)).size(), 16u);
   Built c = build(VecLayout::IvfPq, 1024, 16, 6);
   EXPECT_EQ(open_bytes(c.bytes, 16)->layout(), VecLayout::IvfPq);
   EXPECT_EQ(trailer_of(c.bytes).params[vec::kPqBits], 4u);
@@ -453,19 +474,19 @@ TEST(VecSegmentTest, EncodeRejectsBadInput) {
     }
     return ErrorCode::NotFound;
   };
-  EXPECT_EQ(code([&] { encode_vec_segment({}, {}, 4, {}); }), ErrorCode::InvalidArgument);
-  EXPECT_EQ(code([&] { encode_vec_segment(frames, v, 0, {}); }), ErrorCode::InvalidArgument);
-  EXPECT_EQ(code([&] { encode_vec_segment(frames, std::span(v).first(11), 4, {}); }), ErrorCode::InvalidArgument);
+  EXPECT_EQ(code([&] { encode_vec_segment(std::vector<std::uint64_t>{}, std::vector<float>{}, 4, {}); }), ErrorCode::InvalidArgument);
+  EXPECT_EQ(code([&] { encode_vec_segment(keys_of(frames), v, 0, {}); }), ErrorCode::InvalidArgument);
+  EXPECT_EQ(code([&] { encode_vec_segment(keys_of(frames), std::span(v).first(11), 4, {}); }), ErrorCode::InvalidArgument);
   const std::vector<std::uint64_t> unordered = {1, 3, 3};
-  EXPECT_EQ(code([&] { encode_vec_segment(unordered, v, 4, {}); }), ErrorCode::InvalidArgument);
+  EXPECT_EQ(code([&] { encode_vec_segment(keys_of(unordered), v, 4, {}); }), ErrorCode::InvalidArgument);
   std::vector<float> nan = v;
   nan[5] = std::nanf("");
-  EXPECT_EQ(code([&] { encode_vec_segment(frames, nan, 4, {}); }), ErrorCode::InvalidArgument);
+  EXPECT_EQ(code([&] { encode_vec_segment(keys_of(frames), nan, 4, {}); }), ErrorCode::InvalidArgument);
   VecBuildOptions bad_m;
   bad_m.hnsw_m = 1;
-  EXPECT_EQ(code([&] { encode_vec_segment(frames, v, 4, bad_m); }), ErrorCode::InvalidArgument);
+  EXPECT_EQ(code([&] { encode_vec_segment(keys_of(frames), v, 4, bad_m); }), ErrorCode::InvalidArgument);
 
-  auto seg = open_bytes(encode_vec_segment(frames, v, 4, {}), 4);
+  auto seg = open_bytes(encode_vec_segment(keys_of(frames), v, 4, {}), 4);
   const std::vector<float> q3(3, 0.1f), qnan = {0.1f, std::nanf(""), 0.1f, 0.1f};
   EXPECT_EQ(code([&] { seg->search(q3, 1, nullptr, {}); }), ErrorCode::InvalidArgument);
   EXPECT_EQ(code([&] { seg->search(qnan, 1, nullptr, {}); }), ErrorCode::InvalidArgument);
@@ -530,15 +551,17 @@ TEST(VecSegmentTest, ResealedRandomDamageNeverCrashes) {
         continue;
       }
       ++opened;
-      const auto& frames = seg->frames();
-      ASSERT_TRUE(std::is_sorted(frames.begin(), frames.end()));
+      const auto& keys = seg->keys();
+      ASSERT_TRUE(std::is_sorted(keys.begin(), keys.end()));
+      std::vector<std::uint64_t> frames;
+      for (std::uint64_t key : keys) frames.push_back(key_frame(key));
       for (std::size_t k : {1u, 7u, 400u}) {
         auto hits = seg->search(q, k, (i % 2) ? Accept([](std::uint64_t f) { return f % 2 == 0; }) : nullptr, {});
         ASSERT_LE(hits.size(), std::min(k, frames.size()));
         for (const VecHit& h : hits) ASSERT_TRUE(std::binary_search(frames.begin(), frames.end(), h.frame));
         expect_sorted(hits);
       }
-      (void)seg->exact_vector(frames[frames.size() / 2]);
+      (void)seg->exact_vector(keys[keys.size() / 2]);
     }
   }
   std::cout << "[ vec ] re-sealed random damage: " << rejected << " rejected, " << opened << " opened\n";
@@ -568,7 +591,7 @@ TEST(VecSegmentTest, HostileStructuresAreCorrupt) {
     expect_corrupt(with_trailer(b->bytes, [](vec::Trailer& t) { t.rows = ~0ull; }), dim, "huge row count");
     expect_corrupt(with_trailer(b->bytes, [](vec::Trailer& t) { t.dim = 9; }), dim, "trailer dim");
     expect_corrupt(with_trailer(b->bytes, [](vec::Trailer& t) { t.layout = 3; }), dim, "layout 3");
-    expect_corrupt(with_trailer(b->bytes, [](vec::Trailer& t) { t.version = 2; }), dim, "version 2");
+    expect_corrupt(with_trailer(b->bytes, [](vec::Trailer& t) { t.version = 3; }), dim, "version 3");
     expect_corrupt(with_trailer(b->bytes, [](vec::Trailer& t) { t.parts[vec::kFrames].length += 1; }), dim,
                    "section overlap");
     expect_corrupt(with_trailer(b->bytes,
@@ -577,7 +600,7 @@ TEST(VecSegmentTest, HostileStructuresAreCorrupt) {
                                   t.parts[vec::kCodes].length -= std::min<std::uint64_t>(4, t.parts[vec::kCodes].length);
                                 }),
                    dim, "section gap");
-    expect_corrupt(with_section(b->bytes, vec::kFrames, [](std::span<std::uint8_t> s) { s[1] = 0; }), dim,
+    expect_corrupt(with_section(b->bytes, vec::kFrames, [](std::span<std::uint8_t> s) { s[2] = 0; }), dim,
                    "repeated frame");
   }
   expect_corrupt(with_trailer(flat.bytes, [](vec::Trailer& t) { t.layout = 1; }), dim, "Flat called Hnsw");
@@ -714,7 +737,7 @@ TEST(VecSegmentTest, DISABLED_Measure50K) {
     o.compress = layout == VecLayout::IvfPq;
     o.hnsw_threshold = layout == VecLayout::Flat ? rows + 1 : 10000;
     const auto t0 = std::chrono::steady_clock::now();
-    const auto bytes = encode_vec_segment(frames, vectors, dim, o);
+    const auto bytes = encode_vec_segment(keys_of(frames), vectors, dim, o);
     const auto t1 = std::chrono::steady_clock::now();
     double open_ms = 1e9;
     std::shared_ptr<const VecSegment> seg;

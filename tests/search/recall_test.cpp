@@ -4,6 +4,8 @@
 // says how many hits there are.
 #include <gtest/gtest.h>
 
+#include "support/stored_vector.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -34,7 +36,7 @@ std::vector<float> random_vector(std::mt19937_64& rng, std::size_t dim = kDim) {
   std::normal_distribution<float> n;
   std::vector<float> v(dim);
   for (float& x : v) x = n(rng);
-  return v;
+  return test::as_stored(v);
 }
 
 Document doc(std::string text, std::vector<float> v, std::string uri = "") {

@@ -25,7 +25,9 @@ vec::Trailer VecSegment::Impl::check_trailer(std::span<const std::uint8_t> trail
   if (expected && !std::equal(expected->begin(), expected->end(), trailer.data() + vec::kTrailerBody))
     fail("is not the segment the TOC names (checksum differs)");
   const vec::Trailer t = vec::decode_trailer(trailer);
-  if (t.version != vec::kVersion) fail("unknown segment version " + std::to_string(t.version));
+  if (t.version != vec::kVersion && t.version != vec::kFloatVersion)
+    fail("unknown segment version " + std::to_string(t.version));
+  version = t.version;
   if (!t.reserved_zero) fail("reserved trailer fields are not zero");
   if (t.layout > static_cast<std::uint8_t>(VecLayout::IvfPq)) fail("unknown layout " + std::to_string(t.layout));
   layout = static_cast<VecLayout>(t.layout);
@@ -59,7 +61,10 @@ vec::Trailer VecSegment::Impl::check_trailer(std::span<const std::uint8_t> trail
   switch (layout) {
     case VecLayout::Flat:
     case VecLayout::Hnsw: {
-      if (!mul(t.rows, dim, floats) || !mul(floats, 4, floats)) fail("vector section size overflows");
+      // Version 1: rows x dim floats; version 2: a float scale and dim bytes per row.
+      if (version == vec::kFloatVersion ? !mul(t.rows, dim, floats) || !mul(floats, 4, floats)
+                                        : !mul(t.rows, std::uint64_t{dim} + 4, floats))
+        fail("vector section size overflows");
       expect_len(vec::kVectors, floats);
       for (Section sec : {vec::kCoarse, vec::kPqCentroids, vec::kLists, vec::kCodes}) expect_len(sec, 0);
       if (layout == VecLayout::Flat) {
@@ -91,9 +96,9 @@ vec::Trailer VecSegment::Impl::check_trailer(std::span<const std::uint8_t> trail
       nlist = lists;
       expect_len(vec::kCoarse, std::uint64_t{nlist} * padded_dim * 4);
       expect_len(vec::kPqCentroids, (std::uint64_t{pq_m} << nbits) * dsub * 4);
-      std::uint64_t codes = 0;
-      if (!mul(t.rows, (std::uint64_t{pq_m} * nbits + 7) / 8, codes)) fail("code section size overflows");
-      expect_len(vec::kCodes, codes);
+      std::uint64_t code_bytes = 0;
+      if (!mul(t.rows, (std::uint64_t{pq_m} * nbits + 7) / 8, code_bytes)) fail("code section size overflows");
+      expect_len(vec::kCodes, code_bytes);
       if (len(vec::kLists) < nlist) fail("inverted lists shorter than their count");
       break;
     }

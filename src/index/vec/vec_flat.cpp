@@ -52,7 +52,7 @@ std::vector<Cand> VecSegment::Impl::exact(const float* q, std::size_t k, const A
   TopK top(k);
   const auto n = static_cast<std::uint32_t>(rows());
   for (std::uint32_t r = 0; r < n; ++r) {
-    if (accept && !accept(frames[r])) continue;
+    if (!admit(accept, r)) continue;
     top.offer({score(q, r), r});
   }
   return top.take();

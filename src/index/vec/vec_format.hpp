@@ -39,7 +39,10 @@ inline constexpr std::size_t kHnswM = 0, kHnswEfConstruction = 1, kHnswEntry = 2
 inline constexpr std::size_t kPqLists = 0, kPqSubquantizers = 1, kPqBits = 2, kPqSubDim = 3;
 
 inline constexpr char kTrailerMagic[8] = {'M', 'V', 'V', 'E', 'C', 'S', 'G', '1'};
-inline constexpr std::uint32_t kVersion = 1;
+// Version 2 (written now): row keys in the frame column, 8-bit vectors. Version 1 (read):
+// frame ids, float vectors.
+inline constexpr std::uint32_t kVersion = 2;
+inline constexpr std::uint32_t kFloatVersion = 1;
 inline constexpr std::size_t kTrailerBody = 48 + 24 * kSectionCount;
 inline constexpr std::size_t kTrailerSize = kTrailerBody + 16;
 

@@ -64,7 +64,6 @@ void build_hnsw(std::span<const float> vectors, std::size_t rows, std::uint32_t 
     s[kLevels][i] = static_cast<std::uint8_t>(l);
   }
   if (h.neighbors.size() != h.offsets[rows]) throw std::logic_error("faiss built an HNSW graph of unexpected shape");
-  put_array(s[kVectors], vectors.data(), vectors.size());
   put_array(s[kNeighbours], h.neighbors.data(), h.neighbors.size());
   t.params[kHnswM] = static_cast<std::uint32_t>(o.hnsw_m);
   t.params[kHnswEfConstruction] = static_cast<std::uint32_t>(o.hnsw_ef_construction);
@@ -169,7 +168,7 @@ std::vector<Cand> VecSegment::Impl::hnsw(const float* q, std::size_t k, const Ac
     ++seen;
     return true;
   };
-  auto admit = [&](std::uint32_t r) { return !accept || accept(frames[r]); };
+  auto admit = [&](std::uint32_t r) { return Impl::admit(accept, r); };
   std::priority_queue<std::pair<float, std::uint32_t>> candidates;  // best on top
   TopK found(ef);                                                 // accepted rows only
   visit(cur);

@@ -261,7 +261,7 @@ struct AcceptSelector final : faiss::IDSelector {
   bool is_member(idx_t id) const override {
     if (error || id < 0 || static_cast<std::uint64_t>(id) >= frames.size()) return false;
     try {
-      return accept(frames[static_cast<std::size_t>(id)]);
+      return accept(key_frame(frames[static_cast<std::size_t>(id)]));
     } catch (...) {
       error = std::current_exception();
       return false;

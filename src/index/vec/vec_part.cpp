@@ -18,14 +18,32 @@ class VecVerifier final : public PartVerifier {
   std::vector<PartCheck> structure_checks() override { return {{"VecIndexDecode", [this] { return decode(); }}}; }
   std::vector<PartCheck> coverage_checks() override { return {{"VecIndexCoverage", [this] { return coverage(); }}}; }
 
-  // The stored row of a Flat or HNSW part must be the record's vector, normalized.
+  // A Flat or HNSW part's rows must be the record's vectors: its passage vectors exactly, or
+  // its whole-frame vector normalized (to within the 8-bit step of version 2 rows). Vectors a
+  // frame's text makes again are not computed here.
   void see_record(std::uint64_t id, const format::FrameRecord& rec) override {
-    if (!has_semantic_index() || rec.meta.embedding.empty() || id >= c_.manifest.indexed_frames || segs_.empty()) return;
+    if (!has_semantic_index() || id >= c_.manifest.indexed_frames || segs_.empty() || id > kMaxVecFrame) return;
     const std::size_t s = segment_of(id);
     const auto& seg = segs_[s];
     if (!seg || seg->layout() == VecLayout::IvfPq) return;
-    const std::span<const float> stored = seg->exact_vector(id);
-    if (stored.empty()) return;  // no row: the coverage check judges that
+    if (!rec.meta.passage_scales.empty()) {
+      const std::size_t dim = rec.meta.passage_codes.size() / rec.meta.passage_scales.size();
+      for (std::size_t p = 0; p < rec.meta.passage_scales.size(); ++p) {
+        const std::int8_t* codes = nullptr;
+        float scale = 0;
+        if (!seg->quantized_row(vec_key(id, static_cast<std::uint32_t>(p)), codes, scale)) return;  // coverage judges
+        if (dim != seg->dim() || scale != rec.meta.passage_scales[p] ||
+            !std::equal(codes, codes + dim, rec.meta.passage_codes.begin() + static_cast<std::ptrdiff_t>(p * dim))) {
+          rows_.add("frame " + num(id) + "'s row for passage " + num(p) + " in the vector part of " + c_.segment_name(s) +
+                    " differs from the vector its record holds");
+          return;
+        }
+      }
+      return;
+    }
+    if (rec.meta.embedding.empty()) return;
+    const std::span<const float> stored = seg->exact_vector(vec_key(id, 0));
+    if (stored.empty() || !seg->exact_vector(vec_key(id, 1)).empty()) return;  // no row, or passage rows made from text
     std::vector<float> unit;
     try {
       unit = normalized(rec.meta.embedding);
@@ -35,6 +53,19 @@ class VecVerifier final : public PartVerifier {
     }
     if (unit.size() != stored.size()) {
       rows_.add("frame " + num(id) + "'s record vector has dimension " + num(unit.size()) + ", its row " + num(stored.size()));
+      return;
+    }
+    if (seg->version() != 1) {
+      // Version 2 rows are the record's vector quantized: the same codes and scale again.
+      std::vector<std::int8_t> want(unit.size());
+      float want_scale = 0;
+      quantize_row(unit, want.data(), want_scale);
+      const std::int8_t* codes = nullptr;
+      float scale = 0;
+      if (!seg->quantized_row(vec_key(id, 0), codes, scale) || scale != want_scale ||
+          !std::equal(want.begin(), want.end(), codes))
+        rows_.add("frame " + num(id) + "'s row in the vector part of " + c_.segment_name(s) +
+                  " is not its record's vector, normalized and quantized");
       return;
     }
     for (std::size_t k = 0; k < unit.size(); ++k)
@@ -102,7 +133,7 @@ class VecVerifier final : public PartVerifier {
     const std::uint64_t indexed = c_.manifest.indexed_frames, frames = c_.frames;
     const std::vector<RecordFacts>& facts = *c_.records;
     Problems p = rows_;
-    std::vector<std::uint8_t> rows(indexed, 0);
+    std::vector<std::uint32_t> rows(indexed, 0);
     std::size_t unread = 0;
     for (std::size_t i = 0; i < segs().size(); ++i) {
       const IndexSegmentRef& r = segs()[i];
@@ -112,17 +143,19 @@ class VecVerifier final : public PartVerifier {
         continue;
       }
       if (!segs_[i]) continue;
-      for (std::uint64_t f : segs_[i]->frames()) {
+      for (std::uint64_t key : segs_[i]->keys()) {
+        const std::uint64_t f = key_frame(key);
+        const std::uint32_t passage = key_passage(key);
         if (f >= frames)
           p.add("vector part of " + c_.segment_name(i) + " has a row for frame " + num(f) + ", beyond the frame count " +
                 num(frames));
         else if (f < r.first_frame || f >= r.end_frame)
           p.add("vector part of " + c_.segment_name(i) + " has a row for frame " + num(f) + ", outside its range");
-        else if (rows[f])
-          p.add("vector part of " + c_.segment_name(i) + " has two rows for frame " + num(f));
+        else if (passage != rows[f])
+          p.add("vector part of " + c_.segment_name(i) + " has a row for passage " + num(passage) + " of frame " + num(f) +
+                " after " + num(rows[f]) + " rows of it");
         else {
-          rows[f] = 1;
-          if (facts[f].state == RecordFacts::kGood && !facts[f].has_vector)
+          if (rows[f]++ == 0 && facts[f].state == RecordFacts::kGood && !facts[f].has_vector)
             p.add("frame " + num(f) + " has a row in the vector part of " + c_.segment_name(i) +
                   " but its record carries no vector");
         }
@@ -134,12 +167,19 @@ class VecVerifier final : public PartVerifier {
       if (!ok_[s] || (segs()[s].part(VectorIndex::kTag) && !segs_[s])) continue;
       if (!c_.active(f) || facts[f].state != RecordFacts::kGood || !facts[f].has_vector) continue;
       ++checked;
-      if (!rows[f])
+      const RecordFacts& rf = facts[f];
+      // A whole-frame vector may have been replaced by passage vectors made from the text.
+      const bool rows_ok = rows[f] == rf.vector_rows ||
+                           (rf.whole_frame_vector && rows[f] == std::max<std::uint32_t>(1, rf.passages));
+      if (rows[f] == 0)
         p.add("active frame " + num(f) + " carries a vector but has no row in the vector part of " + c_.segment_name(s));
+      else if (!rows_ok)
+        p.add("active frame " + num(f) + " has " + num(rows[f]) + " rows in the vector part of " + c_.segment_name(s) +
+              ", its record makes " + num(rf.vector_rows));
     }
     if (p.any()) return failed(p.summary());
-    return passed(num(checked) + " active frames with a vector below " + num(indexed) +
-                  " each have one row, equal to their normalized record vector where the part keeps floats" +
+    return passed(num(checked) + " active frames with vectors below " + num(indexed) +
+                  " each have a row per passage, equal to their record's vectors where the record and the part keep them" +
                   unreadable_note(unread));
   }
 
@@ -155,9 +195,8 @@ class VecKind final : public PartKind {
   const char* name() const override { return "vector"; }
   const char* short_name() const override { return "vec"; }
   bool in_every_segment() const override { return false; }
-  std::string check_ref(const PartRef& ref, const IndexSegmentRef& segment, const IndexSettings& settings) const override {
+  std::string check_ref(const PartRef& ref, const IndexSegmentRef&, const IndexSettings& settings) const override {
     if (ref.count == 0) return "holds no rows";
-    if (ref.count > segment.frames()) return "holds " + num(ref.count) + " rows for " + num(segment.frames()) + " frames";
     if (settings.embedding_dimension == 0) return "holds rows, yet the memory has no vector dimension";
     return "";
   }

@@ -18,6 +18,7 @@
 
 #include "format/checksum.hpp"
 #include "index/lex/lex_segment.hpp"  // ByteSource
+#include "index/vec/q8.hpp"
 
 namespace memvid::index {
 
@@ -37,14 +38,30 @@ struct VecSearchOptions {
   std::size_t nprobe = 64;     // IvfPq: inverted lists visited
 };
 
+// A row's key: its frame and which passage of the frame's text (index/passages.hpp) the
+// vector embeds. Segments and the buffer keep rows in ascending key order, so a frame's rows
+// are adjacent. A vector that stands for the whole frame (a caller's vector, or a segment
+// written before passage vectors, format version 1) is passage 0.
+inline constexpr unsigned kPassageBits = 28;  // a 1 GiB text cut into 48-byte steps fits
+inline constexpr std::uint64_t kMaxVecFrame = (std::uint64_t{1} << (64 - kPassageBits)) - 1;
+inline constexpr std::uint32_t kMaxPassage = (1u << kPassageBits) - 1;
+inline constexpr std::uint64_t vec_key(std::uint64_t frame, std::uint32_t passage) {
+  return frame << kPassageBits | passage;
+}
+inline constexpr std::uint64_t key_frame(std::uint64_t key) { return key >> kPassageBits; }
+inline constexpr std::uint32_t key_passage(std::uint64_t key) { return static_cast<std::uint32_t>(key & kMaxPassage); }
+
 struct VecHit {
   std::uint64_t frame = 0;
+  std::uint32_t passage = 0;
   float score = 0;  // inner product with the query
 };
 
-// Encodes a segment. frames: ascending ids, one per row; vectors: rows x dim floats,
-// already L2-normalized. Same input, same bytes.
-std::vector<std::uint8_t> encode_vec_segment(std::span<const std::uint64_t> frames, std::span<const float> vectors,
+// Encodes a segment. keys: ascending vec_key()s, one per row; vectors: rows x dim, already
+// L2-normalized, as 8-bit rows (quantized here from floats). Same input, same bytes.
+std::vector<std::uint8_t> encode_vec_segment(std::span<const std::uint64_t> keys, const Q8Rows& vectors,
+                                             std::uint32_t dim, const VecBuildOptions& options);
+std::vector<std::uint8_t> encode_vec_segment(std::span<const std::uint64_t> keys, std::span<const float> vectors,
                                              std::uint32_t dim, const VecBuildOptions& options);
 
 class VecSegment {
@@ -59,16 +76,21 @@ class VecSegment {
 
   VecLayout layout() const;
   std::uint32_t dim() const;
-  std::size_t size() const;                          // rows
-  const std::vector<std::uint64_t>& frames() const;  // ascending
+  std::size_t size() const;                        // rows
+  const std::vector<std::uint64_t>& keys() const;  // ascending vec_key()s
+  // Format version 1 holds one float vector per frame; version 2, 8-bit passage vectors.
+  std::uint32_t version() const;
 
   // The k best rows for query (dim floats) among frames accept() admits (null: all), best
-  // first; equal scores by ascending frame id. Thread-safe.
+  // first; equal scores by ascending key. Thread-safe.
   std::vector<VecHit> search(std::span<const float> query, std::size_t k,
                              const std::function<bool(std::uint64_t)>& accept, const VecSearchOptions& options) const;
-  // The stored vector of frame (Flat, Hnsw), or an empty span (IvfPq keeps no floats, or the
-  // frame is not in this segment).
-  std::span<const float> exact_vector(std::uint64_t frame) const;
+  // The stored vector of a row key (Flat, Hnsw; dequantized), or an empty span (IvfPq keeps
+  // no vectors, or the key is not in this segment).
+  std::span<const float> exact_vector(std::uint64_t key) const;
+  // The stored 8-bit row of a key (version 2 Flat and Hnsw), for merges that must carry it
+  // unchanged; false when the segment holds no such row.
+  bool quantized_row(std::uint64_t key, const std::int8_t*& codes, float& scale) const;
 
  private:
   struct Impl;

@@ -141,9 +141,12 @@ void build_ivfpq(std::span<const float> vectors, std::size_t rows, std::uint32_t
 struct VecSegment::Impl {
   std::string what;
   VecLayout layout = VecLayout::Flat;
+  std::uint32_t version = vec::kVersion;
   std::uint32_t dim = 0;
-  std::vector<std::uint64_t> frames;
-  vec::RawVector<float> vectors;  // Flat, Hnsw
+  std::vector<std::uint64_t> frames;  // row keys (vec_key), ascending
+  vec::RawVector<float> vectors;      // Flat, Hnsw: as searched (dequantized in version 2)
+  vec::RawVector<std::int8_t> q8_codes;  // Flat, Hnsw version 2: as stored
+  std::vector<float> q8_scales;
   // Hnsw
   std::uint32_t m = 0, entry = 0, max_level = 0;
   std::vector<std::uint8_t> levels;
@@ -156,6 +159,7 @@ struct VecSegment::Impl {
   [[noreturn]] void fail(const std::string& why) const { throw Error(ErrorCode::Corrupt, what + ": " + why); }
   std::size_t rows() const { return frames.size(); }
   float score(const float* q, std::uint32_t row) const { return vec::dot(q, &vectors[std::size_t{row} * dim], dim); }
+  bool admit(const vec::Accept& accept, std::uint32_t row) const { return !accept || accept(key_frame(frames[row])); }
 
   // vec_check.cpp: validates the trailer (and sets layout, dim and the IVF-PQ shape), then
   // the body's section checksums.
@@ -164,6 +168,7 @@ struct VecSegment::Impl {
   void check_sections(const vec::Trailer& t, std::span<const std::uint8_t> body) const;
 
   void decode_frames(std::span<const std::uint8_t> bytes, std::uint64_t n, std::uint64_t base);
+  void decode_vectors(std::span<const std::uint8_t> bytes);
   void decode_hnsw(const vec::Trailer& t, const std::vector<std::uint8_t>& body, std::uint64_t base);
   void decode_ivfpq(const vec::Trailer& t, const std::vector<std::uint8_t>& body, std::uint64_t base);
 

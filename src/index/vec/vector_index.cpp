@@ -26,8 +26,23 @@ std::vector<float> normalized(std::span<const float> v) {
 
 namespace {
 
-// The ranking order of every vector search: score, then frame.
-bool better(const VecHit& a, const VecHit& b) { return a.score != b.score ? a.score > b.score : a.frame < b.frame; }
+// The ranking order of every vector search: score, then frame, then passage.
+bool better(const VecHit& a, const VecHit& b) {
+  if (a.score != b.score) return a.score > b.score;
+  return a.frame != b.frame ? a.frame < b.frame : a.passage < b.passage;
+}
+
+// A record's vectors as index rows: its passage vectors, or its one whole-frame vector.
+Q8Rows record_rows(const format::FrameRecord& rec, std::uint32_t dim) {
+  Q8Rows q;
+  if (!rec.meta.passage_scales.empty()) {
+    q.codes.assign(rec.meta.passage_codes.begin(), rec.meta.passage_codes.end());
+    q.scales = rec.meta.passage_scales;
+  } else if (!rec.meta.embedding.empty() && rec.meta.embedding.size() == dim) {
+    append_quantized(q, normalized(rec.meta.embedding));
+  }
+  return q;
+}
 
 }  // namespace
 
@@ -35,10 +50,10 @@ VectorIndex::VectorIndex(std::shared_ptr<const ByteSource> file, std::string pat
     : file_(std::move(file)), path_(std::move(path)), read_record_vector_(std::move(read_record_vector)) {}
 
 VectorIndex::VectorIndex(const PartHost& host)
-    : VectorIndex(host.file, host.store.path(), [&store = host.store](std::uint64_t frame) {
+    : VectorIndex(host.file, host.store.path(), [&store = host.store](std::uint64_t frame, std::uint32_t dim) {
         const format::TocEntry& e = store.entry(frame);
-        if (e.record_removed()) return std::vector<float>{};
-        return store.read_record(e).meta.embedding;
+        if (e.record_removed()) return Q8Rows{};
+        return record_rows(store.read_record(e), dim);
       }) {}
 
 void VectorIndex::reset(const IndexManifest& manifest) {
@@ -47,12 +62,13 @@ void VectorIndex::reset(const IndexManifest& manifest) {
   segments_.assign(refs_.size(), nullptr);
   opened_.assign(refs_.size(), false);
   dimension_ = settings_.embedding_dimension;
-  buffer_frames_.clear();
+  buffer_keys_.clear();
+  buffer_q8_ = {};
   buffer_vectors_.clear();
 }
 
 void VectorIndex::add(const AnalyzedFrame& frame) {
-  if (!frame.vector.empty()) add(frame.id, frame.vector);
+  if (frame.vectors.rows() > 0) add(frame.id, frame.vectors);
 }
 
 BuiltPart VectorIndex::build(std::span<const std::size_t> inputs, std::uint64_t, std::uint64_t, const LiveFn& live) {
@@ -65,7 +81,7 @@ BuiltPart VectorIndex::build(std::span<const std::size_t> inputs, std::uint64_t,
 }
 
 std::uint64_t VectorIndex::vector_count() const {
-  std::uint64_t n = buffer_frames_.size();
+  std::uint64_t n = buffer_keys_.size();
   for (const IndexSegmentRef& r : refs_)
     if (const PartRef* p = r.part(kTag)) n += p->count;
   return n;
@@ -84,19 +100,33 @@ void VectorIndex::check_dimension(std::size_t dim) const {
   }
 }
 
-void VectorIndex::add(std::uint64_t frame, std::vector<float> unit_vector) {
-  check_dimension(unit_vector.size());
-  if (!buffer_frames_.empty() && frame <= buffer_frames_.back())
+void VectorIndex::add(std::uint64_t frame, const Q8Rows& rows) {
+  if (rows.rows() == 0) return;
+  const std::size_t dim = rows.codes.size() / rows.rows();
+  if (dim * rows.rows() != rows.codes.size()) throw Error(ErrorCode::InvalidArgument, "ragged passage vectors");
+  check_dimension(dim);
+  if (frame > kMaxVecFrame) throw Error(ErrorCode::InvalidArgument, "frame id " + std::to_string(frame) + " too large for the vector index");
+  if (rows.rows() > std::size_t{kMaxPassage} + 1) throw Error(ErrorCode::InvalidArgument, "too many passage vectors in one frame");
+  if (!buffer_keys_.empty() && vec_key(frame, 0) <= buffer_keys_.back())
     throw Error(ErrorCode::InvalidArgument, "vectors must be added in frame order");
-  dimension_ = static_cast<std::uint32_t>(unit_vector.size());
-  buffer_frames_.push_back(frame);
-  buffer_vectors_.insert(buffer_vectors_.end(), unit_vector.begin(), unit_vector.end());
+  dimension_ = static_cast<std::uint32_t>(dim);
+  for (std::size_t r = 0; r < rows.rows(); ++r) {
+    buffer_keys_.push_back(vec_key(frame, static_cast<std::uint32_t>(r)));
+    buffer_q8_.scales.push_back(rows.scales[r]);
+    const std::size_t at = buffer_vectors_.size();
+    buffer_vectors_.resize(at + dim);
+    dequantize_row(&rows.codes[r * dim], rows.scales[r], dim, &buffer_vectors_[at]);
+  }
+  buffer_q8_.codes.insert(buffer_q8_.codes.end(), rows.codes.begin(), rows.codes.end());
 }
 
 void VectorIndex::forget_from(std::uint64_t frame) {
-  auto it = std::lower_bound(buffer_frames_.begin(), buffer_frames_.end(), frame);
-  const std::size_t keep = static_cast<std::size_t>(it - buffer_frames_.begin());
-  buffer_frames_.resize(keep);
+  const std::uint64_t from = frame > kMaxVecFrame ? ~std::uint64_t{0} : vec_key(frame, 0);
+  auto it = std::lower_bound(buffer_keys_.begin(), buffer_keys_.end(), from);
+  const std::size_t keep = static_cast<std::size_t>(it - buffer_keys_.begin());
+  buffer_keys_.resize(keep);
+  buffer_q8_.scales.resize(keep);
+  buffer_q8_.codes.resize(keep * dimension_);
   buffer_vectors_.resize(keep * dimension_);
   if (keep == 0 && vector_count() == 0) dimension_ = settings_.embedding_dimension;
 }
@@ -117,40 +147,59 @@ std::shared_ptr<const VecSegment> VectorIndex::segment(std::size_t i) const {
 }
 
 std::vector<std::uint8_t> VectorIndex::build_segment(std::span<const std::size_t> inputs, const LiveFn& live) const {
-  std::vector<std::uint64_t> frames;
-  std::vector<float> vectors;
-  auto take = [&](std::uint64_t frame, std::span<const float> v) {
-    if (live && !live(frame)) return;
-    frames.push_back(frame);
-    vectors.insert(vectors.end(), v.begin(), v.end());
+  std::vector<std::uint64_t> keys;
+  Q8Rows rows;
+  auto take = [&](std::uint64_t key, const std::int8_t* codes, float scale) {
+    keys.push_back(key);
+    rows.codes.insert(rows.codes.end(), codes, codes + dimension_);
+    rows.scales.push_back(scale);
   };
+  std::vector<std::int8_t> scratch(dimension_);
   for (std::size_t i : inputs) {
     if (i == refs_.size()) {
-      for (std::size_t r = 0; r < buffer_frames_.size(); ++r)
-        take(buffer_frames_[r], std::span(buffer_vectors_).subspan(r * dimension_, dimension_));
+      for (std::size_t r = 0; r < buffer_keys_.size(); ++r)
+        if (!live || live(key_frame(buffer_keys_[r])))
+          take(buffer_keys_[r], &buffer_q8_.codes[r * dimension_], buffer_q8_.scales[r]);
       continue;
     }
     auto seg = segment(i);
     if (!seg) continue;
-    for (std::uint64_t frame : seg->frames()) {
+    const auto& seg_keys = seg->keys();
+    for (std::size_t r = 0; r < seg_keys.size(); ++r) {
+      const std::uint64_t key = seg_keys[r], frame = key_frame(key);
       if (live && !live(frame)) continue;
-      std::span<const float> v = seg->exact_vector(frame);
-      if (!v.empty()) {
-        take(frame, v);
+      const std::int8_t* codes = nullptr;
+      float scale = 0;
+      if (seg->quantized_row(key, codes, scale)) {
+        take(key, codes, scale);
         continue;
       }
-      // Compressed segments keep codes only: the exact vector comes from the frame's record.
-      std::vector<float> from_record = read_record_vector_(frame);
-      if (from_record.size() != dimension_)
-        throw Error(ErrorCode::Corrupt, path_ + ": frame " + std::to_string(frame) +
-                                            " is in the vector index but its record holds no vector of the memory's dimension");
-      take(frame, normalized(from_record));
+      if (std::span<const float> v = seg->exact_vector(key); !v.empty()) {  // a version 1 segment
+        quantize_row(v, scratch.data(), scale);
+        take(key, scratch.data(), scale);
+        continue;
+      }
+      // Compressed segments keep codes only: the vectors come from the frame's record, all
+      // of the frame's rows at once.
+      const Q8Rows from_record = read_record_vector_(frame, dimension_);
+      std::size_t n = 0;
+      while (r + n < seg_keys.size() && key_frame(seg_keys[r + n]) == frame) ++n;
+      if (from_record.codes.size() != from_record.rows() * dimension_ || from_record.rows() != n)
+        throw Error(ErrorCode::Corrupt, path_ + ": frame " + std::to_string(frame) + " has " + std::to_string(n) +
+                                            " rows in the vector index but its record holds " +
+                                            std::to_string(from_record.rows()) + " vectors of the memory's dimension");
+      for (std::size_t j = 0; j < n; ++j) {
+        if (key_passage(seg_keys[r + j]) != j)
+          throw Error(ErrorCode::Corrupt, path_ + ": frame " + std::to_string(frame) + "'s rows in the vector index skip a passage");
+        take(seg_keys[r + j], &from_record.codes[j * dimension_], from_record.scales[j]);
+      }
+      r += n - 1;
     }
   }
-  if (frames.empty()) return {};
+  if (keys.empty()) return {};
   VecBuildOptions options;
   options.compress = settings_.vector_compression;
-  return encode_vec_segment(frames, vectors, dimension_, options);
+  return encode_vec_segment(keys, rows, dimension_, options);
 }
 
 std::vector<VecHit> VectorIndex::search(std::span<const float> query, std::size_t k,
@@ -165,9 +214,13 @@ std::vector<VecHit> VectorIndex::search(std::span<const float> query, std::size_
     auto hits = seg->search(query, k, accept, options);
     all.insert(all.end(), hits.begin(), hits.end());
   }
-  for (std::size_t r = 0; r < buffer_frames_.size(); ++r) {
-    if (accept && !accept(buffer_frames_[r])) continue;
-    all.push_back({buffer_frames_[r], vec::dot(query.data(), buffer_vectors_.data() + r * dimension_, dimension_)});
+  std::uint64_t judged = ~std::uint64_t{0};
+  bool admitted = false;
+  for (std::size_t r = 0; r < buffer_keys_.size(); ++r) {
+    const std::uint64_t frame = key_frame(buffer_keys_[r]);
+    if (frame != judged) admitted = !accept || accept(frame), judged = frame;  // a frame's rows are adjacent
+    if (!admitted) continue;
+    all.push_back({frame, key_passage(buffer_keys_[r]), vec::dot(query.data(), buffer_vectors_.data() + r * dimension_, dimension_)});
   }
   const std::size_t n = std::min(k, all.size());
   std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n), all.end(), better);
@@ -175,24 +228,54 @@ std::vector<VecHit> VectorIndex::search(std::span<const float> query, std::size_
   return all;
 }
 
-std::vector<float> VectorIndex::exact_vector(std::uint64_t frame) const {
-  auto it = std::lower_bound(buffer_frames_.begin(), buffer_frames_.end(), frame);
-  if (it != buffer_frames_.end() && *it == frame) {
-    const std::size_t r = static_cast<std::size_t>(it - buffer_frames_.begin());
-    return {buffer_vectors_.begin() + static_cast<std::ptrdiff_t>(r * dimension_),
-            buffer_vectors_.begin() + static_cast<std::ptrdiff_t>((r + 1) * dimension_)};
+void VectorIndex::for_each_row(std::uint64_t frame,
+                               const std::function<void(std::uint64_t, std::span<const float>)>& fn) const {
+  if (frame > kMaxVecFrame) return;
+  const std::uint64_t lo = vec_key(frame, 0), hi = vec_key(frame, kMaxPassage);
+  auto it = std::lower_bound(buffer_keys_.begin(), buffer_keys_.end(), lo);
+  if (it != buffer_keys_.end() && *it <= hi) {
+    for (; it != buffer_keys_.end() && *it <= hi; ++it) {
+      const std::size_t r = static_cast<std::size_t>(it - buffer_keys_.begin());
+      fn(*it, std::span(buffer_vectors_).subspan(r * dimension_, dimension_));
+    }
+    return;
   }
   for (std::size_t i = 0; i < refs_.size(); ++i) {
     if (frame < refs_[i].first_frame || frame >= refs_[i].end_frame) continue;
     auto seg = segment(i);
-    if (!seg) return {};
-    std::span<const float> v = seg->exact_vector(frame);
-    if (!v.empty()) return {v.begin(), v.end()};
-    if (!std::binary_search(seg->frames().begin(), seg->frames().end(), frame)) return {};
-    std::vector<float> from_record = read_record_vector_(frame);
-    return from_record.size() == dimension_ ? normalized(from_record) : std::vector<float>{};
+    if (!seg) return;
+    const auto& keys = seg->keys();
+    auto k = std::lower_bound(keys.begin(), keys.end(), lo);
+    if (k == keys.end() || *k > hi) return;
+    if (!seg->exact_vector(*k).empty()) {
+      for (; k != keys.end() && *k <= hi; ++k) fn(*k, seg->exact_vector(*k));
+      return;
+    }
+    const Q8Rows from_record = read_record_vector_(frame, dimension_);
+    if (from_record.codes.size() != from_record.rows() * dimension_) return;
+    std::vector<float> v(dimension_);
+    for (std::size_t j = 0; j < from_record.rows(); ++j) {
+      dequantize_row(&from_record.codes[j * dimension_], from_record.scales[j], dimension_, v.data());
+      fn(vec_key(frame, static_cast<std::uint32_t>(j)), v);
+    }
+    return;
   }
-  return {};
+}
+
+std::optional<VecHit> VectorIndex::best_passage(std::uint64_t frame, std::span<const float> query) const {
+  std::optional<VecHit> best;
+  if (query.size() != dimension_ || dimension_ == 0) return best;
+  for_each_row(frame, [&](std::uint64_t key, std::span<const float> v) {
+    const VecHit h{frame, key_passage(key), vec::dot(v.data(), query.data(), dimension_)};
+    if (!best || better(h, *best)) best = h;
+  });
+  return best;
+}
+
+std::vector<float> VectorIndex::frame_vectors(std::uint64_t frame) const {
+  std::vector<float> out;
+  for_each_row(frame, [&](std::uint64_t, std::span<const float> v) { out.insert(out.end(), v.begin(), v.end()); });
+  return out;
 }
 
 std::vector<float> VectorIndex::sample(std::size_t n) const {
@@ -203,30 +286,32 @@ std::vector<float> VectorIndex::sample(std::size_t n) const {
   const double step = std::max(1.0, static_cast<double>(rows) / static_cast<double>(n));
   std::uint64_t base = 0;
   double next = 0;
-  auto take_row = [&](std::uint64_t frame, std::span<const float> v) {
+  auto take_row = [&](std::uint64_t key, std::span<const float> v) {
     if (!v.empty()) {
       out.insert(out.end(), v.begin(), v.end());
       return;
     }
-    std::vector<float> from_record = read_record_vector_(frame);
-    if (from_record.size() == dimension_) {
-      from_record = normalized(from_record);
-      out.insert(out.end(), from_record.begin(), from_record.end());
+    const Q8Rows from_record = read_record_vector_(key_frame(key), dimension_);
+    const std::uint32_t p = key_passage(key);
+    if (p < from_record.rows() && from_record.codes.size() == from_record.rows() * dimension_) {
+      const std::size_t at = out.size();
+      out.resize(at + dimension_);
+      dequantize_row(&from_record.codes[p * dimension_], from_record.scales[p], dimension_, &out[at]);
     }
   };
   for (std::size_t i = 0; i < refs_.size(); ++i) {
     auto seg = segment(i);
     if (!seg) continue;
-    const auto& frames = seg->frames();
-    for (; next < static_cast<double>(base + frames.size()); next += step) {
-      const std::uint64_t frame = frames[static_cast<std::size_t>(next) - base];
-      take_row(frame, seg->exact_vector(frame));
+    const auto& keys = seg->keys();
+    for (; next < static_cast<double>(base + keys.size()); next += step) {
+      const std::uint64_t key = keys[static_cast<std::size_t>(next) - base];
+      take_row(key, seg->exact_vector(key));
     }
-    base += frames.size();
+    base += keys.size();
   }
-  for (; next < static_cast<double>(base + buffer_frames_.size()); next += step) {
+  for (; next < static_cast<double>(base + buffer_keys_.size()); next += step) {
     const std::size_t r = static_cast<std::size_t>(next) - base;
-    take_row(buffer_frames_[r], std::span(buffer_vectors_).subspan(r * dimension_, dimension_));
+    take_row(buffer_keys_[r], std::span(buffer_vectors_).subspan(r * dimension_, dimension_));
   }
   return out;
 }

@@ -1,10 +1,13 @@
 #pragma once
 // The vector index as a part of index segments: each segment's rows (a Flat, HNSW or IVF-PQ
 // part), plus the vectors of frames written since the last checkpoint, kept in memory and
-// searched exactly. Vectors are L2-normalized when added, so inner product is the cosine.
+// searched exactly. A row is one passage of a frame (vec_key); vectors are L2-normalized and
+// quantized to 8 bits when added, so inner product is the cosine, and the buffer scores
+// exactly as the segment it becomes.
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -23,9 +26,10 @@ const PartKind& vector_part_kind();
 class VectorIndex final : public IndexPart {
  public:
   static constexpr PartTag kTag = part_tag("VEC ");
-  // Reads a vector the index does not hold exactly (IvfPq segments keep only codes): from
-  // the frame's record. Returns an empty vector when the frame has none.
-  using RecordVectorReader = std::function<std::vector<float>(std::uint64_t frame)>;
+  // Reads the vectors the index does not hold exactly (IvfPq segments keep only codes): from
+  // the frame's record, a row per passage (or one for a whole-frame vector). No rows when the
+  // record holds none.
+  using RecordVectorReader = std::function<Q8Rows(std::uint64_t frame, std::uint32_t dim)>;
 
   explicit VectorIndex(const PartHost& host);
   VectorIndex(std::shared_ptr<const ByteSource> file, std::string path, RecordVectorReader read_record_vector);
@@ -40,22 +44,24 @@ class VectorIndex final : public IndexPart {
   const std::string& model() const { return settings_.embedding_model; }
   std::uint32_t dimension() const { return dimension_; }
   bool compression() const { return settings_.vector_compression; }
-  // Rows in committed segments plus buffered vectors.
+  // Rows (passage vectors) in committed segments plus buffered ones.
   std::uint64_t vector_count() const;
 
   // Checks a vector against the memory's dimension (fixing it if still open); throws
   // ModelMismatch naming both dimensions.
   void check_dimension(std::size_t dim) const;
-  // Adds the (already normalized) vector of a frame written after every buffered one.
-  void add(std::uint64_t frame, std::vector<float> unit_vector);
+  // Adds the vectors of a frame written after every buffered one: row i is passage i.
+  void add(std::uint64_t frame, const Q8Rows& rows);
 
-  // The k nearest frames to query (unit length) that accept() admits, best first (equal
-  // scores by ascending frame). Scores from IvfPq segments are approximate.
+  // The k nearest rows to query (unit length) whose frame accept() admits, best first (equal
+  // scores by ascending frame, then passage). Scores from IvfPq segments are approximate.
   std::vector<VecHit> search(std::span<const float> query, std::size_t k,
                              const std::function<bool(std::uint64_t)>& accept, const VecSearchOptions& options) const;
-  // The frame's unit vector, exactly (from a segment, the buffer, or the frame's record), or
-  // empty when the frame has none.
-  std::vector<float> exact_vector(std::uint64_t frame) const;
+  // The frame's passage nearest to query, scored exactly (from a segment, the buffer, or the
+  // frame's record); nothing when the frame has no vector.
+  std::optional<VecHit> best_passage(std::uint64_t frame, std::span<const float> query) const;
+  // The frame's vectors as stored, a unit row per passage (rows x dimension floats).
+  std::vector<float> frame_vectors(std::uint64_t frame) const;
 
   // Up to n of the index's unit vectors (rows x dimension floats), spread evenly over its
   // rows in frame order: the same rows for the same index. They stand for "any vector of this
@@ -78,8 +84,12 @@ class VectorIndex final : public IndexPart {
   mutable std::vector<std::shared_ptr<const VecSegment>> segments_;
   mutable std::vector<bool> opened_;
   mutable std::uint32_t dimension_ = 0;
-  std::vector<std::uint64_t> buffer_frames_;
-  std::vector<float> buffer_vectors_;
+  // Calls fn(key, unit vector) for each row of frame, in passage order.
+  void for_each_row(std::uint64_t frame, const std::function<void(std::uint64_t, std::span<const float>)>& fn) const;
+
+  std::vector<std::uint64_t> buffer_keys_;
+  Q8Rows buffer_q8_;
+  std::vector<float> buffer_vectors_;  // buffer_q8_ dequantized, as searched
 };
 
 }  // namespace memvid::index
