@@ -154,7 +154,7 @@ void for_each_field(const Frame& f, V&& v) {
   v("payload_bytes", std::uint64_t{f.payload_bytes});
   v("stored_bytes", std::uint64_t{f.stored_bytes});
   v("compressed", f.compressed);
-  v("has_vector", !f.embedding.empty());
+  v("has_vector", f.vectors > 0);
   v("chunk_size", f.chunk_bytes);
   v("chunk_overlap", f.chunk_overlap);
   v("removed", f.removed);

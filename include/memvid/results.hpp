@@ -114,6 +114,7 @@ struct Frame {
   // The caller's vector, as given with the document (empty otherwise: vectors the memory's
   // model makes are one per passage, kept in the index, not here).
   std::vector<float> embedding;
+  std::uint32_t vectors = 0;  // the vectors the frame is searched by: one per passage (0: none)
   std::optional<std::uint32_t> chunk_bytes;    // its own passage size, when it has one
   std::optional<std::uint32_t> chunk_overlap;
   std::string payload;       // filled by frame(id); empty from frame_info(id)
