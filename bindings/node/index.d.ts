@@ -148,7 +148,7 @@ export interface Hit {
   /** Which chunk of the frame matched best. */
   chunk: number;
   chunkCount: number;
-  /** That chunk's byte range in the payload. */
+  /** That chunk's range in the frame's text, in UTF-16 code units: text.slice(chunkBegin, chunkEnd). */
   chunkBegin: number;
   chunkEnd: number;
   /** 1-based page for paged documents (PDFs), else 0. */
@@ -216,6 +216,7 @@ export interface AskSource {
   timestampMs: number;
   readonly timestamp: Date;
   page: number;
+  /** The passage's range in the frame's text, in UTF-16 code units. */
   chunkBegin: number;
   chunkEnd: number;
   score: number;

@@ -52,10 +52,7 @@ std::string enum_name(Severity v);
 std::string enum_name(ActionStatus v);
 std::string enum_name(ErrorCode v);
 
-// The unit of a language's string offsets: the library and the CLI count UTF-8 bytes, Python
-// indexes str by code point, JavaScript by UTF-16 code unit. Bytes that are not UTF-8 count
-// one unit each (as the SDKs' decoders put one U+FFFD for each).
-enum class TextUnit { Utf8Bytes, CodePoints, Utf16 };
+using memvid::TextUnit;
 // The hits' highlight spans re-expressed in unit, for an SDK to hand out: so that
 // snippet[begin:end] in Python, snippet.slice(begin, end) in JavaScript, is the highlighted word.
 void convert_highlights(FindResult& result, TextUnit unit);

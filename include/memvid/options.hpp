@@ -77,6 +77,9 @@ struct FindOptions {
   std::string cursor;       // FindResult::next_cursor of the previous page
   SearchMode mode = SearchMode::Auto;
   std::size_t snippet_chars = 200;  // 0: no snippet
+  // The unit of Hit::chunk_begin and chunk_end (offsets into the frame's text): bytes, or the
+  // unit of the caller's strings (the SDKs ask for theirs, so that text[begin:end] is the passage).
+  TextUnit offset_unit = TextUnit::Utf8Bytes;
   bool collapse_chunks = true;      // one hit per document (its best chunk)
   std::string scope;                // only frames whose uri starts with this
   // Only frames whose metadata satisfies this JSON object (docs/QUERY.md, "Metadata"), e.g.
@@ -129,6 +132,7 @@ struct AskOptions {
   std::size_t k = 8;                   // passages to consider
   SearchMode mode = SearchMode::Auto;
   std::size_t context_tokens = 3000;   // budget for the passages (about 4 bytes a token)
+  TextUnit offset_unit = TextUnit::Utf8Bytes;  // of AskSource::chunk_begin/chunk_end (FindOptions)
   std::string scope;                   // only frames whose uri starts with this
   std::string where;                   // only frames whose metadata satisfies this (FindOptions::where)
   std::optional<std::int64_t> as_of_ms;

@@ -150,7 +150,7 @@ struct Stats {
   std::string embedding_model;   // empty: no semantic index
   std::uint32_t embedding_dimension = 0;
   bool vector_compression = false;
-  std::uint64_t vectors = 0;     // frames with a vector (including deleted ones not yet purged)
+  std::uint64_t vectors = 0;     // vectors in the index: one per passage of each frame with vectors (deleted frames' too, until purged)
   // Why semantic search cannot run right now (model not installed, ...); empty when it can.
   std::string semantic_unavailable;
 };

@@ -26,6 +26,11 @@ enum class SyncMode { Full, Normal, Off };
 // Lex: BM25 over the lexical index. Sem: nearest vectors. Auto: both, fused (see Fusion);
 // falls back to Lex, and says so in FindResult::note, when semantic search is unavailable.
 enum class SearchMode { Lex, Sem, Auto };
+
+// The unit of offsets into a text: the library and the CLI count UTF-8 bytes, Python indexes
+// str by code point, JavaScript by UTF-16 code unit. Bytes that are not UTF-8 count one unit
+// each (as the SDKs' decoders put one U+FFFD for each).
+enum class TextUnit { Utf8Bytes, CodePoints, Utf16 };
 // Linear: min-max normalized BM25 and cosine, weighted (1 - semantic_weight) and
 // semantic_weight. Rrf: reciprocal rank fusion, 1/(60 + rank) summed.
 enum class Fusion { Linear, Rrf };

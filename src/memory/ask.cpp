@@ -11,6 +11,7 @@
 #include "index/vec/vec_format.hpp"
 #include "index/vec/vector_index.hpp"
 #include "memory/memvid_impl.hpp"
+#include "text/text_units.hpp"
 
 namespace memvid {
 namespace {
@@ -43,6 +44,7 @@ AskResult Memvid::ask(std::string_view question, const AskOptions& options) cons
   const std::string query = ask::question_to_query(question);
   std::vector<AskSource> candidates;
   std::string retrieval_note;
+  std::unordered_map<FrameId, std::string> texts;
   if (query.find_first_not_of(' ') != std::string::npos) {
     FindOptions f;
     f.k = std::min(options.k * 2, kMaxPassages);  // room for the repeats the context drops
@@ -56,7 +58,6 @@ AskResult Memvid::ask(std::string_view question, const AskOptions& options) cons
     const FindResult found = find(query, f);
     r.mode_used = found.mode_used;
     retrieval_note = found.note;
-    std::unordered_map<FrameId, std::string> texts;
     for (const Hit& h : found.hits) {
       // find keeps no hit found by meaning alone below the relevance floor. A passage that
       // shares a word with the question but points away from it in meaning is no answer
@@ -82,6 +83,14 @@ AskResult Memvid::ask(std::string_view question, const AskOptions& options) cons
   }
   r.sources = ask::assemble_context(std::move(candidates), options.context_tokens);
   if (r.sources.size() > options.k) r.sources.resize(options.k);
+  if (options.offset_unit != TextUnit::Utf8Bytes) {
+    for (AskSource& s : r.sources) {
+      const std::string_view text = texts.at(s.id);
+      const std::uint64_t begin = text::units_in(text.substr(0, s.chunk_begin), options.offset_unit);
+      s.chunk_end = begin + text::units_in(text.substr(s.chunk_begin, s.chunk_end - s.chunk_begin), options.offset_unit);
+      s.chunk_begin = begin;
+    }
+  }
   r.context = ask::format_context(r.sources);
   r.found = !r.sources.empty();
   r.retrieval_ms = elapsed_ms(retrieval_started);

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <type_traits>
 
+#include "text/text_units.hpp"
+
 namespace memvid::fields {
 
 namespace {
@@ -123,16 +125,8 @@ class UnitCounter {
   std::uint32_t at(std::uint32_t byte) {
     byte = std::min<std::uint32_t>(byte, static_cast<std::uint32_t>(s_.size()));
     if (byte < byte_) byte_ = 0, units_ = 0;
-    while (byte_ < byte) {
-      const auto c = static_cast<unsigned char>(s_[byte_]);
-      std::size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-      // A lead byte without all its continuation bytes counts as one stray byte.
-      if (byte_ + len > s_.size()) len = 1;
-      for (std::size_t k = 1; k < len; ++k)
-        if ((static_cast<unsigned char>(s_[byte_ + k]) & 0xC0) != 0x80) len = 1;
-      units_ += unit_ == TextUnit::Utf16 && len == 4 ? 2 : 1;
-      byte_ += static_cast<std::uint32_t>(len);
-    }
+    units_ += static_cast<std::uint32_t>(text::units_in(s_.substr(byte_, byte - byte_), unit_));
+    byte_ = byte;
     return units_;
   }
 

@@ -59,7 +59,8 @@ FindResult Memvid::find(std::string_view query, const FindOptions& options) cons
   result.semantic_floor = retrieved.semantic_floor;
   const std::unordered_set<std::string> terms(retrieved.match_terms.begin(), retrieved.match_terms.end());
   for (std::size_t i = 0; i < retrieved.page.size(); ++i)
-    result.hits.push_back(find::assemble_hit(*impl_, retrieved.page[i], base_rank + i + 1, terms, options.snippet_chars));
+    result.hits.push_back(find::assemble_hit(*impl_, retrieved.page[i], base_rank + i + 1, terms, options.snippet_chars,
+                                                 options.offset_unit));
   if (retrieved.more && !retrieved.page.empty()) {
     const find::Ranked& last = retrieved.page.back();
     result.next_cursor =

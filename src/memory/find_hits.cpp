@@ -6,6 +6,7 @@
 #include "ingest/pages.hpp"
 #include "memory/find_parts.hpp"
 #include "search/snippet.hpp"
+#include "text/text_units.hpp"
 
 namespace memvid::find {
 
@@ -30,7 +31,7 @@ std::uint32_t hit_page(std::string_view metadata_json, std::string_view text, co
 }  // namespace
 
 Hit assemble_hit(const Memvid::Impl& impl, const Ranked& raw, std::size_t rank,
-                 const std::unordered_set<std::string>& terms, std::size_t snippet_chars) {
+                 const std::unordered_set<std::string>& terms, std::size_t snippet_chars, TextUnit offset_unit) {
   const store::Store& s = impl.s();
   const format::TocEntry& e = s.entry(raw.frame);
   format::FrameRecord rec = s.read_record(e);
@@ -69,6 +70,11 @@ Hit assemble_hit(const Memvid::Impl& impl, const Ranked& raw, std::size_t rank,
                                               impl.index->analyzer(), snippet_chars);
     h.snippet = std::move(sn.text);
     for (const auto& [b, en] : sn.highlights) h.highlights.push_back({b, en});
+  }
+  if (offset_unit != TextUnit::Utf8Bytes) {
+    const std::uint64_t begin = text::units_in(text.substr(0, h.chunk_begin), offset_unit);
+    h.chunk_end = begin + text::units_in(text.substr(h.chunk_begin, h.chunk_end - h.chunk_begin), offset_unit);
+    h.chunk_begin = begin;
   }
   return h;
 }

@@ -73,6 +73,6 @@ const CorrectionBoosts& correction_boosts(const Memvid::Impl& impl);
 // ---- find_hits
 
 Hit assemble_hit(const Memvid::Impl& impl, const Ranked& ranked, std::size_t rank,
-                 const std::unordered_set<std::string>& terms, std::size_t snippet_chars);
+                 const std::unordered_set<std::string>& terms, std::size_t snippet_chars, TextUnit offset_unit);
 
 }  // namespace memvid::find

@@ -311,6 +311,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     if (auto s = OptString(o, "where")) f.where = *s;
     if (auto b = OptBool(o, "collapseDuplicates")) f.collapse_duplicates = *b;
     f.semantic_floor = SemanticFloor(env, o, f.semantic_floor);
+    f.offset_unit = memvid::TextUnit::Utf16;  // text.slice(chunkBegin, chunkEnd) is the passage
     return Queue(
         env, path_, [mem, query = std::move(query), f = std::move(f)]() {
           memvid::FindResult r = mem->find(query, f);
@@ -339,6 +340,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     if (auto n = OptUInt(o, "maxSentences")) a.max_sentences = *n;
     a.semantic_floor = SemanticFloor(env, o, a.semantic_floor);
     if (auto s = OptString(o, "where")) a.where = *s;
+    a.offset_unit = memvid::TextUnit::Utf16;
     return Queue(
         env, path_, [mem, question = std::move(question), a = std::move(a)]() { return mem->ask(question, a); },
         [](Napi::Env e, const memvid::AskResult& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());

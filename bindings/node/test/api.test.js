@@ -263,6 +263,24 @@ describe('find', () => {
     await assert.rejects(mem.find('façade', { semanticFloor: true }), memvid.InvalidArgumentError);
   });
 
+  test('chunk offsets are UTF-16 offsets into the frame text', async (t) => {
+    const { mem } = await freshMemory(t);
+    const paragraphs = [];
+    for (let i = 0; i < 12; i++) paragraphs.push(`Ünïcödé paragraph ${i}: naïve café façade 𝄞 déjà vu, über straße.`);
+    paragraphs[9] = 'The quokka lives on Rottnest Island — naïve visitors photograph it 𝄞.';
+    const id = await mem.put({ text: paragraphs.join('\n\n'), title: 'long', chunkSize: 200, chunkOverlap: 0 });
+    const stored = (await mem.view(id)).text;
+    const r = await mem.find('quokka', { mode: 'lex', collapseChunks: false });
+    assert.equal(r.hits.length, 1);
+    const h = r.hits[0];
+    assert.ok(h.chunk > 0);
+    assert.ok(stored.slice(h.chunkBegin, h.chunkEnd).includes('quokka'));
+    assert.ok(h.chunkEnd - h.chunkBegin < 260);
+    const a = await mem.ask('Where does the quokka live?', { contextOnly: true, mode: 'lex' });
+    assert.ok(a.sources.length > 0);
+    assert.equal(stored.slice(a.sources[0].chunkBegin, a.sources[0].chunkEnd), a.sources[0].text);
+  });
+
   test('where filters by metadata in find, ask and timeline', async (t) => {
     const { mem } = await freshMemory(t);
     for (let i = 0; i < 9; i++) {

@@ -27,6 +27,7 @@ class Hit(_Record):
     labels: List[str]
     chunk: int
     chunk_count: int
+    # The matched passage in the frame's text, in code points: view(id).text[chunk_begin:chunk_end].
     chunk_begin: int
     chunk_end: int
     page: int
@@ -66,6 +67,7 @@ class AskSource(_Record):
     uri: str
     timestamp_ms: int
     page: int
+    # The passage in the frame's text, in code points.
     chunk_begin: int
     chunk_end: int
     score: float

@@ -405,6 +405,7 @@ class Handle {
     if (auto v = opt<bool>(d, "collapse_duplicates")) o.collapse_duplicates = *v;
     if (auto v = opt<bool>(d, "semantic_floor_off"); v && *v) o.semantic_floor.reset();
     if (auto v = opt<double>(d, "semantic_floor")) o.semantic_floor = *v;
+    o.offset_unit = memvid::TextUnit::CodePoints;  // text[chunk_begin:chunk_end] is the passage
     memvid::FindResult r = run(path_, [&] { return mv_->find(query, o); });
     memvid::fields::convert_highlights(r, memvid::fields::TextUnit::CodePoints);  // str indexes by code point
     return to_dict(r);
@@ -426,6 +427,7 @@ class Handle {
     if (auto v = opt<std::string>(d, "where")) o.where = *v;
     if (auto v = opt<bool>(d, "semantic_floor_off"); v && *v) o.semantic_floor.reset();
     if (auto v = opt<double>(d, "semantic_floor")) o.semantic_floor = *v;
+    o.offset_unit = memvid::TextUnit::CodePoints;
     memvid::AskResult r = run(path_, [&] { return mv_->ask(question, o); });
     return to_dict(r);
   }

@@ -142,6 +142,25 @@ class FindTest(TempDirCase):
             mem.find("façade", semantic_floor=True)
         mem.close()
 
+    def test_chunk_offsets_index_the_text_by_code_point(self):
+        mem = mv.use("basic", self.path("c.mv2"), embedding_model="none")
+        paragraphs = ["Ünïcödé paragraph %d: naïve café façade 𝄞 déjà vu, über straße." % i for i in range(12)]
+        paragraphs[9] = "The quokka lives on Rottnest Island — naïve visitors photograph it 𝄞."
+        text = "\n\n".join(paragraphs)
+        fid = mem.put(text, title="long", chunk_size=200, chunk_overlap=0)
+        stored = mem.view(fid).text
+        r = mem.find("quokka", mode="lex", collapse_chunks=False)
+        self.assertEqual(len(r), 1)
+        h = r[0]
+        self.assertGreater(h.chunk, 0)  # a later passage: its offsets count the characters before it
+        self.assertIn("quokka", stored[h.chunk_begin:h.chunk_end])
+        self.assertLess(h.chunk_end - h.chunk_begin, 260)
+        a = mem.ask("Where does the quokka live?", context_only=True, mode="lex")
+        self.assertTrue(a.sources)
+        s = a.sources[0]
+        self.assertEqual(stored[s.chunk_begin:s.chunk_end], s.text)
+        mem.close()
+
     def test_where_filters_by_metadata_in_find_ask_and_timeline(self):
         mem = mv.use("basic", self.path("w.mv2"), embedding_model="none")
         for i in range(9):
