@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,17 @@ int topic_at(const std::string& text, std::uint64_t begin, std::uint64_t end) {
 std::vector<char> bytes_of(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The best hit by meaning alone (none when nothing is found).
+std::optional<Hit> nearest(const Memvid& m, const std::string& query, std::vector<float> vector = {}) {
+  FindOptions o;
+  o.mode = SearchMode::Sem;
+  o.k = 1;
+  o.query_vector = std::move(vector);
+  const FindResult r = m.find(query, o);
+  if (r.hits.empty()) return std::nullopt;
+  return r.hits[0];
 }
 
 bool model_installed() { return !find_builtin_model().empty(); }
@@ -178,25 +190,20 @@ TEST(PassageVectors, AnOlderMemoryKeepsItsVectorsUntilARebuildGivesItPassages) {
     Memvid m = Memvid::open_read_only(path, quiet());
     EXPECT_EQ(m.stats().vectors, 4u);
     // The caller's vector of frame 3 is found exactly as before.
-    FindOptions o;
-    o.mode = SearchMode::Sem;
-    o.k = 1;
-    for (int i = 0; i < 100; ++i) o.query_vector.push_back(static_cast<float>(i % 7 - 3));
-    const FindResult r = m.find("", o);
-    ASSERT_EQ(r.hits.size(), 1u);
-    EXPECT_EQ(r.hits[0].id, 3u);
-    EXPECT_NEAR(r.hits[0].score, 1.0, 1e-5);
+    std::vector<float> v;
+    for (int i = 0; i < 100; ++i) v.push_back(static_cast<float>(i % 7 - 3));
+    const auto h = nearest(m, "", v);
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->id, 3u);
+    EXPECT_NEAR(h->score, 1.0, 1e-5);
   }
   if (!model_installed()) return;
   {
     Memvid m = Memvid::open_read_only(path, quiet());
-    FindOptions o;
-    o.mode = SearchMode::Sem;
-    o.k = 1;
-    const FindResult r = m.find("nectar honey hive insects", o);
-    ASSERT_FALSE(r.hits.empty());
-    EXPECT_EQ(r.hits[0].id, 0u);
-    EXPECT_EQ(r.hits[0].chunk, 0u);  // one vector for the whole text: its first passage
+    const auto h = nearest(m, "nectar honey hive insects");
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->id, 0u);
+    EXPECT_EQ(h->chunk, 0u);  // one vector for the whole text: its first passage
   }
   DoctorOptions d;
   d.rebuild_vec_index = true;
@@ -206,13 +213,10 @@ TEST(PassageVectors, AnOlderMemoryKeepsItsVectorsUntilARebuildGivesItPassages) {
   Memvid m = Memvid::open_read_only(path, quiet());
   // The long text's three passages; the short texts' and the caller's vectors as they were.
   EXPECT_EQ(m.stats().vectors, 6u);
-  FindOptions o;
-  o.mode = SearchMode::Sem;
-  o.k = 1;
-  const FindResult r = m.find("nectar honey hive insects", o);
-  ASSERT_FALSE(r.hits.empty());
-  EXPECT_EQ(r.hits[0].id, 0u);
-  EXPECT_EQ(r.hits[0].chunk, 1u);  // the section on bees is in the second passage
+  const auto h = nearest(m, "nectar honey hive insects");
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->id, 0u);
+  EXPECT_EQ(h->chunk, 1u);  // the section on bees is in the second passage
 }
 
 }  // namespace
