@@ -10,6 +10,7 @@
 //     adds the hits the earlier ones did not have, in its own order (docs/QUERY.md).
 // So one page of 200 holds what ten pages of 20 hold.
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -104,6 +105,9 @@ class Ranking {
       : impl_(impl), s_(impl.s()), options_(options), vectors_(impl.index->vectors()), qvec_(std::move(query_vector)) {
     vec_options_.ef_search = options.ef_search;
     vec_options_.nprobe = options.nprobe;
+    // The caller computes a "custom:" memory's vectors and its records keep them as given:
+    // the index's 8-bit rows find the candidates, the records' floats score them.
+    exact_from_records_ = impl.model().rfind("custom:", 0) == 0;
     facts_.live = [this](std::uint64_t f) { return s_.entry(f).status == static_cast<std::uint8_t>(FrameStatus::Active); };
     facts_.timestamp = [this](std::uint64_t f) { return s_.entry(f).timestamp_ms; };
     facts_.change_counter = s_.change_counter();
@@ -204,6 +208,8 @@ class Ranking {
     Tier t;
     t.complete = !found.more && nearest.size() < n;
     auto cosine = [&](std::uint64_t f) -> std::optional<double> {
+      if (exact_from_records_)
+        if (auto exact = record_cosine(f)) return exact;
       const auto best = vectors_.best_passage(f, qvec_);
       if (!best) return std::nullopt;
       nearest_passage.emplace(f, best->passage);
@@ -247,6 +253,19 @@ class Ranking {
     return it == boosts_->boost.end() ? 1.0 : it->second;
   }
 
+  // The cosine of the caller's vector kept in the frame's record (field 8), in double
+  // precision; none when the record keeps none.
+  std::optional<float> record_cosine(std::uint64_t frame) const {
+    const format::TocEntry& e = s_.entry(frame);
+    if (e.record_removed()) return std::nullopt;
+    const std::vector<float>& v = s_.read_record(e).meta.embedding;
+    if (v.size() != qvec_.size()) return std::nullopt;
+    double dot = 0, norm = 0;
+    for (std::size_t i = 0; i < v.size(); ++i) dot += double{v[i]} * qvec_[i], norm += double{v[i]} * v[i];
+    if (!(norm > 0)) return std::nullopt;
+    return static_cast<float>(dot / std::sqrt(norm));
+  }
+
   // The exact cosine of one passage (compressed segments score approximately).
   float exact_score(const index::VecHit& h) const {
     const std::vector<float> rows = vectors_.frame_vectors(h.frame);
@@ -264,6 +283,8 @@ class Ranking {
     if (qvec_.empty() || n == 0) return {};
     const bool approximate = vectors_.compression();
     std::size_t fetch = approximate ? std::min<std::size_t>(std::max<std::size_t>(10 * n, 100), kMaxDepth) : n;
+    // Rows a little apart in 8 bits may swap in exact scores: room for them.
+    if (exact_from_records_ && !approximate) fetch = std::min<std::size_t>(2 * n + 10, kMaxDepth);
     const std::size_t rows = vectors_.vector_count();
     std::vector<index::VecHit> out;
     for (;;) {
@@ -279,6 +300,8 @@ class Ranking {
         } else {
           out.push_back({h.frame, h.passage, exact_score(h)});
         }
+        if (exact_from_records_ && out.back().passage == 0)
+          if (auto exact = record_cosine(h.frame)) out.back().score = *exact;
       }
       if (out.size() >= n || hits.size() < fetch || fetch >= rows) break;
       fetch = std::min(fetch * 4, rows);
@@ -302,6 +325,7 @@ class Ranking {
   const CorrectionBoosts* boosts_ = nullptr;  // null: no correction is boosted
   std::optional<double> floor_;
   std::optional<search::MetaFilter> where_;
+  bool exact_from_records_ = false;
 };
 
 // A ranking with copies of one content folded into its best-ranked copy (the earliest of

@@ -4,7 +4,6 @@
 // says how many hits there are.
 #include <gtest/gtest.h>
 
-#include "support/stored_vector.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -36,7 +35,7 @@ std::vector<float> random_vector(std::mt19937_64& rng, std::size_t dim = kDim) {
   std::normal_distribution<float> n;
   std::vector<float> v(dim);
   for (float& x : v) x = n(rng);
-  return test::as_stored(v);
+  return v;
 }
 
 Document doc(std::string text, std::vector<float> v, std::string uri = "") {

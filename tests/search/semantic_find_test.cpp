@@ -3,7 +3,6 @@
 // built-in model has its own tests (tests/embed/); here the model is beside the point.
 #include <gtest/gtest.h>
 
-#include "support/stored_vector.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,7 +56,7 @@ std::vector<float> clustered(std::mt19937_64& rng, std::size_t dim = kDim) {
   const auto& c = centres[rng() % centres.size()];
   std::vector<float> v(dim);
   for (std::size_t i = 0; i < dim; ++i) v[i] = c[i] + noise(rng);
-  return test::as_stored(v);
+  return v;
 }
 
 double cosine(const std::vector<float>& a, const std::vector<float>& b) {
