@@ -74,8 +74,15 @@ const [path, queriesJson] = process.argv.slice(1);
   for (const [q, mode] of JSON.parse(queriesJson)) {
     const { elapsedMs, ...r } = await mem.find(q, { k: 5, mode });
     // Highlights count UTF-16 units here, code points in Python, bytes in the CLI: compare
-    // the words they pick out.
-    r.hits = r.hits.map(h => ({ ...h, highlights: h.highlights.map(([b, e]) => h.snippet.slice(b, e)) }));
+    // the words they pick out. Chunk offsets likewise: compare them as bytes.
+    const hits = [];
+    for (const h of r.hits) {
+      const text = (await mem.view(h.id)).text;
+      hits.push({ ...h, highlights: h.highlights.map(([b, e]) => h.snippet.slice(b, e)),
+                  chunkBegin: Buffer.byteLength(text.slice(0, h.chunkBegin)),
+                  chunkEnd: Buffer.byteLength(text.slice(0, h.chunkEnd)) });
+    }
+    r.hits = hits;
     finds.push(r);
   }
   const stats = await mem.stats();
@@ -102,6 +109,13 @@ def python_report(path):
             frames.append(f)
         finds = [highlighted(without(mem.find(q, k=5, mode=mode).to_dict(), "elapsed_ms"), lambda s, b, e: s[b:e])
                  for q, mode in QUERIES]
+        # Chunk offsets count code points here, UTF-16 units in Node, bytes in the CLI: compare
+        # them as bytes.
+        for r in finds:
+            for h in r["hits"]:
+                text = mem.view(h["id"]).text
+                h["chunk_begin"] = len(text[:h["chunk_begin"]].encode())
+                h["chunk_end"] = len(text[:h["chunk_end"]].encode())
         return dict(timeline=[e.to_dict() for e in timeline], frames=frames, finds=finds,
                     stats=mem.stats().to_dict())
 
