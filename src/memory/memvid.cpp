@@ -210,13 +210,6 @@ Frame to_frame(const format::TocEntry& e, const format::FrameRecord& rec) {
   return f;
 }
 
-// How many vectors the index holds for a frame (its passages').
-std::uint32_t vector_rows(const Memvid::Impl& impl, FrameId id) {
-  const index::VectorIndex& v = impl.index->vectors();
-  if (v.dimension() == 0) return 0;
-  return static_cast<std::uint32_t>(v.frame_vectors(id).size() / v.dimension());
-}
-
 // The first characters of a text payload, cut at a UTF-8 boundary.
 std::string preview_of(const std::vector<std::uint8_t>& payload, FrameKind kind) {
   if (kind == FrameKind::Binary) return {};
@@ -600,7 +593,7 @@ Frame Memvid::frame(FrameId id) const {
   const format::TocEntry& e = s.entry(id);
   format::FrameRecord rec = s.read_record(e);
   Frame f = to_frame(e, rec);
-  f.vectors = vector_rows(*impl_, id);
+  f.vectors = impl_->index->vectors().row_count(id);
   auto payload = format::frame_payload(rec, e.record_offset);
   f.payload.assign(payload.begin(), payload.end());
   f.has_payload = true;
@@ -617,7 +610,7 @@ Frame Memvid::frame_info(FrameId id) const {
     return f;
   }
   Frame f = to_frame(e, s.read_record(e));
-  f.vectors = vector_rows(*impl_, id);
+  f.vectors = impl_->index->vectors().row_count(id);
   return f;
 }
 

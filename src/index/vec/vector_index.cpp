@@ -272,6 +272,22 @@ std::optional<VecHit> VectorIndex::best_passage(std::uint64_t frame, std::span<c
   return best;
 }
 
+std::uint32_t VectorIndex::row_count(std::uint64_t frame) const {
+  if (frame > kMaxVecFrame) return 0;
+  const std::uint64_t lo = vec_key(frame, 0), hi = vec_key(frame, kMaxPassage);
+  auto count = [&](const std::vector<std::uint64_t>& keys) {
+    return static_cast<std::uint32_t>(std::upper_bound(keys.begin(), keys.end(), hi) -
+                                      std::lower_bound(keys.begin(), keys.end(), lo));
+  };
+  if (const std::uint32_t n = count(buffer_keys_)) return n;
+  for (std::size_t i = 0; i < refs_.size(); ++i) {
+    if (frame < refs_[i].first_frame || frame >= refs_[i].end_frame) continue;
+    auto seg = segment(i);
+    return seg ? count(seg->keys()) : 0;
+  }
+  return 0;
+}
+
 std::vector<float> VectorIndex::frame_vectors(std::uint64_t frame) const {
   std::vector<float> out;
   for_each_row(frame, [&](std::uint64_t, std::span<const float> v) { out.insert(out.end(), v.begin(), v.end()); });

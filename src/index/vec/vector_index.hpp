@@ -62,6 +62,8 @@ class VectorIndex final : public IndexPart {
   std::optional<VecHit> best_passage(std::uint64_t frame, std::span<const float> query) const;
   // The frame's vectors as stored, a unit row per passage (rows x dimension floats).
   std::vector<float> frame_vectors(std::uint64_t frame) const;
+  // How many rows the frame has (from the row keys alone: no vector is read).
+  std::uint32_t row_count(std::uint64_t frame) const;
 
   // Up to n of the index's unit vectors (rows x dimension floats), spread evenly over its
   // rows in frame order: the same rows for the same index. They stand for "any vector of this
