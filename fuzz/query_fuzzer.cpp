@@ -58,9 +58,11 @@ bool same_tree(const Node& a, const Node& b) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view query(reinterpret_cast<const char*>(data), size);
+  // A fixed anchor, so that date: phrases ("last week") read the same in both parses.
+  const memvid::TimeContext time{1'763'726'400'000, "Europe/Berlin"};
   memvid::search::Query lenient;
   try {
-    lenient = memvid::search::parse_query_text(query);
+    lenient = memvid::search::parse_query_text(query, time);
   } catch (...) {
     violation();
   }
@@ -72,7 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   std::string error;
   try {
-    const memvid::search::Query strict = memvid::search::parse_query(query);
+    const memvid::search::Query strict = memvid::search::parse_query(query, time);
     if (!lenient.note.empty()) violation();
     if (static_cast<bool>(strict.root) != static_cast<bool>(lenient.root)) violation();
     if (strict.root && !same_tree(*strict.root, *lenient.root)) violation();

@@ -4,7 +4,7 @@
 # AddressSanitizer + UBSan (python3 and node with the sanitizer runtime preloaded), and a
 # bounded libFuzzer run over the reader and the query parser.
 # Environment: MEMVID_FUZZ_SECONDS (default 60), MEMVID_READER_FUZZ_SECONDS (30),
-# MEMVID_QUERY_FUZZ_SECONDS (20), MEMVID_SKIP_SANITIZE=1, MEMVID_SKIP_FUZZ=1.
+# MEMVID_QUERY_FUZZ_SECONDS (20), MEMVID_TIME_FUZZ_SECONDS (15), MEMVID_SKIP_SANITIZE=1, MEMVID_SKIP_FUZZ=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -38,7 +38,7 @@ if [ "${MEMVID_SKIP_FUZZ:-0}" != 1 ]; then
   echo "== libFuzzer: open arbitrary bytes as a memory (${MEMVID_FUZZ_SECONDS:-60} s)"
   CXX=clang++ CC=clang cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMVID_FUZZ=ON \
     -DMEMVID_BUILD_TESTS=OFF -DMEMVID_BUILD_BENCH=OFF >/dev/null
-  cmake --build build/fuzz -j "$jobs" --target memvid_open_fuzzer memvid_reader_fuzzer memvid_query_fuzzer \
+  cmake --build build/fuzz -j "$jobs" --target memvid_open_fuzzer memvid_reader_fuzzer memvid_query_fuzzer memvid_time_fuzzer \
     memvid_fuzz_seeds
   corpus="$(mktemp -d)"
   build/fuzz/fuzz/memvid_fuzz_seeds "$corpus"
@@ -76,5 +76,9 @@ if [ "${MEMVID_SKIP_FUZZ:-0}" != 1 ]; then
   # Seeds: plain queries, well-formed and not, one per file; -max_len a little past the
   # parser's size limit, so that the cut at the limit is reached.
   fuzz_from_seeds memvid_query_fuzzer fuzz/seeds/queries queries "${MEMVID_QUERY_FUZZ_SECONDS:-20}" 12000
+
+  echo "== libFuzzer: any text as a time phrase, any bytes as a zone file (${MEMVID_TIME_FUZZ_SECONDS:-15} s)"
+  # Seeds: phrases (first byte picks zone and anchor) and two real TZif files.
+  fuzz_from_seeds memvid_time_fuzzer fuzz/seeds/time time "${MEMVID_TIME_FUZZ_SECONDS:-15}" 8192
 fi
 echo "all tests passed"

@@ -88,6 +88,10 @@ struct FindOptions {
   std::string where;
   std::optional<FrameId> as_of_frame;        // only frames with id <= this
   std::optional<std::int64_t> as_of_ms;      // only frames with timestamp <= this
+  // Time phrases in the query's date: clauses (date:"last week", date:2025-11) are resolved
+  // in this zone (an IANA name, "UTC", "+05:30", "local") from this anchor (absent: now).
+  std::string time_zone = "UTC";
+  std::optional<std::int64_t> time_anchor_ms;
   double title_weight = 2.0;        // BM25F weight of title terms relative to body terms
   // Semantic and hybrid search.
   std::vector<float> query_vector;  // use this vector instead of embedding the query text
@@ -136,6 +140,8 @@ struct AskOptions {
   std::string scope;                   // only frames whose uri starts with this
   std::string where;                   // only frames whose metadata satisfies this (FindOptions::where)
   std::optional<std::int64_t> as_of_ms;
+  std::string time_zone = "UTC";       // of the question's date: phrases (FindOptions::time_zone)
+  std::optional<std::int64_t> time_anchor_ms;
   // The language model: a LanguageModel object, else one by name ("openai:gpt-4o",
   // "ollama:llama3", "<provider>:<model>" with base_url), else none: extractive.
   std::shared_ptr<LanguageModel> language_model;

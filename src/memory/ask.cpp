@@ -55,6 +55,8 @@ AskResult Memvid::ask(std::string_view question, const AskOptions& options) cons
     f.as_of_ms = options.as_of_ms;
     f.semantic_floor = options.semantic_floor;
     f.where = options.where;
+    f.time_zone = options.time_zone;
+    f.time_anchor_ms = options.time_anchor_ms;
     const FindResult found = find(query, f);
     r.mode_used = found.mode_used;
     retrieval_note = found.note;

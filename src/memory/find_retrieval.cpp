@@ -364,8 +364,12 @@ class DuplicateCollapse {
 Retrieval retrieve(const Memvid::Impl& impl, std::string_view query, const FindOptions& options,
                    const std::optional<search::RankKey>& after, std::size_t base_rank) {
   Retrieval result;
-  const search::Query parsed = options.strict && options.mode != SearchMode::Sem ? search::parse_query(query)
-                                                                                  : search::parse_query_text(query);
+  TimeContext time;
+  time.zone = options.time_zone;
+  time.anchor_ms = options.time_anchor_ms ? *options.time_anchor_ms : impl.env->now_ms();
+  check_time_zone(time.zone);  // a bad zone is the caller's error, not a date: clause read as words
+  const search::Query parsed = options.strict && options.mode != SearchMode::Sem ? search::parse_query(query, time)
+                                                                                  : search::parse_query_text(query, time);
   const bool ranks_by_words = !parsed.root || has_ranking_words(*parsed.root);
   SearchMode mode = options.mode;
   std::string note;

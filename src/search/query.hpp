@@ -19,6 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include "memvid/time.hpp"
+
 namespace memvid::search {
 
 enum class Field : std::uint8_t { Text, Title, Tag, Label, Kind, Uri, Meta };
@@ -66,7 +68,8 @@ struct Query {
 // Strict. Every failure is a memvid::Error with ErrorCode::InvalidQuery whose message reads
 // "<what went wrong> at position N<detail>: <excerpt>", N being the 1-based code point
 // column (or "query is N bytes, longer than the limit of 10000 bytes").
-Query parse_query(std::string_view input);
+// `time` anchors and zones the time phrases of date: ("last week"); absent: the clock, UTC.
+Query parse_query(std::string_view input, const std::optional<TimeContext>& time = std::nullopt);
 
 // Lenient: never fails, for any bytes (invalid UTF-8, any length). A query parse_query
 // accepts gives the same tree and an empty note. Otherwise what is malformed is read as
@@ -85,7 +88,7 @@ Query parse_query(std::string_view input);
 //     kMaxQueryClauses dropped.
 // Node positions are then byte offsets in the query as read (repaired and cut). The cost is
 // linear in the query read (at most kMaxQueryBytes + 4 bytes of the input are looked at).
-Query parse_query_text(std::string_view input);
+Query parse_query_text(std::string_view input, const std::optional<TimeContext>& time = std::nullopt);
 
 // An S-expression for tests and debugging, e.g.
 //   (OR (TERM text "foo") (NOT (PHRASE title "a b")) (DATE 2024-01-01T00:00:00.000Z *))

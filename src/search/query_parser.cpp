@@ -13,6 +13,7 @@
 #include "search/query.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@
 
 #include "base/utf8.hpp"
 #include "memvid/error.hpp"
+#include "memvid/time.hpp"
 #include "memvid/timestamp.hpp"
 
 namespace memvid::search {
@@ -217,7 +219,8 @@ std::string_view problem_lead(Problem problem) {
 // valid query gives the same tree in both modes.
 class Parser {
  public:
-  Parser(std::string_view input, bool lenient) : s_(input), lenient_(lenient) {}
+  Parser(std::string_view input, bool lenient, const std::optional<TimeContext>& time)
+      : s_(input), lenient_(lenient), time_(time) {}
 
   Query run() {
     if (s_.size() > kMaxQueryBytes) {
@@ -241,6 +244,7 @@ class Parser {
  private:
   std::string_view s_;
   bool lenient_;
+  std::optional<TimeContext> time_;  // what phrases in date: count from; absent: the clock, UTC
   std::string repaired_;  // lenient: the input made valid UTF-8 and cut to the size limit
   std::string note_;
   std::size_t i_ = 0;
@@ -754,9 +758,7 @@ class Parser {
     }
     const auto value = parse_date_value(token);
     if (!value) return std::nullopt;
-    const auto [ms, day] = *value;
-    return make_date(start, ms, day ? ms + kMsPerDay - 1 : ms);
-  }
+    return make_date(start, value->first, value->last);  }
 
   // The two bounds of [FROM TO UNTIL] or {FROM TO UNTIL} at i_, and which are inclusive
   // ('[' ']'); what names the range in messages ("date range", "range").
@@ -808,32 +810,22 @@ class Parser {
     if (from->quoted || from->text != "*") {
       const auto value = parse_date_value(*from);
       if (!value) return std::nullopt;
-      const auto [ms, day] = *value;
-      if (from_inclusive) {
-        from_ms = ms;
-      } else if (day) {
-        from_ms = ms + kMsPerDay;  // after that day
-      } else if (ms == std::numeric_limits<std::int64_t>::max()) {
+      const auto edge = from_inclusive ? value->first : value->last;
+      if (edge && !from_inclusive && *edge == std::numeric_limits<std::int64_t>::max()) {
         malformed(from->position, "empty date range");
         return std::nullopt;
-      } else {
-        from_ms = ms + 1;
       }
+      if (edge) from_ms = from_inclusive ? *edge : *edge + 1;  // '{': after all of that date
     }
     if (until->quoted || until->text != "*") {
       const auto value = parse_date_value(*until);
       if (!value) return std::nullopt;
-      const auto [ms, day] = *value;
-      if (until_inclusive) {
-        until_ms = day ? ms + kMsPerDay - 1 : ms;  // through the end of that day
-      } else if (day) {
-        until_ms = ms - 1;  // before that day
-      } else if (ms == std::numeric_limits<std::int64_t>::min()) {
+      const auto edge = until_inclusive ? value->last : value->first;
+      if (edge && !until_inclusive && *edge == std::numeric_limits<std::int64_t>::min()) {
         malformed(until->position, "empty date range");
         return std::nullopt;
-      } else {
-        until_ms = ms - 1;
       }
+      if (edge) until_ms = until_inclusive ? *edge : *edge - 1;  // '}': before all of that date
     }
     if (from_ms && until_ms && *from_ms > *until_ms) {
       malformed(until->position, "empty date range", " (no instant lies between the bounds)");
@@ -872,17 +864,42 @@ class Parser {
     return token;
   }
 
-  // The instant a date token names, and whether it is a bare YYYY-MM-DD (a whole day).
-  std::optional<std::pair<std::int64_t, bool>> parse_date_value(const DateToken& token) {
-    const auto ms = parse_timestamp_ms(token.text);
-    if (!ms) {
-      const std::string shown = token.text.size() <= 40 ? " '" + token.text + "'" : "";
+  // The instants a date token covers, first and last (inclusive; absent: open). An epoch or
+  // ISO-8601 instant covers itself, a bare YYYY-MM-DD its UTC day, and anything else is a
+  // time phrase ("last week", "2025-11", "Q4 2025") resolved in the query's time zone.
+  struct DateValue {
+    std::optional<std::int64_t> first, last;
+  };
+  std::optional<DateValue> parse_date_value(const DateToken& token) {
+    // A bare four-digit number is a year (date:2025), not 2025 ms after the epoch.
+    const bool year = token.text.size() == 4 && token.text.find_first_not_of("0123456789") == std::string::npos;
+    if (const auto ms = year ? std::nullopt : parse_timestamp_ms(token.text)) {
+      const bool day = token.text.size() == 10 && token.text[4] == '-' && token.text[7] == '-';
+      return DateValue{*ms, day ? *ms + kMsPerDay - 1 : *ms};
+    }
+    const std::string shown = token.text.size() <= 40 ? " '" + token.text + "'" : "";
+    try {
+      TimeContext context;
+      if (time_) {
+        context = *time_;
+      } else {
+        context.anchor_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+      }
+      const TimeWindow w = resolve_time_phrase(token.text, context);
+      DateValue v;
+      v.first = w.start_ms;
+      if (w.end_ms) v.last = *w.end_ms - 1;
+      return v;
+    } catch (const Error& e) {
+      std::string why = e.what();
+      if (const auto colon = why.find("': "); colon != std::string::npos) why = why.substr(colon + 3);
       malformed(token.position, "invalid date" + shown,
-                " (expected YYYY-MM-DD, an ISO-8601 date-time such as 2024-03-05T14:30:00Z, or epoch milliseconds)");
+                " (" + why + "; dates are YYYY-MM-DD, ISO-8601 date-times, epoch milliseconds or phrases such as "
+                "\"last week\")");
       return std::nullopt;
     }
-    const bool day = token.text.size() == 10 && token.text[4] == '-' && token.text[7] == '-';
-    return std::pair{*ms, day};
   }
 
   NodePtr make_date(std::size_t start, std::optional<std::int64_t> from, std::optional<std::int64_t> until) {
@@ -919,9 +936,13 @@ std::string_view field_name(Field field) noexcept {
   return "unknown";
 }
 
-Query parse_query(std::string_view input) { return Parser(input, false).run(); }
+Query parse_query(std::string_view input, const std::optional<TimeContext>& time) {
+  return Parser(input, false, time).run();
+}
 
-Query parse_query_text(std::string_view input) { return Parser(input, true).run(); }
+Query parse_query_text(std::string_view input, const std::optional<TimeContext>& time) {
+  return Parser(input, true, time).run();
+}
 
 std::string to_debug_string(const Node& node) {
   std::string out = "(";

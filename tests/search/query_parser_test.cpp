@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "memvid/error.hpp"
+#include "memvid/timestamp.hpp"
 
 namespace memvid::search {
 namespace {
@@ -326,11 +327,33 @@ TEST(QueryParser, SingleDate) {
             R"((OR (TERM text "rust") (DATE 2024-03-05T00:00:00.000Z 2024-03-05T23:59:59.999Z)))");
 }
 
+// Time phrases in date: resolve through the product's one resolver, in the zone and from
+// the anchor the caller gives; a phrase window [start, end) becomes [start, end - 1 ms].
+TEST(QueryParser, DatePhrases) {
+  TimeContext time;
+  time.anchor_ms = *parse_timestamp_ms("2025-11-21T12:00:00Z");
+  auto D = [&](const char* q, const char* zone = "UTC") {
+    time.zone = zone;
+    return to_debug_string(*parse_query(q, time).root);
+  };
+  EXPECT_EQ(D("date:yesterday"), "(DATE 2025-11-20T00:00:00.000Z 2025-11-20T23:59:59.999Z)");
+  EXPECT_EQ(D("date:\"last monday\""), "(DATE 2025-11-17T00:00:00.000Z 2025-11-17T23:59:59.999Z)");
+  EXPECT_EQ(D("date:\"last week\"", "Europe/Berlin"), "(DATE 2025-11-09T23:00:00.000Z 2025-11-16T22:59:59.999Z)");
+  EXPECT_EQ(D("date:2025-11"), "(DATE 2025-11-01T00:00:00.000Z 2025-11-30T23:59:59.999Z)");
+  EXPECT_EQ(D("date:2025"), "(DATE 2025-01-01T00:00:00.000Z 2025-12-31T23:59:59.999Z)");
+  EXPECT_EQ(D("date:20250"), "(DATE 1970-01-01T00:00:20.250Z 1970-01-01T00:00:20.250Z)");  // epoch ms as before
+  EXPECT_EQ(D("date:\"since 2024\""), "(DATE 2024-01-01T00:00:00.000Z *)");
+  EXPECT_EQ(D("date:[\"Q1 2025\" TO \"Q2 2025\"]"), "(DATE 2025-01-01T00:00:00.000Z 2025-06-30T23:59:59.999Z)");
+  EXPECT_EQ(D("date:{\"Q1 2025\" TO \"Q3 2025\"}"), "(DATE 2025-04-01T00:00:00.000Z 2025-06-30T23:59:59.999Z)");
+  // ISO dates keep their UTC meaning whatever the zone: existing queries do not change.
+  EXPECT_EQ(D("date:2024-03-05", "Asia/Tokyo"), "(DATE 2024-03-05T00:00:00.000Z 2024-03-05T23:59:59.999Z)");
+}
+
 TEST(QueryParser, MalformedDates) {
   EXPECT_ERROR("date:[2024-13-01 TO *]", 7, "invalid date '2024-13-01'");
   EXPECT_ERROR("date:[* TO 2023-02-29]", 12, "invalid date '2023-02-29'");
   EXPECT_ERROR("date:2024-02-30", 6, "invalid date");
-  EXPECT_ERROR("x date:yesterday", 8, "invalid date 'yesterday'");
+  EXPECT_ERROR("x date:someday", 8, "invalid date 'someday'");
   EXPECT_ERROR("date:[2024-12-31 TO 2024-01-01]", 21, "empty date range");
   EXPECT_ERROR("date:{2024-03-05 TO 2024-03-06}", 21, "empty date range");
   EXPECT_ERROR("date:[2024-01-01 2024-12-31]", 18, "expected 'TO'");

@@ -18,6 +18,7 @@ struct AskArgs {
   bool context_only = false;
   std::string semantic_floor;  // empty: the default; "off"; or z
   std::string where;
+  TimeFlags time;
 };
 
 void print_result(const AskResult& r, const AskArgs& args, bool json) {
@@ -77,8 +78,10 @@ void add_ask_command(CLI::App& app, GlobalOptions& global, Registry& registry) {
       ->check(CLI::Range(1, 50));
   cmd->add_option("--scope", args->scope, "Only frames whose uri starts with this");
   cmd->add_option("--where", args->where, "Only frames whose metadata matches this JSON object (see find --where)");
-  cmd->add_option("--as-of-ts", args->as_of_ts, "Only frames with a timestamp up to this (ms or ISO-8601)")
+  cmd->add_option("--as-of-ts", args->as_of_ts,
+                  "Only frames with a timestamp up to this (ms, ISO-8601, or a phrase such as \"last week\": its end)")
       ->check(timestamp_validator());
+  add_time_flags(*cmd, args->time);
   add_open_flags(*cmd, global);
   add_json_flag(*cmd, global);
 
@@ -96,7 +99,10 @@ void add_ask_command(CLI::App& app, GlobalOptions& global, Registry& registry) {
                         o.semantic_floor = semantic_floor_value(args->semantic_floor, o.semantic_floor);
                         o.scope = args->scope;
                         o.where = args->where;
-                        if (cmd->count("--as-of-ts") > 0) o.as_of_ms = timestamp_flag_value(args->as_of_ts);
+                        o.time_zone = args->time.zone();
+                        o.time_anchor_ms = args->time.anchor_ms();
+                        if (cmd->count("--as-of-ts") > 0)
+                          o.as_of_ms = timestamp_flag_value(args->as_of_ts, TimeEdge::Last, o.time_zone, o.time_anchor_ms);
                         Memvid mem = Memvid::open_read_only(args->path, open_options(global));
                         const AskResult r = mem.ask(args->question, o);
                         mem.close();

@@ -60,7 +60,8 @@ void write_new_file(const std::string& path, Write&& write) {
   }
 }
 
-// --at-time: unix seconds (as the original takes it) or ISO-8601.
+// --at-time: unix seconds (as the original takes it), ISO-8601, or a time phrase (its last instant,
+// in $MEMVID_TZ or UTC).
 std::int64_t at_time_value(const std::string& text) {
   std::int64_t seconds = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
@@ -70,7 +71,12 @@ std::int64_t at_time_value(const std::string& text) {
     return seconds * 1000;
   }
   if (auto ms = parse_timestamp_ms(text)) return *ms;
-  throw Error(ErrorCode::InvalidArgument, "--at-time takes unix seconds or an ISO-8601 date or date-time, not '" + text + "'");
+  try {
+    return timestamp_flag_value(text, TimeEdge::Last);  // "--at-time 'last year'": as of its end
+  } catch (const Error& e) {
+    throw Error(ErrorCode::InvalidArgument, "--at-time takes unix seconds, ISO-8601 or a time phrase: " +
+                                                std::string(e.what()));
+  }
 }
 
 std::string day(std::int64_t ms) { return format_timestamp_iso(ms).substr(0, 10); }

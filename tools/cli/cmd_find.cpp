@@ -1,7 +1,7 @@
 // memvid find FILE --query Q [-k N | --top-k N] [--offset N | --cursor C] [--mode auto|lex|sem]
 //             [--snippet-chars N] [--scope PREFIX] [--where JSON] [--no-collapse] [--keep-duplicates] [--strict]
 //             [--semantic-floor Z|off] [--as-of-frame ID] [--as-of-ts TS] [--vector JSON]
-//             [--fusion linear|rrf] [--semantic-weight W] [--candidates N] [--ef-search N]
+//             [--fusion linear|rrf] [--semantic-weight W] [--candidates N] [--ef-search N] [--tz ZONE] [--anchor TS]
 // memvid vec-search FILE (--query TEXT | --vector JSON) [-k N] [...]: find --mode sem
 #include <unistd.h>
 
@@ -43,6 +43,7 @@ struct FindArgs {
   bool no_correction_boost = false;
   bool keep_duplicates = false;
   bool strict = false;
+  TimeFlags time;
 };
 
 // The flags find and vec-search share.
@@ -58,8 +59,10 @@ void add_search_flags(CLI::App& cmd, FindArgs& a) {
                  "Only frames whose metadata matches this JSON object, e.g. '{\"user\":\"alice\",\"score\":{\"$gte\":3}}' "
                  "(operators $eq $ne $gt $gte $lt $lte $in $nin $exists $and $or $not)");
   cmd.add_option("--as-of-frame", a.as_of_frame, "Only frames with an id up to this one");
-  cmd.add_option("--as-of-ts", a.as_of_ts, "Only frames with a timestamp up to this (ms or ISO-8601)")
+  cmd.add_option("--as-of-ts", a.as_of_ts,
+                 "Only frames with a timestamp up to this (ms, ISO-8601, or a phrase such as \"last week\": its end)")
       ->check(timestamp_validator());
+  add_time_flags(cmd, a.time);
   cmd.add_option("--vector", a.vector, "Search with this query vector (a JSON array of numbers) instead of embedding the text");
   cmd.add_option("--vector-model", a.vector_model, "The model --vector came from (checked against the memory's)");
   cmd.add_flag("--keep-duplicates", a.keep_duplicates,
@@ -92,7 +95,10 @@ FindOptions find_options(const FindArgs& a, const CLI::App& cmd) {
   o.strict = a.strict;
   o.semantic_floor = semantic_floor_value(a.semantic_floor, o.semantic_floor);
   if (cmd.count("--as-of-frame") > 0) o.as_of_frame = a.as_of_frame;
-  if (cmd.count("--as-of-ts") > 0) o.as_of_ms = timestamp_flag_value(a.as_of_ts);
+  o.time_zone = a.time.zone();
+  o.time_anchor_ms = a.time.anchor_ms();
+  if (cmd.count("--as-of-ts") > 0)
+    o.as_of_ms = timestamp_flag_value(a.as_of_ts, TimeEdge::Last, o.time_zone, o.time_anchor_ms);
   if (cmd.count("--vector") > 0) o.query_vector = parse_vector_json(a.vector, "--vector");
   o.query_vector_model = a.vector_model;
   o.fusion = *fusion_from_string(a.fusion);

@@ -1,4 +1,4 @@
-// memvid timeline FILE [--since TS] [--until TS] [--limit N] [--reverse] [--all] [--where JSON]
+// memvid timeline FILE [--since TIME] [--until TIME] [--limit N] [--reverse] [--all] [--where JSON] [--tz ZONE]
 #include <iostream>
 #include <memory>
 
@@ -17,12 +17,16 @@ void add_timeline_command(CLI::App& app, GlobalOptions& global, Registry& regist
     bool reverse = false;
     bool all = false;
     std::string where;
+    TimeFlags time;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("timeline", "List frames in time order");
   add_file_argument(*cmd, args->path);
-  cmd->add_option("--since", args->since, "Only frames at or after this time (ms or ISO-8601)")->check(timestamp_validator());
-  cmd->add_option("--until", args->until, "Only frames at or before this time (ms or ISO-8601)")->check(timestamp_validator());
+  cmd->add_option("--since", args->since, "Only frames at or after this time (ms, ISO-8601, or a phrase such as \"last monday\")")
+      ->check(timestamp_validator());
+  cmd->add_option("--until", args->until, "Only frames at or before this time (a phrase counts to its end: --until yesterday)")
+      ->check(timestamp_validator());
+  add_time_flags(*cmd, args->time);
   cmd->add_option("--limit", args->limit, "At most this many frames (0: all)")->check(non_negative_integer());
   cmd->add_flag("--reverse", args->reverse, "Newest first");
   cmd->add_flag("--all", args->all, "Also deleted and superseded frames");
@@ -32,8 +36,12 @@ void add_timeline_command(CLI::App& app, GlobalOptions& global, Registry& regist
 
   registry.push_back({cmd, [args, cmd, &global] {
                         TimelineQuery q;
-                        if (cmd->count("--since") > 0) q.since_ms = timestamp_flag_value(args->since);
-                        if (cmd->count("--until") > 0) q.until_ms = timestamp_flag_value(args->until);
+                        const std::string zone = args->time.zone();
+                        const auto anchor = args->time.anchor_ms();
+                        if (cmd->count("--since") > 0)
+                          q.since_ms = timestamp_flag_value(args->since, TimeEdge::First, zone, anchor);
+                        if (cmd->count("--until") > 0)
+                          q.until_ms = timestamp_flag_value(args->until, TimeEdge::Last, zone, anchor);
                         q.limit = args->limit;
                         q.reverse = args->reverse;
                         q.include_inactive = args->all;

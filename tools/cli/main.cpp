@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   add_ask_command(app, global, registry);
   add_vec_search_command(app, global, registry);
   add_timeline_command(app, global, registry);
+  add_when_command(app, global, registry);
   add_facts_commands(app, global, registry);
   add_stats_command(app, global, registry);
   add_verify_single_file_command(app, global, registry);
@@ -62,6 +63,10 @@ int main(int argc, char** argv) {
       command.run();
       report_warnings(global.json);
       return kExitOk;
+    } catch (const CommandError& e) {
+      report_warnings(global.json);
+      report_error(memvid::to_string(e.code()), e.what(), global.json);
+      return e.exit_code();
     } catch (const memvid::Error& e) {
       report_warnings(global.json);
       report_error(memvid::to_string(e.code()), e.what(), global.json);

@@ -1,15 +1,25 @@
 #include "options.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 
 #include "memvid/records.hpp"
 
+#include "memvid/time.hpp"
 #include "memvid/timestamp.hpp"
 
 namespace memvid::cli {
+namespace {
+
+std::int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
 
 void add_json_flag(CLI::App& cmd, GlobalOptions& global) {
   cmd.add_flag("--json", global.json, "Print machine-readable JSON (errors go to stderr as JSON too)");
@@ -61,9 +71,53 @@ CLI::Validator timestamp_validator() {
   return CLI::Validator(
       [](std::string& value) -> std::string {
         if (parse_timestamp_ms(value)) return {};
-        return "not a timestamp: '" + value + "' (use ms since the epoch or ISO-8601 like 2024-01-31T12:00:00Z)";
+        try {
+          (void)resolve_time_phrase(value, {wall_clock_ms(), "UTC"});
+          return {};
+        } catch (const Error& e) {
+          return std::string(e.what()) + " (a timestamp is ms since the epoch or ISO-8601 like 2024-01-31T12:00:00Z)";
+        }
       },
-      "TIMESTAMP");
+      "TIME");
+}
+
+std::string default_time_zone() {
+  const char* env = std::getenv("MEMVID_TZ");
+  return env && *env ? env : "UTC";
+}
+
+std::int64_t timestamp_flag_value(const std::string& text, TimeEdge edge, const std::string& zone,
+                                  std::optional<std::int64_t> anchor_ms) {
+  // A bare four-digit number is a year (--since 2024), not 2024 ms after the epoch.
+  const bool year = text.size() == 4 && text.find_first_not_of("0123456789") == std::string::npos;
+  if (auto ms = year ? std::nullopt : parse_timestamp_ms(text)) return *ms;
+  const TimeWindow w = resolve_time_phrase(text, {anchor_ms.value_or(wall_clock_ms()), zone});
+  if (edge == TimeEdge::First) {
+    if (!w.start_ms) throw Error(ErrorCode::InvalidArgument, "'" + text + "' has no start to begin from");
+    return *w.start_ms;
+  }
+  if (!w.end_ms) throw Error(ErrorCode::InvalidArgument, "'" + text + "' has no end");
+  return *w.end_ms - 1;
+}
+
+std::optional<std::int64_t> TimeFlags::anchor_ms() const {
+  if (anchor.empty()) return std::nullopt;
+  return timestamp_flag_value(anchor);
+}
+
+void add_time_flags(CLI::App& cmd, TimeFlags& flags) {
+  cmd.add_option("--tz", flags.tz,
+                 "Time zone of time phrases (IANA name such as Europe/Berlin, UTC, +05:30, local; default $MEMVID_TZ "
+                 "or UTC)")
+      ->type_name("ZONE");
+  cmd.add_option("--anchor", flags.anchor, "What time phrases count from: ms or ISO-8601 (default now)")
+      ->type_name("TIME")
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            if (parse_timestamp_ms(value)) return {};
+            return "--anchor takes ms since the epoch or ISO-8601 such as 2025-11-21T12:00:00Z, not '" + value + "'";
+          },
+          "TIME"));
 }
 
 CLI::Validator semantic_floor_validator() {
@@ -85,11 +139,6 @@ std::optional<double> semantic_floor_value(const std::string& text, std::optiona
   if (text.empty()) return default_value;
   if (text == "off") return std::nullopt;
   return std::stod(text);
-}
-
-std::int64_t timestamp_flag_value(const std::string& text) {
-  if (auto ms = parse_timestamp_ms(text)) return *ms;
-  throw Error(ErrorCode::InvalidArgument, "not a timestamp: '" + text + "'");
 }
 
 std::string read_whole_file(const std::string& path) {

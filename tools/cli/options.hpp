@@ -30,11 +30,30 @@ void add_file_argument(CLI::App& cmd, std::string& path);
 // Digits only: CLI11 would otherwise wrap "-1" into a huge unsigned frame id.
 CLI::Validator non_negative_integer();
 
-// Rejects at parse time what parse_timestamp_ms would reject, so a bad --since is a usage
-// error reported by CLI11 like any other.
+// Rejects at parse time what is neither a timestamp (ms since the epoch, ISO-8601) nor a time
+// phrase ("yesterday", "last week", "2025-11"), so a bad --since is a usage error reported by
+// CLI11 like any other.
 CLI::Validator timestamp_validator();
-// For values that already passed timestamp_validator().
-std::int64_t timestamp_flag_value(const std::string& text);
+
+// Which instant of a phrase's window a flag takes: --since its first, --until (inclusive) and
+// the as-of flags its last ("--until yesterday" keeps all of yesterday).
+enum class TimeEdge { First, Last };
+// The zone phrases are read in when a command has no --tz: $MEMVID_TZ, else UTC.
+std::string default_time_zone();
+// For values that already passed timestamp_validator(). Timestamps keep their meaning;
+// phrases are resolved in `zone` from `anchor_ms` (absent: now).
+std::int64_t timestamp_flag_value(const std::string& text, TimeEdge edge = TimeEdge::First,
+                                  const std::string& zone = default_time_zone(),
+                                  std::optional<std::int64_t> anchor_ms = std::nullopt);
+
+// --tz ZONE and --anchor TIME: how phrases are read (find's date: clauses, --since ...).
+struct TimeFlags {
+  std::string tz;
+  std::string anchor;
+  std::string zone() const { return tz.empty() ? default_time_zone() : tz; }
+  std::optional<std::int64_t> anchor_ms() const;
+};
+void add_time_flags(CLI::App& cmd, TimeFlags& flags);
 
 // --semantic-floor of find and ask: a number of standard deviations (-10 to 10) or "off".
 CLI::Validator semantic_floor_validator();

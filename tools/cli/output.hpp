@@ -29,6 +29,17 @@ enum ExitCode : int {
 };
 
 int exit_code_for(ErrorCode code) noexcept;
+
+// A failure that exits with a code of the command's choosing rather than its ErrorCode's
+// (`when` exits 1 for a phrase or zone it cannot resolve, as MEMORY.md asks).
+class CommandError : public Error {
+ public:
+  CommandError(ErrorCode code, const std::string& message, int exit_code) : Error(code, message), exit_(exit_code) {}
+  int exit_code() const noexcept { return exit_; }
+
+ private:
+  int exit_;
+};
 // The table shown at the foot of `memvid --help`.
 std::string exit_codes_help();
 
