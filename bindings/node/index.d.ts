@@ -130,6 +130,10 @@ export interface FindOptions {
   semanticFloor?: number | false;
   /** Only frames whose metadata matches, e.g. { user: 'alice', score: { $gte: 3 } } (docs/QUERY.md). */
   where?: Record<string, unknown> | string;
+  /** Zone of time phrases in date: clauses (date:"last week"): IANA name, "UTC", "+05:30", "local". */
+  timeZone?: string;
+  /** What those phrases count from (default now). */
+  timeAnchor?: TimestampInput;
 }
 
 export interface Hit {
@@ -205,6 +209,10 @@ export interface AskOptions {
   semanticFloor?: number | false;
   /** Only frames whose metadata matches (FindOptions.where). */
   where?: Record<string, unknown> | string;
+  /** Zone of time phrases in date: clauses (date:"last week"): IANA name, "UTC", "+05:30", "local". */
+  timeZone?: string;
+  /** What those phrases count from (default now). */
+  timeAnchor?: TimestampInput;
 }
 
 export interface AskSource {
@@ -270,6 +278,46 @@ export interface TimelineEntry {
   uri: string;
   /** The first characters of the text. */
   preview: string;
+}
+
+export interface WhenOptions {
+  /** Time zone: an IANA name (Europe/Berlin), "UTC", an offset (+05:30) or "local". Default UTC. */
+  tz?: string;
+  /** What the phrase counts from (default now). */
+  anchor?: TimestampInput;
+  /** Widen the window this many minutes on each side. */
+  windowMinutes?: number;
+  /** And no earlier than this (inclusive). */
+  since?: TimestampInput;
+  /** And no later than this (inclusive). */
+  until?: TimestampInput;
+  /** 0 (default): every frame in the window. */
+  limit?: number;
+  reverse?: boolean;
+  includeInactive?: boolean;
+  where?: Record<string, unknown> | string;
+}
+
+/** The window [startMs, endMs) a time phrase names; an edge is null when open ("since 2024"). */
+export interface TimeWindow {
+  startMs: number | null;
+  endMs: number | null;
+  /** The edges in the zone's local time with their offset: 2025-11-17T00:00:00-05:00. */
+  startLocal: string | null;
+  endLocal: string | null;
+  /** instant, second, minute, hour, day, week, weekend, month, quarter, year, decade, part-of-day, rolling, range. */
+  granularity: string;
+  zone: string;
+  /** A reading had to be chosen (03/04/2025 read month first); `note` says which. */
+  ambiguous: boolean;
+  note: string;
+}
+
+export interface WhenResult {
+  phrase: string;
+  anchorMs: number;
+  window: TimeWindow;
+  frames: TimelineEntry[];
 }
 
 export interface ViewOptions {
@@ -698,6 +746,8 @@ export declare class Memvid {
   ask(question: string, options?: AskOptions): Promise<AskResult>;
   /** Frames in time order. */
   timeline(options?: TimelineOptions): Promise<TimelineEntry[]>;
+  /** The frames within the window a time phrase names ("last monday", "Q4 2025"). */
+  when(phrase: string, options?: WhenOptions): Promise<WhenResult>;
   /** Facts about people read from the memory's texts. */
   readonly facts: Facts;
   /** One frame, with its payload unless payload: false. */
@@ -756,6 +806,8 @@ export declare function who(path: string): Promise<OwnerInfo>;
 export declare function nudge(path: string): Promise<void>;
 /** Milliseconds since the epoch from "1700000000000" or ISO-8601; null when invalid. */
 export declare function parseTimestamp(text: string): number | null;
+/** The window a time phrase names, in `tz` (default UTC) from `anchor` (default now). */
+export declare function resolveTime(phrase: string, options?: { tz?: string; anchor?: TimestampInput }): TimeWindow;
 /** ISO-8601 in UTC with milliseconds: 2024-01-31T12:34:56.789Z. */
 export declare function formatTimestamp(ms: number | Date): string;
 

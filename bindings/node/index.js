@@ -227,13 +227,16 @@ const kNative = Symbol('memvid.native');
 const FIND_KEYS = new Set([
   'k', 'mode', 'snippetChars', 'scope', 'cursor', 'offset', 'asOfFrame', 'asOf', 'collapseChunks', 'vector',
   'vectorModel', 'fusion', 'semanticWeight', 'titleWeight', 'candidates', 'efSearch', 'nprobe', 'correctionBoost',
-  'strict', 'collapseDuplicates', 'semanticFloor', 'where',
+  'strict', 'collapseDuplicates', 'semanticFloor', 'where', 'timeZone', 'timeAnchor',
 ]);
 const ASK_KEYS = new Set([
   'k', 'mode', 'contextTokens', 'scope', 'asOf', 'model', 'baseUrl', 'apiKeyEnv', 'timeoutMs', 'contextOnly',
-  'maxSentences', 'semanticFloor', 'where',
+  'maxSentences', 'semanticFloor', 'where', 'timeZone', 'timeAnchor',
 ]);
 const TIMELINE_KEYS = new Set(['since', 'until', 'limit', 'reverse', 'includeInactive', 'where']);
+const WHEN_KEYS = new Set([
+  'tz', 'anchor', 'windowMinutes', 'since', 'until', 'limit', 'reverse', 'includeInactive', 'where',
+]);
 
 // where: an object (sent as JSON) or a JSON string.
 function whereOption(o, what) {
@@ -427,6 +430,7 @@ class Memvid {
     return call(async () => {
       const o = whereOption({ ...checkOptions(options, FIND_KEYS, 'find') }, 'find');
       if (o.asOf !== undefined) o.asOf = toTimestamp(o.asOf, 'find: asOf');
+      if (o.timeAnchor !== undefined) o.timeAnchor = toTimestamp(o.timeAnchor, 'find: timeAnchor');
       return wrapFind(await this[kNative].find(query, o));
     });
   }
@@ -435,6 +439,7 @@ class Memvid {
     return call(async () => {
       const o = whereOption({ ...checkOptions(options, ASK_KEYS, 'ask') }, 'ask');
       if (o.asOf !== undefined) o.asOf = toTimestamp(o.asOf, 'ask: asOf');
+      if (o.timeAnchor !== undefined) o.timeAnchor = toTimestamp(o.timeAnchor, 'ask: timeAnchor');
       return wrapAsk(await this[kNative].ask(question, o));
     });
   }
@@ -445,6 +450,21 @@ class Memvid {
       if (o.since !== undefined) o.since = toTimestamp(o.since, 'timeline: since');
       if (o.until !== undefined) o.until = toTimestamp(o.until, 'timeline: until');
       return (await this[kNative].timeline(o)).map(addTimestamp);
+    });
+  }
+
+  /**
+   * The frames written within the window a time phrase names ("last monday", "Q4 2025",
+   * "in the last 24 hours"), in the zone `tz` (default UTC), counted from `anchor` (default
+   * now): `{phrase, anchorMs, window, frames}`; `window` says how the phrase was read.
+   */
+  when(phrase, options) {
+    return call(async () => {
+      const o = whereOption({ ...checkOptions(options, WHEN_KEYS, 'when') }, 'when');
+      for (const key of ['anchor', 'since', 'until']) if (o[key] !== undefined) o[key] = toTimestamp(o[key], `when: ${key}`);
+      const r = await this[kNative].when(phrase, o);
+      r.frames.forEach(addTimestamp);
+      return r;
     });
   }
 
@@ -649,6 +669,27 @@ function parseTimestamp(text) {
   return native.parseTimestamp(text);
 }
 
+/**
+ * The window of instants a time phrase names, in an IANA zone (`tz`: "Europe/Berlin", "UTC",
+ * "+05:30", "local"; default UTC) from `anchor` (Date, ms or ISO-8601; default now):
+ * `{startMs, endMs, startLocal, endLocal, granularity, zone, ambiguous, note}`, an edge null
+ * when open. Throws InvalidArgumentError for a phrase, zone or date it cannot resolve.
+ */
+function resolveTime(phrase, options) {
+  const o = checkOptions(options, new Set(['tz', 'anchor']), 'resolveTime');
+  let anchor = o.anchor === undefined ? Date.now() : toTimestamp(o.anchor, 'resolveTime: anchor');
+  if (typeof anchor === 'string') {
+    const ms = native.parseTimestamp(anchor);
+    if (ms === null) throw new InvalidArgumentError(`resolveTime: anchor: cannot parse '${anchor}' as a timestamp`);
+    anchor = ms;
+  }
+  try {
+    return native.resolveTime(phrase, o.tz === undefined ? 'UTC' : o.tz, anchor);
+  } catch (e) {
+    throw convertError(e);
+  }
+}
+
 /** 2024-01-31T12:34:56.789Z */
 function formatTimestamp(ms) {
   return native.formatTimestamp(ms instanceof Date ? ms.getTime() : ms);
@@ -675,6 +716,7 @@ module.exports = {
   restore,
   parseTimestamp,
   formatTimestamp,
+  resolveTime,
   Memvid,
   Facts,
   version,

@@ -23,6 +23,7 @@
 #include "memvid/integrity.hpp"
 #include "memvid/results.hpp"
 #include "memvid/types.hpp"
+#include "memvid/when.hpp"
 
 namespace memvid::fields {
 
@@ -409,6 +410,26 @@ void for_each_field(const FollowResult& r, V&& v) {
   v("reached", r.reached);
 }
 
+template <class V>
+void for_each_field(const TimeWindow& w, V&& v) {
+  v("start_ms", w.start_ms ? std::optional<Timestamp>(Timestamp{*w.start_ms}) : std::nullopt);
+  v("end_ms", w.end_ms ? std::optional<Timestamp>(Timestamp{*w.end_ms}) : std::nullopt);
+  v("start_local", w.start_local);
+  v("end_local", w.end_local);
+  v("granularity", w.granularity);
+  v("zone", w.zone);
+  v("ambiguous", w.ambiguous);
+  v("note", w.note);
+}
+
+template <class V>
+void for_each_field(const WhenResult& r, V&& v) {
+  v("phrase", r.phrase);
+  v("anchor_ms", Timestamp{r.anchor_ms});
+  v("window", r.window);
+  v("frames", r.frames);
+}
+
 // Whether T is a result with a field list (a nested object to a visitor).
 template <class T>
 concept Result = requires(const T& t) { for_each_field(t, [](std::string_view, const auto&) {}); };
@@ -440,6 +461,8 @@ constexpr std::string_view type_name(const EnrichReport*) { return "EnrichReport
 constexpr std::string_view type_name(const SlotSchema*) { return "SlotSchema"; }
 constexpr std::string_view type_name(const FollowEdge*) { return "FollowEdge"; }
 constexpr std::string_view type_name(const FollowResult*) { return "FollowResult"; }
+constexpr std::string_view type_name(const TimeWindow*) { return "TimeWindow"; }
+constexpr std::string_view type_name(const WhenResult*) { return "WhenResult"; }
 
 // The result types and their fields, for the tests that hold the SDKs' declarations to the
 // lists above. A field's type is written: bool, int, float, str, time (a Timestamp), span,

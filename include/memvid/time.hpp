@@ -26,6 +26,8 @@ struct TimeWindow {
   // quarter, year, decade, part-of-day, rolling or range.
   std::string granularity;
   std::string zone;  // the zone's canonical name, as resolved
+  // The edges as local ISO-8601 with their offset (2025-11-17T00:00:00-05:00).
+  std::optional<std::string> start_local, end_local;
   // A reading had to be chosen: 03/04/2025 is read month-first (March 4), and `note` says
   // so; a two-digit year is read in 1970-2069.
   bool ambiguous = false;

@@ -111,7 +111,8 @@ std::vector<TypeSchema> result_schema() {
           schema_of<Finding>(),      schema_of<DoctorAction>(),  schema_of<DoctorReport>(),     schema_of<IngestSkip>(),
           schema_of<IngestedDocument>(), schema_of<IngestReport>(), schema_of<Warning>(),
           schema_of<FactRecord>(),   schema_of<EntityInfo>(),    schema_of<FollowEdge>(),       schema_of<FollowResult>(),
-          schema_of<Correction>(),   schema_of<SlotSchema>(),     schema_of<EnrichReport>()};
+          schema_of<Correction>(),   schema_of<SlotSchema>(),     schema_of<EnrichReport>(),
+          schema_of<TimeWindow>(),   schema_of<WhenResult>()};
 }
 
 namespace {

@@ -16,6 +16,7 @@ namespace memvid {
 namespace {
 
 using timezone::TimeZone;
+using timezone::format_local_time;
 using Words = std::vector<std::string>;
 
 constexpr std::int64_t kFirstDay = civil::days_from_civil(1, 1, 1);
@@ -147,6 +148,8 @@ class Resolver {
     if (w.start_ms && w.end_ms && *w.end_ms <= *w.start_ms) fail("the range ends before it starts");
     w.ambiguous = ambiguous_;
     w.note = note_;
+    if (w.start_ms) w.start_local = format_local_time(*w.start_ms, zone_);
+    if (w.end_ms) w.end_local = format_local_time(*w.end_ms, zone_);
     return w;
   }
 
@@ -766,7 +769,10 @@ TimeWindow resolve_time_phrase(std::string_view phrase, const TimeContext& conte
 void check_time_zone(std::string_view zone) { (void)timezone::TimeZone::load(zone); }
 
 std::string format_local_time(std::int64_t ms, std::string_view zone_name) {
-  const TimeZone zone = TimeZone::load(zone_name);
+  return timezone::format_local_time(ms, TimeZone::load(zone_name));
+}
+
+std::string timezone::format_local_time(std::int64_t ms, const timezone::TimeZone& zone) {
   const std::int64_t s = civil::floor_div(ms, 1000);
   const std::int32_t offset = zone.offset_at(s);
   const std::int64_t local = s + offset;

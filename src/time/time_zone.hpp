@@ -75,4 +75,7 @@ class TimeZone {
   LocalTimeType rule_at(std::int64_t utc_s) const;
 };
 
+// An instant as local ISO-8601 with the zone's offset then: 2025-11-17T00:00:00-05:00.
+std::string format_local_time(std::int64_t ms, const TimeZone& zone);
+
 }  // namespace memvid::timezone

@@ -49,12 +49,12 @@ TEST_F(WhenCli, Case14LastMondayInUtc) {
   put("first", "2025-11-17T15:00:00Z");
   put("second", "2025-11-19T23:30:00Z");
   const json j = when({"--on", "last monday", "--anchor", "2025-11-21T12:00:00Z", "--tz", "UTC"});
-  EXPECT_EQ(j["window"]["start"], "2025-11-17T00:00:00Z");
-  EXPECT_EQ(j["window"]["end"], "2025-11-18T00:00:00Z");
+  EXPECT_EQ(j["window"]["start_local"], "2025-11-17T00:00:00Z");
+  EXPECT_EQ(j["window"]["end_local"], "2025-11-18T00:00:00Z");
   EXPECT_EQ(previews(j), std::vector<std::string>{"first"});
   // In Tokyo the second frame (23:30Z on the 19th) is Thursday morning; the first is Tuesday 00:00.
   const json tokyo = when({"--on", "thursday", "--anchor", "2025-11-21T12:00:00Z", "--tz", "Asia/Tokyo"});
-  EXPECT_EQ(tokyo["window"]["start"], "2025-11-20T00:00:00+09:00");
+  EXPECT_EQ(tokyo["window"]["start_local"], "2025-11-20T00:00:00+09:00");
   EXPECT_EQ(previews(tokyo), std::vector<std::string>{"second"});
 }
 

@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "memvid/time.hpp"
 #include "memvid/timestamp.hpp"
+#include "memvid/when.hpp"
 #include "output.hpp"
 #include "result_json.hpp"
 
@@ -30,83 +31,48 @@ std::int64_t wall_clock_ms() {
       .count();
 }
 
-std::string edge_text(const std::optional<std::int64_t>& ms, const std::string& zone) {
-  return ms ? format_local_time(*ms, zone) : "*";
-}
-
 void run_when(const WhenArgs& a, const CLI::App& cmd, const GlobalOptions& global) {
-  const std::string zone = a.time.zone();
-  const std::int64_t anchor = a.time.anchor_ms().value_or(wall_clock_ms());
-  TimeWindow w;
-  try {
-    check_time_zone(zone);
-    w = resolve_time_phrase(a.on, {anchor, zone});
-  } catch (const Error& e) {
-    throw CommandError(e.code(), e.what(), kExitOther);
-  }
-  // --window widens the window by MIN minutes on each side ("around 15:00").
-  const std::int64_t widen = a.window_minutes * 60'000;
-  if (w.start_ms) *w.start_ms -= widen;
-  if (w.end_ms) *w.end_ms += widen;
-
-  TimelineQuery q;
-  q.since_ms = w.start_ms;
-  if (w.end_ms) q.until_ms = *w.end_ms - 1;
-  if (cmd.count("--since") > 0) {
-    const std::int64_t since = timestamp_flag_value(a.since, TimeEdge::First, zone, anchor);
-    q.since_ms = q.since_ms ? std::max(*q.since_ms, since) : since;
-  }
-  if (cmd.count("--until") > 0) {
-    const std::int64_t until = timestamp_flag_value(a.until, TimeEdge::Last, zone, anchor);
-    q.until_ms = q.until_ms ? std::min(*q.until_ms, until) : until;
-  }
+  WhenQuery q;
+  q.phrase = a.on;
+  q.zone = a.time.zone();
+  q.anchor_ms = a.time.anchor_ms().value_or(wall_clock_ms());
+  q.window_minutes = a.window_minutes;
+  if (cmd.count("--since") > 0) q.since_ms = timestamp_flag_value(a.since, TimeEdge::First, q.zone, q.anchor_ms);
+  if (cmd.count("--until") > 0) q.until_ms = timestamp_flag_value(a.until, TimeEdge::Last, q.zone, q.anchor_ms);
   q.limit = a.limit;
   q.reverse = a.reverse;
   q.include_inactive = a.all;
   q.where = a.where;
-  std::vector<TimelineEntry> entries;
-  if (!q.since_ms || !q.until_ms || *q.since_ms <= *q.until_ms) {
-    Memvid mem = Memvid::open_read_only(a.path, open_options(global));
-    entries = mem.timeline(q);
-    mem.close();
+  try {
+    // Resolve first, so a bad phrase or zone is reported as such, before the file is opened.
+    (void)resolve_time_phrase(q.phrase, {*q.anchor_ms, q.zone});
+  } catch (const Error& e) {
+    throw CommandError(e.code(), e.what(), kExitOther);
   }
+  Memvid mem = Memvid::open_read_only(a.path, open_options(global));
+  const WhenResult r = Time(mem).when(q);
+  mem.close();
 
   if (global.json) {
-    Json window = Json::object();
-    window["start"] = w.start_ms ? Json(format_local_time(*w.start_ms, zone)) : Json(nullptr);
-    window["end"] = w.end_ms ? Json(format_local_time(*w.end_ms, zone)) : Json(nullptr);
-    window["start_ms"] = w.start_ms ? Json(*w.start_ms) : Json(nullptr);
-    window["end_ms"] = w.end_ms ? Json(*w.end_ms) : Json(nullptr);
-    window["granularity"] = w.granularity;
-    window["ambiguous"] = w.ambiguous;
-    if (!w.note.empty()) window["note"] = w.note;
-    Json out = Json::object();
-    out["phrase"] = a.on;
-    out["zone"] = w.zone;
-    out["anchor"] = format_local_time(anchor, zone);
-    out["window"] = std::move(window);
-    Json frames = Json::array();
-    for (const TimelineEntry& e : entries) {
-      Json j = to_json(e);
-      j["local_time"] = format_local_time(e.timestamp_ms, zone);
-      frames.push_back(std::move(j));
-    }
-    out["count"] = entries.size();
-    out["frames"] = std::move(frames);
+    Json out = to_json(r);
+    for (Json& frame : out["frames"])
+      frame["local_time"] = format_local_time(frame["timestamp_ms"].get<std::int64_t>(), q.zone);
+    out["count"] = r.frames.size();
     print_json(out);
     return;
   }
-  std::cout << "window  " << edge_text(w.start_ms, zone) << " .. " << edge_text(w.end_ms, zone) << "  (" << a.on
+  const TimeWindow& w = r.window;
+  std::cout << "window  " << w.start_local.value_or("*") << " .. " << w.end_local.value_or("*") << "  (" << a.on
             << ": " << w.granularity << ", " << w.zone << ")\n";
   if (w.ambiguous) std::cout << "note    " << w.note << '\n';
-  for (const TimelineEntry& e : entries) {
-    std::cout << '#' << e.id << "  " << format_local_time(e.timestamp_ms, zone);
+  for (const TimelineEntry& e : r.frames) {
+    std::cout << '#' << e.id << "  " << format_local_time(e.timestamp_ms, q.zone);
     if (e.status != FrameStatus::Active) std::cout << "  (" << to_string(e.status) << ')';
     if (!e.title.empty()) std::cout << "  " << e.title;
     if (!e.preview.empty()) std::cout << "  \u2014 " << e.preview;
     std::cout << '\n';
   }
-  std::cout << entries.size() << (entries.size() == 1 ? " frame" : " frames") << '\n';
+  std::cout << r.frames.size() << (r.frames.size() == 1 ? " frame" : " frames") << '\n';
 }
 
 }  // namespace

@@ -25,6 +25,7 @@
 #include "memvid/facts.hpp"
 #include "memvid/maintenance.hpp"
 #include "memvid/timestamp.hpp"
+#include "memvid/when.hpp"
 #include "memvid/version.hpp"
 #include "arguments.hpp"
 #include "result_objects.hpp"
@@ -199,6 +200,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
                            InstanceMethod<&Handle::Find>("find"),
                            InstanceMethod<&Handle::Ask>("ask"),
                            InstanceMethod<&Handle::Timeline>("timeline"),
+                           InstanceMethod<&Handle::When>("when"),
                            InstanceMethod<&Handle::FactsList>("factsList"),
                            InstanceMethod<&Handle::FactsEntities>("factsEntities"),
                            InstanceMethod<&Handle::FactsFollow>("factsFollow"),
@@ -295,6 +297,8 @@ class Handle : public Napi::ObjectWrap<Handle> {
     if (auto s = OptString(o, "scope")) f.scope = *s;
     if (auto n = OptUInt(o, "asOfFrame")) f.as_of_frame = *n;
     f.as_of_ms = OptTimestamp(o, "asOf");
+    if (auto s = OptString(o, "timeZone")) f.time_zone = *s;
+    f.time_anchor_ms = OptTimestamp(o, "timeAnchor");
     if (auto d = OptDouble(o, "titleWeight")) f.title_weight = *d;
     f.query_vector = OptVector(o, "vector");
     if (auto s = OptString(o, "vectorModel")) f.query_vector_model = *s;
@@ -332,6 +336,8 @@ class Handle : public Napi::ObjectWrap<Handle> {
     if (auto n = OptUInt(o, "contextTokens")) a.context_tokens = *n;
     if (auto s = OptString(o, "scope")) a.scope = *s;
     a.as_of_ms = OptTimestamp(o, "asOf");
+    if (auto s = OptString(o, "timeZone")) a.time_zone = *s;
+    a.time_anchor_ms = OptTimestamp(o, "timeAnchor");
     if (auto s = OptString(o, "model")) a.model = *s;
     if (auto s = OptString(o, "baseUrl")) a.base_url = *s;
     if (auto s = OptString(o, "apiKeyEnv")) a.api_key_env = *s;
@@ -360,6 +366,27 @@ class Handle : public Napi::ObjectWrap<Handle> {
     return Queue(
         env, path_, [mem, q]() { return mem->timeline(q); },
         [](Napi::Env e, const std::vector<memvid::TimelineEntry>& v) -> Napi::Value { return FieldValue(e, v); }, info.This().As<Napi::Object>());
+  }
+
+  // when (memvid/when.hpp), through the handle's Time view.
+  Napi::Value When(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    memvid::WhenQuery q;
+    q.phrase = GetString(env, info[0], "phrase");
+    Napi::Object o = OptObject(env, info[1], "when options");
+    if (auto s = OptString(o, "tz")) q.zone = *s;
+    q.anchor_ms = OptTimestamp(o, "anchor");
+    if (auto n = OptUInt(o, "windowMinutes", 10'000'000)) q.window_minutes = static_cast<std::int64_t>(*n);
+    q.since_ms = OptTimestamp(o, "since");
+    q.until_ms = OptTimestamp(o, "until");
+    if (auto n = OptUInt(o, "limit")) q.limit = *n;
+    if (auto b = OptBool(o, "reverse")) q.reverse = *b;
+    if (auto b = OptBool(o, "includeInactive")) q.include_inactive = *b;
+    if (auto s = OptString(o, "where")) q.where = *s;
+    return Queue(
+        env, path_, [mem, q]() { return memvid::Time(*mem).when(q); },
+        [](Napi::Env e, const memvid::WhenResult& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
   }
 
   // Facts (memvid/facts.hpp), through the handle's Facts view.
@@ -708,6 +735,24 @@ Napi::Value ParseTimestamp(const Napi::CallbackInfo& info) {
   return ms ? Num(env, static_cast<double>(*ms)) : env.Null();
 }
 
+// resolveTime(phrase, zone, anchorMs): synchronous, it reads one small zone file at most.
+Napi::Value ResolveTime(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string phrase = GetString(env, info[0], "phrase");
+  const std::string zone = GetString(env, info[1], "tz");
+  if (!info[2].IsNumber()) ThrowType(env, "anchor must be a number of ms");
+  const std::int64_t anchor = info[2].As<Napi::Number>().Int64Value();
+  try {
+    return ToJs(env, memvid::resolve_time_phrase(phrase, {anchor, zone}));
+  } catch (const memvid::Error& e) {
+    Failure f;
+    f.failed = true;
+    f.code = std::string(memvid::to_string(e.code()));
+    f.message = e.what();
+    throw Napi::Error(env, FailureToJs(env, f));
+  }
+}
+
 Napi::Value FormatTimestamp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsNumber()) ThrowType(env, "ms must be a number");
@@ -728,6 +773,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("restore", Napi::Function::New<Restore>(env, "restore"));
   exports.Set("parseTimestamp", Napi::Function::New<ParseTimestamp>(env, "parseTimestamp"));
   exports.Set("formatTimestamp", Napi::Function::New<FormatTimestamp>(env, "formatTimestamp"));
+  exports.Set("resolveTime", Napi::Function::New<ResolveTime>(env, "resolveTime"));
   exports.Set("resultSchema", memvid_node::ResultSchema(env));
   exports.Set("version", Str(env, memvid::kVersion));
   exports.Set("formatVersion", Num(env, memvid::kFormatVersion));

@@ -36,7 +36,7 @@ from .errors import (
 from .results import (
     AskResult, AskSource, Check, CheckResult, Correction, SlotSchema, EnrichReport, DoctorAction, DoctorReport, EntityInfo, FactRecord, Finding,
     FindResult, FollowEdge, FollowResult, Frame, Hit, IngestReport, IngestedDocument, IngestSkip, OwnerInfo,
-    RecoveryInfo, RestoreReport, Stats, TimelineEntry, VerifyReport, ms_to_datetime,
+    RecoveryInfo, RestoreReport, Stats, TimelineEntry, TimeWindow, VerifyReport, WhenResult, ms_to_datetime,
 )
 
 _memvid.set_error_factory(_from_native)
@@ -64,12 +64,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "use", "create", "open_memory", "verify", "doctor", "who", "nudge", "restore", "Memvid",
-    "parse_timestamp", "last_warnings", "SUPPORTED_KINDS", "Facts",
+    "parse_timestamp", "resolve_time", "last_warnings", "SUPPORTED_KINDS", "Facts",
     # results
     "FactRecord", "EntityInfo", "FollowEdge", "FollowResult", "Correction", "SlotSchema", "EnrichReport",
     "AskResult", "AskSource", "Check", "CheckResult", "DoctorAction", "DoctorReport", "Finding", "FindResult",
     "Frame", "Hit", "IngestReport", "IngestedDocument", "IngestSkip", "OwnerInfo",
-    "RecoveryInfo", "RestoreReport", "Stats", "TimelineEntry", "VerifyReport",
+    "RecoveryInfo", "RestoreReport", "Stats", "TimelineEntry", "VerifyReport", "TimeWindow", "WhenResult",
     # errors
     "MemvidError", "InvalidArgumentError", "NotFoundError", "AlreadyExistsError", "LockedError",
     "CorruptError", "InvalidTocError", "RecoveryNeededError", "AuxiliaryFileDetected",
@@ -148,6 +148,23 @@ def parse_timestamp(value: TimestampLike, name: str = "timestamp") -> int:
         return ms
     raise TypeError(f"{name} must be an int (ms), datetime, date or ISO-8601 string, "
                     f"not {type(value).__name__}")
+
+
+def _now_ms() -> int:
+    return int(_dt.datetime.now(_dt.timezone.utc).timestamp() * 1000)
+
+
+def resolve_time(phrase: str, *, tz: str = "UTC", anchor: Optional[TimestampLike] = None) -> TimeWindow:
+    """The window of instants a time phrase names ("last monday", "Q4 2025", "in the last 24
+    hours", "2025-11-17", "since march"), in an IANA time zone (``tz``: "Europe/Berlin", "UTC",
+    "+05:30", "local"), counted from ``anchor`` (default: now). A day is [00:00, next 00:00)
+    local, so DST days last 23 or 25 hours; ranges keep their last day. Raises
+    InvalidArgumentError for a phrase, zone or date it cannot resolve.
+    """
+    _check_str(phrase, "phrase")
+    _check_str(tz, "tz")
+    anchor_ms = _now_ms() if anchor is None else parse_timestamp(anchor, "anchor")
+    return TimeWindow(**_memvid.resolve_time(phrase, tz, anchor_ms))
 
 
 def _str_list(value: Any, name: str) -> List[str]:
@@ -496,7 +513,8 @@ class Memvid:
              nprobe: Optional[int] = None, correction_boost: bool = True, strict: bool = False,
              collapse_duplicates: bool = True,
              semantic_floor: Union[float, bool, None] = None,
-             where: Union[Mapping[str, Any], str, None] = None) -> FindResult:
+             where: Union[Mapping[str, Any], str, None] = None, time_zone: str = "UTC",
+             time_anchor: Optional[TimestampLike] = None) -> FindResult:
         """Ranked search (docs/QUERY.md syntax: terms, "phrases", AND/OR/NOT, title:/tag:/...).
 
         mode: 'lex' (BM25), 'sem' (nearest vectors) or 'auto' (both fused; falls back to lex
@@ -512,6 +530,8 @@ class Memvid:
         floor). Highlight spans are code point offsets into ``hit.snippet``. ``where`` keeps
         frames whose metadata matches, e.g. ``{"user": "alice", "score": {"$gte": 3}}``
         (operators $eq $ne $gt $gte $lt $lte $in $nin $exists $and $or $not; docs/QUERY.md).
+        Time phrases in ``date:`` clauses (``date:"last week"``) are read in ``time_zone`` from
+        ``time_anchor`` (default: now).
         """
         _check_str(query, "query")
         o: Dict[str, Any] = {"k": _int(k, "k"), "mode": _check_str(mode, "mode"),
@@ -531,6 +551,9 @@ class Memvid:
             o["as_of_frame"] = _int(as_of_frame, "as_of_frame")
         if as_of is not None:
             o["as_of_ms"] = parse_timestamp(as_of, "as_of")
+        o["time_zone"] = _check_str(time_zone, "time_zone")
+        if time_anchor is not None:
+            o["time_anchor_ms"] = parse_timestamp(time_anchor, "time_anchor")
         if vector is not None:
             o["vector"] = _floats(vector, "vector")
         if vector_model is not None:
@@ -556,7 +579,8 @@ class Memvid:
             timeout_ms: Optional[int] = None, context_only: bool = False,
             max_sentences: Optional[int] = None,
             semantic_floor: Union[float, bool, None] = None,
-            where: Union[Mapping[str, Any], str, None] = None) -> AskResult:
+            where: Union[Mapping[str, Any], str, None] = None, time_zone: str = "UTC",
+            time_anchor: Optional[TimestampLike] = None) -> AskResult:
         """Answers a question from the memory.
 
         Retrieves the best passages, numbers them [1], [2], ... and answers from them: with a
@@ -573,6 +597,9 @@ class Memvid:
             o["scope"] = _check_str(scope, "scope")
         if as_of is not None:
             o["as_of_ms"] = parse_timestamp(as_of, "as_of")
+        o["time_zone"] = _check_str(time_zone, "time_zone")
+        if time_anchor is not None:
+            o["time_anchor_ms"] = parse_timestamp(time_anchor, "time_anchor")
         if model is not None:
             o["model"] = _check_str(model, "model")
         if base_url is not None:
@@ -601,6 +628,29 @@ class Memvid:
         if until is not None:
             q["until_ms"] = parse_timestamp(until, "until")
         return [TimelineEntry(**e) for e in self._h.timeline(q)]
+
+    def when(self, phrase: str, *, tz: str = "UTC", anchor: Optional[TimestampLike] = None,
+             window_minutes: int = 0, since: Optional[TimestampLike] = None,
+             until: Optional[TimestampLike] = None, limit: int = 0, reverse: bool = False,
+             include_inactive: bool = False,
+             where: Union[Mapping[str, Any], str, None] = None) -> WhenResult:
+        """The frames written within the window a time phrase names (see ``resolve_time``):
+        ``result.window`` says how the phrase was read, ``result.frames`` are the frames in
+        time order. ``window_minutes`` widens the window on each side; since/until narrow it.
+        """
+        _check_str(phrase, "phrase")
+        q: Dict[str, Any] = {"phrase": phrase, "zone": _check_str(tz, "tz"),
+                             "window_minutes": _int(window_minutes, "window_minutes"),
+                             "limit": _int(limit, "limit"), "reverse": bool(reverse),
+                             "include_inactive": bool(include_inactive)}
+        _where(q, where)
+        if anchor is not None:
+            q["anchor_ms"] = parse_timestamp(anchor, "anchor")
+        if since is not None:
+            q["since_ms"] = parse_timestamp(since, "since")
+        if until is not None:
+            q["until_ms"] = parse_timestamp(until, "until")
+        return WhenResult(**self._h.when(q))
 
     def stats(self) -> Stats:
         """Frame counts, sizes, WAL usage and the embedding model of the memory."""

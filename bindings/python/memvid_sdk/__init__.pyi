@@ -33,6 +33,7 @@ from .results import (AskResult as AskResult, AskSource as AskSource, Check as C
                       FollowEdge as FollowEdge, FollowResult as FollowResult, Correction as Correction, EnrichReport as EnrichReport,
                       SlotSchema as SlotSchema,
                       TimelineEntry as TimelineEntry, VerifyReport as VerifyReport,
+                      TimeWindow as TimeWindow, WhenResult as WhenResult,
                       ms_to_datetime as ms_to_datetime)
 
 __version__: str
@@ -67,6 +68,7 @@ class Document(TypedDict, total=False):
     extract_facts: bool
 
 
+def resolve_time(phrase: str, *, tz: str = "UTC", anchor: Optional[TimestampLike] = None) -> TimeWindow: ...
 def parse_timestamp(value: TimestampLike, name: str = ...) -> int:
     """Milliseconds since the epoch for an int (ms), datetime (naive = UTC), date or ISO-8601 string."""
     ...
@@ -206,7 +208,8 @@ class Memvid:
              nprobe: Optional[int] = None, correction_boost: bool = True, strict: bool = False,
              collapse_duplicates: bool = True,
              semantic_floor: Union[float, bool, None] = None,
-             where: Union[Mapping[str, Any], str, None] = None) -> FindResult:
+             where: Union[Mapping[str, Any], str, None] = None, time_zone: str = "UTC",
+             time_anchor: Optional[TimestampLike] = None) -> FindResult:
         """Ranked search; text that is not valid syntax is read as words (strict=True raises QueryError)."""
         ...
     def ask(self, question: str, *, k: int = 8, mode: SearchMode = "auto",
@@ -216,8 +219,16 @@ class Memvid:
             timeout_ms: Optional[int] = None, context_only: bool = False,
             max_sentences: Optional[int] = None,
             semantic_floor: Union[float, bool, None] = None,
-            where: Union[Mapping[str, Any], str, None] = None) -> AskResult:
+            where: Union[Mapping[str, Any], str, None] = None, time_zone: str = "UTC",
+            time_anchor: Optional[TimestampLike] = None) -> AskResult:
         """Answers a question from the memory (extractive without a model)."""
+        ...
+    def when(self, phrase: str, *, tz: str = "UTC", anchor: Optional[TimestampLike] = None,
+             window_minutes: int = 0, since: Optional[TimestampLike] = None,
+             until: Optional[TimestampLike] = None, limit: int = 0, reverse: bool = False,
+             include_inactive: bool = False,
+             where: Union[Mapping[str, Any], str, None] = None) -> WhenResult:
+        """The frames within the window a time phrase names."""
         ...
     def timeline(self, *, since: Optional[TimestampLike] = None,
                  until: Optional[TimestampLike] = None, limit: int = 0, reverse: bool = False,

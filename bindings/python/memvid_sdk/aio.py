@@ -32,7 +32,7 @@ from . import use as _use
 from . import verify as _verify
 from .errors import MemvidWarning
 from .results import (AskResult, Correction, EnrichReport, SlotSchema, DoctorReport, EntityInfo, FactRecord, FindResult, FollowResult, Frame,
-                      IngestReport, RestoreReport, Stats, TimelineEntry, VerifyReport)
+                      IngestReport, RestoreReport, Stats, TimelineEntry, VerifyReport, WhenResult)
 
 __all__ = ["AsyncMemvid", "AsyncFacts", "use", "create", "verify", "doctor", "restore"]
 
@@ -176,6 +176,10 @@ class AsyncMemvid:
     async def timeline(self, **options: Any) -> List[TimelineEntry]:
         """:meth:`memvid_sdk.Memvid.timeline`."""
         return await self._call(self.sync.timeline, **options)
+
+    async def when(self, phrase: str, **options: Any) -> WhenResult:
+        """:meth:`memvid_sdk.Memvid.when`."""
+        return await self._call(self.sync.when, phrase, **options)
 
     async def stats(self) -> Stats:
         """:meth:`memvid_sdk.Memvid.stats`."""

@@ -20,7 +20,8 @@ __all__ = [
     "Hit", "FindResult", "AskSource", "AskResult", "TimelineEntry", "Frame", "Stats",
     "CheckResult", "Check", "VerifyReport", "Finding", "DoctorAction", "DoctorReport", "IngestSkip",
     "IngestedDocument", "IngestReport", "OwnerInfo", "RecoveryInfo", "RestoreReport", "FactRecord",
-    "EntityInfo", "FollowEdge", "FollowResult", "Correction", "SlotSchema", "EnrichReport", "SCHEMA",
+    "EntityInfo", "FollowEdge", "FollowResult", "Correction", "SlotSchema", "EnrichReport", "TimeWindow",
+    "WhenResult", "SCHEMA",
 ]
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
@@ -334,6 +335,16 @@ class FollowEdge(_Record):
 
 class FollowResult(_Record):
     """What ``Facts.follow`` reached: the edges in breadth-first order and the entities."""
+
+
+class TimeWindow(_Record):
+    """The window [start_ms, end_ms) a time phrase names (``resolve_time``); an edge is None
+    when open ("since 2024"). ``start_local``/``end_local`` are the edges in the zone's time;
+    ``ambiguous`` and ``note`` say when a reading had to be chosen (03/04/2025)."""
+
+
+class WhenResult(_Record):
+    """What ``Memvid.when`` found: the resolved ``window`` and the ``frames`` in it."""
 
 
 class Correction(_Record):

@@ -342,6 +342,26 @@ class FollowResult(_Record):
     reached: List[str]
 
 
+class TimeWindow(_Record):
+    """The window a time phrase names (``resolve_time``)."""
+    start_ms: Optional[int]
+    end_ms: Optional[int]
+    start_local: Optional[str]
+    end_local: Optional[str]
+    granularity: str
+    zone: str
+    ambiguous: bool
+    note: str
+
+
+class WhenResult(_Record):
+    """What ``Memvid.when`` found."""
+    phrase: str
+    anchor_ms: int
+    window: TimeWindow
+    frames: List[TimelineEntry]
+
+
 class Correction(_Record):
     """What ``Facts.correct`` stored."""
     frame: int

@@ -22,6 +22,7 @@
 #include "memvid/memvid.hpp"
 #include "memvid/maintenance.hpp"
 #include "memvid/timestamp.hpp"
+#include "memvid/when.hpp"
 #include "result_dicts.hpp"
 
 namespace py = pybind11;
@@ -286,6 +287,23 @@ class Handle {
     return out;
   }
 
+  // when (memvid/when.hpp): the Time view of the handle.
+  py::dict when(const py::dict& d) {
+    memvid::WhenQuery q;
+    if (auto v = opt<std::string>(d, "phrase")) q.phrase = *v;
+    if (auto v = opt<std::string>(d, "zone")) q.zone = *v;
+    q.anchor_ms = opt<std::int64_t>(d, "anchor_ms");
+    if (auto v = opt<std::int64_t>(d, "window_minutes")) q.window_minutes = *v;
+    q.since_ms = opt<std::int64_t>(d, "since_ms");
+    q.until_ms = opt<std::int64_t>(d, "until_ms");
+    if (auto v = opt<std::size_t>(d, "limit")) q.limit = *v;
+    if (auto v = opt<bool>(d, "reverse")) q.reverse = *v;
+    if (auto v = opt<bool>(d, "include_inactive")) q.include_inactive = *v;
+    if (auto v = opt<std::string>(d, "where")) q.where = *v;
+    auto r = run(path_, [&] { return memvid::Time(*mv_).when(q); });
+    return to_dict(r);
+  }
+
   // Facts (memvid/facts.hpp): the Facts view of the handle.
   py::list facts_list(const py::dict& d) {
     memvid::FactQuery q;
@@ -388,6 +406,8 @@ class Handle {
     if (auto v = opt<std::string>(d, "scope")) o.scope = *v;
     o.as_of_frame = opt<std::uint64_t>(d, "as_of_frame");
     o.as_of_ms = opt<std::int64_t>(d, "as_of_ms");
+    if (auto v = opt<std::string>(d, "time_zone")) o.time_zone = *v;
+    o.time_anchor_ms = opt<std::int64_t>(d, "time_anchor_ms");
     if (auto v = opt<double>(d, "title_weight")) o.title_weight = *v;
     if (auto v = opt<std::vector<float>>(d, "vector")) o.query_vector = std::move(*v);
     if (auto v = opt<std::string>(d, "vector_model")) o.query_vector_model = *v;
@@ -418,6 +438,8 @@ class Handle {
     if (auto v = opt<std::size_t>(d, "context_tokens")) o.context_tokens = *v;
     if (auto v = opt<std::string>(d, "scope")) o.scope = *v;
     o.as_of_ms = opt<std::int64_t>(d, "as_of_ms");
+    if (auto v = opt<std::string>(d, "time_zone")) o.time_zone = *v;
+    o.time_anchor_ms = opt<std::int64_t>(d, "time_anchor_ms");
     if (auto v = opt<std::string>(d, "model")) o.model = *v;
     if (auto v = opt<std::string>(d, "base_url")) o.base_url = *v;
     if (auto v = opt<std::string>(d, "api_key_env")) o.api_key_env = *v;
@@ -556,6 +578,7 @@ PYBIND11_MODULE(_memvid, m) {
       .def("in_transaction", &Handle::in_transaction)
       .def("frame", &Handle::frame, py::arg("id"), py::arg("payload"))
       .def("timeline", &Handle::timeline, py::arg("query"))
+      .def("when", &Handle::when, py::arg("query"))
       .def("facts_list", &Handle::facts_list, py::arg("query"))
       .def("facts_entities", &Handle::facts_entities)
       .def("facts_follow", &Handle::facts_follow, py::arg("query"))
@@ -627,6 +650,14 @@ PYBIND11_MODULE(_memvid, m) {
         return to_dict(run(dest, [&] { return memvid::restore_snapshot(snapshot, dest, o); }));
       },
       py::arg("snapshot"), py::arg("dest"), py::arg("force"), py::arg("keep_backup"));
+  m.def(
+      "resolve_time",
+      [](const std::string& phrase, const std::string& zone, std::int64_t anchor_ms) {
+        auto w = run("", [&] { return memvid::resolve_time_phrase(phrase, {anchor_ms, zone}); });
+        return to_dict(w);
+      },
+      py::arg("phrase"), py::arg("zone"), py::arg("anchor_ms"),
+      "The window of instants a time phrase names (memvid/time.hpp).");
   m.def(
       "parse_timestamp_ms", [](const std::string& text) { return memvid::parse_timestamp_ms(text); },
       py::arg("text"), "Milliseconds since the epoch for an ISO-8601 text or integer string, or None.");
