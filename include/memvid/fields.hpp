@@ -23,6 +23,7 @@
 #include "memvid/integrity.hpp"
 #include "memvid/results.hpp"
 #include "memvid/types.hpp"
+#include "memvid/sessions.hpp"
 #include "memvid/when.hpp"
 
 namespace memvid::fields {
@@ -430,6 +431,79 @@ void for_each_field(const WhenResult& r, V&& v) {
   v("frames", r.frames);
 }
 
+template <class V>
+void for_each_field(const SessionInfo& i, V&& v) {
+  v("id", std::uint64_t{i.id});
+  v("name", i.name);
+  v("started_ms", Timestamp{i.started_ms});
+  v("ended_ms", i.ended_ms ? std::optional<Timestamp>(Timestamp{*i.ended_ms}) : std::nullopt);
+  v("open", i.open);
+  v("actions", std::uint64_t{i.actions});
+  v("checkpoints", std::uint64_t{i.checkpoints});
+}
+
+template <class V>
+void for_each_field(const SessionAction& a, V&& v) {
+  v("seq", std::uint64_t{a.seq});
+  v("frame", std::uint64_t{a.frame});
+  v("time_ms", Timestamp{a.time_ms});
+  v("action", a.action);
+  v("input_hash", a.input_hash);
+  v("query", a.query);
+  v("frames", a.frames);
+  v("hits", a.hits);
+  v("state_frames", std::uint64_t{a.state_frames});
+  v("note", a.note);
+}
+
+template <class V>
+void for_each_field(const SessionView& s, V&& v) {
+  v("session", s.session);
+  v("actions", s.actions);
+}
+
+template <class V>
+void for_each_field(const ReplayStep& s, V&& v) {
+  v("seq", std::uint64_t{s.seq});
+  v("action", s.action);
+  v("matched", s.matched);
+  v("recorded", s.recorded);
+  v("replayed", s.replayed);
+  v("added", s.added);
+  v("removed", s.removed);
+  v("note", s.note);
+}
+
+template <class V>
+void for_each_field(const ReplayReport& r, V&& v) {
+  v("session", std::uint64_t{r.session});
+  v("name", r.name);
+  v("current", r.current);
+  v("steps", std::uint64_t{r.steps});
+  v("matched", std::uint64_t{r.matched});
+  v("mismatched", std::uint64_t{r.mismatched});
+  v("ok", r.ok);
+  v("details", r.details);
+}
+
+template <class V>
+void for_each_field(const CompareStep& s, V&& v) {
+  v("seq", std::uint64_t{s.seq});
+  v("left_action", s.left_action);
+  v("right_action", s.right_action);
+  v("same", s.same);
+  v("note", s.note);
+}
+
+template <class V>
+void for_each_field(const CompareReport& r, V&& v) {
+  v("left", std::uint64_t{r.left});
+  v("right", std::uint64_t{r.right});
+  v("same", r.same);
+  v("differing", std::uint64_t{r.differing});
+  v("steps", r.steps);
+}
+
 // Whether T is a result with a field list (a nested object to a visitor).
 template <class T>
 concept Result = requires(const T& t) { for_each_field(t, [](std::string_view, const auto&) {}); };
@@ -463,6 +537,13 @@ constexpr std::string_view type_name(const FollowEdge*) { return "FollowEdge"; }
 constexpr std::string_view type_name(const FollowResult*) { return "FollowResult"; }
 constexpr std::string_view type_name(const TimeWindow*) { return "TimeWindow"; }
 constexpr std::string_view type_name(const WhenResult*) { return "WhenResult"; }
+constexpr std::string_view type_name(const SessionInfo*) { return "SessionInfo"; }
+constexpr std::string_view type_name(const SessionAction*) { return "SessionAction"; }
+constexpr std::string_view type_name(const SessionView*) { return "SessionView"; }
+constexpr std::string_view type_name(const ReplayStep*) { return "ReplayStep"; }
+constexpr std::string_view type_name(const ReplayReport*) { return "ReplayReport"; }
+constexpr std::string_view type_name(const CompareStep*) { return "CompareStep"; }
+constexpr std::string_view type_name(const CompareReport*) { return "CompareReport"; }
 
 // The result types and their fields, for the tests that hold the SDKs' declarations to the
 // lists above. A field's type is written: bool, int, float, str, time (a Timestamp), span,

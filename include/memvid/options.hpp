@@ -140,6 +140,7 @@ struct AskOptions {
   std::string scope;                   // only frames whose uri starts with this
   std::string where;                   // only frames whose metadata satisfies this (FindOptions::where)
   std::optional<std::int64_t> as_of_ms;
+  std::optional<FrameId> as_of_frame;  // only frames with id <= this
   std::string time_zone = "UTC";       // of the question's date: phrases (FindOptions::time_zone)
   std::optional<std::int64_t> time_anchor_ms;
   // The language model: a LanguageModel object, else one by name ("openai:gpt-4o",

@@ -34,6 +34,19 @@ AskResult Memvid::ask(std::string_view question, const AskOptions& options) cons
     throw Error(ErrorCode::InvalidArgument, "k must be between 1 and " + std::to_string(kMaxPassages));
   AskResult r;
   r.question = std::string(question);
+  // An open session records the ask once (its sources), not the find it runs inside.
+  const std::int64_t asked_ms = impl_->env->now_ms();
+  const auto recorded = [&](AskResult& result) -> AskResult& {
+    if (impl_->recording) {
+      SessionAction a;
+      a.action = "ask";
+      a.query = r.question;
+      for (const AskSource& src : result.sources) a.hits.push_back(src.id);
+      std::lock_guard lock(impl_->mu);
+      record_read(*impl_, std::move(a), session::ask_options_json(options, asked_ms));
+    }
+    return result;
+  };
 
   // A misconfigured model fails before any work.
   std::shared_ptr<LanguageModel> model = options.language_model;
@@ -57,6 +70,8 @@ AskResult Memvid::ask(std::string_view question, const AskOptions& options) cons
     f.where = options.where;
     f.time_zone = options.time_zone;
     f.time_anchor_ms = options.time_anchor_ms;
+    f.as_of_frame = options.as_of_frame;
+    const session::InnerRead inner;  // not a find of the session's: part of this ask
     const FindResult found = find(query, f);
     r.mode_used = found.mode_used;
     retrieval_note = found.note;
@@ -98,13 +113,13 @@ AskResult Memvid::ask(std::string_view question, const AskOptions& options) cons
   r.retrieval_ms = elapsed_ms(retrieval_started);
   if (options.context_only) {
     r.note = retrieval_note;
-    return r;
+    return recorded(r);
   }
   if (!r.found) {
     r.answer = "This memory holds nothing relevant to the question.";
     r.note = "No passage matched the question, so there is nothing to answer from.";
     if (!retrieval_note.empty()) r.note += " Retrieval: " + retrieval_note;
-    return r;
+    return recorded(r);
   }
 
   const auto generation_started = std::chrono::steady_clock::now();
@@ -160,7 +175,7 @@ AskResult Memvid::ask(std::string_view question, const AskOptions& options) cons
   }
   r.generation_ms = elapsed_ms(generation_started);
   if (!retrieval_note.empty()) r.note += (r.note.empty() ? "" : " ") + ("Retrieval: " + retrieval_note);
-  return r;
+  return recorded(r);
 }
 
 }  // namespace memvid

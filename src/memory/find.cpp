@@ -66,6 +66,13 @@ FindResult Memvid::find(std::string_view query, const FindOptions& options) cons
     result.next_cursor =
         find::encode_cursor({last.score, last.frame, last.chunk}, base_rank + retrieved.page.size(), fingerprint);
   }
+  if (impl_->recording) {
+    SessionAction a;
+    a.action = "find";
+    a.query = std::string(query);
+    for (const Hit& h : result.hits) a.hits.push_back(h.id);
+    record_read(*impl_, std::move(a), session::find_options_json(options, impl_->env->now_ms()));
+  }
   result.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

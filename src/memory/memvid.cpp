@@ -19,6 +19,7 @@
 #include "memory/find_parts.hpp"
 #include "memory/memvid_impl.hpp"
 #include "memory/passage_vectors.hpp"
+#include "memory/session_log.hpp"
 #include "search/meta_filter.hpp"
 #include "store/store.hpp"
 
@@ -221,6 +222,15 @@ std::string preview_of(const std::vector<std::uint8_t>& payload, FrameKind kind)
   return out;
 }
 
+// A write's session action: what it wrote and a hash of what it was given.
+SessionAction written(const char* action, std::vector<FrameId> frames, std::initializer_list<std::string_view> inputs) {
+  SessionAction a;
+  a.action = action;
+  a.frames = std::move(frames);
+  a.input_hash = session::hash_inputs(inputs);
+  return a;
+}
+
 // Runs fn inside the open transaction, or inside an implicit one that commits on success
 // and rolls back on failure.
 // The index follows the store: whatever the store rolled back, it forgets too.
@@ -361,6 +371,47 @@ std::vector<DocVectors> vectors_for(Memvid::Impl& impl, std::span<const Document
 
 }  // namespace
 
+FrameId append_session_frame(Memvid::Impl& impl, store::Store& s, const std::string& payload) {
+  Document d;
+  d.kind = FrameKind::Binary;
+  d.labels = {std::string(session::kSessionLabel)};
+  d.payload = payload;
+  d.extract_facts = false;
+  const PutContext ctx = put_context(impl);
+  store::NewFrame f = to_new_frame(d, ctx);
+  return append_indexed(s, *impl.index, f, d, DocVectors{}, ctx);
+}
+
+void run_transaction(Memvid::Impl& impl, const std::function<void()>& fn) {
+  run_in_transaction(impl.writer(), *impl.index, [&] {
+    fn();
+    return 0;
+  });
+}
+
+void record_write(Memvid::Impl& impl, store::Store& s, SessionAction action) {
+  if (!impl.recording || impl.replaying) return;
+  session::Recording& r = *impl.recording;
+  for (const std::string& payload : r.pending) append_session_frame(impl, s, payload);
+  action.seq = r.next_seq;
+  append_session_frame(impl, s, session::action_payload(r.session, action, ""));
+  // Only now, with every frame appended: a failure above leaves the reads pending and the
+  // sequence unchanged, as the rolled-back transaction leaves the file.
+  r.pending.clear();
+  ++r.next_seq;
+}
+
+void record_read(const Memvid::Impl& impl, SessionAction action, const std::string& options_json) {
+  if (!impl.recording || impl.replaying || session::InnerRead::active() || !impl.store->writable()) return;
+  session::Recording& r = *impl.recording;
+  action.seq = r.next_seq++;
+  action.time_ms = impl.env->now_ms();
+  action.state_frames = impl.store->frame_count();
+  action.input_hash = session::hash_inputs({action.query, options_json});
+  r.pending.push_back(session::action_payload(r.session, action, options_json));
+}
+
+
 Memvid::Memvid(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Memvid::Memvid(Memvid&&) noexcept = default;
 Memvid& Memvid::operator=(Memvid&& other) noexcept {
@@ -447,6 +498,8 @@ Memvid Memvid::open_existing(const std::string& path, const OpenOptions& options
   refuse_sidecars(path, *impl->env);
   impl->embedder = Embedder(options.embedder);
   impl->attach(store::Store::open(path, config));
+  // A session opened by another handle (an earlier CLI command) records this one's work too.
+  impl->recording = session::find_open(*impl->store);
   impl->start_poller(options.nudge_poll_ms);
   return Memvid(std::move(impl));
 }
@@ -466,7 +519,9 @@ FrameId Memvid::put(const Document& doc) {
   return run_in_transaction(s, *impl_->index, [&] {
     const PutContext ctx = put_context(*impl_);
     store::NewFrame f = to_new_frame(doc, ctx);
-    return append_indexed(s, *impl_->index, f, doc, vectors[0], ctx);
+    const FrameId id = append_indexed(s, *impl_->index, f, doc, vectors[0], ctx);
+    record_write(*impl_, s, written("put", {id}, {doc.payload}));
+    return id;
   });
 }
 
@@ -503,6 +558,11 @@ std::vector<FrameId> Memvid::put_many(const std::vector<Document>& docs) {
         if (ids.back() != first + i) throw Error(ErrorCode::Io, "frame ids out of sequence");
       }
     });
+    if (impl_->recording) {
+      std::string hashes;
+      for (const Document& d : docs) hashes += session::hash_inputs({d.payload});
+      record_write(*impl_, s, written("put_many", ids, {hashes}));
+    }
     return ids;
   });
 }
@@ -529,6 +589,7 @@ FrameId Memvid::update(FrameId id, const Document& doc) {
     old.status = static_cast<std::uint8_t>(FrameStatus::Superseded);
     old.superseded_by = new_id;
     s.change_entry(old);
+    record_write(*impl_, s, written("update", {new_id}, {std::to_string(id), doc.payload}));
     return new_id;
   });
 }
@@ -542,6 +603,7 @@ void Memvid::delete_frame(FrameId id) {
       throw Error(ErrorCode::InvalidArgument, "frame " + std::to_string(id) + " is already deleted");
     e.status = static_cast<std::uint8_t>(FrameStatus::Deleted);
     s.change_entry(e);
+    record_write(*impl_, s, written("delete", {id}, {std::to_string(id)}));
     return 0;
   });
 }
@@ -622,7 +684,9 @@ std::vector<TimelineEntry> Memvid::timeline(const TimelineQuery& q) const {
   // The time index yields (timestamp, id) in order; status comes from the TOC.
   std::vector<std::pair<std::int64_t, FrameId>> order;
   for (const index::TimeEntry& t : impl_->index->time_range(q.since_ms, q.until_ms)) {
-    if (!q.include_inactive && s.entry(t.frame_id).status != static_cast<std::uint8_t>(FrameStatus::Active)) continue;
+    const format::TocEntry& te = s.entry(t.frame_id);
+    if (!q.include_inactive && te.status != static_cast<std::uint8_t>(FrameStatus::Active)) continue;
+    if (te.kind == static_cast<std::uint8_t>(FrameKind::Binary) && session::is_session_frame(s, t.frame_id)) continue;
     if (where && !where->matches(find::frame_metadata(*impl_, t.frame_id))) continue;
     order.emplace_back(t.timestamp_ms, t.frame_id);
   }
@@ -710,6 +774,18 @@ void Memvid::close() {
   impl_->stop_poller();
   std::lock_guard lock(impl_->mu);
   if (impl_->closed) return;
+  // The session's held-back reads commit now (after any open transaction is rolled back).
+  if (impl_->recording && !impl_->recording->pending.empty() && impl_->store->writable()) {
+    if (impl_->store->in_transaction()) {
+      impl_->store->rollback_transaction();
+      impl_->index->sync_with_store();
+    }
+    session::Recording& r = *impl_->recording;
+    run_transaction(*impl_, [&] {
+      for (const std::string& payload : r.pending) append_session_frame(*impl_, *impl_->store, payload);
+    });
+    r.pending.clear();
+  }
   impl_->closed = true;
   impl_->store->close();
 }

@@ -3,7 +3,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <memory>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "index/search_index.hpp"
@@ -12,6 +14,7 @@
 #include "memory/passage_vectors.hpp"
 #include "memory/metadata_cache.hpp"
 #include "memory/semantic_floor.hpp"
+#include "memory/session_log.hpp"
 #include "memvid/memvid.hpp"
 #include "search/searcher.hpp"
 #include "store/store.hpp"
@@ -36,6 +39,10 @@ struct Memvid::Impl {
   std::shared_ptr<Env> env;
   mutable std::mutex mu;
   bool closed = false;
+  // The open session this writable handle records into (memvid/sessions.hpp); replaying
+  // pauses recording, so that a replay's own reads are not recorded.
+  mutable std::optional<session::Recording> recording;
+  mutable bool replaying = false;
 
   // The nudge poller: a writer that sits idle between calls still notices a nudge. It takes
   // the handle's mutex, so it never runs during a call.
@@ -111,5 +118,15 @@ struct Memvid::Impl {
     return st;
   }
 };
+
+// A session action recorded by this handle, if a session is open (and not replaying). A
+// write's action is appended in the write's open transaction, after the reads held back; a
+// read's waits for the next write (record_read). Both are defined in memvid.cpp.
+void record_write(Memvid::Impl& impl, store::Store& s, SessionAction action);
+void record_read(const Memvid::Impl& impl, SessionAction action, const std::string& options_json);
+// Appends a session frame (binary, labelled memvid:session) in the open transaction.
+FrameId append_session_frame(Memvid::Impl& impl, store::Store& s, const std::string& payload);
+// Runs fn in the handle's open transaction, or one of its own that commits on success.
+void run_transaction(Memvid::Impl& impl, const std::function<void()>& fn);
 
 }  // namespace memvid

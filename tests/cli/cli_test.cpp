@@ -485,7 +485,8 @@ TEST_F(Cli, TimestampsAsIsoOrMilliseconds) {
   CliRun bad = memvid({"put", "m.mv2", "--text", "x", "--timestamp", "2024-13-01"});
   EXPECT_EQ(bad.code, 2) << bad;
   EXPECT_NE(bad.err.find("not a timestamp"), std::string::npos) << bad;
-  EXPECT_EQ(memvid({"timeline", "m.mv2", "--since", "yesterday"}).code, 2);
+  EXPECT_EQ(memvid({"timeline", "m.mv2", "--since", "someday"}).code, 2);
+  EXPECT_EQ(memvid({"timeline", "m.mv2", "--since", "yesterday"}).code, 0);  // a time phrase
 }
 
 TEST_F(Cli, NotFoundExitCodes) {

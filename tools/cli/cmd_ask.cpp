@@ -103,7 +103,7 @@ void add_ask_command(CLI::App& app, GlobalOptions& global, Registry& registry) {
                         o.time_anchor_ms = args->time.anchor_ms();
                         if (cmd->count("--as-of-ts") > 0)
                           o.as_of_ms = timestamp_flag_value(args->as_of_ts, TimeEdge::Last, o.time_zone, o.time_anchor_ms);
-                        Memvid mem = Memvid::open_read_only(args->path, open_options(global));
+                        Memvid mem = open_for_recorded_read(args->path, global);
                         const AskResult r = mem.ask(args->question, o);
                         mem.close();
                         print_result(r, *args, global.json);

@@ -315,7 +315,7 @@ void add_facts_commands(CLI::App& app, GlobalOptions& global, Registry& registry
                           }
                           o.source = args->source;
                           o.boost = args->boost;
-                          if (cmd->count("--timestamp") > 0) o.timestamp_ms = timestamp_flag_value(args->timestamp);
+                          if (cmd->count("--timestamp") > 0) o.timestamp_ms = instant_flag_value(args->timestamp);
                           Memvid mem = Memvid::open(args->path, open_options(global));
                           const Correction c = Facts(mem).correct(args->statement, o);
                           mem.close();

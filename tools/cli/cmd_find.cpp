@@ -147,7 +147,7 @@ void print_result(const FindResult& r, const std::string& query, bool json) {
 
 void run_search(const FindArgs& args, const CLI::App& cmd, const GlobalOptions& global) {
   const FindOptions o = find_options(args, cmd);
-  Memvid mem = Memvid::open_read_only(args.path, open_options(global));
+  Memvid mem = open_for_recorded_read(args.path, global);
   const FindResult r = mem.find(args.query, o);
   mem.close();
   print_result(r, args.query, global.json);

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   add_vec_search_command(app, global, registry);
   add_timeline_command(app, global, registry);
   add_when_command(app, global, registry);
+  add_session_commands(app, global, registry);
   add_facts_commands(app, global, registry);
   add_stats_command(app, global, registry);
   add_verify_single_file_command(app, global, registry);

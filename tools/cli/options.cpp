@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "memvid/records.hpp"
+#include "memvid/sessions.hpp"
 
 #include "memvid/time.hpp"
 #include "memvid/timestamp.hpp"
@@ -54,6 +55,13 @@ OpenOptions open_options(const GlobalOptions& global) {
   return o;
 }
 
+Memvid open_for_recorded_read(const std::string& path, const GlobalOptions& global) {
+  Memvid mem = Memvid::open_read_only(path, open_options(global));
+  if (!Sessions(mem).recording()) return mem;
+  mem.close();
+  return Memvid::open(path, open_options(global));
+}
+
 void add_file_argument(CLI::App& cmd, std::string& path) {
   cmd.add_option("FILE", path, "The .mv2 memory file")->required();
 }
@@ -75,7 +83,8 @@ CLI::Validator timestamp_validator() {
           (void)resolve_time_phrase(value, {wall_clock_ms(), "UTC"});
           return {};
         } catch (const Error& e) {
-          return std::string(e.what()) + " (a timestamp is ms since the epoch or ISO-8601 like 2024-01-31T12:00:00Z)";
+          return "not a timestamp or time phrase: " + std::string(e.what()) +
+                 " (a timestamp is ms since the epoch or ISO-8601 like 2024-01-31T12:00:00Z)";
         }
       },
       "TIME");
@@ -98,6 +107,11 @@ std::int64_t timestamp_flag_value(const std::string& text, TimeEdge edge, const 
   }
   if (!w.end_ms) throw Error(ErrorCode::InvalidArgument, "'" + text + "' has no end");
   return *w.end_ms - 1;
+}
+
+std::int64_t instant_flag_value(const std::string& text) {
+  if (auto ms = parse_timestamp_ms(text)) return *ms;
+  return timestamp_flag_value(text, TimeEdge::First);
 }
 
 std::optional<std::int64_t> TimeFlags::anchor_ms() const {
@@ -185,7 +199,7 @@ RecordDefaults MetaFlags::defaults() const {
       throw Error(ErrorCode::InvalidArgument, "--metadata must be a JSON object, got: " + metadata.substr(0, 80));
     }
   }
-  if (given("--timestamp")) d.timestamp_ms = timestamp_flag_value(timestamp);
+  if (given("--timestamp")) d.timestamp_ms = instant_flag_value(timestamp);
   if (given("--kind")) d.kind = frame_kind_from_string(kind);
   return d;
 }

@@ -26,6 +26,9 @@ void add_json_flag(CLI::App& cmd, GlobalOptions& global);
 void add_open_flags(CLI::App& cmd, GlobalOptions& global);
 OpenOptions open_options(const GlobalOptions& global);
 void add_file_argument(CLI::App& cmd, std::string& path);
+// A memory opened for a read that a session may record (find, ask): read-only, unless a
+// session is open (memvid session start), when the read must be written into it.
+Memvid open_for_recorded_read(const std::string& path, const GlobalOptions& global);
 
 // Digits only: CLI11 would otherwise wrap "-1" into a huge unsigned frame id.
 CLI::Validator non_negative_integer();
@@ -45,6 +48,10 @@ std::string default_time_zone();
 std::int64_t timestamp_flag_value(const std::string& text, TimeEdge edge = TimeEdge::First,
                                   const std::string& zone = default_time_zone(),
                                   std::optional<std::int64_t> anchor_ms = std::nullopt);
+
+// An instant for a frame (put --timestamp): a bare number stays milliseconds, as it always
+// was; a phrase gives the start of its window.
+std::int64_t instant_flag_value(const std::string& text);
 
 // --tz ZONE and --anchor TIME: how phrases are read (find's date: clauses, --since ...).
 struct TimeFlags {

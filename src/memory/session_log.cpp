@@ -1,0 +1,317 @@
+#include "memory/session_log.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "format/blake3.hpp"
+#include "format/frame_record.hpp"
+#include "memvid/types.hpp"
+
+namespace memvid::session {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// A session holds at most this many ids in one action (a find's hits, a put_many's frames).
+constexpr std::size_t kMaxIds = 1'000'000;
+
+bool is_session_frame(const format::FrameRecord& rec) {
+  return std::find(rec.meta.labels.begin(), rec.meta.labels.end(), kSessionLabel) != rec.meta.labels.end();
+}
+
+std::vector<FrameId> ids_of(const nlohmann::json& j, const char* key) {
+  std::vector<FrameId> out;
+  const auto it = j.find(key);
+  if (it == j.end() || !it->is_array() || it->size() > kMaxIds) return out;
+  for (const auto& v : *it)
+    if (v.is_number_unsigned()) out.push_back(v.get<FrameId>());
+  return out;
+}
+
+std::optional<format::FrameRecord> session_record(const store::Store& s, const format::TocEntry& e) {
+  if (e.kind != static_cast<std::uint8_t>(FrameKind::Binary) || e.record_removed()) return std::nullopt;
+  format::FrameRecord rec = s.read_record(e);
+  if (!is_session_frame(rec)) return std::nullopt;
+  return rec;
+}
+
+std::optional<Event> event_of(const store::Store& s, const format::TocEntry& e) {
+  const auto rec = session_record(s, e);
+  if (!rec) return std::nullopt;
+  const std::vector<std::uint8_t> payload = format::frame_payload(*rec, e.record_offset);
+  return parse_event(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()), e.frame_id,
+                     e.timestamp_ms, e.status == static_cast<std::uint8_t>(FrameStatus::Active));
+}
+
+}  // namespace
+
+std::string start_payload(const std::string& name) {
+  Json j;
+  j["type"] = "start";
+  j["seq"] = 0;
+  j["name"] = name;
+  return j.dump();
+}
+
+std::string end_payload(std::uint64_t session, std::uint64_t seq) {
+  Json j;
+  j["session"] = session;
+  j["type"] = "end";
+  j["seq"] = seq;
+  return j.dump();
+}
+
+std::string action_payload(std::uint64_t session, const SessionAction& a, const std::string& options_json) {
+  Json j;
+  j["session"] = session;
+  j["type"] = "action";
+  j["seq"] = a.seq;
+  j["action"] = a.action;
+  if (!a.input_hash.empty()) j["input"] = a.input_hash;
+  if (a.action == "find" || a.action == "ask") {
+    j["query"] = a.query;
+    j["options"] = options_json.empty() ? Json::object() : Json::parse(options_json);
+    j["hits"] = a.hits;
+    j["state_frames"] = a.state_frames;
+  } else if (a.action == "checkpoint") {
+    j["note"] = a.note;
+  } else {
+    j["frames"] = a.frames;
+  }
+  return j.dump();
+}
+
+std::optional<Event> parse_event(std::string_view payload, FrameId frame, std::int64_t time_ms, bool active) {
+  const nlohmann::json j = nlohmann::json::parse(payload, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  const auto type = j.find("type");
+  const auto seq = j.find("seq");
+  if (type == j.end() || !type->is_string() || seq == j.end() || !seq->is_number_unsigned()) return std::nullopt;
+  Event e;
+  e.frame = frame;
+  e.time_ms = time_ms;
+  e.active = active;
+  e.type = type->get<std::string>();
+  if (e.type == "start") {
+    e.session = frame;  // a session is named by its start frame
+    if (const auto n = j.find("name"); n != j.end() && n->is_string()) e.name = n->get<std::string>();
+    return e;
+  }
+  const auto session = j.find("session");
+  if (session == j.end() || !session->is_number_unsigned() || session->get<std::uint64_t>() >= frame)
+    return std::nullopt;
+  e.session = session->get<std::uint64_t>();
+  if (e.type == "end") return e;
+  if (e.type != "action") return std::nullopt;
+  SessionAction& a = e.action;
+  a.seq = seq->get<std::uint64_t>();
+  a.frame = frame;
+  a.time_ms = time_ms;
+  const auto action = j.find("action");
+  if (action == j.end() || !action->is_string()) return std::nullopt;
+  a.action = action->get<std::string>();
+  if (const auto v = j.find("input"); v != j.end() && v->is_string()) a.input_hash = v->get<std::string>();
+  if (const auto v = j.find("query"); v != j.end() && v->is_string()) a.query = v->get<std::string>();
+  if (const auto v = j.find("note"); v != j.end() && v->is_string()) a.note = v->get<std::string>();
+  if (const auto v = j.find("state_frames"); v != j.end() && v->is_number_unsigned())
+    a.state_frames = v->get<std::uint64_t>();
+  if (const auto v = j.find("options"); v != j.end() && v->is_object()) e.options_json = v->dump();
+  a.frames = ids_of(j, "frames");
+  a.hits = ids_of(j, "hits");
+  return e;
+}
+
+std::vector<Event> read_events(const store::Store& s, bool with_inactive) {
+  std::vector<Event> out;
+  const std::uint64_t n = s.committed_frame_count();
+  for (std::uint64_t id = 0; id < n; ++id) {
+    const format::TocEntry& e = s.entry(id);
+    if (!with_inactive && e.status != static_cast<std::uint8_t>(FrameStatus::Active)) continue;
+    if (auto ev = event_of(s, e)) out.push_back(std::move(*ev));
+  }
+  return out;
+}
+
+std::optional<Recording> find_open(const store::Store& s) {
+  std::uint64_t id = s.committed_frame_count();
+  while (id-- > 0) {
+    const format::TocEntry& e = s.entry(id);
+    if (e.status != static_cast<std::uint8_t>(FrameStatus::Active)) continue;
+    const auto ev = event_of(s, e);
+    if (!ev) continue;
+    if (ev->type == "end") return std::nullopt;
+    // The newest event belongs to the open session: read back its name and next seq.
+    Recording r;
+    r.session = ev->session;
+    r.next_seq = ev->type == "start" ? 1 : ev->action.seq + 1;
+    if (ev->type == "start") {
+      r.name = ev->name;
+    } else if (r.session < s.committed_frame_count()) {
+      if (const auto start = event_of(s, s.entry(r.session)); start && start->type == "start") r.name = start->name;
+    }
+    return r;
+  }
+  return std::nullopt;
+}
+
+std::string find_options_json(const FindOptions& o, std::int64_t anchor_ms) {
+  Json j;
+  j["k"] = o.k;
+  j["offset"] = o.offset;
+  if (!o.cursor.empty()) j["cursor"] = o.cursor;
+  j["mode"] = std::string(to_string(o.mode));
+  j["collapse_chunks"] = o.collapse_chunks;
+  j["collapse_duplicates"] = o.collapse_duplicates;
+  j["correction_boost"] = o.correction_boost;
+  j["strict"] = o.strict;
+  if (!o.scope.empty()) j["scope"] = o.scope;
+  if (!o.where.empty()) j["where"] = o.where;
+  if (o.as_of_frame) j["as_of_frame"] = *o.as_of_frame;
+  if (o.as_of_ms) j["as_of_ms"] = *o.as_of_ms;
+  j["time_zone"] = o.time_zone;
+  j["time_anchor_ms"] = o.time_anchor_ms.value_or(anchor_ms);
+  j["title_weight"] = o.title_weight;
+  j["fusion"] = std::string(to_string(o.fusion));
+  j["semantic_weight"] = o.semantic_weight;
+  j["candidates"] = o.candidates;
+  j["semantic_floor"] = o.semantic_floor ? Json(*o.semantic_floor) : Json(nullptr);
+  j["ef_search"] = o.ef_search;
+  j["nprobe"] = o.nprobe;
+  if (!o.query_vector.empty()) j["vector"] = true;  // the vector itself is not kept
+  return j.dump();
+}
+
+namespace {
+
+template <class T>
+void take(const nlohmann::json& j, const char* key, T& out) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return;
+  try {
+    out = it->get<T>();
+  } catch (const nlohmann::json::exception&) {
+  }
+}
+
+template <class T>
+void take(const nlohmann::json& j, const char* key, std::optional<T>& out) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return;
+  try {
+    out = it->get<T>();
+  } catch (const nlohmann::json::exception&) {
+  }
+}
+
+nlohmann::json parse_object(const std::string& text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  return j.is_object() ? j : nlohmann::json::object();
+}
+
+}  // namespace
+
+FindOptions find_options_from_json(const std::string& text) {
+  const nlohmann::json j = parse_object(text);
+  FindOptions o;
+  take(j, "k", o.k);
+  take(j, "offset", o.offset);
+  take(j, "cursor", o.cursor);
+  std::string mode;
+  take(j, "mode", mode);
+  if (auto m = search_mode_from_string(mode)) o.mode = *m;
+  take(j, "collapse_chunks", o.collapse_chunks);
+  take(j, "collapse_duplicates", o.collapse_duplicates);
+  take(j, "correction_boost", o.correction_boost);
+  take(j, "strict", o.strict);
+  take(j, "scope", o.scope);
+  take(j, "where", o.where);
+  take(j, "as_of_frame", o.as_of_frame);
+  take(j, "as_of_ms", o.as_of_ms);
+  take(j, "time_zone", o.time_zone);
+  take(j, "time_anchor_ms", o.time_anchor_ms);
+  take(j, "title_weight", o.title_weight);
+  std::string fusion;
+  take(j, "fusion", fusion);
+  if (auto f = fusion_from_string(fusion)) o.fusion = *f;
+  take(j, "semantic_weight", o.semantic_weight);
+  take(j, "candidates", o.candidates);
+  if (const auto it = j.find("semantic_floor"); it != j.end()) {
+    if (it->is_number()) o.semantic_floor = it->get<double>();
+    else if (it->is_null()) o.semantic_floor.reset();
+  }
+  take(j, "ef_search", o.ef_search);
+  take(j, "nprobe", o.nprobe);
+  o.snippet_chars = 0;  // only the ids are compared
+  return o;
+}
+
+std::string ask_options_json(const AskOptions& o, std::int64_t anchor_ms) {
+  Json j;
+  j["k"] = o.k;
+  j["mode"] = std::string(to_string(o.mode));
+  j["context_tokens"] = o.context_tokens;
+  if (!o.scope.empty()) j["scope"] = o.scope;
+  if (!o.where.empty()) j["where"] = o.where;
+  if (o.as_of_ms) j["as_of_ms"] = *o.as_of_ms;
+  j["time_zone"] = o.time_zone;
+  j["time_anchor_ms"] = o.time_anchor_ms.value_or(anchor_ms);
+  j["semantic_floor"] = o.semantic_floor ? Json(*o.semantic_floor) : Json(nullptr);
+  j["max_sentences"] = o.max_sentences;
+  if (!o.model.empty() || o.language_model) j["model"] = o.language_model ? "(object)" : o.model;
+  return j.dump();
+}
+
+AskOptions ask_options_from_json(const std::string& text) {
+  const nlohmann::json j = parse_object(text);
+  AskOptions o;
+  take(j, "k", o.k);
+  std::string mode;
+  take(j, "mode", mode);
+  if (auto m = search_mode_from_string(mode)) o.mode = *m;
+  take(j, "context_tokens", o.context_tokens);
+  take(j, "scope", o.scope);
+  take(j, "where", o.where);
+  take(j, "as_of_ms", o.as_of_ms);
+  take(j, "time_zone", o.time_zone);
+  take(j, "time_anchor_ms", o.time_anchor_ms);
+  if (const auto it = j.find("semantic_floor"); it != j.end()) {
+    if (it->is_number()) o.semantic_floor = it->get<double>();
+    else if (it->is_null()) o.semantic_floor.reset();
+  }
+  take(j, "max_sentences", o.max_sentences);
+  o.context_only = true;  // the sources are what is compared; no model is called again
+  return o;
+}
+
+bool is_session_frame(const store::Store& s, FrameId frame) {
+  if (frame >= s.frame_count()) return false;
+  return session_record(s, s.entry(frame)).has_value();
+}
+
+namespace {
+thread_local int inner_reads = 0;
+}  // namespace
+
+InnerRead::InnerRead() { ++inner_reads; }
+InnerRead::~InnerRead() { --inner_reads; }
+bool InnerRead::active() { return inner_reads > 0; }
+
+std::string hash_inputs(std::initializer_list<std::string_view> parts) {
+  std::string joined;
+  for (std::string_view p : parts) {
+    joined += std::to_string(p.size());
+    joined += ':';
+    joined.append(p.data(), p.size());
+  }
+  const auto digest = format::blake3(joined.data(), joined.size());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (std::uint8_t b : digest) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+}  // namespace memvid::session

@@ -1,0 +1,79 @@
+#pragma once
+// The bytes of recorded sessions (memvid/sessions.hpp): one binary frame per event, labelled
+// "memvid:session", whose payload is a JSON object
+//   {"session": <start frame id>, "seq": n, "type": "start"|"action"|"end", ...}
+// (docs/FORMAT.md "Session frames"), and the scans that read them back. A payload that does
+// not parse as an event is not one: the frame stays an ordinary binary frame.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "memvid/options.hpp"
+#include "memvid/sessions.hpp"
+#include "store/store.hpp"
+
+namespace memvid::session {
+
+inline constexpr std::string_view kSessionLabel = "memvid:session";
+
+struct Event {
+  FrameId frame = 0;
+  std::int64_t time_ms = 0;
+  bool active = true;  // the frame's status is Active (a deleted session's frames are not)
+  std::uint64_t session = 0;
+  std::string type;    // start, action, end
+  std::string name;    // start
+  SessionAction action;  // type action
+  std::string options_json;  // find/ask: the options to replay with
+};
+
+// What a writable handle holds while a session is open.
+struct Recording {
+  std::uint64_t session = 0;
+  std::string name;
+  std::uint64_t next_seq = 1;
+  std::vector<std::string> pending;  // read actions' payloads, written with the next write
+};
+
+std::string start_payload(const std::string& name);
+std::string end_payload(std::uint64_t session, std::uint64_t seq);
+// An action's payload; `options_json` (find/ask) is embedded as an object.
+std::string action_payload(std::uint64_t session, const SessionAction& a, const std::string& options_json);
+
+// Nothing thrown: a payload that is not a session event gives nullopt.
+std::optional<Event> parse_event(std::string_view payload, FrameId frame, std::int64_t time_ms, bool active);
+
+// Every session event of the committed frames, in frame order (active frames only unless
+// `with_inactive`).
+std::vector<Event> read_events(const store::Store& s, bool with_inactive = false);
+
+// The open session, found by walking back from the newest frame to the newest event of an
+// active session frame: open when that event is not an end.
+std::optional<Recording> find_open(const store::Store& s);
+
+// The options a recorded find or ask is replayed with, as JSON, and back. The anchor of time
+// phrases is fixed to the moment the read ran, so that date:"last week" replays the same week.
+std::string find_options_json(const FindOptions& o, std::int64_t anchor_ms);
+FindOptions find_options_from_json(const std::string& json);
+std::string ask_options_json(const AskOptions& o, std::int64_t anchor_ms);
+AskOptions ask_options_from_json(const std::string& json);
+
+// Whether the frame is a session frame (kind binary and the label): hidden from find and timeline.
+bool is_session_frame(const store::Store& s, FrameId frame);
+
+// Marks, on this thread, a read that is part of another (ask's find): not recorded itself.
+class InnerRead {
+ public:
+  InnerRead();
+  ~InnerRead();
+  InnerRead(const InnerRead&) = delete;
+  InnerRead& operator=(const InnerRead&) = delete;
+  static bool active();
+};
+
+// BLAKE3 of the parts, each length-prefixed, as 64 hex digits.
+std::string hash_inputs(std::initializer_list<std::string_view> parts);
+
+}  // namespace memvid::session
