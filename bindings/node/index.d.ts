@@ -700,6 +700,87 @@ export interface EnrichOptions {
 }
 
 /** Facts about people and things read from a memory's texts (docs/FACTS.md). */
+export interface SessionInfo {
+  /** The frame id of the session's start. */
+  id: number;
+  name: string;
+  startedMs: number;
+  endedMs: number | null;
+  open: boolean;
+  actions: number;
+  checkpoints: number;
+}
+
+export interface SessionAction {
+  seq: number;
+  frame: number;
+  timeMs: number;
+  /** put, put_many, update, delete, find, ask or checkpoint. */
+  action: string;
+  inputHash: string;
+  query: string;
+  frames: number[];
+  hits: number[];
+  stateFrames: number;
+  note: string;
+}
+
+export interface SessionView {
+  session: SessionInfo;
+  actions: SessionAction[];
+}
+
+export interface ReplayStep {
+  seq: number;
+  action: string;
+  matched: boolean;
+  recorded: number[];
+  replayed: number[];
+  added: number[];
+  removed: number[];
+  note: string;
+}
+
+export interface ReplayReport {
+  session: number;
+  name: string;
+  current: boolean;
+  steps: number;
+  matched: number;
+  mismatched: number;
+  ok: boolean;
+  details: ReplayStep[];
+}
+
+export interface CompareStep {
+  seq: number;
+  leftAction: string;
+  rightAction: string;
+  same: boolean;
+  note: string;
+}
+
+export interface CompareReport {
+  left: number;
+  right: number;
+  same: boolean;
+  differing: number;
+  steps: CompareStep[];
+}
+
+/** Sessions recorded inside the memory (mem.sessions). */
+export declare class Sessions {
+  start(name?: string): Promise<SessionInfo>;
+  end(): Promise<SessionInfo>;
+  checkpoint(note?: string): Promise<SessionInfo>;
+  active(): Promise<SessionInfo | null>;
+  list(): Promise<SessionInfo[]>;
+  view(session: number | string): Promise<SessionView>;
+  delete(session: number | string): Promise<void>;
+  replay(session: number | string, options?: { current?: boolean }): Promise<ReplayReport>;
+  compare(a: number | string, b: number | string): Promise<CompareReport>;
+}
+
 export declare class Facts {
   /** Reads facts in the frames the engine has not read yet; idempotent per (frame, engine, version). */
   enrich(options?: EnrichOptions): Promise<EnrichReport>;
@@ -750,6 +831,11 @@ export declare class Memvid {
   when(phrase: string, options?: WhenOptions): Promise<WhenResult>;
   /** Facts about people read from the memory's texts. */
   readonly facts: Facts;
+  /** Recorded sessions of this memory. */
+  readonly sessions: Sessions;
+  /** Records what fn does through this handle in a session, ending it when fn settles. */
+  session<T>(name: string, fn: (mem: Memvid) => Promise<T> | T): Promise<T>;
+  session<T>(fn: (mem: Memvid) => Promise<T> | T): Promise<T>;
   /** One frame, with its payload unless payload: false. */
   view(id: number, options?: ViewOptions): Promise<Frame>;
   stats(): Promise<Stats>;

@@ -288,6 +288,61 @@ function addValidTimes(f) {
  * lives where, is married to whom; when each was true and where it was said. Entities are
  * names as written, case ignored; the writer of first-person texts is 'user'.
  */
+// Sessions recorded inside the memory (memvid/sessions.hpp): while one is open, every put,
+// update, delete, find and ask made through a writable handle is recorded in the file.
+class Sessions {
+  #mem;
+  constructor(mem) {
+    this.#mem = mem;
+  }
+
+  /** Opens a session; InvalidArgumentError when one is open. */
+  start(name) {
+    return call(async () => this.#mem[kNative].sessionStart(name === undefined ? '' : name));
+  }
+
+  /** Closes the open session. */
+  end() {
+    return call(async () => this.#mem[kNative].sessionEnd());
+  }
+
+  /** Records a checkpoint and commits what the session holds back. */
+  checkpoint(note) {
+    return call(async () => this.#mem[kNative].sessionCheckpoint(note === undefined ? '' : note));
+  }
+
+  /** The open session, or null. */
+  active() {
+    return call(async () => this.#mem[kNative].sessionActive());
+  }
+
+  /** Every recorded session, oldest first. */
+  list() {
+    return call(async () => this.#mem[kNative].sessionList());
+  }
+
+  /** A session (by id or name) and its actions in order. */
+  view(session) {
+    return call(async () => this.#mem[kNative].sessionView(String(session)));
+  }
+
+  /** Deletes a session's records (ending it if open). */
+  delete(session) {
+    return call(async () => this.#mem[kNative].sessionDelete(String(session)));
+  }
+
+  /** Re-runs the session's reads as of each one ({ current: true }: against today's state). */
+  replay(session, options) {
+    const o = checkOptions(options, new Set(['current']), 'sessions.replay');
+    return call(async () => this.#mem[kNative].sessionReplay(String(session), o.current === true));
+  }
+
+  /** Diffs two sessions action by action. */
+  compare(a, b) {
+    return call(async () => this.#mem[kNative].sessionCompare(String(a), String(b)));
+  }
+}
+
 class Facts {
   #mem;
   constructor(mem) {
@@ -471,6 +526,26 @@ class Memvid {
   /** Facts about people read from the memory's texts (docs/FACTS.md). */
   get facts() {
     return new Facts(this);
+  }
+
+  /** Recorded sessions of this memory. */
+  get sessions() {
+    return new Sessions(this);
+  }
+
+  /**
+   * Records what `fn` does through this handle in a session named `name`, ending it when
+   * `fn` settles (also when it throws); resolves to fn's result.
+   */
+  async session(name, fn) {
+    if (typeof name === 'function') [name, fn] = ['', name];
+    if (typeof fn !== 'function') throw new TypeError('session(name, fn): fn must be a function');
+    await this.sessions.start(name);
+    try {
+      return await fn(this);
+    } finally {
+      if (!this.closed) await this.sessions.end();
+    }
   }
 
   view(id, options) {
@@ -719,6 +794,7 @@ module.exports = {
   resolveTime,
   Memvid,
   Facts,
+  Sessions,
   version,
   formatVersion,
   resultSchema,

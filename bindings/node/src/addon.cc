@@ -25,6 +25,7 @@
 #include "memvid/facts.hpp"
 #include "memvid/maintenance.hpp"
 #include "memvid/timestamp.hpp"
+#include "memvid/sessions.hpp"
 #include "memvid/when.hpp"
 #include "memvid/version.hpp"
 #include "arguments.hpp"
@@ -201,6 +202,15 @@ class Handle : public Napi::ObjectWrap<Handle> {
                            InstanceMethod<&Handle::Ask>("ask"),
                            InstanceMethod<&Handle::Timeline>("timeline"),
                            InstanceMethod<&Handle::When>("when"),
+                           InstanceMethod<&Handle::SessionStart>("sessionStart"),
+                           InstanceMethod<&Handle::SessionEnd>("sessionEnd"),
+                           InstanceMethod<&Handle::SessionCheckpoint>("sessionCheckpoint"),
+                           InstanceMethod<&Handle::SessionActive>("sessionActive"),
+                           InstanceMethod<&Handle::SessionList>("sessionList"),
+                           InstanceMethod<&Handle::SessionView>("sessionView"),
+                           InstanceMethod<&Handle::SessionDelete>("sessionDelete"),
+                           InstanceMethod<&Handle::SessionReplay>("sessionReplay"),
+                           InstanceMethod<&Handle::SessionCompare>("sessionCompare"),
                            InstanceMethod<&Handle::FactsList>("factsList"),
                            InstanceMethod<&Handle::FactsEntities>("factsEntities"),
                            InstanceMethod<&Handle::FactsFollow>("factsFollow"),
@@ -387,6 +397,82 @@ class Handle : public Napi::ObjectWrap<Handle> {
     return Queue(
         env, path_, [mem, q]() { return memvid::Time(*mem).when(q); },
         [](Napi::Env e, const memvid::WhenResult& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
+  }
+
+  // Sessions (memvid/sessions.hpp), through the handle's Sessions view.
+  Napi::Value SessionStart(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    std::string name = info[0].IsUndefined() || info[0].IsNull() ? "" : GetString(env, info[0], "name");
+    return Queue(
+        env, path_, [mem, name]() { return memvid::Sessions(*mem).start(name); },
+        [](Napi::Env e, const memvid::SessionInfo& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
+  }
+  Napi::Value SessionEnd(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    return Queue(
+        env, path_, [mem]() { return memvid::Sessions(*mem).end(); },
+        [](Napi::Env e, const memvid::SessionInfo& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
+  }
+  Napi::Value SessionCheckpoint(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    std::string note = info[0].IsUndefined() || info[0].IsNull() ? "" : GetString(env, info[0], "note");
+    return Queue(
+        env, path_, [mem, note]() { return memvid::Sessions(*mem).checkpoint(note); },
+        [](Napi::Env e, const memvid::SessionInfo& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
+  }
+  Napi::Value SessionActive(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    return Queue(
+        env, path_, [mem]() { return memvid::Sessions(*mem).active(); },
+        [](Napi::Env e, const std::optional<memvid::SessionInfo>& r) -> Napi::Value {
+          return r ? Napi::Value(ToJs(e, *r)) : e.Null();
+        },
+        info.This().As<Napi::Object>());
+  }
+  Napi::Value SessionList(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    return Queue(
+        env, path_, [mem]() { return memvid::Sessions(*mem).list(); },
+        [](Napi::Env e, const std::vector<memvid::SessionInfo>& v) -> Napi::Value { return FieldValue(e, v); },
+        info.This().As<Napi::Object>());
+  }
+  Napi::Value SessionView(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    std::string id = GetString(env, info[0], "session");
+    return Queue(
+        env, path_, [mem, id]() { return memvid::Sessions(*mem).view(id); },
+        [](Napi::Env e, const memvid::SessionView& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
+  }
+  Napi::Value SessionDelete(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    std::string id = GetString(env, info[0], "session");
+    return Queue(
+        env, path_, [mem, id]() { memvid::Sessions(*mem).remove(id); return true; }, Undefined(),
+        info.This().As<Napi::Object>());
+  }
+  Napi::Value SessionReplay(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    std::string id = GetString(env, info[0], "session");
+    const bool current = info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
+    return Queue(
+        env, path_, [mem, id, current]() { return memvid::Sessions(*mem).replay(id, current); },
+        [](Napi::Env e, const memvid::ReplayReport& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
+  }
+  Napi::Value SessionCompare(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    std::string a = GetString(env, info[0], "a"), b = GetString(env, info[1], "b");
+    return Queue(
+        env, path_, [mem, a, b]() { return memvid::Sessions(*mem).compare(a, b); },
+        [](Napi::Env e, const memvid::CompareReport& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
   }
 
   // Facts (memvid/facts.hpp), through the handle's Facts view.

@@ -37,6 +37,7 @@ from .results import (
     AskResult, AskSource, Check, CheckResult, Correction, SlotSchema, EnrichReport, DoctorAction, DoctorReport, EntityInfo, FactRecord, Finding,
     FindResult, FollowEdge, FollowResult, Frame, Hit, IngestReport, IngestedDocument, IngestSkip, OwnerInfo,
     RecoveryInfo, RestoreReport, Stats, TimelineEntry, TimeWindow, VerifyReport, WhenResult, ms_to_datetime,
+    SessionInfo, SessionAction, SessionView, ReplayStep, ReplayReport, CompareStep, CompareReport,
 )
 
 _memvid.set_error_factory(_from_native)
@@ -70,6 +71,8 @@ __all__ = [
     "AskResult", "AskSource", "Check", "CheckResult", "DoctorAction", "DoctorReport", "Finding", "FindResult",
     "Frame", "Hit", "IngestReport", "IngestedDocument", "IngestSkip", "OwnerInfo",
     "RecoveryInfo", "RestoreReport", "Stats", "TimelineEntry", "VerifyReport", "TimeWindow", "WhenResult",
+    "Sessions", "SessionInfo", "SessionAction", "SessionView", "ReplayStep", "ReplayReport", "CompareStep",
+    "CompareReport",
     # errors
     "MemvidError", "InvalidArgumentError", "NotFoundError", "AlreadyExistsError", "LockedError",
     "CorruptError", "InvalidTocError", "RecoveryNeededError", "AuxiliaryFileDetected",
@@ -397,6 +400,23 @@ class Memvid:
     def in_transaction(self) -> bool:
         """True between begin() and commit()/rollback()."""
         return self._h.in_transaction()
+
+    @property
+    def sessions(self) -> "Sessions":
+        """Recorded sessions of this memory (start, end, list, view, replay, compare)."""
+        return Sessions(self._h)
+
+    @contextlib.contextmanager
+    def session(self, name: str = "") -> Iterator["SessionInfo"]:
+        """``with mem.session("name") as s:`` records every put, update, delete, find and
+        ask made through this handle inside the block into a session kept in the memory
+        file, and ends it when the block exits (also on an exception)."""
+        info = self.sessions.start(name)
+        try:
+            yield info
+        finally:
+            if not self.closed:
+                self.sessions.end()
 
     @property
     def facts(self) -> "Facts":
@@ -756,6 +776,60 @@ class Memvid:
 
 
 # ---- opening ------------------------------------------------------------------------------
+
+class Sessions:
+    """Sessions recorded inside a memory (``mem.sessions``; docs in memvid/sessions.hpp).
+
+    While a session is open, every put, put_many, update, delete, find and ask made through a
+    writable handle of the memory is recorded with a hash of its inputs and its results: the
+    frames written, or the ordered hit ids read. A write's record commits with the write; a
+    read's waits for the next write, checkpoint, end or close. ``replay`` re-runs the reads
+    against the memory as of each one (``current=True``: as it is now) and compares the hits.
+    """
+
+    __slots__ = ("_h",)
+
+    def __init__(self, handle: Any) -> None:
+        self._h = handle
+
+    def start(self, name: str = "") -> SessionInfo:
+        """Opens a session (InvalidArgumentError when one is open)."""
+        return SessionInfo(**self._h.session_start(_check_str(name, "name")))
+
+    def end(self) -> SessionInfo:
+        """Closes the open session."""
+        return SessionInfo(**self._h.session_end())
+
+    def checkpoint(self, note: str = "") -> SessionInfo:
+        """Records a checkpoint and commits what the session holds back."""
+        return SessionInfo(**self._h.session_checkpoint(_check_str(note, "note")))
+
+    def active(self) -> Optional[SessionInfo]:
+        """The open session, or None."""
+        info = self._h.session_active()
+        return None if info is None else SessionInfo(**info)
+
+    def list(self) -> List[SessionInfo]:
+        """Every recorded session, oldest first."""
+        return [SessionInfo(**i) for i in self._h.session_list()]
+
+    def view(self, session: Union[int, str]) -> SessionView:
+        """A session (by id or name) and its actions in order."""
+        return SessionView(**self._h.session_view(str(session)))
+
+    def delete(self, session: Union[int, str]) -> None:
+        """Deletes a session's records (ending it if open)."""
+        self._h.session_delete(str(session))
+
+    def replay(self, session: Union[int, str], *, current: bool = False) -> ReplayReport:
+        """Re-runs the session's reads as of each one (or against today's state) and
+        compares the ordered hits; ``report.ok`` is True only when every step matches."""
+        return ReplayReport(**self._h.session_replay(str(session), bool(current)))
+
+    def compare(self, a: Union[int, str], b: Union[int, str]) -> CompareReport:
+        """Diffs two sessions action by action."""
+        return CompareReport(**self._h.session_compare(str(a), str(b)))
+
 
 class Facts:
     """Facts about people and things read from a memory's texts (``mem.facts``): who works

@@ -34,13 +34,73 @@ from .errors import MemvidWarning
 from .results import (AskResult, Correction, EnrichReport, SlotSchema, DoctorReport, EntityInfo, FactRecord, FindResult, FollowResult, Frame,
                       IngestReport, RestoreReport, Stats, TimelineEntry, VerifyReport, WhenResult)
 
-__all__ = ["AsyncMemvid", "AsyncFacts", "use", "create", "verify", "doctor", "restore"]
+__all__ = ["AsyncMemvid", "AsyncFacts", "AsyncSessions", "use", "create", "verify", "doctor", "restore"]
 
 T = TypeVar("T")
 
 
 async def _run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.get_running_loop().run_in_executor(None, functools.partial(fn, *args, **kwargs))
+
+
+class AsyncSessions:
+    """:class:`memvid_sdk.Sessions` with coroutine methods (``mem.sessions`` of an AsyncMemvid)."""
+
+    __slots__ = ("_mem",)
+
+    def __init__(self, mem: "AsyncMemvid") -> None:
+        self._mem = mem
+
+    async def start(self, name: str = "") -> Any:
+        """:meth:`memvid_sdk.Sessions.start`."""
+        return await self._mem._call(self._mem.sync.sessions.start, name)
+
+    async def end(self) -> Any:
+        """:meth:`memvid_sdk.Sessions.end`."""
+        return await self._mem._call(self._mem.sync.sessions.end)
+
+    async def checkpoint(self, note: str = "") -> Any:
+        """:meth:`memvid_sdk.Sessions.checkpoint`."""
+        return await self._mem._call(self._mem.sync.sessions.checkpoint, note)
+
+    async def active(self) -> Any:
+        """:meth:`memvid_sdk.Sessions.active`."""
+        return await self._mem._call(self._mem.sync.sessions.active)
+
+    async def list(self) -> Any:
+        """:meth:`memvid_sdk.Sessions.list`."""
+        return await self._mem._call(self._mem.sync.sessions.list)
+
+    async def view(self, session: Any) -> Any:
+        """:meth:`memvid_sdk.Sessions.view`."""
+        return await self._mem._call(self._mem.sync.sessions.view, session)
+
+    async def delete(self, session: Any) -> None:
+        """:meth:`memvid_sdk.Sessions.delete`."""
+        await self._mem._call(self._mem.sync.sessions.delete, session)
+
+    async def replay(self, session: Any, **options: Any) -> Any:
+        """:meth:`memvid_sdk.Sessions.replay`."""
+        return await self._mem._call(self._mem.sync.sessions.replay, session, **options)
+
+    async def compare(self, a: Any, b: Any) -> Any:
+        """:meth:`memvid_sdk.Sessions.compare`."""
+        return await self._mem._call(self._mem.sync.sessions.compare, a, b)
+
+
+class _AsyncSessionBlock:
+    """``async with mem.session("name"):`` (see :meth:`memvid_sdk.Memvid.session`)."""
+
+    def __init__(self, mem: "AsyncMemvid", name: str) -> None:
+        self._mem = mem
+        self._name = name
+
+    async def __aenter__(self) -> Any:
+        return await self._mem.sessions.start(self._name)
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if not self._mem.sync.closed:
+            await self._mem.sessions.end()
 
 
 class AsyncFacts:
@@ -125,6 +185,15 @@ class AsyncMemvid:
     def facts(self) -> AsyncFacts:
         """Facts about people read from the memory's texts (coroutine methods)."""
         return AsyncFacts(self)
+
+    @property
+    def sessions(self) -> AsyncSessions:
+        """Recorded sessions of this memory (coroutine methods)."""
+        return AsyncSessions(self)
+
+    def session(self, name: str = "") -> _AsyncSessionBlock:
+        """``async with mem.session("name"):`` records the block's actions in a session."""
+        return _AsyncSessionBlock(self, name)
 
     @property
     def path(self) -> str:

@@ -21,7 +21,8 @@ __all__ = [
     "CheckResult", "Check", "VerifyReport", "Finding", "DoctorAction", "DoctorReport", "IngestSkip",
     "IngestedDocument", "IngestReport", "OwnerInfo", "RecoveryInfo", "RestoreReport", "FactRecord",
     "EntityInfo", "FollowEdge", "FollowResult", "Correction", "SlotSchema", "EnrichReport", "TimeWindow",
-    "WhenResult", "SCHEMA",
+    "WhenResult", "SessionInfo", "SessionAction", "SessionView", "ReplayStep", "ReplayReport", "CompareStep",
+    "CompareReport", "SCHEMA",
 ]
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
@@ -345,6 +346,36 @@ class TimeWindow(_Record):
 
 class WhenResult(_Record):
     """What ``Memvid.when`` found: the resolved ``window`` and the ``frames`` in it."""
+
+
+class SessionInfo(_Record):
+    """A recorded session (``mem.sessions``): its id (the frame of its start), name, times,
+    whether it is open, and how many actions it holds."""
+
+
+class SessionAction(_Record):
+    """One recorded action: put, put_many, update, delete, find, ask or checkpoint, with the
+    hash of its inputs, the frames it wrote or the ordered hits it read."""
+
+
+class SessionView(_Record):
+    """A session and its actions in order (``mem.sessions.view``)."""
+
+
+class ReplayStep(_Record):
+    """One replayed action: recorded and replayed hits, and what differs."""
+
+
+class ReplayReport(_Record):
+    """What ``mem.sessions.replay`` found; ``ok`` only when every step matched."""
+
+
+class CompareStep(_Record):
+    """Two sessions' actions at one position, compared."""
+
+
+class CompareReport(_Record):
+    """What ``mem.sessions.compare`` found."""
 
 
 class Correction(_Record):

@@ -362,6 +362,79 @@ class WhenResult(_Record):
     frames: List[TimelineEntry]
 
 
+class SessionInfo(_Record):
+    """A recorded session."""
+    id: int
+    name: str
+    started_ms: int
+    ended_ms: Optional[int]
+    open: bool
+    actions: int
+    checkpoints: int
+
+
+class SessionAction(_Record):
+    """One recorded action."""
+    seq: int
+    frame: int
+    time_ms: int
+    action: str
+    input_hash: str
+    query: str
+    frames: List[int]
+    hits: List[int]
+    state_frames: int
+    note: str
+
+
+class SessionView(_Record):
+    """A session and its actions."""
+    session: SessionInfo
+    actions: List[SessionAction]
+
+
+class ReplayStep(_Record):
+    """One replayed action."""
+    seq: int
+    action: str
+    matched: bool
+    recorded: List[int]
+    replayed: List[int]
+    added: List[int]
+    removed: List[int]
+    note: str
+
+
+class ReplayReport(_Record):
+    """What a replay found."""
+    session: int
+    name: str
+    current: bool
+    steps: int
+    matched: int
+    mismatched: int
+    ok: bool
+    details: List[ReplayStep]
+
+
+class CompareStep(_Record):
+    """Two sessions' actions at one position."""
+    seq: int
+    left_action: str
+    right_action: str
+    same: bool
+    note: str
+
+
+class CompareReport(_Record):
+    """What a comparison found."""
+    left: int
+    right: int
+    same: bool
+    differing: int
+    steps: List[CompareStep]
+
+
 class Correction(_Record):
     """What ``Facts.correct`` stored."""
     frame: int

@@ -22,6 +22,7 @@
 #include "memvid/memvid.hpp"
 #include "memvid/maintenance.hpp"
 #include "memvid/timestamp.hpp"
+#include "memvid/sessions.hpp"
 #include "memvid/when.hpp"
 #include "result_dicts.hpp"
 
@@ -304,6 +305,40 @@ class Handle {
     return to_dict(r);
   }
 
+  // Sessions (memvid/sessions.hpp): the Sessions view of the handle.
+  py::dict session_start(const std::string& name) {
+    return to_dict(run(path_, [&] { return memvid::Sessions(*mv_).start(name); }));
+  }
+  py::dict session_end() {
+    return to_dict(run(path_, [&] { return memvid::Sessions(*mv_).end(); }));
+  }
+  py::dict session_checkpoint(const std::string& note) {
+    return to_dict(run(path_, [&] { return memvid::Sessions(*mv_).checkpoint(note); }));
+  }
+  py::object session_active() {
+    auto info = run(path_, [&] { return memvid::Sessions(*mv_).active(); });
+    if (!info) return py::none();
+    return to_dict(*info);
+  }
+  py::list session_list() {
+    auto all = run(path_, [&] { return memvid::Sessions(*mv_).list(); });
+    py::list out;
+    for (const auto& i : all) out.append(to_dict(i));
+    return out;
+  }
+  py::dict session_view(const std::string& id) {
+    return to_dict(run(path_, [&] { return memvid::Sessions(*mv_).view(id); }));
+  }
+  void session_delete(const std::string& id) {
+    run(path_, [&] { memvid::Sessions(*mv_).remove(id); });
+  }
+  py::dict session_replay(const std::string& id, bool current) {
+    return to_dict(run(path_, [&] { return memvid::Sessions(*mv_).replay(id, current); }));
+  }
+  py::dict session_compare(const std::string& a, const std::string& b) {
+    return to_dict(run(path_, [&] { return memvid::Sessions(*mv_).compare(a, b); }));
+  }
+
   // Facts (memvid/facts.hpp): the Facts view of the handle.
   py::list facts_list(const py::dict& d) {
     memvid::FactQuery q;
@@ -579,6 +614,15 @@ PYBIND11_MODULE(_memvid, m) {
       .def("frame", &Handle::frame, py::arg("id"), py::arg("payload"))
       .def("timeline", &Handle::timeline, py::arg("query"))
       .def("when", &Handle::when, py::arg("query"))
+      .def("session_start", &Handle::session_start, py::arg("name"))
+      .def("session_end", &Handle::session_end)
+      .def("session_checkpoint", &Handle::session_checkpoint, py::arg("note"))
+      .def("session_active", &Handle::session_active)
+      .def("session_list", &Handle::session_list)
+      .def("session_view", &Handle::session_view, py::arg("id"))
+      .def("session_delete", &Handle::session_delete, py::arg("id"))
+      .def("session_replay", &Handle::session_replay, py::arg("id"), py::arg("current"))
+      .def("session_compare", &Handle::session_compare, py::arg("a"), py::arg("b"))
       .def("facts_list", &Handle::facts_list, py::arg("query"))
       .def("facts_entities", &Handle::facts_entities)
       .def("facts_follow", &Handle::facts_follow, py::arg("query"))
