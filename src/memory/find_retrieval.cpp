@@ -17,7 +17,6 @@
 
 #include "index/vec/vec_format.hpp"
 #include "memory/find_parts.hpp"
-#include "memory/session_log.hpp"
 #include "search/fusion.hpp"
 #include "search/meta_filter.hpp"
 #include "search/query.hpp"
@@ -109,12 +108,7 @@ class Ranking {
     // The caller computes a "custom:" memory's vectors and its records keep them as given:
     // the index's 8-bit rows find the candidates, the records' floats score them.
     exact_from_records_ = impl.model().rfind("custom:", 0) == 0;
-    // Session frames (memvid/sessions.hpp) are the memory's own records, never hits.
-    facts_.live = [this](std::uint64_t f) {
-      const format::TocEntry& e = s_.entry(f);
-      if (e.status != static_cast<std::uint8_t>(FrameStatus::Active)) return false;
-      return e.kind != static_cast<std::uint8_t>(FrameKind::Binary) || !session::is_session_frame(s_, f);
-    };
+    facts_.live = [this](std::uint64_t f) { return s_.entry(f).status == static_cast<std::uint8_t>(FrameStatus::Active); };
     facts_.timestamp = [this](std::uint64_t f) { return s_.entry(f).timestamp_ms; };
     facts_.change_counter = s_.change_counter();
     request_.collapse_chunks = options.collapse_chunks;

@@ -392,10 +392,13 @@ void run_transaction(Memvid::Impl& impl, const std::function<void()>& fn) {
 void record_write(Memvid::Impl& impl, store::Store& s, SessionAction action) {
   if (!impl.recording || impl.replaying) return;
   session::Recording& r = *impl.recording;
-  for (const std::string& payload : r.pending) append_session_frame(impl, s, payload);
   action.seq = r.next_seq;
-  append_session_frame(impl, s, session::action_payload(r.session, action, ""));
-  // Only now, with every frame appended: a failure above leaves the reads pending and the
+  action.time_ms = impl.env->now_ms();
+  // One frame for the reads held back and this write: a session costs a write one frame.
+  std::vector<std::string> actions = r.pending;
+  actions.push_back(session::action_json(action, ""));
+  append_session_frame(impl, s, session::actions_payload(r.session, actions));
+  // Only now, with the frame appended: a failure above leaves the reads pending and the
   // sequence unchanged, as the rolled-back transaction leaves the file.
   r.pending.clear();
   ++r.next_seq;
@@ -408,7 +411,7 @@ void record_read(const Memvid::Impl& impl, SessionAction action, const std::stri
   action.time_ms = impl.env->now_ms();
   action.state_frames = impl.store->frame_count();
   action.input_hash = session::hash_inputs({action.query, options_json});
-  r.pending.push_back(session::action_payload(r.session, action, options_json));
+  r.pending.push_back(session::action_json(action, options_json));
 }
 
 
@@ -686,7 +689,9 @@ std::vector<TimelineEntry> Memvid::timeline(const TimelineQuery& q) const {
   for (const index::TimeEntry& t : impl_->index->time_range(q.since_ms, q.until_ms)) {
     const format::TocEntry& te = s.entry(t.frame_id);
     if (!q.include_inactive && te.status != static_cast<std::uint8_t>(FrameStatus::Active)) continue;
-    if (te.kind == static_cast<std::uint8_t>(FrameKind::Binary) && session::is_session_frame(s, t.frame_id)) continue;
+    if (te.kind == static_cast<std::uint8_t>(FrameKind::Binary) &&
+        impl_->session_frames.contains(s, t.frame_id))
+      continue;
     if (where && !where->matches(find::frame_metadata(*impl_, t.frame_id))) continue;
     order.emplace_back(t.timestamp_ms, t.frame_id);
   }
@@ -781,9 +786,7 @@ void Memvid::close() {
       impl_->index->sync_with_store();
     }
     session::Recording& r = *impl_->recording;
-    run_transaction(*impl_, [&] {
-      for (const std::string& payload : r.pending) append_session_frame(*impl_, *impl_->store, payload);
-    });
+    run_transaction(*impl_, [&] { append_session_frame(*impl_, *impl_->store, session::actions_payload(r.session, r.pending)); });
     r.pending.clear();
   }
   impl_->closed = true;

@@ -43,6 +43,7 @@ struct Memvid::Impl {
   // pauses recording, so that a replay's own reads are not recorded.
   mutable std::optional<session::Recording> recording;
   mutable bool replaying = false;
+  mutable session::FrameSet session_frames;  // hidden from find and timeline
 
   // The nudge poller: a writer that sits idle between calls still notices a nudge. It takes
   // the handle's mutex, so it never runs during a call.
@@ -68,6 +69,7 @@ struct Memvid::Impl {
     corrections = CorrectionBoosts{};
     semantic_sample = SemanticSample{};
     metadata_cache = MetadataCache{};
+    session_frames = session::FrameSet{};
   }
 
   // A frame's passage vectors computed again from its text, for the index (which asks while

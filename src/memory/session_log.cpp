@@ -36,12 +36,12 @@ std::optional<format::FrameRecord> session_record(const store::Store& s, const f
   return rec;
 }
 
-std::optional<Event> event_of(const store::Store& s, const format::TocEntry& e) {
+std::vector<Event> events_of(const store::Store& s, const format::TocEntry& e) {
   const auto rec = session_record(s, e);
-  if (!rec) return std::nullopt;
+  if (!rec) return {};
   const std::vector<std::uint8_t> payload = format::frame_payload(*rec, e.record_offset);
-  return parse_event(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()), e.frame_id,
-                     e.timestamp_ms, e.status == static_cast<std::uint8_t>(FrameStatus::Active));
+  return parse_events(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()), e.frame_id,
+                      e.timestamp_ms, e.status == static_cast<std::uint8_t>(FrameStatus::Active));
 }
 
 }  // namespace
@@ -62,12 +62,11 @@ std::string end_payload(std::uint64_t session, std::uint64_t seq) {
   return j.dump();
 }
 
-std::string action_payload(std::uint64_t session, const SessionAction& a, const std::string& options_json) {
+std::string action_json(const SessionAction& a, const std::string& options_json) {
   Json j;
-  j["session"] = session;
-  j["type"] = "action";
   j["seq"] = a.seq;
   j["action"] = a.action;
+  j["time_ms"] = a.time_ms;
   if (!a.input_hash.empty()) j["input"] = a.input_hash;
   if (a.action == "find" || a.action == "ask") {
     j["query"] = a.query;
@@ -82,12 +81,44 @@ std::string action_payload(std::uint64_t session, const SessionAction& a, const 
   return j.dump();
 }
 
-std::optional<Event> parse_event(std::string_view payload, FrameId frame, std::int64_t time_ms, bool active) {
-  const nlohmann::json j = nlohmann::json::parse(payload, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  const auto type = j.find("type");
+std::string actions_payload(std::uint64_t session, const std::vector<std::string>& actions) {
+  std::string out = "{\"session\":" + std::to_string(session) + ",\"type\":\"actions\",\"actions\":[";
+  for (std::size_t i = 0; i < actions.size(); ++i) out += (i ? "," : "") + actions[i];
+  return out + "]}";
+}
+
+namespace {
+
+std::optional<SessionAction> parse_action(const nlohmann::json& j, FrameId frame, std::int64_t frame_time, std::string& options) {
+  if (!j.is_object()) return std::nullopt;
   const auto seq = j.find("seq");
-  if (type == j.end() || !type->is_string() || seq == j.end() || !seq->is_number_unsigned()) return std::nullopt;
+  const auto action = j.find("action");
+  if (seq == j.end() || !seq->is_number_unsigned() || action == j.end() || !action->is_string()) return std::nullopt;
+  SessionAction a;
+  a.seq = seq->get<std::uint64_t>();
+  a.frame = frame;
+  a.time_ms = frame_time;
+  a.action = action->get<std::string>();
+  if (const auto v = j.find("time_ms"); v != j.end() && v->is_number_integer()) a.time_ms = v->get<std::int64_t>();
+  if (const auto v = j.find("input"); v != j.end() && v->is_string()) a.input_hash = v->get<std::string>();
+  if (const auto v = j.find("query"); v != j.end() && v->is_string()) a.query = v->get<std::string>();
+  if (const auto v = j.find("note"); v != j.end() && v->is_string()) a.note = v->get<std::string>();
+  if (const auto v = j.find("state_frames"); v != j.end() && v->is_number_unsigned())
+    a.state_frames = v->get<std::uint64_t>();
+  if (const auto v = j.find("options"); v != j.end() && v->is_object()) options = v->dump();
+  a.frames = ids_of(j, "frames");
+  a.hits = ids_of(j, "hits");
+  return a;
+}
+
+}  // namespace
+
+std::vector<Event> parse_events(std::string_view payload, FrameId frame, std::int64_t time_ms, bool active) {
+  std::vector<Event> out;
+  const nlohmann::json j = nlohmann::json::parse(payload, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return out;
+  const auto type = j.find("type");
+  if (type == j.end() || !type->is_string()) return out;
   Event e;
   e.frame = frame;
   e.time_ms = time_ms;
@@ -96,30 +127,27 @@ std::optional<Event> parse_event(std::string_view payload, FrameId frame, std::i
   if (e.type == "start") {
     e.session = frame;  // a session is named by its start frame
     if (const auto n = j.find("name"); n != j.end() && n->is_string()) e.name = n->get<std::string>();
-    return e;
+    out.push_back(std::move(e));
+    return out;
   }
   const auto session = j.find("session");
-  if (session == j.end() || !session->is_number_unsigned() || session->get<std::uint64_t>() >= frame)
-    return std::nullopt;
+  if (session == j.end() || !session->is_number_unsigned() || session->get<std::uint64_t>() >= frame) return out;
   e.session = session->get<std::uint64_t>();
-  if (e.type == "end") return e;
-  if (e.type != "action") return std::nullopt;
-  SessionAction& a = e.action;
-  a.seq = seq->get<std::uint64_t>();
-  a.frame = frame;
-  a.time_ms = time_ms;
-  const auto action = j.find("action");
-  if (action == j.end() || !action->is_string()) return std::nullopt;
-  a.action = action->get<std::string>();
-  if (const auto v = j.find("input"); v != j.end() && v->is_string()) a.input_hash = v->get<std::string>();
-  if (const auto v = j.find("query"); v != j.end() && v->is_string()) a.query = v->get<std::string>();
-  if (const auto v = j.find("note"); v != j.end() && v->is_string()) a.note = v->get<std::string>();
-  if (const auto v = j.find("state_frames"); v != j.end() && v->is_number_unsigned())
-    a.state_frames = v->get<std::uint64_t>();
-  if (const auto v = j.find("options"); v != j.end() && v->is_object()) e.options_json = v->dump();
-  a.frames = ids_of(j, "frames");
-  a.hits = ids_of(j, "hits");
-  return e;
+  if (e.type == "end") {
+    out.push_back(std::move(e));
+    return out;
+  }
+  const auto actions = j.find("actions");
+  if (e.type != "actions" || actions == j.end() || !actions->is_array() || actions->size() > kMaxIds) return out;
+  e.type = "action";
+  for (const auto& item : *actions) {
+    Event one = e;
+    auto a = parse_action(item, frame, time_ms, one.options_json);
+    if (!a) return {};  // a damaged list is no record at all
+    one.action = std::move(*a);
+    out.push_back(std::move(one));
+  }
+  return out;
 }
 
 std::vector<Event> read_events(const store::Store& s, bool with_inactive) {
@@ -128,18 +156,25 @@ std::vector<Event> read_events(const store::Store& s, bool with_inactive) {
   for (std::uint64_t id = 0; id < n; ++id) {
     const format::TocEntry& e = s.entry(id);
     if (!with_inactive && e.status != static_cast<std::uint8_t>(FrameStatus::Active)) continue;
-    if (auto ev = event_of(s, e)) out.push_back(std::move(*ev));
+    for (Event& ev : events_of(s, e)) out.push_back(std::move(ev));
   }
   return out;
 }
 
 std::optional<Recording> find_open(const store::Store& s) {
   std::uint64_t id = s.committed_frame_count();
+  std::size_t binary_read = 0;
   while (id-- > 0) {
     const format::TocEntry& e = s.entry(id);
     if (e.status != static_cast<std::uint8_t>(FrameStatus::Active)) continue;
-    const auto ev = event_of(s, e);
-    if (!ev) continue;
+    if (e.kind != static_cast<std::uint8_t>(FrameKind::Binary)) continue;
+    // While a session is open every write records a session frame after it, so the newest
+    // session frame is among the newest binary frames. Opening a memory of many binary frames
+    // (images, attachments) must not read them all.
+    if (++binary_read > kOpenSessionLookback) return std::nullopt;
+    const std::vector<Event> events = events_of(s, e);
+    if (events.empty()) continue;
+    const Event* ev = &events.back();
     if (ev->type == "end") return std::nullopt;
     // The newest event belongs to the open session: read back its name and next seq.
     Recording r;
@@ -148,36 +183,40 @@ std::optional<Recording> find_open(const store::Store& s) {
     if (ev->type == "start") {
       r.name = ev->name;
     } else if (r.session < s.committed_frame_count()) {
-      if (const auto start = event_of(s, s.entry(r.session)); start && start->type == "start") r.name = start->name;
+      const std::vector<Event> start = events_of(s, s.entry(r.session));
+      if (!start.empty() && start.front().type == "start") r.name = start.front().name;
     }
     return r;
   }
   return std::nullopt;
 }
 
+// Only what differs from the defaults is kept: a session record stays small, and replay
+// fills in the defaults again (FindOptions{}).
 std::string find_options_json(const FindOptions& o, std::int64_t anchor_ms) {
+  const FindOptions d;
   Json j;
-  j["k"] = o.k;
-  j["offset"] = o.offset;
+  if (o.k != d.k) j["k"] = o.k;
+  if (o.offset != d.offset) j["offset"] = o.offset;
   if (!o.cursor.empty()) j["cursor"] = o.cursor;
-  j["mode"] = std::string(to_string(o.mode));
-  j["collapse_chunks"] = o.collapse_chunks;
-  j["collapse_duplicates"] = o.collapse_duplicates;
-  j["correction_boost"] = o.correction_boost;
-  j["strict"] = o.strict;
+  if (o.mode != d.mode) j["mode"] = std::string(to_string(o.mode));
+  if (o.collapse_chunks != d.collapse_chunks) j["collapse_chunks"] = o.collapse_chunks;
+  if (o.collapse_duplicates != d.collapse_duplicates) j["collapse_duplicates"] = o.collapse_duplicates;
+  if (o.correction_boost != d.correction_boost) j["correction_boost"] = o.correction_boost;
+  if (o.strict != d.strict) j["strict"] = o.strict;
   if (!o.scope.empty()) j["scope"] = o.scope;
   if (!o.where.empty()) j["where"] = o.where;
   if (o.as_of_frame) j["as_of_frame"] = *o.as_of_frame;
   if (o.as_of_ms) j["as_of_ms"] = *o.as_of_ms;
-  j["time_zone"] = o.time_zone;
+  if (o.time_zone != d.time_zone) j["time_zone"] = o.time_zone;
   j["time_anchor_ms"] = o.time_anchor_ms.value_or(anchor_ms);
-  j["title_weight"] = o.title_weight;
-  j["fusion"] = std::string(to_string(o.fusion));
-  j["semantic_weight"] = o.semantic_weight;
-  j["candidates"] = o.candidates;
-  j["semantic_floor"] = o.semantic_floor ? Json(*o.semantic_floor) : Json(nullptr);
-  j["ef_search"] = o.ef_search;
-  j["nprobe"] = o.nprobe;
+  if (o.title_weight != d.title_weight) j["title_weight"] = o.title_weight;
+  if (o.fusion != d.fusion) j["fusion"] = std::string(to_string(o.fusion));
+  if (o.semantic_weight != d.semantic_weight) j["semantic_weight"] = o.semantic_weight;
+  if (o.candidates != d.candidates) j["candidates"] = o.candidates;
+  if (o.semantic_floor != d.semantic_floor) j["semantic_floor"] = o.semantic_floor ? Json(*o.semantic_floor) : Json(nullptr);
+  if (o.ef_search != d.ef_search) j["ef_search"] = o.ef_search;
+  if (o.nprobe != d.nprobe) j["nprobe"] = o.nprobe;
   if (!o.query_vector.empty()) j["vector"] = true;  // the vector itself is not kept
   return j.dump();
 }
@@ -247,17 +286,18 @@ FindOptions find_options_from_json(const std::string& text) {
 }
 
 std::string ask_options_json(const AskOptions& o, std::int64_t anchor_ms) {
+  const AskOptions d;
   Json j;
-  j["k"] = o.k;
-  j["mode"] = std::string(to_string(o.mode));
-  j["context_tokens"] = o.context_tokens;
+  if (o.k != d.k) j["k"] = o.k;
+  if (o.mode != d.mode) j["mode"] = std::string(to_string(o.mode));
+  if (o.context_tokens != d.context_tokens) j["context_tokens"] = o.context_tokens;
   if (!o.scope.empty()) j["scope"] = o.scope;
   if (!o.where.empty()) j["where"] = o.where;
   if (o.as_of_ms) j["as_of_ms"] = *o.as_of_ms;
-  j["time_zone"] = o.time_zone;
+  if (o.time_zone != d.time_zone) j["time_zone"] = o.time_zone;
   j["time_anchor_ms"] = o.time_anchor_ms.value_or(anchor_ms);
-  j["semantic_floor"] = o.semantic_floor ? Json(*o.semantic_floor) : Json(nullptr);
-  j["max_sentences"] = o.max_sentences;
+  if (o.semantic_floor != d.semantic_floor) j["semantic_floor"] = o.semantic_floor ? Json(*o.semantic_floor) : Json(nullptr);
+  if (o.max_sentences != d.max_sentences) j["max_sentences"] = o.max_sentences;
   if (!o.model.empty() || o.language_model) j["model"] = o.language_model ? "(object)" : o.model;
   return j.dump();
 }
@@ -287,6 +327,16 @@ AskOptions ask_options_from_json(const std::string& text) {
 bool is_session_frame(const store::Store& s, FrameId frame) {
   if (frame >= s.frame_count()) return false;
   return session_record(s, s.entry(frame)).has_value();
+}
+
+bool FrameSet::contains(const store::Store& s, FrameId frame) {
+  if (frame >= s.frame_count()) return false;
+  if (s.entry(frame).kind != static_cast<std::uint8_t>(FrameKind::Binary)) return false;
+  // A frame of the open transaction may be rolled back and its id reused: not remembered.
+  if (frame >= s.committed_frame_count()) return is_session_frame(s, frame);
+  if (known_.size() <= frame) known_.resize(s.committed_frame_count(), -1);
+  if (known_[frame] < 0) known_[frame] = is_session_frame(s, frame) ? 1 : 0;
+  return known_[frame] == 1;
 }
 
 namespace {

@@ -34,23 +34,29 @@ struct Recording {
   std::uint64_t session = 0;
   std::string name;
   std::uint64_t next_seq = 1;
-  std::vector<std::string> pending;  // read actions' payloads, written with the next write
+  std::vector<std::string> pending;  // read actions (action_json), written with the next write
 };
 
 std::string start_payload(const std::string& name);
 std::string end_payload(std::uint64_t session, std::uint64_t seq);
-// An action's payload; `options_json` (find/ask) is embedded as an object.
-std::string action_payload(std::uint64_t session, const SessionAction& a, const std::string& options_json);
+// One action as a JSON object; `options_json` (find/ask) is embedded as an object.
+std::string action_json(const SessionAction& a, const std::string& options_json);
+// The payload of a frame holding actions (a write's, after the reads held back before it):
+// {"session": id, "type": "actions", "actions": [...]}.
+std::string actions_payload(std::uint64_t session, const std::vector<std::string>& actions);
 
-// Nothing thrown: a payload that is not a session event gives nullopt.
-std::optional<Event> parse_event(std::string_view payload, FrameId frame, std::int64_t time_ms, bool active);
+// Nothing thrown: a payload that is not a session record gives no events.
+std::vector<Event> parse_events(std::string_view payload, FrameId frame, std::int64_t time_ms, bool active);
 
 // Every session event of the committed frames, in frame order (active frames only unless
 // `with_inactive`).
 std::vector<Event> read_events(const store::Store& s, bool with_inactive = false);
 
 // The open session, found by walking back from the newest frame to the newest event of an
-// active session frame: open when that event is not an end.
+// active session frame: open when that event is not an end. Only the newest
+// kOpenSessionLookback binary frames are read: a session whose last record is older than
+// that (its writer died and other, unrecorded writes followed) counts as ended.
+inline constexpr std::size_t kOpenSessionLookback = 256;
 std::optional<Recording> find_open(const store::Store& s);
 
 // The options a recorded find or ask is replayed with, as JSON, and back. The anchor of time
@@ -60,8 +66,19 @@ FindOptions find_options_from_json(const std::string& json);
 std::string ask_options_json(const AskOptions& o, std::int64_t anchor_ms);
 AskOptions ask_options_from_json(const std::string& json);
 
-// Whether the frame is a session frame (kind binary and the label): hidden from find and timeline.
+// Whether the frame is a session frame (kind binary and the label), by reading its record.
 bool is_session_frame(const store::Store& s, FrameId frame);
+
+// Which frames are session frames, read from a binary frame's record the first time it is
+// asked about and remembered (frames never change kind or labels): what timeline and when
+// hide. Text frames cost nothing; session frames have no text, so find never sees them.
+class FrameSet {
+ public:
+  bool contains(const store::Store& s, FrameId frame);
+
+ private:
+  std::vector<std::int8_t> known_;  // committed frames by id: -1 unknown, 0 no, 1 yes
+};
 
 // Marks, on this thread, a read that is part of another (ask's find): not recorded itself.
 class InnerRead {

@@ -128,7 +128,7 @@ SessionInfo Sessions::end() {
     session::Recording& r = *impl().recording;
     id = r.session;
     run_transaction(impl(), [&] {
-      for (const std::string& payload : r.pending) append_session_frame(impl(), s, payload);
+      if (!r.pending.empty()) append_session_frame(impl(), s, session::actions_payload(r.session, r.pending));
       append_session_frame(impl(), s, session::end_payload(r.session, r.next_seq));
     });
     impl().recording.reset();
@@ -184,7 +184,7 @@ void Sessions::remove(const std::string& id_or_name) {
   const std::uint64_t id = lookup(all, id_or_name).info.id;
   std::vector<FrameId> frames;
   for (const session::Event& e : session::read_events(s))
-    if (e.session == id) frames.push_back(e.frame);
+    if (e.session == id && (frames.empty() || frames.back() != e.frame)) frames.push_back(e.frame);
   run_transaction(impl(), [&] {
     for (FrameId f : frames) {
       format::TocEntry e = s.entry(f);

@@ -223,7 +223,7 @@ TEST(Sessions, ReplayAsOfEachActionAndAgainstTheCurrentState) {
   EXPECT_FALSE(now.ok);
   ASSERT_EQ(now.details.size(), 2u);
   EXPECT_FALSE(now.details[0].matched);
-  EXPECT_EQ(now.details[0].added, std::vector<FrameId>{6});  // frames 2-5: the session's start, finds, end
+  EXPECT_EQ(now.details[0].added, std::vector<FrameId>{5});  // frames 2-4: the session's start, finds, end
   EXPECT_TRUE(now.details[0].removed.empty());
   // Replays are not recorded, even with a session open.
   sessions.start("later");
