@@ -768,6 +768,51 @@ export interface CompareReport {
   steps: CompareStep[];
 }
 
+export interface AuditSource {
+  number: number;
+  frame: number;
+  title: string;
+  uri: string;
+  timestampMs: number;
+  readonly timestamp: Date;
+  page: number | null;
+  byteBegin: number;
+  byteEnd: number;
+  cited: boolean;
+  correction: boolean;
+  score: number;
+  excerpt: string;
+  facts: FactRecord[];
+}
+
+export interface AuditReport {
+  question: string;
+  answer: string;
+  found: boolean;
+  usedModel: boolean;
+  model: string;
+  mode: string;
+  memory: string;
+  frames: number;
+  generatedMs: number;
+  note: string;
+  sources: AuditSource[];
+}
+
+export interface AuditOptions {
+  k?: number;
+  mode?: SearchMode;
+  scope?: string;
+  /** Only frames from this time. */
+  start?: TimestampInput;
+  /** Only frames up to this time. */
+  end?: TimestampInput;
+  /** A language model writes the answer ("openai:gpt-4o", "ollama:llama3"). */
+  model?: string;
+  baseUrl?: string;
+  apiKeyEnv?: string;
+}
+
 /** Sessions recorded inside the memory (mem.sessions). */
 export declare class Sessions {
   start(name?: string): Promise<SessionInfo>;
@@ -833,6 +878,9 @@ export declare class Memvid {
   readonly facts: Facts;
   /** Recorded sessions of this memory. */
   readonly sessions: Sessions;
+  /** An answer with every source's provenance; with format its Markdown or text rendering. */
+  audit(question: string, options?: AuditOptions & { format?: 'json' }): Promise<AuditReport>;
+  audit(question: string, options: AuditOptions & { format: 'markdown' | 'text' }): Promise<string>;
   /** Records what fn does through this handle in a session, ending it when fn settles. */
   session<T>(name: string, fn: (mem: Memvid) => Promise<T> | T): Promise<T>;
   session<T>(fn: (mem: Memvid) => Promise<T> | T): Promise<T>;

@@ -234,6 +234,7 @@ const ASK_KEYS = new Set([
   'maxSentences', 'semanticFloor', 'where', 'timeZone', 'timeAnchor',
 ]);
 const TIMELINE_KEYS = new Set(['since', 'until', 'limit', 'reverse', 'includeInactive', 'where']);
+const AUDIT_KEYS = new Set(['k', 'mode', 'scope', 'start', 'end', 'model', 'baseUrl', 'apiKeyEnv', 'format']);
 const WHEN_KEYS = new Set([
   'tz', 'anchor', 'windowMinutes', 'since', 'until', 'limit', 'reverse', 'includeInactive', 'where',
 ]);
@@ -526,6 +527,26 @@ class Memvid {
   /** Facts about people read from the memory's texts (docs/FACTS.md). */
   get facts() {
     return new Facts(this);
+  }
+
+  /**
+   * An answer with every source's provenance (frame, uri, byte range, page, time, whether it
+   * is a correction, the facts read from the passage): an AuditReport, or with
+   * `format: 'markdown' | 'text'` its rendering, for a reviewer to file.
+   */
+  audit(question, options) {
+    return call(async () => {
+      const o = { ...checkOptions(options, AUDIT_KEYS, 'audit') };
+      const format = o.format;
+      delete o.format;
+      if (format !== undefined && !['markdown', 'text', 'json'].includes(format))
+        throw new InvalidArgumentError(`audit: format must be 'markdown', 'text' or 'json', not '${format}'`);
+      for (const key of ['start', 'end']) if (o[key] !== undefined) o[key] = toTimestamp(o[key], `audit: ${key}`);
+      const out = await this[kNative].audit(question, o);
+      if (format === 'markdown' || format === 'text') return out[format];
+      out.report.sources.forEach(addTimestamp);
+      return out.report;
+    });
   }
 
   /** Recorded sessions of this memory. */

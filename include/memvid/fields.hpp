@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "memvid/audit.hpp"
 #include "memvid/error.hpp"
 #include "memvid/facts.hpp"
 #include "memvid/ingest.hpp"
@@ -504,6 +505,38 @@ void for_each_field(const CompareReport& r, V&& v) {
   v("steps", r.steps);
 }
 
+template <class V>
+void for_each_field(const AuditSource& a, V&& v) {
+  v("number", std::uint64_t{a.number});
+  v("frame", std::uint64_t{a.frame});
+  v("title", a.title);
+  v("uri", a.uri);
+  v("timestamp_ms", Timestamp{a.timestamp_ms});
+  v("page", a.page ? std::optional<std::uint32_t>(a.page) : std::nullopt);
+  v("byte_begin", std::uint64_t{a.byte_begin});
+  v("byte_end", std::uint64_t{a.byte_end});
+  v("cited", a.cited);
+  v("correction", a.correction);
+  v("score", a.score);
+  v("excerpt", a.excerpt);
+  v("facts", a.facts);
+}
+
+template <class V>
+void for_each_field(const AuditReport& r, V&& v) {
+  v("question", r.question);
+  v("answer", r.answer);
+  v("found", r.found);
+  v("used_model", r.used_model);
+  v("model", r.model);
+  v("mode", r.mode);
+  v("memory", r.memory);
+  v("frames", std::uint64_t{r.frames});
+  v("generated_ms", Timestamp{r.generated_ms});
+  v("note", r.note);
+  v("sources", r.sources);
+}
+
 // Whether T is a result with a field list (a nested object to a visitor).
 template <class T>
 concept Result = requires(const T& t) { for_each_field(t, [](std::string_view, const auto&) {}); };
@@ -544,6 +577,8 @@ constexpr std::string_view type_name(const ReplayStep*) { return "ReplayStep"; }
 constexpr std::string_view type_name(const ReplayReport*) { return "ReplayReport"; }
 constexpr std::string_view type_name(const CompareStep*) { return "CompareStep"; }
 constexpr std::string_view type_name(const CompareReport*) { return "CompareReport"; }
+constexpr std::string_view type_name(const AuditSource*) { return "AuditSource"; }
+constexpr std::string_view type_name(const AuditReport*) { return "AuditReport"; }
 
 // The result types and their fields, for the tests that hold the SDKs' declarations to the
 // lists above. A field's type is written: bool, int, float, str, time (a Timestamp), span,

@@ -88,6 +88,7 @@ struct FindOptions {
   std::string where;
   std::optional<FrameId> as_of_frame;        // only frames with id <= this
   std::optional<std::int64_t> as_of_ms;      // only frames with timestamp <= this
+  std::optional<std::int64_t> since_ms;      // only frames with timestamp >= this
   // Time phrases in the query's date: clauses (date:"last week", date:2025-11) are resolved
   // in this zone (an IANA name, "UTC", "+05:30", "local") from this anchor (absent: now).
   std::string time_zone = "UTC";
@@ -141,6 +142,7 @@ struct AskOptions {
   std::string where;                   // only frames whose metadata satisfies this (FindOptions::where)
   std::optional<std::int64_t> as_of_ms;
   std::optional<FrameId> as_of_frame;  // only frames with id <= this
+  std::optional<std::int64_t> since_ms;  // only frames with timestamp >= this
   std::string time_zone = "UTC";       // of the question's date: phrases (FindOptions::time_zone)
   std::optional<std::int64_t> time_anchor_ms;
   // The language model: a LanguageModel object, else one by name ("openai:gpt-4o",

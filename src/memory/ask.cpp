@@ -71,6 +71,7 @@ AskResult Memvid::ask(std::string_view question, const AskOptions& options) cons
     f.time_zone = options.time_zone;
     f.time_anchor_ms = options.time_anchor_ms;
     f.as_of_frame = options.as_of_frame;
+    f.since_ms = options.since_ms;
     const session::InnerRead inner;  // not a find of the session's: part of this ask
     const FindResult found = find(query, f);
     r.mode_used = found.mode_used;

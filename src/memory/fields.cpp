@@ -114,7 +114,7 @@ std::vector<TypeSchema> result_schema() {
           schema_of<Correction>(),   schema_of<SlotSchema>(),     schema_of<EnrichReport>(),
           schema_of<TimeWindow>(),   schema_of<WhenResult>(),     schema_of<SessionInfo>(),    schema_of<SessionAction>(),
           schema_of<SessionView>(),  schema_of<ReplayStep>(),     schema_of<ReplayReport>(),   schema_of<CompareStep>(),
-          schema_of<CompareReport>()};
+          schema_of<CompareReport>(),  schema_of<AuditSource>(),    schema_of<AuditReport>()};
 }
 
 namespace {

@@ -13,7 +13,8 @@ std::string query_fingerprint(std::string_view query, const FindOptions& o) {
   h.update(query.data(), query.size());
   std::string extra = std::string(o.collapse_chunks ? "c" : "n") + "|" + o.scope + "|" +
                       std::to_string(o.title_weight) + "|" + (o.as_of_frame ? std::to_string(*o.as_of_frame) : "") +
-                      "|" + (o.as_of_ms ? std::to_string(*o.as_of_ms) : "");
+                      "|" + (o.as_of_ms ? std::to_string(*o.as_of_ms) : "") + "|" +
+                      (o.since_ms ? std::to_string(*o.since_ms) : "");
   extra += "|" + std::string(to_string(o.mode)) + "|" + std::string(to_string(o.fusion)) + "|" +
            std::to_string(o.semantic_weight) + "|" + std::to_string(o.candidates) + "|" + std::to_string(o.ef_search) +
            "|" + std::to_string(o.nprobe) + "|" + (o.correction_boost ? "" : "b") + (o.strict ? "s" : "") +

@@ -116,6 +116,7 @@ class Ranking {
     request_.scope = options.scope;
     request_.as_of_frame = options.as_of_frame;
     request_.as_of_ms = options.as_of_ms;
+    request_.since_ms = options.since_ms;
     request_.metadata = [&impl](std::uint64_t f) -> const nlohmann::json& { return frame_metadata(impl, f); };
     if (!options.where.empty()) {
       where_.emplace(search::MetaFilter::from_where(options.where));
@@ -241,6 +242,7 @@ class Ranking {
     const format::TocEntry& e = s_.entry(f);
     if (e.status != static_cast<std::uint8_t>(FrameStatus::Active)) return false;
     if (options_.as_of_ms && e.timestamp_ms > *options_.as_of_ms) return false;
+    if (options_.since_ms && e.timestamp_ms < *options_.since_ms) return false;
     if (!options_.scope.empty()) {
       const format::FrameRecord rec = s_.read_record(e);
       if (rec.meta.uri.compare(0, options_.scope.size(), options_.scope) != 0) return false;

@@ -432,6 +432,7 @@ SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts&
       const std::uint64_t frame = seg.frame_of(doc);
       if (req.as_of_frame && frame > *req.as_of_frame) return false;
       if (req.as_of_ms && facts.timestamp(frame) > *req.as_of_ms) return false;
+      if (req.since_ms && facts.timestamp(frame) < *req.since_ms) return false;
       if (req.accept && !req.accept(frame)) return false;
       for (auto& f : filters)
         if (f->advance(doc) != doc) return false;

@@ -36,6 +36,7 @@ struct SearchRequest {
   std::string scope;  // uri prefix
   std::optional<std::uint64_t> as_of_frame;
   std::optional<std::int64_t> as_of_ms;
+  std::optional<std::int64_t> since_ms;
   // A factor on the scores of some frames (corrections' boosts): a frame's score is its BM25
   // score times boost(frame). max_boost (at least every factor, and at least 1) scales the
   // score bounds that let the search skip documents, so the top k stays exact.

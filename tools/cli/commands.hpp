@@ -31,6 +31,7 @@ void add_vec_search_command(CLI::App& app, GlobalOptions& global, Registry& regi
 void add_timeline_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_when_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_session_commands(CLI::App& app, GlobalOptions& global, Registry& registry);
+void add_audit_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_facts_commands(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_stats_command(CLI::App& app, GlobalOptions& global, Registry& registry);
 void add_verify_single_file_command(CLI::App& app, GlobalOptions& global, Registry& registry);

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   add_timeline_command(app, global, registry);
   add_when_command(app, global, registry);
   add_session_commands(app, global, registry);
+  add_audit_command(app, global, registry);
   add_facts_commands(app, global, registry);
   add_stats_command(app, global, registry);
   add_verify_single_file_command(app, global, registry);

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "memvid/memvid.hpp"
+#include "memvid/audit.hpp"
 #include "memvid/facts.hpp"
 #include "memvid/maintenance.hpp"
 #include "memvid/timestamp.hpp"
@@ -202,6 +203,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
                            InstanceMethod<&Handle::Ask>("ask"),
                            InstanceMethod<&Handle::Timeline>("timeline"),
                            InstanceMethod<&Handle::When>("when"),
+                           InstanceMethod<&Handle::AuditCall>("audit"),
                            InstanceMethod<&Handle::SessionStart>("sessionStart"),
                            InstanceMethod<&Handle::SessionEnd>("sessionEnd"),
                            InstanceMethod<&Handle::SessionCheckpoint>("sessionCheckpoint"),
@@ -397,6 +399,33 @@ class Handle : public Napi::ObjectWrap<Handle> {
     return Queue(
         env, path_, [mem, q]() { return memvid::Time(*mem).when(q); },
         [](Napi::Env e, const memvid::WhenResult& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
+  }
+
+  // audit (memvid/audit.hpp): { report, text, markdown }.
+  Napi::Value AuditCall(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto mem = Mem(env);
+    std::string question = GetString(env, info[0], "question");
+    Napi::Object o = OptObject(env, info[1], "audit options");
+    memvid::AuditOptions a;
+    if (auto n = OptUInt(o, "k")) a.k = *n;
+    a.mode = ToMode(env, OptString(o, "mode"), memvid::SearchMode::Auto);
+    if (auto s = OptString(o, "scope")) a.scope = *s;
+    a.start_ms = OptTimestamp(o, "start");
+    a.end_ms = OptTimestamp(o, "end");
+    if (auto s = OptString(o, "model")) a.model = *s;
+    if (auto s = OptString(o, "baseUrl")) a.base_url = *s;
+    if (auto s = OptString(o, "apiKeyEnv")) a.api_key_env = *s;
+    return Queue(
+        env, path_, [mem, question, a]() { return memvid::Audit(*mem).run(question, a); },
+        [](Napi::Env e, const memvid::AuditReport& r) -> Napi::Value {
+          Napi::Object out = Napi::Object::New(e);
+          out.Set("report", ToJs(e, r));
+          out.Set("text", Napi::String::New(e, memvid::audit_text(r)));
+          out.Set("markdown", Napi::String::New(e, memvid::audit_markdown(r)));
+          return out;
+        },
+        info.This().As<Napi::Object>());
   }
 
   // Sessions (memvid/sessions.hpp), through the handle's Sessions view.

@@ -38,6 +38,7 @@ from .results import (
     FindResult, FollowEdge, FollowResult, Frame, Hit, IngestReport, IngestedDocument, IngestSkip, OwnerInfo,
     RecoveryInfo, RestoreReport, Stats, TimelineEntry, TimeWindow, VerifyReport, WhenResult, ms_to_datetime,
     SessionInfo, SessionAction, SessionView, ReplayStep, ReplayReport, CompareStep, CompareReport,
+    AuditSource, AuditReport,
 )
 
 _memvid.set_error_factory(_from_native)
@@ -72,7 +73,7 @@ __all__ = [
     "Frame", "Hit", "IngestReport", "IngestedDocument", "IngestSkip", "OwnerInfo",
     "RecoveryInfo", "RestoreReport", "Stats", "TimelineEntry", "VerifyReport", "TimeWindow", "WhenResult",
     "Sessions", "SessionInfo", "SessionAction", "SessionView", "ReplayStep", "ReplayReport", "CompareStep",
-    "CompareReport",
+    "CompareReport", "AuditSource", "AuditReport",
     # errors
     "MemvidError", "InvalidArgumentError", "NotFoundError", "AlreadyExistsError", "LockedError",
     "CorruptError", "InvalidTocError", "RecoveryNeededError", "AuxiliaryFileDetected",
@@ -400,6 +401,29 @@ class Memvid:
     def in_transaction(self) -> bool:
         """True between begin() and commit()/rollback()."""
         return self._h.in_transaction()
+
+    def audit(self, question: str, *, k: int = 8, mode: str = "auto", scope: Optional[str] = None,
+              start: Optional[TimestampLike] = None, end: Optional[TimestampLike] = None,
+              model: Optional[str] = None, base_url: Optional[str] = None,
+              api_key_env: Optional[str] = None, format: Optional[str] = None) -> Any:
+        """An answer with every source's provenance (frame, uri, byte range, page, time,
+        whether it is a correction, the facts read from the passage): an AuditReport, or with
+        ``format="markdown"`` / ``"text"`` its rendering, for a reviewer to file."""
+        _check_str(question, "question")
+        if format not in (None, "markdown", "text", "json"):
+            raise _invalid(f"format must be 'markdown', 'text' or 'json', not {format!r}")
+        o: Dict[str, Any] = {"k": _int(k, "k"), "mode": _check_str(mode, "mode")}
+        for name, v in (("scope", scope), ("model", model), ("base_url", base_url), ("api_key_env", api_key_env)):
+            if v is not None:
+                o[name] = _check_str(v, name)
+        if start is not None:
+            o["start_ms"] = parse_timestamp(start, "start")
+        if end is not None:
+            o["end_ms"] = parse_timestamp(end, "end")
+        out = self._h.audit(question, o)
+        if format in ("markdown", "text"):
+            return out[format]
+        return AuditReport(**out["report"])
 
     @property
     def sessions(self) -> "Sessions":

@@ -36,7 +36,7 @@ from .results import (AskResult as AskResult, AskSource as AskSource, Check as C
                       TimeWindow as TimeWindow, WhenResult as WhenResult,
                       SessionInfo as SessionInfo, SessionAction as SessionAction, SessionView as SessionView,
                       ReplayStep as ReplayStep, ReplayReport as ReplayReport, CompareStep as CompareStep,
-                      CompareReport as CompareReport,
+                      CompareReport as CompareReport, AuditSource as AuditSource, AuditReport as AuditReport,
                       ms_to_datetime as ms_to_datetime)
 
 __version__: str
@@ -164,6 +164,12 @@ class Memvid:
     def in_transaction(self) -> bool: ...
     @property
     def recovery_info(self) -> RecoveryInfo: ...
+    def audit(self, question: str, *, k: int = 8, mode: SearchMode = "auto", scope: Optional[str] = None,
+              start: Optional[TimestampLike] = None, end: Optional[TimestampLike] = None,
+              model: Optional[str] = None, base_url: Optional[str] = None,
+              api_key_env: Optional[str] = None, format: Optional[str] = None) -> Any:
+        """An answer with every source's provenance (AuditReport, or its Markdown/text)."""
+        ...
     @property
     def sessions(self) -> Sessions: ...
     def session(self, name: str = "") -> contextlib.AbstractContextManager[SessionInfo]: ...

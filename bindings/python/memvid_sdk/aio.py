@@ -246,6 +246,10 @@ class AsyncMemvid:
         """:meth:`memvid_sdk.Memvid.timeline`."""
         return await self._call(self.sync.timeline, **options)
 
+    async def audit(self, question: str, **options: Any) -> Any:
+        """:meth:`memvid_sdk.Memvid.audit`."""
+        return await self._call(self.sync.audit, question, **options)
+
     async def when(self, phrase: str, **options: Any) -> WhenResult:
         """:meth:`memvid_sdk.Memvid.when`."""
         return await self._call(self.sync.when, phrase, **options)

@@ -22,7 +22,7 @@ __all__ = [
     "IngestedDocument", "IngestReport", "OwnerInfo", "RecoveryInfo", "RestoreReport", "FactRecord",
     "EntityInfo", "FollowEdge", "FollowResult", "Correction", "SlotSchema", "EnrichReport", "TimeWindow",
     "WhenResult", "SessionInfo", "SessionAction", "SessionView", "ReplayStep", "ReplayReport", "CompareStep",
-    "CompareReport", "SCHEMA",
+    "CompareReport", "AuditSource", "AuditReport", "SCHEMA",
 ]
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
@@ -376,6 +376,15 @@ class CompareStep(_Record):
 
 class CompareReport(_Record):
     """What ``mem.sessions.compare`` found."""
+
+
+class AuditSource(_Timestamped):
+    """One source of an audit: its frame, uri, byte range, page, time, whether it is a
+    correction, the passage and the facts read from it."""
+
+
+class AuditReport(_Record):
+    """What ``mem.audit`` found: the answer and every source's provenance."""
 
 
 class Correction(_Record):

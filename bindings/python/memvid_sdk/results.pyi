@@ -435,6 +435,40 @@ class CompareReport(_Record):
     steps: List[CompareStep]
 
 
+class AuditSource(_Record):
+    """One source of an audit."""
+    number: int
+    frame: int
+    title: str
+    uri: str
+    timestamp_ms: int
+    page: Optional[int]
+    byte_begin: int
+    byte_end: int
+    cited: bool
+    correction: bool
+    score: float
+    excerpt: str
+    facts: List[FactRecord]
+    @property
+    def timestamp(self) -> _dt.datetime: ...
+
+
+class AuditReport(_Record):
+    """An answer with its sources' provenance."""
+    question: str
+    answer: str
+    found: bool
+    used_model: bool
+    model: str
+    mode: str
+    memory: str
+    frames: int
+    generated_ms: int
+    note: str
+    sources: List[AuditSource]
+
+
 class Correction(_Record):
     """What ``Facts.correct`` stored."""
     frame: int

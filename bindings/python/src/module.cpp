@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "memvid/audit.hpp"
 #include "memvid/error.hpp"
 #include "memvid/facts.hpp"
 #include "memvid/ingest.hpp"
@@ -303,6 +304,25 @@ class Handle {
     if (auto v = opt<std::string>(d, "where")) q.where = *v;
     auto r = run(path_, [&] { return memvid::Time(*mv_).when(q); });
     return to_dict(r);
+  }
+
+  // audit (memvid/audit.hpp): the report and its text and Markdown renderings.
+  py::dict audit(const std::string& question, const py::dict& d) {
+    memvid::AuditOptions o;
+    if (auto v = opt<std::size_t>(d, "k")) o.k = *v;
+    if (auto v = opt<std::string>(d, "mode")) o.mode = parse_mode(*v);
+    if (auto v = opt<std::string>(d, "scope")) o.scope = *v;
+    o.start_ms = opt<std::int64_t>(d, "start_ms");
+    o.end_ms = opt<std::int64_t>(d, "end_ms");
+    if (auto v = opt<std::string>(d, "model")) o.model = *v;
+    if (auto v = opt<std::string>(d, "base_url")) o.base_url = *v;
+    if (auto v = opt<std::string>(d, "api_key_env")) o.api_key_env = *v;
+    auto r = run(path_, [&] { return memvid::Audit(*mv_).run(question, o); });
+    py::dict out;
+    out["report"] = to_dict(r);
+    out["text"] = memvid::audit_text(r);
+    out["markdown"] = memvid::audit_markdown(r);
+    return out;
   }
 
   // Sessions (memvid/sessions.hpp): the Sessions view of the handle.
@@ -614,6 +634,7 @@ PYBIND11_MODULE(_memvid, m) {
       .def("frame", &Handle::frame, py::arg("id"), py::arg("payload"))
       .def("timeline", &Handle::timeline, py::arg("query"))
       .def("when", &Handle::when, py::arg("query"))
+      .def("audit", &Handle::audit, py::arg("question"), py::arg("options"))
       .def("session_start", &Handle::session_start, py::arg("name"))
       .def("session_end", &Handle::session_end)
       .def("session_checkpoint", &Handle::session_checkpoint, py::arg("note"))
