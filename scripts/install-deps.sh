@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages memvid-cpp builds and tests with. Idempotent: does nothing
+# Installs the Debian packages memvid-cpp builds and tests with (tzdata: the zones `when` and
+# time phrases read from /usr/share/zoneinfo). Idempotent: does nothing
 # when everything is already there.
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config git zstd
@@ -8,7 +9,7 @@ packages=(build-essential cmake ninja-build pkg-config git zstd
           libfaiss-dev libopenblas-serial-dev libcpp-httplib-dev libssl-dev
           libgtest-dev libgmock-dev libbenchmark-dev
           clang libclang-rt-14-dev libomp-14-dev
-          raptor2-utils)
+          raptor2-utils tzdata)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

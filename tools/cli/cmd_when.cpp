@@ -3,7 +3,6 @@
 // The frames written within the window a time phrase names ("last monday", "Q4 2025", "in
 // the last 24 hours"), resolved in a real time zone; the window is printed first so that the
 // reading of the phrase is never a guess.
-#include <chrono>
 #include <iostream>
 #include <memory>
 
@@ -25,11 +24,6 @@ struct WhenArgs {
   bool reverse = false;
   bool all = false;
 };
-
-std::int64_t wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 void run_when(const WhenArgs& a, const CLI::App& cmd, const GlobalOptions& global) {
   WhenQuery q;

@@ -13,14 +13,11 @@
 #include "memvid/timestamp.hpp"
 
 namespace memvid::cli {
-namespace {
 
 std::int64_t wall_clock_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-}  // namespace
 
 void add_json_flag(CLI::App& cmd, GlobalOptions& global) {
   cmd.add_flag("--json", global.json, "Print machine-readable JSON (errors go to stderr as JSON too)");

@@ -41,6 +41,8 @@ CLI::Validator timestamp_validator();
 // Which instant of a phrase's window a flag takes: --since its first, --until (inclusive) and
 // the as-of flags its last ("--until yesterday" keeps all of yesterday).
 enum class TimeEdge { First, Last };
+// Now, as ms since the epoch: what time phrases count from without --anchor.
+std::int64_t wall_clock_ms();
 // The zone phrases are read in when a command has no --tz: $MEMVID_TZ, else UTC.
 std::string default_time_zone();
 // For values that already passed timestamp_validator(). Timestamps keep their meaning;
