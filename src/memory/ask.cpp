@@ -37,12 +37,12 @@ AskResult Memvid::ask(std::string_view question, const AskOptions& options) cons
   // An open session records the ask once (its sources), not the find it runs inside.
   const std::int64_t asked_ms = impl_->env->now_ms();
   const auto recorded = [&](AskResult& result) -> AskResult& {
-    if (impl_->recording) {
+    std::lock_guard lock(impl_->mu);
+    if (records_reads(*impl_)) {
       SessionAction a;
       a.action = "ask";
       a.query = r.question;
       for (const AskSource& src : result.sources) a.hits.push_back(src.id);
-      std::lock_guard lock(impl_->mu);
       record_read(*impl_, std::move(a), session::ask_options_json(options, asked_ms));
     }
     return result;

@@ -66,7 +66,7 @@ FindResult Memvid::find(std::string_view query, const FindOptions& options) cons
     result.next_cursor =
         find::encode_cursor({last.score, last.frame, last.chunk}, base_rank + retrieved.page.size(), fingerprint);
   }
-  if (impl_->recording) {
+  if (records_reads(*impl_)) {
     SessionAction a;
     a.action = "find";
     a.query = std::string(query);

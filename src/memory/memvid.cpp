@@ -404,8 +404,17 @@ void record_write(Memvid::Impl& impl, store::Store& s, SessionAction action) {
   ++r.next_seq;
 }
 
+bool records_reads(const Memvid::Impl& impl) {
+  return impl.recording && !impl.replaying && !session::InnerRead::active() && impl.store->writable();
+}
+
+void append_held_reads(Memvid::Impl& impl, store::Store& s) {
+  if (impl.recording && !impl.recording->pending.empty())
+    append_session_frame(impl, s, session::actions_payload(impl.recording->session, impl.recording->pending));
+}
+
 void record_read(const Memvid::Impl& impl, SessionAction action, const std::string& options_json) {
-  if (!impl.recording || impl.replaying || session::InnerRead::active() || !impl.store->writable()) return;
+  if (!records_reads(impl)) return;
   session::Recording& r = *impl.recording;
   action.seq = r.next_seq++;
   action.time_ms = impl.env->now_ms();
@@ -785,9 +794,8 @@ void Memvid::close() {
       impl_->store->rollback_transaction();
       impl_->index->sync_with_store();
     }
-    session::Recording& r = *impl_->recording;
-    run_transaction(*impl_, [&] { append_session_frame(*impl_, *impl_->store, session::actions_payload(r.session, r.pending)); });
-    r.pending.clear();
+    run_transaction(*impl_, [&] { append_held_reads(*impl_, *impl_->store); });
+    impl_->recording->pending.clear();
   }
   impl_->closed = true;
   impl_->store->close();

@@ -126,6 +126,13 @@ struct Memvid::Impl {
 // read's waits for the next write (record_read). Both are defined in memvid.cpp.
 void record_write(Memvid::Impl& impl, store::Store& s, SessionAction action);
 void record_read(const Memvid::Impl& impl, SessionAction action, const std::string& options_json);
+// Whether this handle's reads are recorded now: a session is open, the handle can write, and
+// the read is neither part of a replay nor of another read (ask's find). Checked before a
+// read's record is built, so that other handles pay nothing.
+bool records_reads(const Memvid::Impl& impl);
+// Appends the reads held back as one session frame (nothing when there are none), in the
+// open transaction; the caller clears them once that commits.
+void append_held_reads(Memvid::Impl& impl, store::Store& s);
 // Appends a session frame (binary, labelled memvid:session) in the open transaction.
 FrameId append_session_frame(Memvid::Impl& impl, store::Store& s, const std::string& payload);
 // Runs fn in the handle's open transaction, or one of its own that commits on success.

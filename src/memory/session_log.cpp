@@ -41,7 +41,7 @@ std::vector<Event> events_of(const store::Store& s, const format::TocEntry& e) {
   if (!rec) return {};
   const std::vector<std::uint8_t> payload = format::frame_payload(*rec, e.record_offset);
   return parse_events(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()), e.frame_id,
-                      e.timestamp_ms, e.status == static_cast<std::uint8_t>(FrameStatus::Active));
+                      e.timestamp_ms);
 }
 
 }  // namespace
@@ -113,7 +113,7 @@ std::optional<SessionAction> parse_action(const nlohmann::json& j, FrameId frame
 
 }  // namespace
 
-std::vector<Event> parse_events(std::string_view payload, FrameId frame, std::int64_t time_ms, bool active) {
+std::vector<Event> parse_events(std::string_view payload, FrameId frame, std::int64_t time_ms) {
   std::vector<Event> out;
   const nlohmann::json j = nlohmann::json::parse(payload, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return out;
@@ -122,7 +122,6 @@ std::vector<Event> parse_events(std::string_view payload, FrameId frame, std::in
   Event e;
   e.frame = frame;
   e.time_ms = time_ms;
-  e.active = active;
   e.type = type->get<std::string>();
   if (e.type == "start") {
     e.session = frame;  // a session is named by its start frame
@@ -150,12 +149,12 @@ std::vector<Event> parse_events(std::string_view payload, FrameId frame, std::in
   return out;
 }
 
-std::vector<Event> read_events(const store::Store& s, bool with_inactive) {
+std::vector<Event> read_events(const store::Store& s) {
   std::vector<Event> out;
   const std::uint64_t n = s.committed_frame_count();
   for (std::uint64_t id = 0; id < n; ++id) {
     const format::TocEntry& e = s.entry(id);
-    if (!with_inactive && e.status != static_cast<std::uint8_t>(FrameStatus::Active)) continue;
+    if (e.status != static_cast<std::uint8_t>(FrameStatus::Active)) continue;
     for (Event& ev : events_of(s, e)) out.push_back(std::move(ev));
   }
   return out;

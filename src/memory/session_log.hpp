@@ -21,7 +21,6 @@ inline constexpr std::string_view kSessionLabel = "memvid:session";
 struct Event {
   FrameId frame = 0;
   std::int64_t time_ms = 0;
-  bool active = true;  // the frame's status is Active (a deleted session's frames are not)
   std::uint64_t session = 0;
   std::string type;    // start, action, end
   std::string name;    // start
@@ -46,11 +45,11 @@ std::string action_json(const SessionAction& a, const std::string& options_json)
 std::string actions_payload(std::uint64_t session, const std::vector<std::string>& actions);
 
 // Nothing thrown: a payload that is not a session record gives no events.
-std::vector<Event> parse_events(std::string_view payload, FrameId frame, std::int64_t time_ms, bool active);
+std::vector<Event> parse_events(std::string_view payload, FrameId frame, std::int64_t time_ms);
 
-// Every session event of the committed frames, in frame order (active frames only unless
-// `with_inactive`).
-std::vector<Event> read_events(const store::Store& s, bool with_inactive = false);
+// Every session event of the committed active frames (a deleted session's are not), in
+// frame order.
+std::vector<Event> read_events(const store::Store& s);
 
 // The open session, found by walking back from the newest frame to the newest event of an
 // active session frame: open when that event is not an end. Only the newest

@@ -128,7 +128,7 @@ SessionInfo Sessions::end() {
     session::Recording& r = *impl().recording;
     id = r.session;
     run_transaction(impl(), [&] {
-      if (!r.pending.empty()) append_session_frame(impl(), s, session::actions_payload(r.session, r.pending));
+      append_held_reads(impl(), s);
       append_session_frame(impl(), s, session::end_payload(r.session, r.next_seq));
     });
     impl().recording.reset();
