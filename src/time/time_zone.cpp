@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <optional>
 
 #include "memvid/error.hpp"
@@ -421,6 +422,20 @@ TimeZone TimeZone::from_tzif(std::string_view bytes, std::string name, std::stri
 }
 
 TimeZone TimeZone::load(std::string_view name) {
+  // Each phrase of a query, each edge of a window and each frame `when` prints in local time
+  // asks for its zone: read a zone's file once per thread, not once per call. The key holds
+  // what the lookup depends on besides the name ($TZDIR, and $TZ for "local").
+  const char* tz = std::getenv("TZ");
+  std::string key = std::string(name) + '\0' + zone_dir() + '\0' + (tz ? tz : "");
+  thread_local std::map<std::string, TimeZone> loaded;
+  if (const auto it = loaded.find(key); it != loaded.end()) return it->second;
+  TimeZone zone = load_uncached(name);
+  if (loaded.size() >= 64) loaded.clear();  // a bound, whatever names a process asks for
+  loaded.emplace(std::move(key), zone);
+  return zone;
+}
+
+TimeZone TimeZone::load_uncached(std::string_view name) {
   const std::string l = lower(name);
   if (l == "utc" || l == "z" || l == "gmt" || l == "etc/utc" || l == "etc/gmt" || l == "zulu" || l == "universal")
     return utc();

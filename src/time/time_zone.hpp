@@ -48,6 +48,7 @@ class TimeZone {
   // Looks a zone up by IANA name ("Europe/Berlin"), in $TZDIR or /usr/share/zoneinfo. Also
   // accepts "UTC"/"GMT"/"Z", fixed offsets "+HH:MM" / "UTC-3", and "local" (the TZ variable,
   // else /etc/localtime). Throws Error(InvalidArgument) for an unknown or malformed name.
+  // A zone's file is read once per thread (later calls copy what was read).
   static TimeZone load(std::string_view name);
   // Decodes TZif bytes; throws Error(Corrupt) naming `origin` and the offset of the flaw.
   static TimeZone from_tzif(std::string_view bytes, std::string name, std::string_view origin);
@@ -73,6 +74,7 @@ class TimeZone {
   PosixRule rule_;
 
   LocalTimeType rule_at(std::int64_t utc_s) const;
+  static TimeZone load_uncached(std::string_view name);
 };
 
 // An instant as local ISO-8601 with the zone's offset then: 2025-11-17T00:00:00-05:00.
