@@ -60,6 +60,9 @@ struct CreateOptions {
   // Whether put reads facts about people from each text with the offline rules engine
   // (docs/FACTS.md) when the document does not say (Document::extract_facts).
   bool extract_facts = true;
+  // Index the dates each text mentions ("March 2024", "last week"; memvid/time.hpp,
+  // TimeMention) for `when --mentions` and the query filter `mentions:`.
+  bool index_time_mentions = true;
   // What create does when path already holds a memory: Fail (AlreadyExists) or Open it with
   // `open` (the settings above then are the memory's own, not these). Open is "open or
   // create": safe against another process creating the same path at the same moment.

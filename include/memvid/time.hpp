@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace memvid {
 
@@ -46,6 +47,27 @@ struct TimeWindow {
 //   since X, after X, before X, until X, between X and Y, from X to Y, X to Y, X..Y
 // A year-less date ("nov 17", "march") is the most recent one on or before the anchor's day.
 TimeWindow resolve_time_phrase(std::string_view phrase, const TimeContext& context);
+
+// A date or date range that a text mentions ("on March 5, 2024", "last week", "Q4 2025",
+// "Copyright 1998-2004"), found by find_time_mentions and stored for every text frame of a
+// memory (the date-mention part, docs/FORMAT.md), so that `when --mentions` and the query
+// filter `mentions:` find frames that talk about a time. Days are calendar days as written,
+// in no time zone: "March 5" is March 5 wherever the reader is. Relative phrases ("last
+// week") count from the day the text was written (the frame's timestamp, in UTC).
+struct TimeMention {
+  std::uint64_t frame = 0;           // the frame it is in (0 outside a memory)
+  std::uint64_t begin = 0, end = 0;  // byte span in the text
+  std::string text;                  // the words, as written
+  std::string first_day, last_day;   // YYYY-MM-DD, both included
+  // day, week, weekend, month, quarter, season, half, year, decade or range
+  std::string granularity;
+  bool relative = false;   // counted from the day the text was written
+  bool ambiguous = false;  // 03/04/2025 read month first, a two-digit year
+};
+
+// The mentions in a text written at written_ms (epoch ms), in text order. Never throws on
+// any text; a span that names no real day (February 30) is not a mention.
+std::vector<TimeMention> find_time_mentions(std::string_view text, std::int64_t written_ms);
 
 // Throws Error(InvalidArgument) naming the zone unless it can be loaded.
 void check_time_zone(std::string_view zone);

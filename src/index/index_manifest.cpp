@@ -73,8 +73,9 @@ std::vector<std::uint8_t> IndexManifest::encode() const {
   w.u8(static_cast<std::uint8_t>(settings.embedding_model.size()));
   w.bytes(settings.embedding_model.data(), settings.embedding_model.size());
   w.u32(settings.embedding_dimension);
-  // Flags: bit 0 vector compression, bit 1 facts extraction off.
-  w.u8(static_cast<std::uint8_t>((settings.vector_compression ? 1 : 0) | (settings.extract_facts ? 0 : 2)));
+  // Flags: bit 0 vector compression, bit 1 facts extraction off, bit 2 date mentions indexed.
+  w.u8(static_cast<std::uint8_t>((settings.vector_compression ? 1 : 0) | (settings.extract_facts ? 0 : 2) |
+                                 (settings.index_mentions ? 4 : 0)));
   w.u64(indexed_frames);
   w.u32(static_cast<std::uint32_t>(segments.size()));
   for (const IndexSegmentRef& s : segments) {
@@ -104,9 +105,10 @@ IndexManifest IndexManifest::decode(std::span<const std::uint8_t> bytes, std::ui
     m.settings.embedding_model.assign(model.begin(), model.end());
     m.settings.embedding_dimension = r.u32();
     const std::uint8_t flags = r.u8();
-    if (flags > 3) fail("unknown index flags " + std::to_string(flags));
+    if (flags > 7) fail("unknown index flags " + std::to_string(flags));
     m.settings.vector_compression = (flags & 1) != 0;
     m.settings.extract_facts = (flags & 2) == 0;
+    m.settings.index_mentions = (flags & 4) != 0;
     if (m.settings.embedding_dimension > format::kMaxEmbeddingDimension)
       fail("embedding dimension " + std::to_string(m.settings.embedding_dimension) + " over the limit");
   }

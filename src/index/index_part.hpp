@@ -22,6 +22,7 @@
 #include "format/checksum.hpp"
 #include "format/frame_record.hpp"
 #include "index/index_manifest.hpp"
+#include "index/mentions/mention_segment.hpp"
 #include "index/vec/q8.hpp"
 #include "memvid/integrity.hpp"
 #include "text/analyzer.hpp"
@@ -43,6 +44,7 @@ struct AnalyzedFrame {
   std::vector<std::string> keywords;
   Q8Rows vectors;  // a unit vector per passage (or one for the whole frame); none: no vector
   std::vector<facts::FactRow> facts;  // what the rules engine read in its text
+  std::vector<MentionRow> mentions;   // the dates its text mentions (index_mentions)
 };
 
 using LiveFn = std::function<bool(std::uint64_t frame)>;

@@ -4,6 +4,7 @@
 
 #include "index/facts/fact_part.hpp"
 #include "index/lex/lex_part.hpp"
+#include "index/mentions/mention_part.hpp"
 #include "index/time/time_part.hpp"
 #include "index/vec/vec_part.hpp"
 
@@ -14,7 +15,7 @@ namespace {
 std::vector<const PartKind*>& kinds() {
   // The kinds of this version, one line each: segments list their parts in this order.
   static std::vector<const PartKind*> k = {&time_part_kind(), &lexical_part_kind(), &vector_part_kind(),
-                                           &fact_part_kind()};
+                                           &fact_part_kind(), &mention_part_kind()};
   return k;
 }
 

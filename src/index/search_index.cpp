@@ -12,6 +12,7 @@
 #include "format/layout.hpp"
 #include "index/facts/fact_part.hpp"
 #include "index/part_registry.hpp"
+#include "index/mentions/mention_part.hpp"
 #include "index/passages.hpp"
 #include "memvid/error.hpp"
 #include "memvid/types.hpp"
@@ -135,6 +136,7 @@ AnalyzedFrame SearchIndex::analyze_frame(const FrameText& f) const {
   for (const auto& l : f.labels) a.keywords.push_back(kLabelPrefix + text::Analyzer::fold(l));
   a.keywords.push_back(kKindPrefix + std::string(to_string(static_cast<FrameKind>(f.kind))));
   if (!f.uri.empty()) a.keywords.push_back(kUriPrefix + text::Analyzer::fold(f.uri));
+  if (manifest_.settings.index_mentions) a.mentions = mention_rows(f.payload, f.id, f.timestamp_ms);
   if (!f.facts_off)
     a.facts = facts::rules_fact_rows(
         f.payload, f.id, f.timestamp_ms, facts::is_correction(f.labels));

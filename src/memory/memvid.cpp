@@ -492,6 +492,7 @@ Memvid Memvid::create_new(const std::string& path, const CreateOptions& options)
   settings.embedding_dimension = options.embedding_dimension;
   settings.vector_compression = options.vector_compression;
   settings.extract_facts = options.extract_facts;
+  settings.index_mentions = options.index_time_mentions;
   if (settings.embedding_model.empty() && (settings.embedding_dimension != 0 || settings.vector_compression))
     throw Error(ErrorCode::InvalidArgument, "a memory without an embedding model takes no vector settings");
   if (options.open.embedder && settings.embedding_model != options.open.embedder->model())
