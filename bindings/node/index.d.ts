@@ -48,6 +48,8 @@ export interface OpenOptions {
   vectorCompression?: boolean;
   /** Read facts from texts as they are put (default true; docs/FACTS.md). */
   extractFacts?: boolean;
+  /** Index the dates texts mention, for `when(..., {mentions: true})` and `mentions:` in queries (default true). */
+  indexTimeMentions?: boolean;
   /** Expected size of the memory; sizes the embedded WAL. */
   capacityBytes?: number;
   /** WAL size in bytes (64 KiB to 64 MiB, a multiple of 4 KiB); 0: from capacityBytes. */
@@ -296,6 +298,26 @@ export interface WhenOptions {
   reverse?: boolean;
   includeInactive?: boolean;
   where?: Record<string, unknown> | string;
+  /** Frames whose texts mention a day of the window ("March 2024" written in June), not frames written then. */
+  mentions?: boolean;
+}
+
+/** A date a text mentions: its UTF-8 byte span, its words and the calendar days it names (no zone). */
+export interface TimeMention {
+  /** The frame it is in (0 from findTimeMentions). */
+  frame: number;
+  begin: number;
+  end: number;
+  text: string;
+  /** YYYY-MM-DD, both included. */
+  firstDay: string;
+  lastDay: string;
+  /** day, week, weekend, month, quarter, season, half, year, decade or range. */
+  granularity: string;
+  /** Counted from the day the text was written ("last week"). */
+  relative: boolean;
+  /** 03/04/2025 read month first, or a two-digit year. */
+  ambiguous: boolean;
 }
 
 /** The window [startMs, endMs) a time phrase names; an edge is null when open ("since 2024"). */
@@ -318,6 +340,8 @@ export interface WhenResult {
   anchorMs: number;
   window: TimeWindow;
   frames: TimelineEntry[];
+  /** With `mentions: true`: the mentions in the window, of the frames listed, in their order. */
+  mentions: TimeMention[];
 }
 
 export interface ViewOptions {
@@ -942,6 +966,8 @@ export declare function nudge(path: string): Promise<void>;
 export declare function parseTimestamp(text: string): number | null;
 /** The window a time phrase names, in `tz` (default UTC) from `anchor` (default now). */
 export declare function resolveTime(phrase: string, options?: { tz?: string; anchor?: TimestampInput }): TimeWindow;
+/** The dates a text mentions, relative ones counted from `written` (default now). */
+export declare function findTimeMentions(text: string, options?: { written?: TimestampInput }): TimeMention[];
 /** ISO-8601 in UTC with milliseconds: 2024-01-31T12:34:56.789Z. */
 export declare function formatTimestamp(ms: number | Date): string;
 

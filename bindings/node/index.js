@@ -236,7 +236,7 @@ const ASK_KEYS = new Set([
 const TIMELINE_KEYS = new Set(['since', 'until', 'limit', 'reverse', 'includeInactive', 'where']);
 const AUDIT_KEYS = new Set(['k', 'mode', 'scope', 'start', 'end', 'model', 'baseUrl', 'apiKeyEnv', 'format']);
 const WHEN_KEYS = new Set([
-  'tz', 'anchor', 'windowMinutes', 'since', 'until', 'limit', 'reverse', 'includeInactive', 'where',
+  'tz', 'anchor', 'windowMinutes', 'since', 'until', 'limit', 'reverse', 'includeInactive', 'where', 'mentions',
 ]);
 
 // where: an object (sent as JSON) or a JSON string.
@@ -264,6 +264,7 @@ const INGEST_KEYS = new Set([
 const OPEN_KEYS = new Set([
   'mode', 'readOnly', 'lockTimeoutMs', 'sync', 'recovery', 'language', 'chunkSize', 'chunkOverlap',
   'embeddingModel', 'embeddingDimension', 'vectorCompression', 'capacityBytes', 'walBytes', 'extractFacts',
+  'indexTimeMentions',
 ]);
 const FACTS_KEYS = new Set(['entity', 'slot', 'value', 'history', 'at', 'limit']);
 const FOLLOW_KEYS = new Set(['link', 'hops', 'direction']);
@@ -512,7 +513,9 @@ class Memvid {
   /**
    * The frames written within the window a time phrase names ("last monday", "Q4 2025",
    * "in the last 24 hours"), in the zone `tz` (default UTC), counted from `anchor` (default
-   * now): `{phrase, anchorMs, window, frames}`; `window` says how the phrase was read.
+   * now): `{phrase, anchorMs, window, frames, mentions}`; `window` says how the phrase was
+   * read. With `mentions: true`: the frames whose texts mention a day of the window, and
+   * those mentions.
    */
   when(phrase, options) {
     return call(async () => {
@@ -786,6 +789,23 @@ function resolveTime(phrase, options) {
   }
 }
 
+/**
+ * The dates a text mentions ("March 5, 2024", "last week", "Q4 2025", "1998-2004"), relative
+ * ones counted from `written` (Date, ms or ISO-8601; default now): `[{frame, begin, end, text,
+ * firstDay, lastDay, granularity, relative, ambiguous}]`, begin/end being UTF-8 byte offsets.
+ */
+function findTimeMentions(text, options) {
+  const o = checkOptions(options, new Set(['written']), 'findTimeMentions');
+  if (typeof text !== 'string') throw new TypeError('findTimeMentions: text must be a string');
+  let written = o.written === undefined ? Date.now() : toTimestamp(o.written, 'findTimeMentions: written');
+  if (typeof written === 'string') {
+    const ms = native.parseTimestamp(written);
+    if (ms === null) throw new InvalidArgumentError(`findTimeMentions: written: cannot parse '${written}' as a timestamp`);
+    written = ms;
+  }
+  return native.findTimeMentions(text, written);
+}
+
 /** 2024-01-31T12:34:56.789Z */
 function formatTimestamp(ms) {
   return native.formatTimestamp(ms instanceof Date ? ms.getTime() : ms);
@@ -813,6 +833,7 @@ module.exports = {
   parseTimestamp,
   formatTimestamp,
   resolveTime,
+  findTimeMentions,
   Memvid,
   Facts,
   Sessions,

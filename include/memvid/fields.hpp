@@ -425,11 +425,25 @@ void for_each_field(const TimeWindow& w, V&& v) {
 }
 
 template <class V>
+void for_each_field(const TimeMention& m, V&& v) {
+  v("frame", std::uint64_t{m.frame});
+  v("begin", std::uint64_t{m.begin});
+  v("end", std::uint64_t{m.end});
+  v("text", m.text);
+  v("first_day", m.first_day);
+  v("last_day", m.last_day);
+  v("granularity", m.granularity);
+  v("relative", m.relative);
+  v("ambiguous", m.ambiguous);
+}
+
+template <class V>
 void for_each_field(const WhenResult& r, V&& v) {
   v("phrase", r.phrase);
   v("anchor_ms", Timestamp{r.anchor_ms});
   v("window", r.window);
   v("frames", r.frames);
+  v("mentions", r.mentions);
 }
 
 template <class V>
@@ -569,6 +583,7 @@ constexpr std::string_view type_name(const SlotSchema*) { return "SlotSchema"; }
 constexpr std::string_view type_name(const FollowEdge*) { return "FollowEdge"; }
 constexpr std::string_view type_name(const FollowResult*) { return "FollowResult"; }
 constexpr std::string_view type_name(const TimeWindow*) { return "TimeWindow"; }
+constexpr std::string_view type_name(const TimeMention*) { return "TimeMention"; }
 constexpr std::string_view type_name(const WhenResult*) { return "WhenResult"; }
 constexpr std::string_view type_name(const SessionInfo*) { return "SessionInfo"; }
 constexpr std::string_view type_name(const SessionAction*) { return "SessionAction"; }

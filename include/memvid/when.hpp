@@ -23,6 +23,9 @@ struct WhenQuery {
   bool reverse = false;                   // newest first
   bool include_inactive = false;          // also deleted and superseded frames
   std::string where;                      // metadata filter (FindOptions::where)
+  // Frames whose texts mention a date in the window ("March 2024" in a note written in
+  // June), rather than frames written then; the window's days are read in `zone`.
+  bool mentions = false;
 };
 
 struct WhenResult {
@@ -30,6 +33,8 @@ struct WhenResult {
   std::int64_t anchor_ms = 0;
   TimeWindow window;  // after --window widening
   std::vector<TimelineEntry> frames;
+  // With WhenQuery::mentions: the mentions in the window, of the frames listed, in their order.
+  std::vector<TimeMention> mentions;
 };
 
 // Time-based reads of a memory, as a view over its handle (memvid/view.hpp).
@@ -38,7 +43,8 @@ class Time : public View {
   explicit Time(Memvid& handle) : View(handle), handle_(&handle) {}
 
   // Throws Error(InvalidArgument) for a phrase or zone that cannot be resolved (before the
-  // memory is read), and what Memvid::timeline throws. The anchor defaults to the handle's
+  // memory is read), and what Memvid::timeline throws; with mentions, Error(InvalidArgument) for a
+  // memory created before date mentions were indexed. The anchor defaults to the handle's
   // clock.
   WhenResult when(const WhenQuery& query) const;
 

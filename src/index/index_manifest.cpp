@@ -99,6 +99,7 @@ IndexManifest IndexManifest::decode(std::span<const std::uint8_t> bytes, std::ui
   m.settings.language.assign(lang.begin(), lang.end());
   m.settings.chunk_bytes = r.u32();
   m.settings.chunk_overlap = r.u32();
+  m.settings.index_mentions = false;  // a version 1 manifest has no flags: it predates them
   if (version >= 2) {
     const std::uint8_t model_len = r.u8();
     auto model = r.bytes(model_len);

@@ -27,9 +27,9 @@ struct IndexSettings {
   // Whether a put reads facts from its text with the rules engine (facts/rules_extractor.hpp)
   // when the call does not say: the default a frame's own flag is taken from.
   bool extract_facts = true;
-  // Whether text frames' date mentions are indexed (index/mentions/mention_part.hpp): set for
-  // memories created since the part exists, off for older ones (they have no such part).
-  bool index_mentions = false;
+  // Whether text frames' date mentions are indexed (index/mentions/mention_part.hpp): on for
+  // memories created since the part exists (unless created without), off for older ones.
+  bool index_mentions = true;
 };
 
 // Four ASCII bytes naming a kind of index part, stored little-endian ("LEX " is 0x2058454C).

@@ -14,6 +14,7 @@
 #include "index/part_registry.hpp"
 #include "index/mentions/mention_part.hpp"
 #include "index/passages.hpp"
+#include "time/civil.hpp"
 #include "memvid/error.hpp"
 #include "memvid/types.hpp"
 #include "store/merge_policy.hpp"
@@ -92,6 +93,21 @@ const VectorIndex& SearchIndex::vectors() const {
 std::vector<TimeEntry> SearchIndex::time_range(std::optional<std::int64_t> since,
                                                std::optional<std::int64_t> until) const {
   return time_->range(since, until, store_.frame_count());
+}
+
+std::vector<std::uint64_t> SearchIndex::mentioned_frames(std::optional<std::int64_t> from_ms,
+                                                         std::optional<std::int64_t> until_ms) const {
+  const auto* m = dynamic_cast<const MentionPart*>(part(MentionPart::kTag));
+  if (!m) return {};
+  constexpr std::int64_t kFirst = civil::days_from_civil(1, 1, 1), kEnd = civil::days_from_civil(10000, 1, 1);
+  const std::int64_t first = from_ms ? std::max(kFirst, civil::floor_div(*from_ms, civil::kMsPerDay)) : kFirst;
+  const std::int64_t end = until_ms ? std::min(kEnd, civil::floor_div(*until_ms, civil::kMsPerDay) + 1) : kEnd;
+  std::vector<std::uint64_t> frames;
+  if (first >= end) return frames;
+  for (const MentionRow& r : m->overlapping(first, end, store_.frame_count())) frames.push_back(r.frame);
+  std::sort(frames.begin(), frames.end());
+  frames.erase(std::unique(frames.begin(), frames.end()), frames.end());
+  return frames;
 }
 
 const IndexPart* SearchIndex::part(PartTag tag) const {

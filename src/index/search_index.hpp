@@ -86,6 +86,10 @@ class SearchIndex final : public store::CheckpointParticipant {
   const VectorIndex& vectors() const;
   // Frames with since <= timestamp <= until in (timestamp, id) order, whatever their status.
   std::vector<TimeEntry> time_range(std::optional<std::int64_t> since, std::optional<std::int64_t> until) const;
+  // The frames (ascending, whatever their status) whose texts mention a day from from_ms's
+  // to until_ms's (both inclusive; wall-clock ms whose UTC days are the days; absent: open).
+  std::vector<std::uint64_t> mentioned_frames(std::optional<std::int64_t> from_ms,
+                                              std::optional<std::int64_t> until_ms) const;
   // A part of a registered kind (null when no such kind is registered), caught up.
   const IndexPart* part(PartTag tag) const;
 

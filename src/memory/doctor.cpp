@@ -106,6 +106,8 @@ DoctorReport doctor(const std::string& path, const DoctorOptions& options) {
     plan("RebuildVecIndex", std::string("regenerate the vector index from the frames' stored vectors") + how);
   if (failed(r.before, {"FactIndexRead", "FactIndexCoverage"}))
     plan("RebuildFactIndex", std::string("read the facts again from the frames' texts") + how);
+  if (failed(r.before, {"MentionIndexRead", "MentionIndexCoverage"}))
+    plan("RebuildMentionIndex", std::string("read the dates again from the frames' texts") + how);
   if (options.vacuum)
     plan("Vacuum", "drop deleted and superseded frames' records and dead index bytes (their ids stay reserved)");
   if (failed(r.before, {"OwnerRecord"}))

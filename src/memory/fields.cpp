@@ -112,7 +112,7 @@ std::vector<TypeSchema> result_schema() {
           schema_of<IngestedDocument>(), schema_of<IngestReport>(), schema_of<Warning>(),
           schema_of<FactRecord>(),   schema_of<EntityInfo>(),    schema_of<FollowEdge>(),       schema_of<FollowResult>(),
           schema_of<Correction>(),   schema_of<SlotSchema>(),     schema_of<EnrichReport>(),
-          schema_of<TimeWindow>(),   schema_of<WhenResult>(),     schema_of<SessionInfo>(),    schema_of<SessionAction>(),
+          schema_of<TimeWindow>(),   schema_of<TimeMention>(),    schema_of<WhenResult>(),     schema_of<SessionInfo>(),    schema_of<SessionAction>(),
           schema_of<SessionView>(),  schema_of<ReplayStep>(),     schema_of<ReplayReport>(),   schema_of<CompareStep>(),
           schema_of<CompareReport>(),  schema_of<AuditSource>(),    schema_of<AuditReport>()};
 }

@@ -689,20 +689,20 @@ Frame Memvid::frame_info(FrameId id) const {
   return f;
 }
 
-std::vector<TimelineEntry> Memvid::timeline(const TimelineQuery& q) const {
-  std::lock_guard lock(impl_->mu);
-  const store::Store& s = impl_->s();
+std::vector<TimelineEntry> timeline_of(const Memvid::Impl& impl, const std::vector<index::TimeEntry>& candidates,
+                                       const TimelineQuery& q) {
+  const store::Store& s = impl.s();
   std::optional<search::MetaFilter> where;
   if (!q.where.empty()) where.emplace(search::MetaFilter::from_where(q.where));
-  // The time index yields (timestamp, id) in order; status comes from the TOC.
+  // Candidates come in (timestamp, id) order; status comes from the TOC.
   std::vector<std::pair<std::int64_t, FrameId>> order;
-  for (const index::TimeEntry& t : impl_->index->time_range(q.since_ms, q.until_ms)) {
+  for (const index::TimeEntry& t : candidates) {
     const format::TocEntry& te = s.entry(t.frame_id);
     if (!q.include_inactive && te.status != static_cast<std::uint8_t>(FrameStatus::Active)) continue;
     if (te.kind == static_cast<std::uint8_t>(FrameKind::Binary) &&
-        impl_->session_frames.contains(s, t.frame_id))
+        impl.session_frames.contains(s, t.frame_id))
       continue;
-    if (where && !where->matches(find::frame_metadata(*impl_, t.frame_id))) continue;
+    if (where && !where->matches(find::frame_metadata(impl, t.frame_id))) continue;
     order.emplace_back(t.timestamp_ms, t.frame_id);
   }
   if (q.reverse) std::reverse(order.begin(), order.end());
@@ -727,6 +727,12 @@ std::vector<TimelineEntry> Memvid::timeline(const TimelineQuery& q) const {
     out.push_back(std::move(t));
   }
   return out;
+}
+
+std::vector<TimelineEntry> Memvid::timeline(const TimelineQuery& q) const {
+  std::lock_guard lock(impl_->mu);
+  impl_->s();
+  return timeline_of(*impl_, impl_->index->time_range(q.since_ms, q.until_ms), q);
 }
 
 Stats Memvid::stats() const {

@@ -135,6 +135,11 @@ bool records_reads(const Memvid::Impl& impl);
 void append_held_reads(Memvid::Impl& impl, store::Store& s);
 // Appends a session frame (binary, labelled memvid:session) in the open transaction.
 FrameId append_session_frame(Memvid::Impl& impl, store::Store& s, const std::string& payload);
+// The timeline entries of candidates (in (timestamp, frame) order) that q admits: status,
+// metadata, order and limit as Memvid::timeline; session frames are hidden. The caller holds
+// impl.mu.
+std::vector<TimelineEntry> timeline_of(const Memvid::Impl& impl, const std::vector<index::TimeEntry>& candidates,
+                                       const TimelineQuery& q);
 // Runs fn in the handle's open transaction, or one of its own that commits on success.
 void run_transaction(Memvid::Impl& impl, const std::function<void()>& fn);
 

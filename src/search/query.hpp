@@ -23,7 +23,7 @@
 
 namespace memvid::search {
 
-enum class Field : std::uint8_t { Text, Title, Tag, Label, Kind, Uri, Meta };
+enum class Field : std::uint8_t { Text, Title, Tag, Label, Kind, Uri, Meta, Mentions };
 
 // "text", "title", "tag", "label", "kind", "uri": the names to_debug_string prints.
 std::string_view field_name(Field field) noexcept;
@@ -42,7 +42,9 @@ struct Node {
   // Phrase: the text between the quotes with \" and \\ unescaped.
   // Tag/Label/Uri: the raw value. Kind: the canonical lowercase kind name.
   std::string text;
-  // DateRange: both bounds inclusive, in ms since the epoch; nullopt = open end.
+  // DateRange: both bounds inclusive, in ms since the epoch; nullopt = open end. With field
+  // Mentions (`mentions:`, frames whose texts mention a day of the range) the bounds are wall
+  // clock times of the query's zone written as if UTC: their calendar days are the range.
   std::optional<std::int64_t> from_ms, until_ms;
   // Term on Meta (`meta.KEY:VALUE`, `meta.KEY:[A TO B]`): the metadata key as typed (a dotted
   // path), and for a range its bounds as typed (nullopt: `*`) and whether each is included;

@@ -22,6 +22,7 @@
 #include "base/utf8.hpp"
 #include "memvid/error.hpp"
 #include "memvid/time.hpp"
+#include "time/time_zone.hpp"
 #include "memvid/timestamp.hpp"
 
 namespace memvid::search {
@@ -152,6 +153,7 @@ struct FieldInfo {
 constexpr FieldInfo kFields[] = {
     {"title", false, Field::Title}, {"tag", false, Field::Tag}, {"label", false, Field::Label},
     {"kind", false, Field::Kind},   {"uri", false, Field::Uri}, {"date", true, Field::Text},
+    {"mentions", true, Field::Mentions},
 };
 constexpr std::string_view kKinds[] = {"text", "document", "chunk", "binary"};
 
@@ -245,6 +247,7 @@ class Parser {
   std::string_view s_;
   bool lenient_;
   std::optional<TimeContext> time_;  // what phrases in date: count from; absent: the clock, UTC
+  Field date_field_ = Field::Text;   // the date field being read: Text (date:) or Mentions
   std::string repaired_;  // lenient: the input made valid UTF-8 and cut to the size limit
   std::string note_;
   std::size_t i_ = 0;
@@ -619,7 +622,7 @@ class Parser {
       if (!value_follows) return std::nullopt;  // "note: ..." is plain text
       // A URL typed into a query (https://..., mailto:x) is text, not a field.
       if (s_.substr(colon + 1, 2) == "//" || iequals(name, "mailto")) return std::nullopt;
-      malformed(start, "unknown field '" + std::string(name) + "'", " (known: title, tag, label, kind, uri, date)");
+      malformed(start, "unknown field '" + std::string(name) + "'", " (known: title, tag, label, kind, uri, date, mentions)");
       return std::nullopt;
     }
     std::string label(1, '\'');
@@ -630,7 +633,9 @@ class Parser {
       return std::nullopt;
     }
     i_ = colon + 1;
+    date_field_ = info->field;
     std::optional<NodePtr> value = info->is_date ? parse_date(start) : parse_field_value(*info, start, depth);
+    date_field_ = Field::Text;
     if (!value) i_ = start;
     return value;
   }
@@ -891,6 +896,16 @@ class Parser {
       DateValue v;
       v.first = w.start_ms;
       if (w.end_ms) v.last = *w.end_ms - 1;
+      if (date_field_ == Field::Mentions) {
+        // mentions: compares calendar days, so the edges become the zone's wall clock
+        const timezone::TimeZone zone = timezone::TimeZone::load(context.zone);
+        const auto wall = [&](std::int64_t ms) {
+          const std::int64_t s = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+          return ms + std::int64_t{zone.offset_at(s)} * 1000;
+        };
+        if (v.first) v.first = wall(*v.first);
+        if (v.last) v.last = wall(*v.last);
+      }
       return v;
     } catch (const Error& e) {
       std::string why = e.what();
@@ -903,7 +918,7 @@ class Parser {
   }
 
   NodePtr make_date(std::size_t start, std::optional<std::int64_t> from, std::optional<std::int64_t> until) {
-    NodePtr node = make_leaf(Node::Type::DateRange, Field::Text, {}, start);
+    NodePtr node = make_leaf(Node::Type::DateRange, date_field_, {}, start);
     if (node) {
       node->from_ms = from;
       node->until_ms = until;
@@ -932,6 +947,7 @@ std::string_view field_name(Field field) noexcept {
     case Field::Kind: return "kind";
     case Field::Uri: return "uri";
     case Field::Meta: return "meta";
+    case Field::Mentions: return "mentions";
   }
   return "unknown";
 }
@@ -969,7 +985,7 @@ std::string to_debug_string(const Node& node) {
       append_quoted(out, node.text);
       break;
     case Node::Type::DateRange:
-      out += "DATE ";
+      out += node.field == Field::Mentions ? "MENTIONS " : "DATE ";
       out += node.from_ms ? format_timestamp_iso(*node.from_ms) : "*";
       out += ' ';
       out += node.until_ms ? format_timestamp_iso(*node.until_ms) : "*";

@@ -177,7 +177,11 @@ class SegmentCompiler {
 
   Compiled dates(const Node& n) {
     std::vector<std::uint64_t> frames;
-    for (const auto& e : index_.time_range(n.from_ms, n.until_ms)) frames.push_back(e.frame_id);
+    if (n.field == Field::Mentions) {
+      frames = index_.mentioned_frames(n.from_ms, n.until_ms);
+    } else {
+      for (const auto& e : index_.time_range(n.from_ms, n.until_ms)) frames.push_back(e.frame_id);
+    }
     std::sort(frames.begin(), frames.end());
     std::vector<std::uint32_t> docs;
     const auto& f = seg_.frames();

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <bitset>
 
 #include "memvid/error.hpp"
 #include "memvid/time.hpp"
@@ -21,7 +22,7 @@ namespace {
 struct Tok {
   enum Kind : std::uint8_t { Word, Num, Punct } kind = Word;
   std::size_t b = 0, e = 0;
-  std::string low;    // folded word, digits, or the mark ("-" for every dash)
+  std::string_view low;  // folded word, digits, or the mark ("-" for every dash), in the folded text
   bool cap = false;   // a word starting with a capital
   bool space = true;  // something (space, line break, other bytes) separates it from the previous token
 };
@@ -29,8 +30,10 @@ struct Tok {
 bool is_alpha(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
-std::vector<Tok> tokenize(std::string_view s) {
+// folded: s with ASCII letters in lower case (the tokens' words are views of it).
+std::vector<Tok> tokenize(std::string_view s, const std::string& folded) {
   std::vector<Tok> out;
+  out.reserve(s.size() / 5 + 1);
   bool space = true;
   std::size_t i = 0;
   while (i < s.size()) {
@@ -39,12 +42,13 @@ std::vector<Tok> tokenize(std::string_view s) {
     t.b = i;
     t.space = space;
     if (is_alpha(c)) {
-      while (i < s.size() && is_alpha(static_cast<unsigned char>(s[i]))) t.low += static_cast<char>(s[i++] | 0x20);
+      while (i < s.size() && is_alpha(static_cast<unsigned char>(s[i]))) ++i;
+      t.low = std::string_view(folded).substr(t.b, i - t.b);
       t.kind = Tok::Word;
       t.cap = c >= 'A' && c <= 'Z';
     } else if (is_digit(c)) {
-      while (i < s.size() && is_digit(static_cast<unsigned char>(s[i])) && t.low.size() < 12) t.low += s[i++];
-      while (i < s.size() && is_digit(static_cast<unsigned char>(s[i]))) ++i;  // too long for any date
+      while (i < s.size() && is_digit(static_cast<unsigned char>(s[i]))) ++i;
+      t.low = std::string_view(folded).substr(t.b, std::min<std::size_t>(i - t.b, 12));  // longer: no date
       t.kind = Tok::Num;
     } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
                (static_cast<unsigned char>(s[i + 2]) == 0x93 || static_cast<unsigned char>(s[i + 2]) == 0x94)) {
@@ -62,7 +66,7 @@ std::vector<Tok> tokenize(std::string_view s) {
     } else {
       ++i;
       t.kind = Tok::Punct;
-      t.low = std::string(1, static_cast<char>(c));
+      t.low = std::string_view(folded).substr(t.b, 1);
     }
     t.e = i;
     out.push_back(std::move(t));
@@ -159,9 +163,50 @@ bool follows_year(std::string_view w) {
                     "again", "yet", "already", "still", "my", "me", "us", "them", "him", "one", "some", "most"});
 }
 
+// The words a mention can start with (a month, a weekday, a relative word, a modifier, a
+// quarter or half, a season, a decade, a count): the matchers run only at these.
+bool starts_mention(std::string_view w) {
+  static constexpr std::string_view kWords[] = {
+      "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+      "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "sunday",
+      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sun", "mon", "tue", "tues", "wed", "thu",
+      "thur", "thurs", "fri", "sat", "early", "mid", "late", "today", "tonight", "yesterday", "tomorrow", "tmrw", "tmr",
+      "last", "this", "next", "previous", "coming", "in", "q", "h", "first", "second", "third", "fourth", "spring",
+      "summer", "autumn", "fall", "winter", "twenties", "thirties", "forties", "fifties", "sixties", "seventies",
+      "eighties", "nineties", "a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+      "eleven", "twelve", "zero"};
+  constexpr std::size_t kLongest = 9;
+  // Most words of a text are rejected by their (length, first letter, last letter) alone.
+  struct Table {
+    std::bitset<(kLongest + 1) * 26 * 26> shapes;
+    std::array<std::vector<std::string_view>, 26> by_first;
+  };
+  static const Table table = [] {
+    Table t;
+    for (std::string_view k : kWords) {
+      t.shapes.set((k.size() * 26 + static_cast<std::size_t>(k.front() - 'a')) * 26 + static_cast<std::size_t>(k.back() - 'a'));
+      t.by_first[static_cast<std::size_t>(k.front() - 'a')].push_back(k);
+    }
+    return t;
+  }();
+  if (w.empty() || w.size() > kLongest || w.front() < 'a' || w.front() > 'z' || w.back() < 'a' || w.back() > 'z')
+    return false;
+  const auto first = static_cast<std::size_t>(w.front() - 'a');
+  if (!table.shapes.test((w.size() * 26 + first) * 26 + static_cast<std::size_t>(w.back() - 'a'))) return false;
+  const auto& bucket = table.by_first[first];
+  return std::find(bucket.begin(), bucket.end(), w) != bucket.end();
+}
+
+// The value of a run of at most 12 digits.
+int to_int(std::string_view digits) {
+  long long v = 0;
+  for (char c : digits) v = v * 10 + (c - '0');
+  return v > 2'000'000'000 ? 2'000'000'000 : static_cast<int>(v);
+}
+
 std::optional<int> num(const Tok& t, std::size_t min_len, std::size_t max_len) {
   if (t.kind != Tok::Num || t.low.size() < min_len || t.low.size() > max_len) return std::nullopt;
-  return std::stoi(t.low);
+  return to_int(t.low);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -180,7 +225,7 @@ struct Piece {
 class Extractor {
  public:
   Extractor(std::string_view text, std::int64_t written_ms)
-      : text_(text), t_(tokenize(text)), written_ms_(written_ms),
+      : text_(text), folded_(fold(text)), t_(tokenize(text, folded_)), written_ms_(written_ms),
         today_(civil::floor_div(written_ms, civil::kMsPerDay)) {}
 
   std::vector<MentionSpan> run() {
@@ -204,7 +249,6 @@ class Extractor {
         Piece& first = pieces[k];
         if (!first.year && next.year && (first.shape == Piece::Day || first.shape == Piece::Month)) {
           first.year = first.month > next.month && next.month ? next.year - 1 : next.year;
-          first.phrase = phrase_of(first);
           first.relative = false;
           if (auto again = resolve(first)) a = again;
         }
@@ -319,7 +363,6 @@ class Extractor {
     p.year = y;
     p.month = m;
     p.day = d;
-    p.phrase = phrase_of(p);
     p.relative = shape != Piece::Other && y == 0;
     return p;
   }
@@ -402,7 +445,8 @@ class Extractor {
       if (t.low == "(" && at(i + 1) && year_at(i + 1) && punct(i + 2, ")")) return piece(i + 1, i + 2, Piece::Year, *year_at(i + 1), 0, 0);
       return std::nullopt;
     }
-    // Words.
+    // Words: most are none of those a mention can start with.
+    if (!starts_mention(t.low)) return std::nullopt;
     if (auto p = weekday_prefixed(i)) return p;
     if (auto p = modified(i)) return p;
     if (auto p = month_first(i)) return p;
@@ -421,19 +465,19 @@ class Extractor {
     const bool sep1 = at(i + 1) && glued(i + 1) && (punct(i + 1, "-") || punct(i + 1, "/") || punct(i + 1, "."));
     if (auto y = year_at(i)) {
       if (sep1 && at(i + 2) && glued(i + 2) && t_[i + 2].kind == Tok::Num) {
-        const std::string& sep = t_[i + 1].low;
+        const std::string_view sep = t_[i + 1].low;
         const Tok& b = t_[i + 2];
         // YYYY-MM-DD or YYYY/MM/DD
         if (sep != "." && b.low.size() == 2 && punct(i + 3, sep) && glued(i + 3) && at(i + 4) && glued(i + 4) &&
             num(t_[i + 4], 2, 2)) {
-          const int m = std::stoi(b.low), d = std::stoi(t_[i + 4].low);
+          const int m = to_int(b.low), d = to_int(t_[i + 4].low);
           if (m >= 1 && m <= 12 && d >= 1 && free_right_after_time(i + 5)) return day_piece(i, i + 5, *y, m, d);
           return std::nullopt;
         }
         if (sep == "-" && free_right(i + 3)) {
           // YYYY-MM, or a short year range (2019-21)
           if (b.low.size() == 2) {
-            const int v = std::stoi(b.low);
+            const int v = to_int(b.low);
             if (v >= 1 && v <= 12) return piece(i, i + 3, Piece::Month, *y, v, 0);
             const int y2 = *y / 100 * 100 + v;
             if (y2 > *y) return year_range(i, i + 3, *y, y2);
@@ -453,9 +497,9 @@ class Extractor {
     if (a.low.size() <= 2 && sep1 && t_[i + 1].low != "-" && at(i + 2) && glued(i + 2) && num(t_[i + 2], 1, 2) &&
         punct(i + 3, t_[i + 1].low) && glued(i + 3) && at(i + 4) && glued(i + 4) && num(t_[i + 4], 2, 4) &&
         t_[i + 4].low.size() != 3 && free_right_after_time(i + 5)) {
-      const std::string& sep = t_[i + 1].low;
-      const int p1 = std::stoi(a.low), p2 = std::stoi(t_[i + 2].low);
-      int y = std::stoi(t_[i + 4].low);
+      const std::string_view sep = t_[i + 1].low;
+      const int p1 = to_int(a.low), p2 = to_int(t_[i + 2].low);
+      int y = to_int(t_[i + 4].low);
       const bool short_year = t_[i + 4].low.size() == 2;
       if (short_year) y += y < 70 ? 2000 : 1900;
       if (y < 1000 || y > 2999) return std::nullopt;
@@ -587,7 +631,7 @@ class Extractor {
     if (!cue && (name_like || weak || !t_[i].cap)) return std::nullopt;
     if (cue && weak && !t_[i].cap) return std::nullopt;
     if (i > 0 && (word(i - 1, "last") || word(i - 1, "next") || word(i - 1, "this"))) {
-      Piece p = other(i - 1, i + ml, t_[i - 1].low + " " + phrase_of(piece(i, i, Piece::Month, 0, m, 0)), true);
+      Piece p = other(i - 1, i + ml, std::string(t_[i - 1].low) + " " + phrase_of(piece(i, i, Piece::Month, 0, m, 0)), true);
       if (t_[i - 1].low == "this") p.phrase = phrase_of(piece(i, i, Piece::Month, 0, m, 0));
       if (t_[i - 1].low == "next") p.days = next_month_named(m);
       return p;
@@ -626,7 +670,7 @@ class Extractor {
     std::size_t first = i, end = i + 1;
     std::string prefix;
     if (i > 0 && t_[i - 1].kind == Tok::Word) {
-      const std::string& p = t_[i - 1].low;
+      const std::string_view p = t_[i - 1].low;
       // "every Monday", "the first Monday of each month": a rule, not a day
       if (one_of(p, {"every", "each", "first", "second", "third", "fourth", "fifth", "other", "alternate"}))
         return std::nullopt;
@@ -634,7 +678,7 @@ class Extractor {
         return std::nullopt;
       if (one_of(p, {"last", "next", "this", "coming", "past", "previous"})) {
         first = i - 1;
-        prefix = p == "past" || p == "previous" ? "last " : p + " ";
+        prefix = p == "past" || p == "previous" ? "last " : std::string(p) + " ";
       }
     }
     if (!t_[i].cap && first == i && !(i > 0 && one_of(t_[i - 1].low, {"on", "by", "until", "since", "till"})))
@@ -668,7 +712,7 @@ class Extractor {
 
   // today, yesterday, last week, next month, this year, tonight, last night ...
   std::optional<Piece> relative_word(std::size_t i) {
-    const std::string& w = t_[i].low;
+    const std::string_view w = t_[i].low;
     if (w == "today" || w == "tonight") return other(i, i + 1, "today", true);
     if (w == "tmrw" || w == "tmr") return other(i, i + 1, "tomorrow", true);
     if (w == "yesterday" || w == "tomorrow") {
@@ -678,25 +722,25 @@ class Extractor {
         return other(i - 3, i + 1, "the day after tomorrow", true);
       std::size_t end = i + 1;
       if (at(end) && t_[end].kind == Tok::Word && one_of(t_[end].low, {"morning", "afternoon", "evening", "night"})) ++end;
-      return other(i, end, w, true);
+      return other(i, end, std::string(w), true);
     }
     if (one_of(w, {"last", "this", "next", "previous", "coming"}) && at(i + 1) && t_[i + 1].kind == Tok::Word) {
-      const std::string& u = t_[i + 1].low;
-      const std::string rel = w == "previous" ? "last" : w == "coming" ? "next" : w;
+      const std::string_view u = t_[i + 1].low;
+      const std::string rel(w == "previous" ? "last" : w == "coming" ? "next" : w);
       if (u == "night" && w == "last") return other(i, i + 2, "yesterday", true);
       if (one_of(u, {"morning", "afternoon", "evening"}) && w == "this") return other(i, i + 2, "today", true);
       if (one_of(u, {"week", "month", "year", "quarter", "weekend", "decade"})) {
-        return other(i, i + 2, rel + " " + u, true);
+        return other(i, i + 2, rel + " " + std::string(u), true);
       }
     }
     // in N days / in two weeks
     if (w == "in" && at(i + 1)) {
-      const int n = t_[i + 1].kind == Tok::Num && t_[i + 1].low.size() <= 3 ? std::stoi(t_[i + 1].low)
+      const int n = t_[i + 1].kind == Tok::Num && t_[i + 1].low.size() <= 3 ? to_int(t_[i + 1].low)
                                                                             : number_word(t_[i + 1].low);
       if (n > 0 && at(i + 2) && t_[i + 2].kind == Tok::Word &&
           one_of(t_[i + 2].low, {"day", "days", "week", "weeks", "month", "months", "year", "years"}) &&
           !(at(i + 3) && t_[i + 3].kind == Tok::Word && one_of(t_[i + 3].low, {"of", "time"})))
-        return other(i + 1, i + 3, "in " + std::to_string(n) + " " + t_[i + 2].low, true);
+        return other(i + 1, i + 3, "in " + std::to_string(n) + " " + std::string(t_[i + 2].low), true);
     }
     return std::nullopt;
   }
@@ -704,21 +748,21 @@ class Extractor {
   // 3 days ago, two weeks ago, a year ago, 3 days from now
   std::optional<Piece> ago(std::size_t i) {
     const Tok& t = t_[i];
-    int n = t.kind == Tok::Num ? (t.low.size() <= 3 ? std::stoi(t.low) : -1) : number_word(t.low);
+    int n = t.kind == Tok::Num ? (t.low.size() <= 3 ? to_int(t.low) : -1) : number_word(t.low);
     if (n <= 0 || !at(i + 1) || t_[i + 1].kind != Tok::Word) return std::nullopt;
-    const std::string& u = t_[i + 1].low;
+    const std::string_view u = t_[i + 1].low;
     if (!one_of(u, {"day", "days", "week", "weeks", "month", "months", "year", "years", "decade", "decades"}))
       return std::nullopt;
-    if (word(i + 2, "ago")) return other(i, i + 3, std::to_string(n) + " " + u + " ago", true);
-    if (word(i + 2, "from") && word(i + 3, "now")) return other(i, i + 4, "in " + std::to_string(n) + " " + u, true);
+    if (word(i + 2, "ago")) return other(i, i + 3, std::to_string(n) + " " + std::string(u) + " ago", true);
+    if (word(i + 2, "from") && word(i + 3, "now")) return other(i, i + 4, "in " + std::to_string(n) + " " + std::string(u), true);
     return std::nullopt;
   }
 
   // Q4 2025, Q4 of 2025, 2025 Q4 (at the year), the fourth quarter of 2025, H1 2024
   std::optional<Piece> quarter(std::size_t i) {
-    const std::string& w = t_[i].low;
+    const std::string_view w = t_[i].low;
     if ((w == "q" || w == "h") && at(i + 1) && glued(i + 1) && num(t_[i + 1], 1, 1)) {
-      const int q = std::stoi(t_[i + 1].low);
+      const int q = to_int(t_[i + 1].low);
       if (q < 1 || q > (w == "q" ? 4 : 2)) return std::nullopt;
       std::size_t k = i + 2;
       if (punct(k, ",") || word(k, "of")) ++k;
@@ -733,7 +777,7 @@ class Extractor {
     for (int k = 0; k < 4; ++k)
       if (w == kOrd[k][0]) q = k + 1;
     if (!q && t_[i].kind == Tok::Num && t_[i].low.size() == 1 && word(i + 1, "st") + word(i + 1, "nd") + word(i + 1, "rd") + word(i + 1, "th")) {
-      q = std::stoi(t_[i].low);
+      q = to_int(t_[i].low);
       ++j;
     }
     if (q < 1 || q > 4 || !word(j + 1, "quarter")) return std::nullopt;
@@ -775,7 +819,7 @@ class Extractor {
       return with_days(i, k + 1, a, b, Grain::Season, false);
     }
     if (i == 0 || !one_of(t_[i - 1].low, {"last", "this", "next", "past"})) return std::nullopt;
-    const std::string& rel = t_[i - 1].low;
+    const std::string_view rel = t_[i - 1].low;
     const std::int64_t year = civil::civil_from_days(today_).year;
     // The occurrences around today: the one containing it or the latest before it, and the
     // one after.
@@ -814,14 +858,14 @@ class Extractor {
       end = i + 1;
     } else if (t_[i].kind == Tok::Punct) {
       if (at(i + 1) && glued(i + 1) && num(t_[i + 1], 2, 2) && word(i + 2, "s") && glued(i + 2)) {
-        const int v = std::stoi(t_[i + 1].low);
+        const int v = to_int(t_[i + 1].low);
         if (v % 10 == 0) start = v <= 10 ? 2000 + v : 1900 + v;
         end = i + 3;
         if (the) first = i - 1;
         else first = i;
       }
     } else if (t_[i].kind == Tok::Num && word(i + 1, "s") && glued(i + 1)) {
-      const int v = std::stoi(t_[i].low);
+      const int v = to_int(t_[i].low);
       if (t_[i].low.size() == 4 && v % 10 == 0 && v >= 1000 && v <= 2990) start = v;
       if (t_[i].low.size() == 2 && v % 10 == 0 && the) start = v <= 10 ? 2000 + v : 1900 + v;
       end = i + 2;
@@ -894,8 +938,29 @@ class Extractor {
       m.grain = p.grain.value_or(Grain::Day);
       return m;
     }
+    // A dated day, month or year is plain calendar arithmetic, the resolver's own (a text full
+    // of dates, such as a changelog, would otherwise pay a parse per date); the rest, relative
+    // to the text's date, goes through the resolver.
+    if (p.year && p.shape != Piece::Other) {
+      const auto y = static_cast<std::int64_t>(p.year);
+      if (p.shape == Piece::Day) {
+        m.first_day = civil::days_from_civil(y, static_cast<unsigned>(p.month), static_cast<unsigned>(p.day));
+        m.end_day = m.first_day + 1;
+        m.grain = Grain::Day;
+      } else if (p.shape == Piece::Month) {
+        m.first_day = civil::days_from_civil(y, static_cast<unsigned>(p.month), 1);
+        m.end_day = m.first_day + civil::days_in_month(y, static_cast<unsigned>(p.month));
+        m.grain = Grain::Month;
+      } else {
+        m.first_day = civil::days_from_civil(y, 1, 1);
+        m.end_day = civil::days_from_civil(y + 1, 1, 1);
+        m.grain = Grain::Year;
+      }
+      return m;
+    }
     try {
-      const TimeWindow w = resolve_time_phrase(p.phrase, TimeContext{written_ms_, "UTC"});
+      const TimeWindow w =
+          resolve_time_phrase(p.shape == Piece::Other ? p.phrase : phrase_of(p), TimeContext{written_ms_, "UTC"});
       if (!w.start_ms || !w.end_ms) return std::nullopt;
       m.first_day = civil::floor_div(*w.start_ms, civil::kMsPerDay);
       const std::int64_t last = civil::floor_div(*w.end_ms - 1, civil::kMsPerDay);
@@ -919,7 +984,15 @@ class Extractor {
     }
   }
 
+  static std::string fold(std::string_view text) {
+    std::string f(text);
+    for (char& c : f)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c | 0x20);
+    return f;
+  }
+
   std::string_view text_;
+  std::string folded_;
   std::vector<Tok> t_;
   std::int64_t written_ms_;
   std::int64_t today_;

@@ -83,7 +83,7 @@ TEST(IntegrityCli, VerifyHealthyTextAndJson) {
   EXPECT_NE(r.out.find("PASS  HeaderChecksum"), std::string::npos) << r;
   EXPECT_NE(r.out.find("SKIP  FramePayloadChecksums"), std::string::npos) << r;
   EXPECT_NE(r.out.find("OK: " + path), std::string::npos) << r;
-  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 18) << r;  // 17 checks and the summary
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 20) << r;  // 19 checks and the summary
 
   r = run_cli(dir, {"verify", path, "--deep", "--json"});
   ASSERT_EQ(r.code, 0) << r;
@@ -95,7 +95,7 @@ TEST(IntegrityCli, VerifyHealthyTextAndJson) {
   EXPECT_GT(j["file_bytes"].get<std::uint64_t>(), 0u);
   EXPECT_TRUE(j["elapsed_ms"].is_number());
   ASSERT_TRUE(j["checks"].is_array());
-  ASSERT_EQ(j["checks"].size(), 17u);
+  ASSERT_EQ(j["checks"].size(), 19u);
   EXPECT_EQ(j["checks"][0]["name"], "HeaderChecksum");
   for (const json& c : j["checks"]) {
     EXPECT_TRUE(c["detail"].is_string());

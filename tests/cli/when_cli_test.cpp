@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -115,6 +116,109 @@ TEST_F(WhenCli, PhrasesInOtherCommands) {
   EXPECT_EQ(json::parse(y.out)["hits"][0]["id"], 0);
   const mt::CliOutcome bad = run({"timeline", "m.mv2", "--since", "the twelfth of never"});
   EXPECT_EQ(bad.code, 2) << bad.err;
+}
+
+// Dates inside documents: `when --mentions` and `mentions:` find frames that talk about a
+// time, whenever they were written; the mention part is verified and rebuilt by doctor.
+TEST_F(WhenCli, MentionsFindFramesThatTalkAboutATime) {
+  put("The outage on March 5, 2024 was fixed within the hour.", "2025-06-15T10:00:00Z");
+  put("Nothing happened yesterday.", "2024-04-01T09:00:00Z");  // yesterday = 2024-03-31
+  put("Copyright 1998-2004 Example Inc.", "2025-06-15T11:00:00Z");
+  put("Release planned for Q3 2025.", "2024-03-10T08:00:00Z");  // written in March 2024
+  put("Version 2.4.1 adds 2000 new users and 1080p video.", "2024-03-12T08:00:00Z");
+
+  // Written in March 2024: the plan and the version note; mentioning March 2024: the outage
+  // and the day before April 1st.
+  EXPECT_EQ(previews(when({"--on", "march 2024"})).size(), 2u);
+  const json m = when({"--on", "march 2024", "--mentions"});
+  ASSERT_EQ(m["frames"].size(), 2u) << m.dump(2);
+  EXPECT_EQ(m["frames"][0]["id"], 1);  // ordered by the frames' time, as timeline
+  EXPECT_EQ(m["frames"][1]["id"], 0);
+  ASSERT_EQ(m["mentions"].size(), 2u) << m.dump(2);
+  EXPECT_EQ(m["mentions"][0]["text"], "yesterday");
+  EXPECT_EQ(m["mentions"][0]["first_day"], "2024-03-31");
+  EXPECT_EQ(m["mentions"][0]["relative"], true);
+  EXPECT_EQ(m["mentions"][1]["text"], "March 5, 2024");
+  EXPECT_EQ(m["mentions"][1]["begin"], 14);
+  EXPECT_EQ(m["mentions"][1]["end"], 27);
+  EXPECT_EQ(m["mentions"][1]["granularity"], "day");
+
+  // Days are calendar days as written: the zone of the question does not shift them.
+  EXPECT_EQ(when({"--on", "2024-03-05", "--mentions", "--tz", "Asia/Tokyo"})["frames"].size(), 1u);
+  EXPECT_EQ(when({"--on", "2024-03-05", "--mentions", "--tz", "America/Los_Angeles"})["frames"].size(), 1u);
+  // A range overlaps: 2001 is inside 1998-2004; a number that is not a date is no mention.
+  EXPECT_EQ(when({"--on", "2001", "--mentions"})["frames"][0]["id"], 2);
+  EXPECT_TRUE(when({"--on", "2000", "--mentions", "--since", "2025-06-15T10:30:00Z"})["frames"].size() == 1u);
+  EXPECT_TRUE(when({"--on", "1080", "--mentions"})["frames"].empty());
+  EXPECT_EQ(when({"--on", "september 2025", "--mentions"})["frames"][0]["id"], 3);
+
+  // The query filter, alone and with words.
+  const mt::CliOutcome alone = run({"find", "m.mv2", "--query", "mentions:\"march 2024\"", "--json"});
+  ASSERT_EQ(alone.code, 0) << alone.err;
+  EXPECT_EQ(json::parse(alone.out)["hits"].size(), 2u) << alone.out;
+  const mt::CliOutcome f = run({"find", "m.mv2", "--query", "mentions:\"march 2024\" AND outage", "--json"});
+  ASSERT_EQ(f.code, 0) << f.err;
+  ASSERT_EQ(json::parse(f.out)["hits"].size(), 1u) << f.out;
+  EXPECT_EQ(json::parse(f.out)["hits"][0]["id"], 0);
+  const mt::CliOutcome g = run({"find", "m.mv2", "--query", "mentions:[2003 TO 2010]", "--json"});
+  ASSERT_EQ(json::parse(g.out)["hits"].size(), 1u) << g.out;
+  EXPECT_EQ(json::parse(g.out)["hits"][0]["id"], 2);
+
+  // Text output lists each frame's mentions.
+  const mt::CliOutcome text = run({"when", "m.mv2", "--on", "march 2024", "--mentions"});
+  EXPECT_NE(text.out.find("\"March 5, 2024\"  2024-03-05  (day)  bytes 14-27"), std::string::npos) << text.out;
+
+  // A deleted frame's mentions are listed only with --all.
+  ASSERT_EQ(run({"delete", "m.mv2", "--frame", "0"}).code, 0);
+  EXPECT_EQ(when({"--on", "march 5 2024", "--mentions"})["frames"].size(), 0u);
+  EXPECT_EQ(when({"--on", "march 5 2024", "--mentions", "--all"})["frames"].size(), 1u);
+
+  EXPECT_EQ(run({"verify", "m.mv2", "--deep"}).code, 0);
+}
+
+TEST_F(WhenCli, TheMentionPartIsVerifiedAndRebuilt) {
+  put("We met on March 5, 2024 and again in Q4 2025.", "2025-06-15T10:00:00Z");
+  put("Planned for next week.", "2025-06-15T10:00:00Z");
+  const mt::CliOutcome catalog = run({"dump-catalog", "m.mv2", "--json"});
+  ASSERT_EQ(catalog.code, 0) << catalog.err;
+  std::uint64_t offset = 0;
+  for (const json& c : json::parse(catalog.out))
+    if (c["kind"] == "date") offset = c["offset"].get<std::uint64_t>() + 30;
+  ASSERT_NE(offset, 0u) << catalog.out;
+  {
+    std::fstream f(dir_.path() / "m.mv2", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(offset));
+    char b = 0;
+    f.read(&b, 1);
+    b = static_cast<char>(b ^ 0x55);
+    f.seekp(static_cast<std::streamoff>(offset));
+    f.write(&b, 1);
+  }
+  const mt::CliOutcome bad = run({"verify", "m.mv2"});
+  EXPECT_EQ(bad.code, 5);
+  EXPECT_NE(bad.out.find("FAIL  MentionIndexRead"), std::string::npos) << bad.out;
+  // Reading it is a typed error, not a crash.
+  const mt::CliOutcome read = run({"when", "m.mv2", "--on", "march 2024", "--mentions"});
+  EXPECT_NE(read.code, 0);
+  EXPECT_NE(read.err.find("date-mention part"), std::string::npos) << read.err;
+  const mt::CliOutcome fixed = run({"doctor", "m.mv2"});
+  EXPECT_EQ(fixed.code, 0) << fixed.out << fixed.err;
+  EXPECT_NE(fixed.out.find("RebuildMentionIndex"), std::string::npos) << fixed.out;
+  EXPECT_EQ(run({"verify", "m.mv2", "--deep"}).code, 0);
+  EXPECT_EQ(when({"--on", "march 2024", "--mentions"})["frames"].size(), 1u);
+  EXPECT_EQ(when({"--on", "2025-06-16", "--mentions"})["frames"].size(), 1u);
+}
+
+TEST_F(WhenCli, AMemoryWithoutDateMentionsSaysSo) {
+  ASSERT_EQ(run({"create", "plain.mv2", "--embedding", "none", "--no-date-mentions"}).code, 0);
+  ASSERT_EQ(run({"put", "plain.mv2", "--text", "On March 5, 2024 we met."}).code, 0);
+  const mt::CliOutcome r = run({"when", "plain.mv2", "--on", "march 2024", "--mentions"});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("does not index date mentions"), std::string::npos) << r.err;
+  EXPECT_EQ(run({"verify", "plain.mv2", "--deep"}).code, 0);
+  const mt::CliOutcome f = run({"find", "plain.mv2", "--query", "mentions:2024", "--json"});
+  ASSERT_EQ(f.code, 0) << f.err;
+  EXPECT_TRUE(json::parse(f.out)["hits"].empty());
 }
 
 }  // namespace

@@ -43,11 +43,12 @@ const std::string kPath = "/mem/v.mv2";
 const char* const kAllChecks[] = {"HeaderChecksum",       "FooterChecksum",      "TocDecode",
                                   "SegmentBounds",        "FrameCountConsistency", "TimeIndexRead",
                                   "TimeIndexEntryCount",  "TimeIndexSortOrder",  "LexIndexDecode",
-                                  "VecIndexDecode",       "FactIndexRead",       "WalPendingRecords",
-                                  "OwnerRecord",          "FramePayloadChecksums", "LexIndexCoverage",
-                                  "VecIndexCoverage",     "FactIndexCoverage"};
+                                  "VecIndexDecode",       "FactIndexRead",       "MentionIndexRead",
+                                  "WalPendingRecords",    "OwnerRecord",         "FramePayloadChecksums",
+                                  "LexIndexCoverage",     "VecIndexCoverage",    "FactIndexCoverage",
+                                  "MentionIndexCoverage"};
 const char* const kDeepChecks[] = {"TimeIndexSortOrder", "FramePayloadChecksums", "LexIndexCoverage",
-                                   "VecIndexCoverage", "FactIndexCoverage"};
+                                   "VecIndexCoverage", "FactIndexCoverage", "MentionIndexCoverage"};
 
 std::string describe(const VerifyReport& r) {
   std::string out = r.path + (r.deep ? " (deep)" : "") + (r.ok ? " ok" : " NOT ok") + "\n";

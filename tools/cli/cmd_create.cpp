@@ -14,6 +14,7 @@ void add_create_command(CLI::App& app, GlobalOptions& global, Registry& registry
     std::uint64_t capacity = 0;
     CreateOptions defaults;
     bool no_enrich = false;
+    bool no_date_mentions = false;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("create", "Create a new, empty memory file");
@@ -39,6 +40,8 @@ void add_create_command(CLI::App& app, GlobalOptions& global, Registry& registry
                 "Product-quantized vector index (about 16x smaller; results re-ranked exactly)");
   cmd->add_flag("--no-enrich", args->no_enrich,
                 "Do not read facts about people from texts as they are put (put --enrich still does)");
+  cmd->add_flag("--no-date-mentions", args->no_date_mentions,
+                "Do not index the dates texts mention (for when --mentions and mentions: in queries)");
   add_open_flags(*cmd, global);
   add_json_flag(*cmd, global);
 
@@ -47,6 +50,7 @@ void add_create_command(CLI::App& app, GlobalOptions& global, Registry& registry
                         options.open = open_options(global);
                         options.capacity_bytes = args->capacity;
                         options.extract_facts = !args->no_enrich;
+                        options.index_time_mentions = !args->no_date_mentions;
                         Memvid mem = Memvid::create(args->path, options);
                         const Stats st = mem.stats();
                         mem.close();

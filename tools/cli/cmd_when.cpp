@@ -1,8 +1,10 @@
 // memvid when FILE --on PHRASE [--tz ZONE] [--anchor TIME] [--window MIN] [--limit N]
-//                  [--since TIME] [--until TIME] [--reverse] [--all] [--where JSON] [--json]
+//                  [--since TIME] [--until TIME] [--reverse] [--all] [--where JSON] [--mentions]
+//                  [--json]
 // The frames written within the window a time phrase names ("last monday", "Q4 2025", "in
 // the last 24 hours"), resolved in a real time zone; the window is printed first so that the
-// reading of the phrase is never a guess.
+// reading of the phrase is never a guess. With --mentions: the frames whose texts mention a
+// day of the window ("March 2024" in a note written in June), each with its mentions.
 #include <iostream>
 #include <memory>
 
@@ -23,6 +25,7 @@ struct WhenArgs {
   std::size_t limit = 0;
   bool reverse = false;
   bool all = false;
+  bool mentions = false;
 };
 
 void run_when(const WhenArgs& a, const CLI::App& cmd, const GlobalOptions& global) {
@@ -37,6 +40,7 @@ void run_when(const WhenArgs& a, const CLI::App& cmd, const GlobalOptions& globa
   q.reverse = a.reverse;
   q.include_inactive = a.all;
   q.where = a.where;
+  q.mentions = a.mentions;
   try {
     // Resolve first, so a bad phrase or zone is reported as such, before the file is opened.
     (void)resolve_time_phrase(q.phrase, {*q.anchor_ms, q.zone});
@@ -59,12 +63,20 @@ void run_when(const WhenArgs& a, const CLI::App& cmd, const GlobalOptions& globa
   std::cout << "window  " << w.start_local.value_or("*") << " .. " << w.end_local.value_or("*") << "  (" << a.on
             << ": " << w.granularity << ", " << w.zone << ")\n";
   if (w.ambiguous) std::cout << "note    " << w.note << '\n';
+  std::size_t m = 0;
   for (const TimelineEntry& e : r.frames) {
     std::cout << '#' << e.id << "  " << format_local_time(e.timestamp_ms, q.zone);
     if (e.status != FrameStatus::Active) std::cout << "  (" << to_string(e.status) << ')';
     if (!e.title.empty()) std::cout << "  " << e.title;
-    if (!e.preview.empty()) std::cout << "  \u2014 " << e.preview;
+    if (!e.preview.empty() && !q.mentions) std::cout << "  \u2014 " << e.preview;
     std::cout << '\n';
+    for (; m < r.mentions.size() && r.mentions[m].frame == e.id; ++m) {
+      const TimeMention& t = r.mentions[m];
+      std::cout << "    \"" << t.text << "\"  " << t.first_day;
+      if (t.last_day != t.first_day) std::cout << " .. " << t.last_day;
+      std::cout << "  (" << t.granularity << (t.relative ? ", relative" : "") << (t.ambiguous ? ", ambiguous" : "")
+                << ")  bytes " << t.begin << '-' << t.end << '\n';
+    }
   }
   std::cout << r.frames.size() << (r.frames.size() == 1 ? " frame" : " frames") << '\n';
 }
@@ -93,6 +105,8 @@ void add_when_command(CLI::App& app, GlobalOptions& global, Registry& registry) 
   cmd->add_flag("--reverse", args->reverse, "Newest first");
   cmd->add_flag("--all", args->all, "Also deleted and superseded frames");
   cmd->add_option("--where", args->where, "Only frames whose metadata matches this JSON object");
+  cmd->add_flag("--mentions", args->mentions,
+                "Frames whose texts mention a day of the window (dates written in them), not frames written then");
   add_open_flags(*cmd, global);
   add_json_flag(*cmd, global);
   registry.push_back({cmd, [args, cmd, &global] { run_when(*args, *cmd, global); }});

@@ -396,6 +396,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     if (auto b = OptBool(o, "reverse")) q.reverse = *b;
     if (auto b = OptBool(o, "includeInactive")) q.include_inactive = *b;
     if (auto s = OptString(o, "where")) q.where = *s;
+    if (auto b = OptBool(o, "mentions")) q.mentions = *b;
     return Queue(
         env, path_, [mem, q]() { return memvid::Time(*mem).when(q); },
         [](Napi::Env e, const memvid::WhenResult& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());
@@ -850,6 +851,18 @@ Napi::Value ParseTimestamp(const Napi::CallbackInfo& info) {
   return ms ? Num(env, static_cast<double>(*ms)) : env.Null();
 }
 
+// findTimeMentions(text, writtenMs): synchronous, pure computation on the text.
+Napi::Value FindTimeMentions(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string text = GetString(env, info[0], "text");
+  if (!info[1].IsNumber()) ThrowType(env, "written must be a number of ms");
+  const std::int64_t written = info[1].As<Napi::Number>().Int64Value();
+  const std::vector<memvid::TimeMention> found = memvid::find_time_mentions(text, written);
+  Napi::Array out = Napi::Array::New(env, found.size());
+  for (std::size_t i = 0; i < found.size(); ++i) out.Set(static_cast<std::uint32_t>(i), ToJs(env, found[i]));
+  return out;
+}
+
 // resolveTime(phrase, zone, anchorMs): synchronous, it reads one small zone file at most.
 Napi::Value ResolveTime(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -889,6 +902,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("parseTimestamp", Napi::Function::New<ParseTimestamp>(env, "parseTimestamp"));
   exports.Set("formatTimestamp", Napi::Function::New<FormatTimestamp>(env, "formatTimestamp"));
   exports.Set("resolveTime", Napi::Function::New<ResolveTime>(env, "resolveTime"));
+  exports.Set("findTimeMentions", Napi::Function::New<FindTimeMentions>(env, "findTimeMentions"));
   exports.Set("resultSchema", memvid_node::ResultSchema(env));
   exports.Set("version", Str(env, memvid::kVersion));
   exports.Set("formatVersion", Num(env, memvid::kFormatVersion));

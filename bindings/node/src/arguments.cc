@@ -222,6 +222,7 @@ memvid::CreateOptions ToCreateOptions(Napi::Env env, const Napi::Object& o) {
   if (auto n = OptUInt(o, "embeddingDimension", kMaxU32)) c.embedding_dimension = static_cast<std::uint32_t>(*n);
   if (auto b = OptBool(o, "vectorCompression")) c.vector_compression = *b;
   if (auto b = OptBool(o, "extractFacts")) c.extract_facts = *b;
+  if (auto b = OptBool(o, "indexTimeMentions")) c.index_time_mentions = *b;
   if (auto n = OptUInt(o, "capacityBytes")) c.capacity_bytes = *n;
   if (auto n = OptUInt(o, "walBytes")) c.wal_bytes = *n;
   return c;

@@ -52,3 +52,26 @@ test('find: date: phrases in the zone asked for', async (t) => {
   assert.deepEqual((await mem.find('date:wednesday', { ...lex, timeZone: 'Asia/Tokyo' })).hits.map((h) => h.id), []);
   await mem.close();
 });
+
+test('findTimeMentions, when with mentions, mentions: in find', async (t) => {
+  const found = memvid.findTimeMentions('Shipped yesterday; the outage on March 5, 2024. Version 2.4.1.', { written: '2025-06-15' });
+  assert.deepEqual(found.map((m) => m.text), ['yesterday', 'March 5, 2024']);
+  assert.equal(found[0].firstDay, '2025-06-14');
+  assert.equal(found[0].relative, true);
+  assert.equal(found[1].lastDay, '2024-03-05');
+  assert.throws(() => memvid.findTimeMentions(42), TypeError);
+  const { mem } = await freshMemory(t);
+  const a = await mem.put({ text: 'The audit of Q1 2024 found two issues.', timestamp: '2025-06-01T00:00:00Z' });
+  await mem.put({ text: 'Release notes for version 2024.1.', timestamp: '2024-02-01T00:00:00Z' });
+  const r = await mem.when('february 2024', { mentions: true });
+  assert.deepEqual(r.frames.map((f) => f.id), [a]);
+  assert.equal(r.mentions[0].text, 'Q1 2024');
+  assert.equal(r.mentions[0].lastDay, '2024-03-31');
+  const hits = (await mem.find('mentions:"march 2024"')).hits;
+  assert.deepEqual(hits.map((h) => h.id), [a]);
+  const { mem: plain } = await freshMemory(t, { indexTimeMentions: false });
+  await plain.put({ text: 'On March 5, 2024 we met.' });
+  await assert.rejects(plain.when('march 2024', { mentions: true }), (e) => e instanceof memvid.InvalidArgumentError);
+  await mem.close();
+  await plain.close();
+});

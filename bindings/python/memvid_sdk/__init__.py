@@ -36,7 +36,7 @@ from .errors import (
 from .results import (
     AskResult, AskSource, Check, CheckResult, Correction, SlotSchema, EnrichReport, DoctorAction, DoctorReport, EntityInfo, FactRecord, Finding,
     FindResult, FollowEdge, FollowResult, Frame, Hit, IngestReport, IngestedDocument, IngestSkip, OwnerInfo,
-    RecoveryInfo, RestoreReport, Stats, TimelineEntry, TimeWindow, VerifyReport, WhenResult, ms_to_datetime,
+    RecoveryInfo, RestoreReport, Stats, TimelineEntry, TimeMention, TimeWindow, VerifyReport, WhenResult, ms_to_datetime,
     SessionInfo, SessionAction, SessionView, ReplayStep, ReplayReport, CompareStep, CompareReport,
     AuditSource, AuditReport,
 )
@@ -66,12 +66,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "use", "create", "open_memory", "verify", "doctor", "who", "nudge", "restore", "Memvid",
-    "parse_timestamp", "resolve_time", "last_warnings", "SUPPORTED_KINDS", "Facts",
+    "parse_timestamp", "resolve_time", "find_time_mentions", "last_warnings", "SUPPORTED_KINDS", "Facts",
     # results
     "FactRecord", "EntityInfo", "FollowEdge", "FollowResult", "Correction", "SlotSchema", "EnrichReport",
     "AskResult", "AskSource", "Check", "CheckResult", "DoctorAction", "DoctorReport", "Finding", "FindResult",
     "Frame", "Hit", "IngestReport", "IngestedDocument", "IngestSkip", "OwnerInfo",
-    "RecoveryInfo", "RestoreReport", "Stats", "TimelineEntry", "VerifyReport", "TimeWindow", "WhenResult",
+    "RecoveryInfo", "RestoreReport", "Stats", "TimelineEntry", "VerifyReport", "TimeWindow", "TimeMention", "WhenResult",
     "Sessions", "SessionInfo", "SessionAction", "SessionView", "ReplayStep", "ReplayReport", "CompareStep",
     "CompareReport", "AuditSource", "AuditReport",
     # errors
@@ -87,7 +87,7 @@ SUPPORTED_KINDS = ("basic",)
 _OPEN_OPTIONS = frozenset({"lock_timeout_ms", "sync", "recovery", "nudge_poll_ms", "command"})
 _CREATE_OPTIONS = frozenset({"language", "chunk_size", "chunk_overlap", "embedding_model",
                              "embedding_dimension", "vector_compression", "capacity_bytes",
-                             "wal_bytes", "extract_facts"})
+                             "wal_bytes", "extract_facts", "index_time_mentions"})
 _MODES = ("auto", "create", "open", "read_only")
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -169,6 +169,17 @@ def resolve_time(phrase: str, *, tz: str = "UTC", anchor: Optional[TimestampLike
     _check_str(tz, "tz")
     anchor_ms = _now_ms() if anchor is None else parse_timestamp(anchor, "anchor")
     return TimeWindow(**_memvid.resolve_time(phrase, tz, anchor_ms))
+
+
+def find_time_mentions(text: str, *, written: Optional[TimestampLike] = None) -> List[TimeMention]:
+    """The dates a text mentions ("March 5, 2024", "last week", "Q4 2025", "Copyright
+    1998-2004"), relative ones counted from ``written`` (default: now), in text order. Each has
+    its ``begin``/``end`` (UTF-8 byte offsets), ``text``, ``first_day``/``last_day`` (ISO dates,
+    both included, in no time zone), ``granularity``, ``relative`` and ``ambiguous``.
+    """
+    _check_str(text, "text")
+    written_ms = _now_ms() if written is None else parse_timestamp(written, "written")
+    return [TimeMention(**m) for m in _memvid.find_time_mentions(text, written_ms)]
 
 
 def _str_list(value: Any, name: str) -> List[str]:
@@ -677,16 +688,18 @@ class Memvid:
              window_minutes: int = 0, since: Optional[TimestampLike] = None,
              until: Optional[TimestampLike] = None, limit: int = 0, reverse: bool = False,
              include_inactive: bool = False,
-             where: Union[Mapping[str, Any], str, None] = None) -> WhenResult:
+             where: Union[Mapping[str, Any], str, None] = None, mentions: bool = False) -> WhenResult:
         """The frames written within the window a time phrase names (see ``resolve_time``):
         ``result.window`` says how the phrase was read, ``result.frames`` are the frames in
         time order. ``window_minutes`` widens the window on each side; since/until narrow it.
+        With ``mentions=True``: the frames whose texts *mention* a day of the window ("March
+        2024" in a note written in June), and those mentions in ``result.mentions``.
         """
         _check_str(phrase, "phrase")
         q: Dict[str, Any] = {"phrase": phrase, "zone": _check_str(tz, "tz"),
                              "window_minutes": _int(window_minutes, "window_minutes"),
                              "limit": _int(limit, "limit"), "reverse": bool(reverse),
-                             "include_inactive": bool(include_inactive)}
+                             "include_inactive": bool(include_inactive), "mentions": bool(mentions)}
         _where(q, where)
         if anchor is not None:
             q["anchor_ms"] = parse_timestamp(anchor, "anchor")

@@ -33,7 +33,7 @@ from .results import (AskResult as AskResult, AskSource as AskSource, Check as C
                       FollowEdge as FollowEdge, FollowResult as FollowResult, Correction as Correction, EnrichReport as EnrichReport,
                       SlotSchema as SlotSchema,
                       TimelineEntry as TimelineEntry, VerifyReport as VerifyReport,
-                      TimeWindow as TimeWindow, WhenResult as WhenResult,
+                      TimeWindow as TimeWindow, TimeMention as TimeMention, WhenResult as WhenResult,
                       SessionInfo as SessionInfo, SessionAction as SessionAction, SessionView as SessionView,
                       ReplayStep as ReplayStep, ReplayReport as ReplayReport, CompareStep as CompareStep,
                       CompareReport as CompareReport, AuditSource as AuditSource, AuditReport as AuditReport,
@@ -72,6 +72,7 @@ class Document(TypedDict, total=False):
 
 
 def resolve_time(phrase: str, *, tz: str = "UTC", anchor: Optional[TimestampLike] = None) -> TimeWindow: ...
+def find_time_mentions(text: str, *, written: Optional[TimestampLike] = None) -> List[TimeMention]: ...
 def parse_timestamp(value: TimestampLike, name: str = ...) -> int:
     """Milliseconds since the epoch for an int (ms), datetime (naive = UTC), date or ISO-8601 string."""
     ...
@@ -252,8 +253,8 @@ class Memvid:
              window_minutes: int = 0, since: Optional[TimestampLike] = None,
              until: Optional[TimestampLike] = None, limit: int = 0, reverse: bool = False,
              include_inactive: bool = False,
-             where: Union[Mapping[str, Any], str, None] = None) -> WhenResult:
-        """The frames within the window a time phrase names."""
+             where: Union[Mapping[str, Any], str, None] = None, mentions: bool = False) -> WhenResult:
+        """The frames within the window a time phrase names (or, with mentions, whose texts mention it)."""
         ...
     def timeline(self, *, since: Optional[TimestampLike] = None,
                  until: Optional[TimestampLike] = None, limit: int = 0, reverse: bool = False,
@@ -303,7 +304,7 @@ def use(kind: Literal["basic"], path: PathLike, *, mode: OpenMode = "auto",
         chunk_overlap: Optional[int] = ..., embedding_model: Optional[str] = ...,
         embedding_dimension: Optional[int] = ..., vector_compression: Optional[bool] = ...,
         capacity_bytes: Optional[int] = ..., wal_bytes: Optional[int] = ...,
-        extract_facts: Optional[bool] = ...) -> Memvid:
+        extract_facts: Optional[bool] = ..., index_time_mentions: Optional[bool] = ...) -> Memvid:
     """Opens or creates the memory at path."""
     ...
 
@@ -315,7 +316,7 @@ def create(path: PathLike, *, lock_timeout_ms: Optional[int] = ...,
            chunk_overlap: Optional[int] = ..., embedding_model: Optional[str] = ...,
            embedding_dimension: Optional[int] = ..., vector_compression: Optional[bool] = ...,
            capacity_bytes: Optional[int] = ..., wal_bytes: Optional[int] = ...,
-           extract_facts: Optional[bool] = ...) -> Memvid:
+           extract_facts: Optional[bool] = ..., index_time_mentions: Optional[bool] = ...) -> Memvid:
     """Creates a new memory (AlreadyExistsError if the file exists)."""
     ...
 

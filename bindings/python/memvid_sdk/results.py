@@ -21,7 +21,7 @@ __all__ = [
     "CheckResult", "Check", "VerifyReport", "Finding", "DoctorAction", "DoctorReport", "IngestSkip",
     "IngestedDocument", "IngestReport", "OwnerInfo", "RecoveryInfo", "RestoreReport", "FactRecord",
     "EntityInfo", "FollowEdge", "FollowResult", "Correction", "SlotSchema", "EnrichReport", "TimeWindow",
-    "WhenResult", "SessionInfo", "SessionAction", "SessionView", "ReplayStep", "ReplayReport", "CompareStep",
+    "TimeMention", "WhenResult", "SessionInfo", "SessionAction", "SessionView", "ReplayStep", "ReplayReport", "CompareStep",
     "CompareReport", "AuditSource", "AuditReport", "SCHEMA",
 ]
 
@@ -344,8 +344,16 @@ class TimeWindow(_Record):
     ``ambiguous`` and ``note`` say when a reading had to be chosen (03/04/2025)."""
 
 
+class TimeMention(_Record):
+    """A date a text mentions (``find_time_mentions``, ``Memvid.when(mentions=True)``): its
+    frame, UTF-8 byte span (``begin``, ``end``), ``text``, the calendar days it names
+    (``first_day``/``last_day``, ISO dates, both included, in no time zone), ``granularity``,
+    and whether it is ``relative`` to the day the text was written or ``ambiguous``."""
+
+
 class WhenResult(_Record):
-    """What ``Memvid.when`` found: the resolved ``window`` and the ``frames`` in it."""
+    """What ``Memvid.when`` found: the resolved ``window`` and the ``frames`` in it; with
+    ``mentions=True`` also the ``mentions`` in the window."""
 
 
 class SessionInfo(_Record):

@@ -354,12 +354,26 @@ class TimeWindow(_Record):
     note: str
 
 
+class TimeMention(_Record):
+    """A date a text mentions."""
+    frame: int
+    begin: int
+    end: int
+    text: str
+    first_day: str
+    last_day: str
+    granularity: str
+    relative: bool
+    ambiguous: bool
+
+
 class WhenResult(_Record):
     """What ``Memvid.when`` found."""
     phrase: str
     anchor_ms: int
     window: TimeWindow
     frames: List[TimelineEntry]
+    mentions: List[TimeMention]
 
 
 class SessionInfo(_Record):

@@ -178,6 +178,7 @@ memvid::CreateOptions create_options(const py::dict& d) {
   if (auto v = opt<std::uint64_t>(d, "capacity_bytes")) o.capacity_bytes = *v;
   if (auto v = opt<std::uint64_t>(d, "wal_bytes")) o.wal_bytes = *v;
   if (auto v = opt<bool>(d, "extract_facts")) o.extract_facts = *v;
+  if (auto v = opt<bool>(d, "index_time_mentions")) o.index_time_mentions = *v;
   return o;
 }
 
@@ -302,6 +303,7 @@ class Handle {
     if (auto v = opt<bool>(d, "reverse")) q.reverse = *v;
     if (auto v = opt<bool>(d, "include_inactive")) q.include_inactive = *v;
     if (auto v = opt<std::string>(d, "where")) q.where = *v;
+    if (auto v = opt<bool>(d, "mentions")) q.mentions = *v;
     auto r = run(path_, [&] { return memvid::Time(*mv_).when(q); });
     return to_dict(r);
   }
@@ -715,6 +717,14 @@ PYBIND11_MODULE(_memvid, m) {
         return to_dict(run(dest, [&] { return memvid::restore_snapshot(snapshot, dest, o); }));
       },
       py::arg("snapshot"), py::arg("dest"), py::arg("force"), py::arg("keep_backup"));
+  m.def(
+      "find_time_mentions",
+      [](const std::string& text, std::int64_t written_ms) {
+        py::list out;
+        for (const auto& t : memvid::find_time_mentions(text, written_ms)) out.append(to_dict(t));
+        return out;
+      },
+      py::arg("text"), py::arg("written_ms"), "The dates a text mentions (memvid/time.hpp).");
   m.def(
       "resolve_time",
       [](const std::string& phrase, const std::string& zone, std::int64_t anchor_ms) {

@@ -65,5 +65,41 @@ class TimeTest(unittest.TestCase):
             self.mem.find("date:today", time_zone="Mars/Olympus")
 
 
+class MentionsTest(unittest.TestCase):
+    """Dates mentioned inside texts: find_time_mentions, when(mentions=True), mentions: in find."""
+
+    def test_find_time_mentions(self):
+        found = memvid_sdk.find_time_mentions(
+            "We shipped it yesterday; the outage on March 5, 2024 lasted an hour. Version 2.4.1.",
+            written="2025-06-15")
+        self.assertEqual([m.text for m in found], ["yesterday", "March 5, 2024"])
+        self.assertIsInstance(found[0], memvid_sdk.TimeMention)
+        self.assertEqual((found[0].first_day, found[0].last_day, found[0].relative), ("2025-06-14", "2025-06-14", True))
+        self.assertEqual(found[1].granularity, "day")
+        text = "Réunion le 5 March 2024"
+        m = memvid_sdk.find_time_mentions(text, written="2025-06-15")[0]
+        self.assertEqual(text.encode()[m.begin:m.end].decode(), "5 March 2024")  # UTF-8 byte offsets
+        with self.assertRaises(TypeError):
+            memvid_sdk.find_time_mentions(42)
+
+    def test_when_mentions_and_query_filter(self):
+        with tempfile.TemporaryDirectory() as d:
+            with memvid_sdk.create(os.path.join(d, "m.mv2"), embedding_model="none") as mem:
+                a = mem.put("The audit of Q1 2024 found two issues.", timestamp="2025-06-01T00:00:00Z")
+                mem.put("Release notes for version 2024.1.", timestamp="2024-02-01T00:00:00Z")
+                r = mem.when("february 2024", mentions=True)
+                self.assertEqual([f.id for f in r.frames], [a])
+                self.assertEqual(r.mentions[0].text, "Q1 2024")
+                self.assertEqual((r.mentions[0].first_day, r.mentions[0].last_day), ("2024-01-01", "2024-03-31"))
+                self.assertEqual(mem.when("february 2024").frames[0].id, a + 1)  # written then
+                hits = mem.find('mentions:"march 2024"').hits
+                self.assertEqual([h.id for h in hits], [a])
+            with memvid_sdk.create(os.path.join(d, "plain.mv2"), embedding_model="none",
+                                   index_time_mentions=False) as mem:
+                mem.put("On March 5, 2024 we met.")
+                with self.assertRaises(InvalidArgumentError):
+                    mem.when("march 2024", mentions=True)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -172,7 +172,7 @@ class MentionVerifier final : public PartVerifier {
   }
 
   CheckResult coverage() {
-    if (!c_.manifest.settings.index_mentions) return skipped("this memory does not index date mentions");
+    if (!c_.manifest.settings.index_mentions) return passed("this memory does not index date mentions");
     if (!c_.deep) return skipped("not deep");
     if (!*c_.records_read) return skipped("frame records unreadable");
     if (!readable_) return skipped("a date-mention part is unreadable");
