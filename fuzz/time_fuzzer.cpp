@@ -3,7 +3,9 @@
 //    a decoded zone must answer offsets and local-to-UTC conversions without crashing.
 //  - Anything else: the first byte picks a zone and an anchor, the rest is a phrase. The
 //    resolver must resolve it or throw Error(InvalidArgument); a window it gives must end
-//    after it starts, and its edges must format.
+//    after it starts, and its edges must format. The same bytes are a text whose date
+//    mentions are found: never a throw, spans inside the text, in order, not overlapping, each
+//    naming at least one day in order.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -48,6 +50,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (w.end_ms) (void)memvid::format_local_time(*w.end_ms, context.zone);
   } catch (const memvid::Error& e) {
     if (e.code() != memvid::ErrorCode::InvalidArgument) violation();
+  }
+  const std::string_view text = bytes.substr(1);
+  std::uint64_t last_end = 0;
+  for (const memvid::TimeMention& m : memvid::find_time_mentions(text, context.anchor_ms)) {
+    if (m.begin < last_end || m.end <= m.begin || m.end > text.size()) violation();
+    if (m.text != text.substr(m.begin, m.end - m.begin) || m.first_day > m.last_day) violation();
+    last_end = m.end;
   }
   return 0;
 }

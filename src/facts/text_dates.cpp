@@ -5,32 +5,13 @@
 #include <charconv>
 #include <string>
 
+#include "memvid/error.hpp"
+#include "memvid/time.hpp"
 #include "memvid/timestamp.hpp"
 
 namespace memvid::facts {
 
 namespace {
-
-struct YearMonthDay {
-  int year = 0, month = 1, day = 1;
-};
-
-YearMonthDay civil(std::int64_t ms) {
-  const std::string iso = format_timestamp_iso(ms);  // YYYY-MM-DDT...
-  YearMonthDay d;
-  if (iso.size() < 10 || iso[0] == '-' || iso[0] == '+') return d;
-  std::from_chars(iso.data(), iso.data() + 4, d.year);
-  std::from_chars(iso.data() + 5, iso.data() + 7, d.month);
-  std::from_chars(iso.data() + 8, iso.data() + 10, d.day);
-  return d;
-}
-
-std::optional<std::int64_t> at(int year, int month, int day) {
-  if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
-  return parse_timestamp_ms(buf);
-}
 
 int year_of(const Word& w) {
   if (!w.digit || w.text.size() != 4) return 0;
@@ -63,51 +44,65 @@ bool is_end_word(const Word& w) {
   return false;
 }
 
-// A date expression starting at word i: its start and the index past it.
-std::optional<std::pair<std::int64_t, std::size_t>> date_at(const Sentence& s, std::size_t i, const YearMonthDay& now) {
-  const Word& w = s[i];
-  const auto next = [&](std::size_t k) -> const Word* { return k < s.size() ? &s[k] : nullptr; };
-  // 2024-05-06
-  if (w.digit && w.text.size() == 10 && w.text[4] == '-' && w.text[7] == '-') {
-    if (auto t = parse_timestamp_ms(w.text)) return std::make_pair(*t, i + 1);
+// Where the window a phrase names starts, through the product's one time resolver (UTC,
+// anchored at the frame's time): the phrases below are the resolver's own words, so a fact's
+// valid_from is the same instant `when` and `date:` give for them. None when out of range.
+std::optional<std::int64_t> start_of(const std::string& phrase, std::int64_t frame_ms) {
+  try {
+    return resolve_time_phrase(phrase, TimeContext{frame_ms, "UTC"}).start_ms;
+  } catch (const Error&) {
     return std::nullopt;
   }
-  if (int y = year_of(w)) return std::make_pair(*at(y, 1, 1), i + 1);
+}
+
+std::string two_digits(int v) {
+  char b[8];
+  std::snprintf(b, sizeof b, "%02d", v);
+  return b;
+}
+
+// A date expression starting at word i: its start and the index past it.
+std::optional<std::pair<std::int64_t, std::size_t>> date_at(const Sentence& s, std::size_t i, std::int64_t frame_ms) {
+  const Word& w = s[i];
+  const auto next = [&](std::size_t k) -> const Word* { return k < s.size() ? &s[k] : nullptr; };
+  const auto found = [&](const std::string& phrase, std::size_t end) -> std::optional<std::pair<std::int64_t, std::size_t>> {
+    if (auto t = start_of(phrase, frame_ms)) return std::make_pair(*t, end);
+    return std::nullopt;
+  };
+  // 2024-05-06
+  if (w.digit && w.text.size() == 10 && w.text[4] == '-' && w.text[7] == '-') {
+    if (!parse_timestamp_ms(w.text)) return std::nullopt;
+    return found(std::string(w.text), i + 1);
+  }
+  if (int y = year_of(w)) return found(std::to_string(y), i + 1);
   if (int m = month_number(w.folded); m && (w.capital || w.folded.size() > 3)) {
     // March 2023 / March 5, 2023 / March 5 / March
     std::size_t k = i + 1;
     int day = 0;
     if (const Word* d = next(k); d && d->digit && (day = day_of(*d))) ++k;
     if (const Word* c = next(k); c && c->punct && c->text == "," && next(k + 1) && year_of(*next(k + 1))) ++k;
+    static constexpr std::string_view kMonths[] = {"january", "february", "march",     "april",   "may",      "june",
+                                                   "july",    "august",   "september", "october", "november", "december"};
+    const std::string month(kMonths[m - 1]);
     if (const Word* y = next(k); y && year_of(*y)) {
-      if (auto t = at(year_of(*y), m, day ? day : 1)) return std::make_pair(*t, k + 1);
+      const std::string ym = std::to_string(year_of(*y)) + "-" + two_digits(m);
+      return found(day ? ym + "-" + two_digits(day) : ym, k + 1);
     }
     // No year: the most recent such month (or day) not after the frame.
-    int year = now.year;
-    if (m > now.month || (m == now.month && day > now.day)) --year;
-    if (auto t = at(year, m, day ? day : 1)) return std::make_pair(*t, k);
-    return std::nullopt;
+    return found(day ? month + " " + std::to_string(day) : month, k);
   }
   // last year / this year / last month / this month
   if ((w.is("last") || w.is("this") || w.is("past")) && next(i + 1)) {
     const Word& unit = s[i + 1];
-    const int back = w.is("this") ? 0 : 1;
-    if (unit.is("year")) return std::make_pair(*at(now.year - back, 1, 1), i + 2);
-    if (unit.is("month")) {
-      int y = now.year, m = now.month - back;
-      if (m < 1) m += 12, --y;
-      return std::make_pair(*at(y, m, 1), i + 2);
-    }
+    const std::string rel = w.is("this") ? "this " : "last ";
+    if (unit.is("year")) return found(rel + "year", i + 2);
+    if (unit.is("month")) return found(rel + "month", i + 2);
   }
   // two years ago / 3 months ago / a year ago
   if (int n = small_number(w.folded); n > 0 && next(i + 1) && next(i + 2) && s[i + 2].is("ago")) {
     const Word& unit = s[i + 1];
-    if (unit.is("year") || unit.is("years")) return std::make_pair(*at(now.year - n, 1, 1), i + 3);
-    if (unit.is("month") || unit.is("months")) {
-      int y = now.year, m = now.month - n;
-      while (m < 1) m += 12, --y;
-      return std::make_pair(*at(y, m, 1), i + 3);
-    }
+    if (unit.is("year") || unit.is("years")) return found(std::to_string(n) + " years ago", i + 3);
+    if (unit.is("month") || unit.is("months")) return found(std::to_string(n) + " months ago", i + 3);
   }
   return std::nullopt;
 }
@@ -138,10 +133,9 @@ int small_number(std::string_view f) {
 }
 
 std::optional<TextDate> find_start_date(const Sentence& s, std::int64_t frame_ms) {
-  const YearMonthDay now = civil(frame_ms);
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i].punct) continue;
-    auto found = date_at(s, i, now);
+    auto found = date_at(s, i, frame_ms);
     if (!found) continue;
     const bool relative = s[i].is("last") || s[i].is("this") || s[i].is("past") || small_number(s[i].folded) > 0;
     const bool introduced = i > 0 && is_start_word(s[i - 1]);

@@ -1,6 +1,7 @@
 #pragma once
 // When a sentence says a fact began: "in 2024", "since March 2023", "on 2024-05-06",
-// "last year", "two years ago", "in May", resolved against the frame's time (UTC). The
+// "last year", "two years ago", "in May", resolved against the frame's time (UTC) by the
+// product's one time resolver (memvid/time.hpp), so they mean what `when` says they do. The
 // start of the period it names is the fact's valid_from: a year is its January 1st, a month
 // its first day. Dates that say when something ended ("until 2020") are not starts and are
 // ignored.

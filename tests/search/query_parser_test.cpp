@@ -349,6 +349,26 @@ TEST(QueryParser, DatePhrases) {
   EXPECT_EQ(D("date:2024-03-05", "Asia/Tokyo"), "(DATE 2024-03-05T00:00:00.000Z 2024-03-05T23:59:59.999Z)");
 }
 
+// mentions: takes what date: takes, but names calendar days: a phrase's edges become the
+// zone's wall clock (written as UTC), so "last week" in Berlin is Monday to Sunday, not the
+// instants 23:00Z to 22:59Z.
+TEST(QueryParser, MentionsTakeCalendarDays) {
+  TimeContext time;
+  time.anchor_ms = *parse_timestamp_ms("2025-11-21T12:00:00Z");
+  auto D = [&](const char* q, const char* zone = "UTC") {
+    time.zone = zone;
+    return to_debug_string(*parse_query(q, time).root);
+  };
+  EXPECT_EQ(D("mentions:\"last week\"", "Europe/Berlin"),
+            "(MENTIONS 2025-11-10T00:00:00.000Z 2025-11-16T23:59:59.999Z)");
+  EXPECT_EQ(D("mentions:2024"), "(MENTIONS 2024-01-01T00:00:00.000Z 2024-12-31T23:59:59.999Z)");
+  EXPECT_EQ(D("mentions:2024-03-05", "Asia/Tokyo"), "(MENTIONS 2024-03-05T00:00:00.000Z 2024-03-05T23:59:59.999Z)");
+  EXPECT_EQ(D("mentions:[2019 TO 2021] AND x"),
+            R"((AND (MENTIONS 2019-01-01T00:00:00.000Z 2021-12-31T23:59:59.999Z) (TERM text "x")))");
+  EXPECT_THROW(parse_query("mentions:someday", time), Error);
+  EXPECT_EQ(to_debug_string(*parse_query_text("mentions:someday").root), R"((TERM text "mentions:someday"))");
+}
+
 TEST(QueryParser, MalformedDates) {
   EXPECT_ERROR("date:[2024-13-01 TO *]", 7, "invalid date '2024-13-01'");
   EXPECT_ERROR("date:[* TO 2023-02-29]", 12, "invalid date '2023-02-29'");
@@ -405,7 +425,7 @@ TEST(QueryParser, UnbalancedParentheses) {
 
 TEST(QueryParser, UnknownAndEmptyFields) {
   EXPECT_EQ(E("foo:bar"),
-            "unknown field 'foo' at position 1 (known: title, tag, label, kind, uri, date): foo:bar");
+            "unknown field 'foo' at position 1 (known: title, tag, label, kind, uri, date, mentions): foo:bar");
   EXPECT_EQ(P("a http://example.com"), R"((OR (TERM text "a") (TERM text "http://example.com")))");
   EXPECT_EQ(P("mailto:me@x.org"), R"((TERM text "mailto:me@x.org"))");
   EXPECT_ERROR("a http:/example.com", 3, "unknown field 'http'");
