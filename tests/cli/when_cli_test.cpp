@@ -100,7 +100,7 @@ TEST_F(WhenCli, RangesKeepTheirLastDayAndDaysAreLocal) {
 }
 
 TEST_F(WhenCli, PhrasesInOtherCommands) {
-  put("old", "2024-06-01T00:00:00Z");
+  put("old", "2024-06-01T15:00:00Z");
   put("recent", "2025-11-20T10:00:00Z");
   const mt::CliOutcome t = run({"timeline", "m.mv2", "--since", "last month", "--anchor", "2025-11-21T12:00:00Z", "--json"});
   ASSERT_EQ(t.code, 0) << t.err;
@@ -114,6 +114,12 @@ TEST_F(WhenCli, PhrasesInOtherCommands) {
   const mt::CliOutcome y = run({"find", "m.mv2", "--query", "date:2024", "--json"});
   ASSERT_EQ(json::parse(y.out)["hits"].size(), 1u) << y.out;
   EXPECT_EQ(json::parse(y.out)["hits"][0]["id"], 0);
+  // A day as an upper bound keeps the whole day, as date: and phrases do.
+  const mt::CliOutcome day = run({"timeline", "m.mv2", "--until", "2024-06-01", "--json"});
+  ASSERT_EQ(day.code, 0) << day.err;
+  EXPECT_EQ(json::parse(day.out).size(), 1u) << day.out;
+  const mt::CliOutcome before = run({"timeline", "m.mv2", "--until", "2024-05-31", "--json"});
+  EXPECT_EQ(json::parse(before.out).size(), 0u) << before.out;
   const mt::CliOutcome bad = run({"timeline", "m.mv2", "--since", "the twelfth of never"});
   EXPECT_EQ(bad.code, 2) << bad.err;
 }
