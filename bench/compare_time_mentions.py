@@ -27,9 +27,10 @@ import sys
 import tempfile
 import time
 
+from compare_time_sessions import load_docs  # the shared corpus's first n documents
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SETS = os.path.normpath(os.path.join(HERE, "..", "tests", "data", "time_mentions"))
-SHARED = os.path.normpath(os.path.join(HERE, "..", "..", "shared"))
 
 
 def log(msg):
@@ -114,19 +115,6 @@ def peer_quality(peer, sentences, work):
                     span += 1
                     break
     return score(pred, gold_n, span, None), pred, gold_n
-
-
-def load_docs(n):
-    data = subprocess.run(["zstd", "-dc", "--", os.path.join(SHARED, "bench", "corpus50k.jsonl.zst")],
-                          stdout=subprocess.PIPE, check=True).stdout
-    docs = []
-    for line in data.decode().splitlines():
-        if line.strip():
-            d = json.loads(line)
-            docs.append({"title": d["title"], "text": d["text"], "uri": d["uri"]})
-        if len(docs) == n:
-            break
-    return docs
 
 
 def ingest(args, work):

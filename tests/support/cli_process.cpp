@@ -12,6 +12,8 @@
 #include <sstream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 namespace memvid::testing {
 
 namespace {
@@ -72,6 +74,27 @@ CliOutcome run_memvid(const std::filesystem::path& cwd, const std::vector<std::s
   r.err = slurp(err_path);
   std::filesystem::remove_all(tmpl);
   return r;
+}
+
+bool flip_byte_in_part(const std::filesystem::path& cwd, const std::string& file, const std::string& kind,
+                       std::uint64_t into) {
+  const CliOutcome catalog = run_memvid(cwd, {"dump-catalog", file, "--json"});
+  if (catalog.code != 0) return false;
+  const nlohmann::json parts = nlohmann::json::parse(catalog.out, nullptr, false);
+  if (!parts.is_array()) return false;
+  for (const nlohmann::json& c : parts) {
+    if (c.value("kind", "") != kind) continue;
+    const auto offset = static_cast<std::streamoff>(c["offset"].get<std::uint64_t>() + into);
+    std::fstream f(cwd / file, std::ios::in | std::ios::out | std::ios::binary);
+    char b = 0;
+    f.seekg(offset);
+    f.read(&b, 1);
+    b = static_cast<char>(b ^ 0x55);
+    f.seekp(offset);
+    f.write(&b, 1);
+    return static_cast<bool>(f);
+  }
+  return false;
 }
 
 }  // namespace memvid::testing

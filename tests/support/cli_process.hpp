@@ -24,4 +24,10 @@ CliOutcome run_memvid(const std::filesystem::path& cwd, const std::vector<std::s
                       const std::map<std::string, std::string>& env = {},
                       std::optional<std::chrono::microseconds> kill_after = std::nullopt);
 
+// Damages the memory `file` (in cwd) in an index part of a kind, as `dump-catalog` names it
+// ("fact", "date"): flips byte `into` bytes into the first such part. False when the memory
+// has no part of that kind.
+bool flip_byte_in_part(const std::filesystem::path& cwd, const std::string& file, const std::string& kind,
+                       std::uint64_t into);
+
 }  // namespace memvid::testing

@@ -187,32 +187,16 @@ class FactVerifier final : public PartVerifier {
  private:
   CheckResult read() {
     Problems p;
-    std::uint64_t n = 0, parts = 0;
-    readable_ = true;
-    for (std::size_t i = 0; i < c_.manifest.segments.size(); ++i) {
-      const IndexSegmentRef& s = c_.manifest.segments[i];
-      const PartRef* r = s.part(FactPart::kTag);
-      if (!r) continue;
-      ++parts;
-      try {
-        auto rows = decode_fact_segment(c_.read(r->offset, r->length, "fact index part"), r->offset, &r->checksum);
-        if (rows.size() != r->count)
-          throw Error(ErrorCode::Corrupt, "holds " + num(rows.size()) + " facts, the TOC says " + num(r->count));
-        for (const facts::FactRow& row : rows) {
-          if (row.frame < s.first_frame || row.frame >= s.end_frame)
-            throw Error(ErrorCode::Corrupt, "names frame " + num(row.frame) + ", outside its range " +
-                                                range(s.first_frame, s.end_frame));
-          // (A source frame before the recording one is checked by the decoder.)
-          stored_[row.frame].push_back(row);
-        }
-        n += rows.size();
-      } catch (const Error& e) {
-        readable_ = false;
-        p.add("fact part of " + c_.segment_name(i) + " at offset " + num(r->offset) + ": " + e.what());
-      }
-    }
+    // (A source frame before the recording one is checked by the decoder.)
+    const RowPartsRead r = read_row_parts(
+        c_, FactPart::kTag, "fact", "facts",
+        [](const std::vector<std::uint8_t>& bytes, std::uint64_t offset, const format::Checksum16* checksum) {
+          return decode_fact_segment(bytes, offset, checksum);
+        },
+        [this](facts::FactRow row) { stored_[row.frame].push_back(std::move(row)); }, p);
+    readable_ = r.readable;
     if (p.any()) return failed(p.summary());
-    return passed(num(parts) + " fact parts, " + num(n) + " facts, each matching the checksum the TOC records");
+    return passed(num(r.parts) + " fact parts, " + num(r.rows) + " facts, each matching the checksum the TOC records");
   }
 
   static auto key(const facts::FactRow& r) {

@@ -143,32 +143,16 @@ class MentionVerifier final : public PartVerifier {
  private:
   CheckResult read() {
     Problems p;
-    std::uint64_t n = 0, parts = 0;
-    readable_ = true;
-    for (std::size_t i = 0; i < c_.manifest.segments.size(); ++i) {
-      const IndexSegmentRef& s = c_.manifest.segments[i];
-      const PartRef* r = s.part(MentionPart::kTag);
-      if (!r) continue;
-      ++parts;
-      try {
-        auto decoded = decode_mention_segment(c_.read(r->offset, r->length, "date-mention part"), r->offset, &r->checksum);
-        if (decoded.rows.size() != r->count)
-          throw Error(ErrorCode::Corrupt, "holds " + num(decoded.rows.size()) + " mentions, the TOC says " + num(r->count));
-        for (const MentionRow& row : decoded.rows) {
-          if (row.frame < s.first_frame || row.frame >= s.end_frame)
-            throw Error(ErrorCode::Corrupt, "names frame " + num(row.frame) + ", outside its range " +
-                                                range(s.first_frame, s.end_frame));
-          stored_[row.frame].push_back(row);
-        }
-        n += decoded.rows.size();
-      } catch (const Error& e) {
-        readable_ = false;
-        p.add("date-mention part of " + c_.segment_name(i) + " at offset " + num(r->offset) + ": " + e.what());
-      }
-    }
+    const RowPartsRead r = read_row_parts(
+        c_, MentionPart::kTag, "date-mention", "mentions",
+        [](const std::vector<std::uint8_t>& bytes, std::uint64_t offset, const format::Checksum16* checksum) {
+          return decode_mention_segment(bytes, offset, checksum).rows;
+        },
+        [this](MentionRow row) { stored_[row.frame].push_back(row); }, p);
+    readable_ = r.readable;
     if (p.any()) return failed(p.summary());
     if (!c_.manifest.settings.index_mentions) return passed("this memory does not index date mentions");
-    return passed(num(parts) + " date-mention parts, " + num(n) + " mentions, each matching the checksum the TOC records");
+    return passed(num(r.parts) + " date-mention parts, " + num(r.rows) + " mentions, each matching the checksum the TOC records");
   }
 
   CheckResult coverage() {
