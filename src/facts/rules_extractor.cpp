@@ -105,22 +105,24 @@ bool is_degree_word(std::string_view f) {
 }
 
 // What the sentences of one frame share: the person pronouns mean, and which words the frame
-// also writes in lower case (made on first use).
+// also writes in lower case (made on first use, from every part of the text).
 struct FrameContext {
-  const std::vector<Sentence>& sentences;
+  const std::vector<TextPart>& parts;
+  bool any_at = false;
   Entity last_person;
-  std::optional<std::unordered_set<std::string_view>> lower_words;
+  std::optional<std::unordered_set<std::string>> lower_words;
 
   // "Use the zone ..." opens a sentence with a capital, but the frame writes "use" too: a
   // word written in lower case elsewhere is no name when it stands alone at the start.
   bool written_in_lower_case(std::string_view folded) {
     if (!lower_words) {
       lower_words.emplace();
-      for (const Sentence& s : sentences)
-        for (const Word& w : s)
-          if (!w.punct && !w.capital && !w.caseless_letter && !w.digit) lower_words->insert(w.folded);
+      for (const TextPart& part : parts)
+        for (const Sentence& s : split_sentences(part.text, part.base, any_at))
+          for (const Word& w : s)
+            if (!w.punct && !w.capital && !w.caseless_letter && !w.digit) lower_words->insert(w.folded);
     }
-    return lower_words->count(folded) > 0;
+    return lower_words->find(std::string(folded)) != lower_words->end();
   }
 };
 
@@ -1238,11 +1240,17 @@ class SentenceReader {
 
 std::vector<ExtractedFact> extract_facts_by_rules(std::string_view text, std::int64_t frame_ms) {
   std::vector<ExtractedFact> out;
-  const std::vector<Sentence> sentences = split_sentences(text);
-  FrameContext frame{sentences, {}, std::nullopt};
-  for (const Sentence& s : sentences) {
-    SentenceReader reader(text, s, frame_ms, frame, out);
-    reader.read();
+  // A long text is read a part at a time (parts end at blank lines, where no sentence runs
+  // on), so its words are held for one part, not for the whole text: the same facts, in
+  // bounded memory.
+  constexpr std::size_t kPartBytes = 256 * 1024;
+  const std::vector<TextPart> parts = paragraph_parts(text, kPartBytes);
+  FrameContext frame{parts, text.find('@') != std::string_view::npos, {}, std::nullopt};
+  for (const TextPart& part : parts) {
+    for (const Sentence& s : split_sentences(part.text, part.base, frame.any_at)) {
+      SentenceReader reader(text, s, frame_ms, frame, out);
+      reader.read();
+    }
   }
   return out;
 }

@@ -106,13 +106,16 @@ std::string fold_text(std::string_view text) {
 }
 
 std::vector<Sentence> split_sentences(std::string_view text) {
+  return split_sentences(text, 0, text.find('@') != std::string_view::npos);
+}
+
+std::vector<Sentence> split_sentences(std::string_view text, std::size_t base, bool any_at) {
   std::vector<Word> words;
   std::vector<bool> break_before;  // a blank line or a list item starts before this word
   bool pending_break = false;
   std::size_t i = 0;
   bool line_start = true;
   std::size_t newlines = 0;
-  const bool any_at = text.find('@') != std::string_view::npos;
   while (i < text.size()) {
     const CodePoint c = decode(text, i);
     if (is_space(c.value)) {
@@ -191,6 +194,8 @@ std::vector<Sentence> split_sentences(std::string_view text) {
     w.end = static_cast<std::uint32_t>(i);
     w.text = text.substr(w.begin, w.end - w.begin);
     w.folded = w.punct ? std::string(w.text) : fold_text(w.text);
+    w.begin += static_cast<std::uint32_t>(base);
+    w.end += static_cast<std::uint32_t>(base);
     words.push_back(std::move(w));
     break_before.push_back(pending_break);
     pending_break = false;

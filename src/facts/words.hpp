@@ -12,6 +12,8 @@
 // Sentences end at '.', '!' or '?' (unless the '.' follows a title such as "Dr", an initial,
 // or is followed by a lower-case word or a digit), at ';', at a blank line, and before a
 // line that starts a list item ("-", "*", "•", "1.").
+#include "base/paragraphs.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -36,6 +38,13 @@ struct Word {
 using Sentence = std::vector<Word>;
 
 std::vector<Sentence> split_sentences(std::string_view text);
+
+// The same, for the part of a larger text that starts at byte `base` (words' offsets are into
+// the larger text); any_at: whether the larger text holds an '@' (e-mail addresses are looked
+// for only then).
+std::vector<Sentence> split_sentences(std::string_view part, std::size_t base, bool any_at);
+// No sentence runs on across a blank line, so the parts of base/paragraphs.hpp, split on
+// their own, give the sentences of the whole text.
 
 // NFKC + full case folding (ASCII fast path); invalid UTF-8 is replaced.
 std::string fold_text(std::string_view text);

@@ -7,6 +7,7 @@
 #include <string>
 #include <bitset>
 
+#include "base/paragraphs.hpp"
 #include "memvid/error.hpp"
 #include "memvid/time.hpp"
 #include "time/civil.hpp"
@@ -240,7 +241,7 @@ class Extractor {
       pieces.push_back(std::move(*p));
     }
     std::vector<MentionSpan> out;
-    for (std::size_t k = 0; k < pieces.size() && out.size() < kMaxMentionsPerText; ++k) {
+    for (std::size_t k = 0; k < pieces.size(); ++k) {
       std::optional<MentionSpan> a = resolve(pieces[k]);
       if (!a) continue;
       // A range: "2019 to 2021", "May - July 2024", "between March and May".
@@ -1026,13 +1027,19 @@ std::string iso_day(std::int64_t day) {
 }
 
 std::vector<MentionSpan> extract_mentions(std::string_view text, std::int64_t written_ms) {
-  // The resolver's calendar ends at 9999: a frame dated outside it has no relative mentions,
-  // but its absolute ones still resolve.
-  try {
-    return Extractor(text, written_ms).run();
-  } catch (const std::logic_error&) {
-    return {};  // a number std::stoi refused (the matchers bound their lengths first)
+  // A long text is read a part at a time (parts end at blank lines), so that its tokens are
+  // held for one part only; a mention does not run on across a blank line.
+  constexpr std::size_t kPartBytes = 256 * 1024;
+  std::vector<MentionSpan> out;
+  for (const TextPart& part : paragraph_parts(text, kPartBytes)) {
+    for (MentionSpan m : Extractor(part.text, written_ms).run()) {
+      if (out.size() >= kMaxMentionsPerText) return out;
+      m.begin += static_cast<std::uint32_t>(part.base);
+      m.end += static_cast<std::uint32_t>(part.base);
+      out.push_back(m);
+    }
   }
+  return out;
 }
 
 }  // namespace memvid::mentions

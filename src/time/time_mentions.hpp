@@ -10,6 +10,7 @@
 // forward", "version 2.4", "24/7", "pages 12-15") are left alone. tests/time/
 // time_mentions_eval_test.cpp measures it on a labelled set.
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,7 +30,9 @@ struct MentionSpan {
 // At most this many mentions are kept per text (a bound on what one frame adds to the part).
 inline constexpr std::size_t kMaxMentionsPerText = 65'536;
 
-// In text order; spans do not overlap. Never throws.
+// In text order; spans do not overlap. A text longer than 256 KiB is read in parts that end at
+// blank lines (base/paragraphs.hpp), so memory stays bounded; no mention spans a blank line.
+// Never throws.
 std::vector<MentionSpan> extract_mentions(std::string_view text, std::int64_t written_ms);
 
 // "2024-03-05" for a day number.

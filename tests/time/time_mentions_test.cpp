@@ -81,6 +81,20 @@ TEST(TimeMentions, ImpossibleDaysAreNotMentions) {
   EXPECT_EQ(found("on 2024-02-29 a leap day"), V{"2024-02-29=2024-02-29..2024-02-29"});
 }
 
+TEST(TimeMentions, ALongTextIsReadInPartsWithOffsetsIntoTheWhole) {
+  // More than one part (parts end at blank lines after 256 KiB): every copy's mentions, each
+  // span pointing at its words in the whole text.
+  const std::string paragraph = "The outage on March 5, 2024 was fixed last week.\n\n";
+  std::string text;
+  while (text.size() < 700 * 1024) text += paragraph;
+  const auto all = find_time_mentions(text, day_ms("2025-06-15"));
+  ASSERT_EQ(all.size(), 2 * (text.size() / paragraph.size()));
+  for (const TimeMention& m : all) ASSERT_EQ(text.substr(m.begin, m.end - m.begin), m.text);
+  EXPECT_EQ(all.back().text, "last week");
+  EXPECT_EQ(all.back().first_day, "2025-06-02");
+  EXPECT_GT(all.back().begin, 700u * 1024 - paragraph.size());
+}
+
 TEST(TimeMentions, AnyBytesAreSafe) {
   std::string junk;
   for (int i = 0; i < 5000; ++i) junk += static_cast<char>((i * 7919) % 256);

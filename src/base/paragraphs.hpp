@@ -1,0 +1,19 @@
+#pragma once
+// A long text cut at blank lines into parts of bounded size, so that what reads a text word
+// by word (the rules engine, the date-mention extractor) holds one part's words at a time.
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+namespace memvid {
+
+struct TextPart {
+  std::size_t base = 0;   // where the part starts in the text
+  std::string_view text;
+};
+
+// Parts of at least min_bytes that end just after a blank line ("\n\n"), in order, tiling the
+// text; a text without such a place after min_bytes is one part.
+std::vector<TextPart> paragraph_parts(std::string_view text, std::size_t min_bytes);
+
+}  // namespace memvid
