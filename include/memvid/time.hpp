@@ -69,6 +69,17 @@ struct TimeMention {
 // any text; a span that names no real day (February 30) is not a mention.
 std::vector<TimeMention> find_time_mentions(std::string_view text, std::int64_t written_ms);
 
+// The instants a time value covers, both included; an absent edge is open ("since 2024").
+struct TimeSpan {
+  std::optional<std::int64_t> first, last;
+  bool phrase = false;  // read as a phrase in the context's zone (not an instant or a UTC day)
+};
+// A time value as flags and query fields take it: epoch milliseconds or an ISO-8601 instant is
+// that instant, a bare day (2025-11-17) its whole UTC day, and anything else (a bare four-digit
+// year included: 2025 is the year, not 2025 ms) a phrase's window [start, end - 1 ms]. Throws
+// what resolve_time_phrase throws.
+TimeSpan resolve_time_value(std::string_view text, const TimeContext& context);
+
 // Throws Error(InvalidArgument) naming the zone unless it can be loaded.
 void check_time_zone(std::string_view zone);
 

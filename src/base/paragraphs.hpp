@@ -12,6 +12,9 @@ struct TextPart {
   std::string_view text;
 };
 
+// The part size the rules engine and the date-mention extractor read long texts in.
+inline constexpr std::size_t kTextPartBytes = 256 * 1024;
+
 // Parts of at least min_bytes that end just after a blank line ("\n\n"), in order, tiling the
 // text; a text without such a place after min_bytes is one part.
 std::vector<TextPart> paragraph_parts(std::string_view text, std::size_t min_bytes);

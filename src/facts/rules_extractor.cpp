@@ -11,6 +11,7 @@
 
 #include "facts/lexicon.hpp"
 #include "facts/text_dates.hpp"
+#include "time/calendar_words.hpp"
 #include "facts/words.hpp"
 
 namespace memvid::facts {
@@ -716,7 +717,7 @@ class SentenceReader {
       std::size_t e = k;
       while (e < s_.size() && !s_[e].punct && e - k < 3) ++e;
       if (is(e, ",") && e + 1 < s_.size() && s_[e + 1].digit) e += 2;
-      if (e > k && (month_number(s_[k].folded) || s_[k].digit)) emit(*owner, "birthday", Phrase{k, e}, false, false);
+      if (e > k && (calendar::month_number(s_[k].folded) || s_[k].digit)) emit(*owner, "birthday", Phrase{k, e}, false, false);
       return;
     }
     if (noun == "hobby" || noun == "hobbies") {
@@ -856,7 +857,7 @@ class SentenceReader {
     if (s_[v].is("born")) {
       if (is(v + 1, "in") && !(at(v + 2) && at(v + 2)->digit)) {
         place_fact(v + 2, "birthplace", subject, negated);
-      } else if (is(v + 1, "on") || (at(v + 1) && month_number(at(v + 1)->folded))) {
+      } else if (is(v + 1, "on") || (at(v + 1) && calendar::month_number(at(v + 1)->folded))) {
         std::size_t k = is(v + 1, "on") ? v + 2 : v + 1;
         std::size_t e = k;
         while (e < s_.size() && !s_[e].punct && e - k < 3 && !s_[e].is("in")) ++e;
@@ -1243,8 +1244,7 @@ std::vector<ExtractedFact> extract_facts_by_rules(std::string_view text, std::in
   // A long text is read a part at a time (parts end at blank lines, where no sentence runs
   // on), so its words are held for one part, not for the whole text: the same facts, in
   // bounded memory.
-  constexpr std::size_t kPartBytes = 256 * 1024;
-  const std::vector<TextPart> parts = paragraph_parts(text, kPartBytes);
+  const std::vector<TextPart> parts = paragraph_parts(text, kTextPartBytes);
   FrameContext frame{parts, text.find('@') != std::string_view::npos, {}, std::nullopt};
   for (const TextPart& part : parts) {
     for (const Sentence& s : split_sentences(part.text, part.base, frame.any_at)) {

@@ -1,6 +1,5 @@
 #include "facts/text_dates.hpp"
 
-#include <array>
 #include <cstdio>
 #include <charconv>
 #include <string>
@@ -8,6 +7,7 @@
 #include "memvid/error.hpp"
 #include "memvid/time.hpp"
 #include "memvid/timestamp.hpp"
+#include "time/calendar_words.hpp"
 
 namespace memvid::facts {
 
@@ -75,15 +75,13 @@ std::optional<std::pair<std::int64_t, std::size_t>> date_at(const Sentence& s, s
     return found(std::string(w.text), i + 1);
   }
   if (int y = year_of(w)) return found(std::to_string(y), i + 1);
-  if (int m = month_number(w.folded); m && (w.capital || w.folded.size() > 3)) {
+  if (int m = calendar::month_number(w.folded); m && (w.capital || w.folded.size() > 3)) {
     // March 2023 / March 5, 2023 / March 5 / March
     std::size_t k = i + 1;
     int day = 0;
     if (const Word* d = next(k); d && d->digit && (day = day_of(*d))) ++k;
     if (const Word* c = next(k); c && c->punct && c->text == "," && next(k + 1) && year_of(*next(k + 1))) ++k;
-    static constexpr std::string_view kMonths[] = {"january", "february", "march",     "april",   "may",      "june",
-                                                   "july",    "august",   "september", "october", "november", "december"};
-    const std::string month(kMonths[m - 1]);
+    const std::string month(calendar::kMonthNames[static_cast<std::size_t>(m - 1)]);
     if (const Word* y = next(k); y && year_of(*y)) {
       const std::string ym = std::to_string(year_of(*y)) + "-" + two_digits(m);
       return found(day ? ym + "-" + two_digits(day) : ym, k + 1);
@@ -109,23 +107,8 @@ std::optional<std::pair<std::int64_t, std::size_t>> date_at(const Sentence& s, s
 
 }  // namespace
 
-int month_number(std::string_view f) {
-  static constexpr std::array<std::string_view, 12> kNames = {"january", "february", "march",     "april",
-                                                              "may",     "june",     "july",      "august",
-                                                              "september", "october", "november", "december"};
-  for (int m = 0; m < 12; ++m) {
-    if (f == kNames[m] || (f.size() == 3 && kNames[m].substr(0, 3) == f)) return m + 1;
-  }
-  if (f == "sept") return 9;
-  return 0;
-}
-
 int small_number(std::string_view f) {
-  static constexpr std::array<std::string_view, 13> kWords = {"zero", "one", "two", "three", "four",   "five",  "six",
-                                                              "seven", "eight", "nine", "ten", "eleven", "twelve"};
-  if (f == "a" || f == "an") return 1;
-  for (int n = 0; n < 13; ++n)
-    if (f == kWords[n]) return n;
+  if (const int n = calendar::number_word(f); n >= 0) return n;
   int n = -1;
   auto [p, ec] = std::from_chars(f.data(), f.data() + f.size(), n);
   if (ec != std::errc() || p != f.data() + f.size() || f.size() > 3) return -1;

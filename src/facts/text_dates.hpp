@@ -21,9 +21,6 @@ struct TextDate {
 
 std::optional<TextDate> find_start_date(const Sentence& s, std::int64_t frame_ms);
 
-// 1..12 for a month name or its abbreviation ("march", "mar", "sept"), else 0.
-int month_number(std::string_view folded);
-
 // "two" -> 2 ... "twelve" -> 12, "a" / "an" -> 1, digits as digits; else -1.
 int small_number(std::string_view folded);
 

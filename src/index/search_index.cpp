@@ -99,9 +99,10 @@ std::vector<std::uint64_t> SearchIndex::mentioned_frames(std::optional<std::int6
                                                          std::optional<std::int64_t> until_ms) const {
   const auto* m = dynamic_cast<const MentionPart*>(part(MentionPart::kTag));
   if (!m) return {};
-  constexpr std::int64_t kFirst = civil::days_from_civil(1, 1, 1), kEnd = civil::days_from_civil(10000, 1, 1);
-  const std::int64_t first = from_ms ? std::max(kFirst, civil::floor_div(*from_ms, civil::kMsPerDay)) : kFirst;
-  const std::int64_t end = until_ms ? std::min(kEnd, civil::floor_div(*until_ms, civil::kMsPerDay) + 1) : kEnd;
+  const std::int64_t first =
+      from_ms ? std::max(civil::kFirstDay, civil::floor_div(*from_ms, civil::kMsPerDay)) : civil::kFirstDay;
+  const std::int64_t end =
+      until_ms ? std::min(civil::kEndDay, civil::floor_div(*until_ms, civil::kMsPerDay) + 1) : civil::kEndDay;
   std::vector<std::uint64_t> frames;
   if (first >= end) return frames;
   for (const MentionRow& r : m->overlapping(first, end, store_.frame_count())) frames.push_back(r.frame);

@@ -242,6 +242,21 @@ void take(const nlohmann::json& j, const char* key, std::optional<T>& out) {
   }
 }
 
+// A search mode by name; an unknown one leaves out as it is.
+void take_mode(const nlohmann::json& j, SearchMode& out) {
+  std::string mode;
+  take(j, "mode", mode);
+  if (auto m = search_mode_from_string(mode)) out = *m;
+}
+
+// The relevance floor: a number, or null for "off" (absent: the default stays).
+void take_semantic_floor(const nlohmann::json& j, std::optional<double>& out) {
+  if (const auto it = j.find("semantic_floor"); it != j.end()) {
+    if (it->is_number()) out = it->get<double>();
+    else if (it->is_null()) out.reset();
+  }
+}
+
 nlohmann::json parse_object(const std::string& text) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   return j.is_object() ? j : nlohmann::json::object();
@@ -255,9 +270,7 @@ FindOptions find_options_from_json(const std::string& text) {
   take(j, "k", o.k);
   take(j, "offset", o.offset);
   take(j, "cursor", o.cursor);
-  std::string mode;
-  take(j, "mode", mode);
-  if (auto m = search_mode_from_string(mode)) o.mode = *m;
+  take_mode(j, o.mode);
   take(j, "collapse_chunks", o.collapse_chunks);
   take(j, "collapse_duplicates", o.collapse_duplicates);
   take(j, "correction_boost", o.correction_boost);
@@ -274,10 +287,7 @@ FindOptions find_options_from_json(const std::string& text) {
   if (auto f = fusion_from_string(fusion)) o.fusion = *f;
   take(j, "semantic_weight", o.semantic_weight);
   take(j, "candidates", o.candidates);
-  if (const auto it = j.find("semantic_floor"); it != j.end()) {
-    if (it->is_number()) o.semantic_floor = it->get<double>();
-    else if (it->is_null()) o.semantic_floor.reset();
-  }
+  take_semantic_floor(j, o.semantic_floor);
   take(j, "ef_search", o.ef_search);
   take(j, "nprobe", o.nprobe);
   o.snippet_chars = 0;  // only the ids are compared
@@ -305,19 +315,14 @@ AskOptions ask_options_from_json(const std::string& text) {
   const nlohmann::json j = parse_object(text);
   AskOptions o;
   take(j, "k", o.k);
-  std::string mode;
-  take(j, "mode", mode);
-  if (auto m = search_mode_from_string(mode)) o.mode = *m;
+  take_mode(j, o.mode);
   take(j, "context_tokens", o.context_tokens);
   take(j, "scope", o.scope);
   take(j, "where", o.where);
   take(j, "as_of_ms", o.as_of_ms);
   take(j, "time_zone", o.time_zone);
   take(j, "time_anchor_ms", o.time_anchor_ms);
-  if (const auto it = j.find("semantic_floor"); it != j.end()) {
-    if (it->is_number()) o.semantic_floor = it->get<double>();
-    else if (it->is_null()) o.semantic_floor.reset();
-  }
+  take_semantic_floor(j, o.semantic_floor);
   take(j, "max_sentences", o.max_sentences);
   o.context_only = true;  // the sources are what is compared; no model is called again
   return o;

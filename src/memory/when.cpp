@@ -14,15 +14,13 @@ namespace memvid {
 
 namespace {
 
-constexpr std::int64_t kFirstDay = civil::days_from_civil(1, 1, 1), kEndDay = civil::days_from_civil(10000, 1, 1);
+using civil::kEndDay;
+using civil::kFirstDay;
 
 // The calendar days [first, end) a window of instants covers on the zone's clocks.
 std::pair<std::int64_t, std::int64_t> local_days(const TimeWindow& w, std::string_view zone) {
   const timezone::TimeZone tz = timezone::TimeZone::load(zone);
-  const auto day_of = [&](std::int64_t ms) {
-    const std::int64_t s = civil::floor_div(ms, 1000);
-    return civil::floor_div(s + tz.offset_at(s), civil::kSecondsPerDay);
-  };
+  const auto day_of = [&](std::int64_t ms) { return civil::floor_div(tz.local_ms(ms), civil::kMsPerDay); };
   const std::int64_t first = w.start_ms ? day_of(*w.start_ms) : kFirstDay;
   const std::int64_t end = w.end_ms ? day_of(*w.end_ms - 1) + 1 : kEndDay;
   return {std::max(first, kFirstDay), std::min(end, kEndDay)};

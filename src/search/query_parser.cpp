@@ -28,7 +28,6 @@
 namespace memvid::search {
 namespace {
 
-constexpr std::int64_t kMsPerDay = 86'400'000;
 constexpr std::size_t kExcerptContext = 12;  // code points shown on each side of an error
 
 bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
@@ -869,19 +868,9 @@ class Parser {
     return token;
   }
 
-  // The instants a date token covers, first and last (inclusive; absent: open). An epoch or
-  // ISO-8601 instant covers itself, a bare YYYY-MM-DD its UTC day, and anything else is a
-  // time phrase ("last week", "2025-11", "Q4 2025") resolved in the query's time zone.
-  struct DateValue {
-    std::optional<std::int64_t> first, last;
-  };
-  std::optional<DateValue> parse_date_value(const DateToken& token) {
-    // A bare four-digit number is a year (date:2025), not 2025 ms after the epoch.
-    const bool year = token.text.size() == 4 && token.text.find_first_not_of("0123456789") == std::string::npos;
-    if (const auto ms = year ? std::nullopt : parse_timestamp_ms(token.text)) {
-      const bool day = token.text.size() == 10 && token.text[4] == '-' && token.text[7] == '-';
-      return DateValue{*ms, day ? *ms + kMsPerDay - 1 : *ms};
-    }
+  // The instants a date token covers (resolve_time_value, memvid/time.hpp), in the query's
+  // time zone and from its anchor.
+  std::optional<TimeSpan> parse_date_value(const DateToken& token) {
     const std::string shown = token.text.size() <= 40 ? " '" + token.text + "'" : "";
     try {
       TimeContext context;
@@ -892,19 +881,12 @@ class Parser {
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count();
       }
-      const TimeWindow w = resolve_time_phrase(token.text, context);
-      DateValue v;
-      v.first = w.start_ms;
-      if (w.end_ms) v.last = *w.end_ms - 1;
-      if (date_field_ == Field::Mentions) {
-        // mentions: compares calendar days, so the edges become the zone's wall clock
+      TimeSpan v = resolve_time_value(token.text, context);
+      if (date_field_ == Field::Mentions && v.phrase) {
+        // mentions: compares calendar days, so a phrase's edges become the zone's wall clock
         const timezone::TimeZone zone = timezone::TimeZone::load(context.zone);
-        const auto wall = [&](std::int64_t ms) {
-          const std::int64_t s = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
-          return ms + std::int64_t{zone.offset_at(s)} * 1000;
-        };
-        if (v.first) v.first = wall(*v.first);
-        if (v.last) v.last = wall(*v.last);
+        if (v.first) v.first = zone.local_ms(*v.first);
+        if (v.last) v.last = zone.local_ms(*v.last);
       }
       return v;
     } catch (const Error& e) {

@@ -43,6 +43,10 @@ constexpr unsigned days_in_month(std::int64_t y, unsigned m) {
   return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
 }
 
+// The days the product names: 0001-01-01 up to (not including) 10000-01-01.
+inline constexpr std::int64_t kFirstDay = days_from_civil(1, 1, 1);
+inline constexpr std::int64_t kEndDay = days_from_civil(10000, 1, 1);
+
 // 0 = Sunday ... 6 = Saturday; 1970-01-01 was a Thursday.
 constexpr unsigned weekday(std::int64_t days) {
   return static_cast<unsigned>((days % 7 + 11) % 7);

@@ -10,6 +10,7 @@
 #include "base/paragraphs.hpp"
 #include "memvid/error.hpp"
 #include "memvid/time.hpp"
+#include "time/calendar_words.hpp"
 #include "time/civil.hpp"
 
 namespace memvid::mentions {
@@ -79,48 +80,24 @@ std::vector<Tok> tokenize(std::string_view s, const std::string& folded) {
 // ---------------------------------------------------------------------------------------
 // Words.
 
-int month_number(std::string_view w, bool* abbreviated) {
-  static constexpr std::string_view kFull[] = {"january", "february", "march",     "april",   "may",      "june",
-                                               "july",    "august",   "september", "october", "november", "december"};
-  static constexpr std::string_view kShort[] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                                "jul", "aug", "sep", "oct", "nov", "dec"};
-  for (int m = 0; m < 12; ++m) {
-    if (w == kFull[m]) {
+using calendar::month_number;
+using calendar::number_word;
+
+// 1 = Monday .. 7 = Sunday for a weekday's name or its short forms (mon, tue, tues, thu,
+// thur, thurs, ...); 0 otherwise.
+int weekday_number(std::string_view w, bool* abbreviated) {
+  for (int d = 0; d < 7; ++d) {
+    const std::string_view name = calendar::kWeekdayNames[static_cast<std::size_t>(d)];
+    if (w == name) {
       *abbreviated = false;
-      return m + 1;
+      return d + 1;
     }
-    if (w == kShort[m] || (m == 8 && w == "sept")) {
+    if (w == name.substr(0, 3) || (d == 1 && w == "tues") || (d == 3 && (w == "thur" || w == "thurs"))) {
       *abbreviated = true;
-      return m + 1;
+      return d + 1;
     }
   }
   return 0;
-}
-
-// 0 = Sunday .. 6 = Saturday, or -1.
-int weekday_number(std::string_view w, bool* abbreviated) {
-  static constexpr std::string_view kFull[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
-  static constexpr std::string_view kShort[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
-  for (int d = 0; d < 7; ++d) {
-    if (w == kFull[d]) {
-      *abbreviated = false;
-      return d;
-    }
-    if (w == kShort[d] || (d == 2 && w == "tues") || (d == 4 && (w == "thur" || w == "thurs"))) {
-      *abbreviated = true;
-      return d;
-    }
-  }
-  return -1;
-}
-
-int number_word(std::string_view w) {
-  static constexpr std::string_view kWords[] = {"zero", "one", "two",   "three",  "four",   "five",  "six",
-                                                "seven", "eight", "nine", "ten", "eleven", "twelve"};
-  for (int n = 0; n <= 12; ++n)
-    if (w == kWords[n]) return n;
-  if (w == "a" || w == "an") return 1;
-  return -1;
 }
 
 bool one_of(std::string_view w, std::initializer_list<std::string_view> words) {
@@ -226,7 +203,7 @@ struct Piece {
 class Extractor {
  public:
   Extractor(std::string_view text, std::int64_t written_ms)
-      : text_(text), folded_(fold(text)), t_(tokenize(text, folded_)), written_ms_(written_ms),
+      : folded_(fold(text)), t_(tokenize(text, folded_)), written_ms_(written_ms),
         today_(civil::floor_div(written_ms, civil::kMsPerDay)) {}
 
   std::vector<MentionSpan> run() {
@@ -341,15 +318,13 @@ class Extractor {
   }
 
   static std::string phrase_of(const Piece& p) {
-    static constexpr std::string_view kMonths[] = {"january", "february", "march",     "april",   "may",      "june",
-                                                   "july",    "august",   "september", "october", "november", "december"};
     switch (p.shape) {
       case Piece::Day:
         if (p.year) return std::to_string(p.year) + "-" + two(p.month) + "-" + two(p.day);
-        return std::string(kMonths[p.month - 1]) + " " + std::to_string(p.day);
+        return std::string(calendar::kMonthNames[static_cast<std::size_t>(p.month - 1)]) + " " + std::to_string(p.day);
       case Piece::Month:
         if (p.year) return std::to_string(p.year) + "-" + two(p.month);
-        return std::string(kMonths[p.month - 1]);
+        return std::string(calendar::kMonthNames[static_cast<std::size_t>(p.month - 1)]);
       case Piece::Year: return std::to_string(p.year);
       case Piece::Other: break;
     }
@@ -632,28 +607,20 @@ class Extractor {
     if (!cue && (name_like || weak || !t_[i].cap)) return std::nullopt;
     if (cue && weak && !t_[i].cap) return std::nullopt;
     if (i > 0 && (word(i - 1, "last") || word(i - 1, "next") || word(i - 1, "this"))) {
-      Piece p = other(i - 1, i + ml, std::string(t_[i - 1].low) + " " + phrase_of(piece(i, i, Piece::Month, 0, m, 0)), true);
-      if (t_[i - 1].low == "this") p.phrase = phrase_of(piece(i, i, Piece::Month, 0, m, 0));
-      if (t_[i - 1].low == "next") p.days = next_month_named(m);
-      return p;
+      // "this March" is the most recent March, as "March" alone; last/next as the resolver reads them.
+      const std::string month = phrase_of(piece(i, i, Piece::Month, 0, m, 0));
+      return other(i - 1, i + ml, word(i - 1, "this") ? month : std::string(t_[i - 1].low) + " " + month, true);
     }
     Piece p = piece(i, i + ml, Piece::Month, 0, m, 0);
     p.relative = true;
     return p;
   }
 
-  std::pair<std::int64_t, std::int64_t> next_month_named(int m) const {
-    const civil::Date now = civil::civil_from_days(today_);
-    std::int64_t y = now.year + (static_cast<int>(now.month) >= m ? 1 : 0);
-    const std::int64_t a = civil::days_from_civil(y, static_cast<unsigned>(m), 1);
-    return {a, a + civil::days_in_month(y, static_cast<unsigned>(m))};
-  }
-
   // Tue, 12 Mar 2024 14:33:12 +0100 / Monday, March 5, 2024 / Monday / on Friday / last Friday
   std::optional<Piece> weekday_prefixed(std::size_t i) {
     bool abbreviated = false;
     const int wd = weekday_number(t_[i].low, &abbreviated);
-    if (wd < 0) return std::nullopt;
+    if (wd == 0) return std::nullopt;
     std::size_t j = i + 1;
     if (abbreviated && punct(j, ".") && glued(j)) ++j;
     if (punct(j, ",")) ++j;
@@ -686,8 +653,7 @@ class Extractor {
       return std::nullopt;
     if (at(end) && t_[end].kind == Tok::Word && one_of(t_[end].low, {"morning", "afternoon", "evening", "night"})) ++end;
     else if (at(end) && t_[end].kind == Tok::Word && t_[end].low == "s" && punct(end - 1, "'")) return std::nullopt;
-    static constexpr std::string_view kNames[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
-    return other(first, end, prefix + std::string(kNames[wd]), true);
+    return other(first, end, prefix + std::string(calendar::kWeekdayNames[static_cast<std::size_t>(wd - 1)]), true);
   }
 
   // early 2024, mid-2024, late March, the end of 2024 ... : the modifier joins the span,
@@ -992,7 +958,6 @@ class Extractor {
     return f;
   }
 
-  std::string_view text_;
   std::string folded_;
   std::vector<Tok> t_;
   std::int64_t written_ms_;
@@ -1029,9 +994,8 @@ std::string iso_day(std::int64_t day) {
 std::vector<MentionSpan> extract_mentions(std::string_view text, std::int64_t written_ms) {
   // A long text is read a part at a time (parts end at blank lines), so that its tokens are
   // held for one part only; a mention does not run on across a blank line.
-  constexpr std::size_t kPartBytes = 256 * 1024;
   std::vector<MentionSpan> out;
-  for (const TextPart& part : paragraph_parts(text, kPartBytes)) {
+  for (const TextPart& part : paragraph_parts(text, kTextPartBytes)) {
     for (MentionSpan m : Extractor(part.text, written_ms).run()) {
       if (out.size() >= kMaxMentionsPerText) return out;
       m.begin += static_cast<std::uint32_t>(part.base);

@@ -9,6 +9,8 @@
 
 #include "memvid/error.hpp"
 #include "memvid/time.hpp"
+#include "memvid/timestamp.hpp"
+#include "time/calendar_words.hpp"
 #include "time/civil.hpp"
 #include "time/time_zone.hpp"
 
@@ -19,8 +21,8 @@ using timezone::TimeZone;
 using timezone::format_local_time;
 using Words = std::vector<std::string>;
 
-constexpr std::int64_t kFirstDay = civil::days_from_civil(1, 1, 1);
-constexpr std::int64_t kEndDay = civil::days_from_civil(10000, 1, 1);
+using civil::kEndDay;
+using civil::kFirstDay;
 constexpr std::int64_t kMaxCount = 1'000'000'000;
 
 enum class Unit { Second, Minute, Hour, Day, Week, Fortnight, Month, Quarter, Year, Decade };
@@ -56,20 +58,17 @@ const char* unit_name(Unit u) {
   return "day";
 }
 
+// A month's name or any start of it of three letters or more ("sep", "septem"), or "sept".
 int month_of(std::string_view w) {
-  static constexpr std::string_view kFull[] = {"january", "february", "march",     "april",   "may",      "june",
-                                               "july",    "august",   "september", "october", "november", "december"};
   for (int m = 0; m < 12; ++m)
-    if (w == kFull[m] || (w.size() >= 3 && kFull[m].starts_with(w))) return m + 1;
+    if (w.size() >= 3 && calendar::kMonthNames[static_cast<std::size_t>(m)].starts_with(w)) return m + 1;
   return w == "sept" ? 9 : 0;
 }
 
-// 1 = Monday ... 7 = Sunday (ISO).
+// 1 = Monday ... 7 = Sunday (ISO), for a weekday's name or any start of it of three letters or more.
 int weekday_of(std::string_view w) {
-  static constexpr std::string_view kFull[] = {"monday", "tuesday", "wednesday", "thursday",
-                                               "friday", "saturday", "sunday"};
   for (int d = 0; d < 7; ++d)
-    if (w == kFull[d] || (w.size() >= 3 && kFull[d].starts_with(w))) return d + 1;
+    if (w.size() >= 3 && calendar::kWeekdayNames[static_cast<std::size_t>(d)].starts_with(w)) return d + 1;
   return 0;
 }
 
@@ -83,11 +82,7 @@ std::optional<std::int64_t> integer(std::string_view w) {
 
 // "3", "three", "a", "an", "a couple" is not counted.
 std::optional<std::int64_t> count_of(std::string_view w) {
-  static constexpr std::string_view kWords[] = {"zero", "one", "two",   "three",  "four",   "five",   "six",
-                                                "seven", "eight", "nine", "ten", "eleven", "twelve"};
-  for (int i = 0; i < 13; ++i)
-    if (w == kWords[i]) return i;
-  if (w == "a" || w == "an") return 1;
+  if (const int n = calendar::number_word(w); n >= 0) return n;
   if (w.size() > 1 && w.find_first_not_of("0123456789") == std::string_view::npos && w.size() > 10)
     return kMaxCount + 1;  // too large to mean anything; reported as out of range
   return integer(w);
@@ -764,6 +759,20 @@ TimeWindow resolve_time_phrase(std::string_view phrase, const TimeContext& conte
   if (phrase.size() > 256)
     throw Error(ErrorCode::InvalidArgument, "cannot resolve a time phrase longer than 256 bytes");
   return Resolver(phrase, context).resolve();
+}
+
+TimeSpan resolve_time_value(std::string_view text, const TimeContext& context) {
+  const bool year = text.size() == 4 && text.find_first_not_of("0123456789") == std::string_view::npos;
+  if (const auto ms = year ? std::nullopt : parse_timestamp_ms(text)) {
+    const bool day = text.size() == 10 && text[4] == '-' && text[7] == '-';
+    return {*ms, day ? *ms + civil::kMsPerDay - 1 : *ms};
+  }
+  const TimeWindow w = resolve_time_phrase(text, context);
+  TimeSpan span;
+  span.first = w.start_ms;
+  if (w.end_ms) span.last = *w.end_ms - 1;
+  span.phrase = true;
+  return span;
 }
 
 void check_time_zone(std::string_view zone) { (void)timezone::TimeZone::load(zone); }

@@ -502,6 +502,10 @@ LocalTimeType TimeZone::at(std::int64_t utc_s) const {
   return types_[transition_types_[index]];
 }
 
+std::int64_t TimeZone::local_ms(std::int64_t utc_ms) const {
+  return utc_ms + std::int64_t{offset_at(civil::floor_div(utc_ms, 1000))} * 1000;
+}
+
 std::int64_t TimeZone::to_utc(std::int64_t local_s) const {
   // Offsets in force within two days of the local time; transitions are further apart.
   std::array<std::int32_t, 3> offsets{offset_at(local_s - 2 * civil::kSecondsPerDay), offset_at(local_s),

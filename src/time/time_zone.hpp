@@ -58,6 +58,9 @@ class TimeZone {
   // The local time type in effect at an instant (seconds since the epoch).
   LocalTimeType at(std::int64_t utc_s) const;
   std::int32_t offset_at(std::int64_t utc_s) const { return at(utc_s).offset_s; }
+  // What the local clock reads at an instant, as milliseconds since the local epoch (wall
+  // clock time written as if it were UTC: its UTC calendar day is the local day).
+  std::int64_t local_ms(std::int64_t utc_ms) const;
 
   // The first instant at which the local clock reads `local_s` (seconds since the local
   // epoch). A local time that happens twice (clocks set back) gives the earlier instant; one

@@ -94,21 +94,15 @@ std::string default_time_zone() {
 
 std::int64_t timestamp_flag_value(const std::string& text, TimeEdge edge, const std::string& zone,
                                   std::optional<std::int64_t> anchor_ms) {
-  // A bare four-digit number is a year (--since 2024), not 2024 ms after the epoch.
-  const bool year = text.size() == 4 && text.find_first_not_of("0123456789") == std::string::npos;
-  if (auto ms = year ? std::nullopt : parse_timestamp_ms(text)) {
-    // A bare day as an upper bound is the whole day (its UTC meaning, as date:2025-11-17 in a
-    // query and a phrase's last day): --until 2025-11-17 keeps what was written that day.
-    const bool day = text.size() == 10 && text[4] == '-' && text[7] == '-';
-    return day && edge == TimeEdge::Last ? *ms + 86'400'000 - 1 : *ms;
-  }
-  const TimeWindow w = resolve_time_phrase(text, {anchor_ms.value_or(wall_clock_ms()), zone});
+  // As date: in a query: an instant is itself, a bare day its whole UTC day (--until
+  // 2025-11-17 keeps what was written that day), a year or a phrase its window.
+  const TimeSpan v = resolve_time_value(text, {anchor_ms.value_or(wall_clock_ms()), zone});
   if (edge == TimeEdge::First) {
-    if (!w.start_ms) throw Error(ErrorCode::InvalidArgument, "'" + text + "' has no start to begin from");
-    return *w.start_ms;
+    if (!v.first) throw Error(ErrorCode::InvalidArgument, "'" + text + "' has no start to begin from");
+    return *v.first;
   }
-  if (!w.end_ms) throw Error(ErrorCode::InvalidArgument, "'" + text + "' has no end");
-  return *w.end_ms - 1;
+  if (!v.last) throw Error(ErrorCode::InvalidArgument, "'" + text + "' has no end");
+  return *v.last;
 }
 
 std::int64_t instant_flag_value(const std::string& text) {

@@ -13,7 +13,8 @@ namespace {
 constexpr char kMagic[4] = {'M', 'V', 'D', 'M'};
 constexpr std::size_t kHeader = 24, kRow = 34, kChecksum = 16;
 // Days 0001-01-01 and 10000-01-01: what the resolver can name.
-constexpr std::int64_t kFirstDay = civil::days_from_civil(1, 1, 1), kEndDay = civil::days_from_civil(10000, 1, 1);
+using civil::kEndDay;
+using civil::kFirstDay;
 }  // namespace
 
 std::vector<std::uint8_t> encode_mention_segment(std::vector<MentionRow> rows) {
