@@ -300,6 +300,8 @@ export interface WhenOptions {
   where?: Record<string, unknown> | string;
   /** Frames whose texts mention a day of the window ("March 2024" written in June), not frames written then. */
   mentions?: boolean;
+  /** With `mentions`: only mentions that lie entirely within the window. */
+  within?: boolean;
 }
 
 /** A date a text mentions: its UTF-8 byte span, its words and the calendar days it names (no zone). */

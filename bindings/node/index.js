@@ -236,7 +236,7 @@ const ASK_KEYS = new Set([
 const TIMELINE_KEYS = new Set(['since', 'until', 'limit', 'reverse', 'includeInactive', 'where']);
 const AUDIT_KEYS = new Set(['k', 'mode', 'scope', 'start', 'end', 'model', 'baseUrl', 'apiKeyEnv', 'format']);
 const WHEN_KEYS = new Set([
-  'tz', 'anchor', 'windowMinutes', 'since', 'until', 'limit', 'reverse', 'includeInactive', 'where', 'mentions',
+  'tz', 'anchor', 'windowMinutes', 'since', 'until', 'limit', 'reverse', 'includeInactive', 'where', 'mentions', 'within',
 ]);
 
 // where: an object (sent as JSON) or a JSON string.

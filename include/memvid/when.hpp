@@ -26,6 +26,9 @@ struct WhenQuery {
   // Frames whose texts mention a date in the window ("March 2024" in a note written in
   // June), rather than frames written then; the window's days are read in `zone`.
   bool mentions = false;
+  // With mentions: only mentions that lie entirely within the window's days ("2019-03-26" for
+  // March 2019, not "2013-2019"); without, every mention that shares a day with it.
+  bool within = false;
 };
 
 struct WhenResult {

@@ -40,7 +40,8 @@ void find_mentions(const Memvid::Impl& impl, const WhenQuery& query, WhenResult&
   if (first >= end) return;
   const std::vector<index::MentionRow> rows = part->overlapping(first, end, s.frame_count());
   std::map<std::uint64_t, std::vector<const index::MentionRow*>> by_frame;
-  for (const index::MentionRow& m : rows) by_frame[m.frame].push_back(&m);
+  for (const index::MentionRow& m : rows)
+    if (!query.within || (m.first_day >= first && m.end_day <= end)) by_frame[m.frame].push_back(&m);
   std::vector<index::TimeEntry> candidates;
   for (const auto& [frame, _] : by_frame) {
     const std::int64_t ts = s.entry(frame).timestamp_ms;
@@ -81,6 +82,8 @@ void find_mentions(const Memvid::Impl& impl, const WhenQuery& query, WhenResult&
 WhenResult Time::when(const WhenQuery& query) const {
   if (query.window_minutes < 0 || query.window_minutes > 10'000'000)
     throw Error(ErrorCode::InvalidArgument, "window_minutes must be between 0 and 10000000");
+  if (query.within && !query.mentions)
+    throw Error(ErrorCode::InvalidArgument, "within applies to mentions: ask for the frames that mention the window");
   WhenResult r;
   r.phrase = query.phrase;
   r.anchor_ms = query.anchor_ms ? *query.anchor_ms : impl().env->now_ms();

@@ -153,6 +153,12 @@ TEST_F(WhenCli, MentionsFindFramesThatTalkAboutATime) {
   EXPECT_EQ(when({"--on", "2024-03-05", "--mentions", "--tz", "America/Los_Angeles"})["frames"].size(), 1u);
   // A range overlaps: 2001 is inside 1998-2004; a number that is not a date is no mention.
   EXPECT_EQ(when({"--on", "2001", "--mentions"})["frames"][0]["id"], 2);
+  // --within keeps only mentions inside the window: not the range, and March 2024's two.
+  EXPECT_TRUE(when({"--on", "2001", "--mentions", "--within"})["frames"].empty());
+  EXPECT_EQ(when({"--on", "1990s", "--mentions", "--within"})["frames"].size(), 0u);
+  EXPECT_EQ(when({"--on", "1998 to 2004", "--mentions", "--within"})["frames"][0]["id"], 2);
+  EXPECT_EQ(when({"--on", "march 2024", "--mentions", "--within"})["mentions"].size(), 2u);
+  EXPECT_EQ(run({"when", "m.mv2", "--on", "2001", "--within"}).code, 2);  // --within needs --mentions
   EXPECT_TRUE(when({"--on", "2000", "--mentions", "--since", "2025-06-15T10:30:00Z"})["frames"].size() == 1u);
   EXPECT_TRUE(when({"--on", "1080", "--mentions"})["frames"].empty());
   EXPECT_EQ(when({"--on", "september 2025", "--mentions"})["frames"][0]["id"], 3);

@@ -1,6 +1,6 @@
 // memvid when FILE --on PHRASE [--tz ZONE] [--anchor TIME] [--window MIN] [--limit N]
-//                  [--since TIME] [--until TIME] [--reverse] [--all] [--where JSON] [--mentions]
-//                  [--json]
+//                  [--since TIME] [--until TIME] [--reverse] [--all] [--where JSON] [--mentions
+//                  [--within]] [--json]
 // The frames written within the window a time phrase names ("last monday", "Q4 2025", "in
 // the last 24 hours"), resolved in a real time zone; the window is printed first so that the
 // reading of the phrase is never a guess. With --mentions: the frames whose texts mention a
@@ -26,6 +26,7 @@ struct WhenArgs {
   bool reverse = false;
   bool all = false;
   bool mentions = false;
+  bool within = false;
 };
 
 void run_when(const WhenArgs& a, const CLI::App& cmd, const GlobalOptions& global) {
@@ -41,6 +42,7 @@ void run_when(const WhenArgs& a, const CLI::App& cmd, const GlobalOptions& globa
   q.include_inactive = a.all;
   q.where = a.where;
   q.mentions = a.mentions;
+  q.within = a.within;
   try {
     // Resolve first, so a bad phrase or zone is reported as such, before the file is opened.
     (void)resolve_time_phrase(q.phrase, {*q.anchor_ms, q.zone});
@@ -107,6 +109,10 @@ void add_when_command(CLI::App& app, GlobalOptions& global, Registry& registry) 
   cmd->add_option("--where", args->where, "Only frames whose metadata matches this JSON object");
   cmd->add_flag("--mentions", args->mentions,
                 "Frames whose texts mention a day of the window (dates written in them), not frames written then");
+  cmd->add_flag("--within", args->within,
+                "With --mentions: only mentions that lie entirely within the window (not wider ranges such as "
+                "\"2013-2019\" for March 2019)")
+      ->needs("--mentions");
   add_open_flags(*cmd, global);
   add_json_flag(*cmd, global);
   registry.push_back({cmd, [args, cmd, &global] { run_when(*args, *cmd, global); }});

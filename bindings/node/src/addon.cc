@@ -397,6 +397,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
     if (auto b = OptBool(o, "includeInactive")) q.include_inactive = *b;
     if (auto s = OptString(o, "where")) q.where = *s;
     if (auto b = OptBool(o, "mentions")) q.mentions = *b;
+    if (auto b = OptBool(o, "within")) q.within = *b;
     return Queue(
         env, path_, [mem, q]() { return memvid::Time(*mem).when(q); },
         [](Napi::Env e, const memvid::WhenResult& r) -> Napi::Value { return ToJs(e, r); }, info.This().As<Napi::Object>());

@@ -67,6 +67,9 @@ test('findTimeMentions, when with mentions, mentions: in find', async (t) => {
   assert.deepEqual(r.frames.map((f) => f.id), [a]);
   assert.equal(r.mentions[0].text, 'Q1 2024');
   assert.equal(r.mentions[0].lastDay, '2024-03-31');
+  assert.deepEqual((await mem.when('february 2024', { mentions: true, within: true })).frames, []);
+  assert.equal((await mem.when('2024', { mentions: true, within: true })).frames.length, 1);
+  await assert.rejects(mem.when('2024', { within: true }), (e) => e instanceof memvid.InvalidArgumentError);
   const hits = (await mem.find('mentions:"march 2024"')).hits;
   assert.deepEqual(hits.map((h) => h.id), [a]);
   const { mem: plain } = await freshMemory(t, { indexTimeMentions: false });

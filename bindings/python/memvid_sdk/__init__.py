@@ -688,18 +688,21 @@ class Memvid:
              window_minutes: int = 0, since: Optional[TimestampLike] = None,
              until: Optional[TimestampLike] = None, limit: int = 0, reverse: bool = False,
              include_inactive: bool = False,
-             where: Union[Mapping[str, Any], str, None] = None, mentions: bool = False) -> WhenResult:
+             where: Union[Mapping[str, Any], str, None] = None, mentions: bool = False,
+             within: bool = False) -> WhenResult:
         """The frames written within the window a time phrase names (see ``resolve_time``):
         ``result.window`` says how the phrase was read, ``result.frames`` are the frames in
         time order. ``window_minutes`` widens the window on each side; since/until narrow it.
         With ``mentions=True``: the frames whose texts *mention* a day of the window ("March
-        2024" in a note written in June), and those mentions in ``result.mentions``.
+        2024" in a note written in June), and those mentions in ``result.mentions``;
+        ``within=True`` keeps only mentions that lie entirely inside the window.
         """
         _check_str(phrase, "phrase")
         q: Dict[str, Any] = {"phrase": phrase, "zone": _check_str(tz, "tz"),
                              "window_minutes": _int(window_minutes, "window_minutes"),
                              "limit": _int(limit, "limit"), "reverse": bool(reverse),
-                             "include_inactive": bool(include_inactive), "mentions": bool(mentions)}
+                             "include_inactive": bool(include_inactive), "mentions": bool(mentions),
+                             "within": bool(within)}
         _where(q, where)
         if anchor is not None:
             q["anchor_ms"] = parse_timestamp(anchor, "anchor")

@@ -253,7 +253,8 @@ class Memvid:
              window_minutes: int = 0, since: Optional[TimestampLike] = None,
              until: Optional[TimestampLike] = None, limit: int = 0, reverse: bool = False,
              include_inactive: bool = False,
-             where: Union[Mapping[str, Any], str, None] = None, mentions: bool = False) -> WhenResult:
+             where: Union[Mapping[str, Any], str, None] = None, mentions: bool = False,
+             within: bool = False) -> WhenResult:
         """The frames within the window a time phrase names (or, with mentions, whose texts mention it)."""
         ...
     def timeline(self, *, since: Optional[TimestampLike] = None,

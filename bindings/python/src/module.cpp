@@ -304,6 +304,7 @@ class Handle {
     if (auto v = opt<bool>(d, "include_inactive")) q.include_inactive = *v;
     if (auto v = opt<std::string>(d, "where")) q.where = *v;
     if (auto v = opt<bool>(d, "mentions")) q.mentions = *v;
+    if (auto v = opt<bool>(d, "within")) q.within = *v;
     auto r = run(path_, [&] { return memvid::Time(*mv_).when(q); });
     return to_dict(r);
   }

@@ -92,6 +92,10 @@ class MentionsTest(unittest.TestCase):
                 self.assertEqual(r.mentions[0].text, "Q1 2024")
                 self.assertEqual((r.mentions[0].first_day, r.mentions[0].last_day), ("2024-01-01", "2024-03-31"))
                 self.assertEqual(mem.when("february 2024").frames[0].id, a + 1)  # written then
+                self.assertEqual(mem.when("february 2024", mentions=True, within=True).frames, [])
+                self.assertEqual(len(mem.when("2024", mentions=True, within=True).frames), 1)
+                with self.assertRaises(InvalidArgumentError):
+                    mem.when("2024", within=True)
                 hits = mem.find('mentions:"march 2024"').hits
                 self.assertEqual([h.id for h in hits], [a])
             with memvid_sdk.create(os.path.join(d, "plain.mv2"), embedding_model="none",
