@@ -7,10 +7,32 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace memvid {
 
 enum class LockKind { Shared, Exclusive };
+
+// A range of a file's bytes held in memory for as long as the view lives: mapped where the
+// Env can map files (the POSIX Env), read into a buffer otherwise. Index parts read this way
+// touch only the pages a query needs.
+class FileView {
+ public:
+  virtual ~FileView() = default;
+  virtual const std::uint8_t* data() const = 0;
+  virtual std::size_t size() const = 0;
+};
+
+// A view over bytes already in memory.
+class BufferView final : public FileView {
+ public:
+  explicit BufferView(std::vector<std::uint8_t> bytes) : bytes_(std::move(bytes)) {}
+  const std::uint8_t* data() const override { return bytes_.data(); }
+  std::size_t size() const override { return bytes_.size(); }
+
+ private:
+  std::vector<std::uint8_t> bytes_;
+};
 
 class File {
  public:
@@ -29,6 +51,12 @@ class File {
   virtual void unlock(std::uint64_t offset) = 0;
   // True when some other open file holds a conflicting lock on that byte.
   virtual bool is_locked_elsewhere(std::uint64_t offset, LockKind kind) = 0;
+  // The bytes [offset, offset + len) as a view that stays valid after the file closes;
+  // Corrupt (naming what) when the file ends first. The default reads them into a buffer.
+  // Only bytes that are never rewritten may be viewed: a mapped page whose bytes another
+  // process cuts off the file cannot be read (the process would get SIGBUS), and committed
+  // bytes are never cut.
+  virtual std::shared_ptr<const FileView> view(std::uint64_t offset, std::size_t len, const char* what);
 };
 
 enum class OpenMode { ReadOnly, ReadWrite, CreateNew };

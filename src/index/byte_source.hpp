@@ -3,8 +3,11 @@
 // store), or memory (the unflushed buffer encoded as a segment, a part verify read whole).
 // Every read is bounds-checked by the source.
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
+
+#include "memvid/env.hpp"
 
 namespace memvid::index {
 
@@ -12,6 +15,10 @@ class ByteSource {
  public:
   virtual ~ByteSource() = default;
   virtual std::vector<std::uint8_t> read(std::uint64_t offset, std::uint64_t length) const = 0;
+  // The same bytes in place where the source can (a mapping of the file), else read.
+  virtual std::shared_ptr<const FileView> view(std::uint64_t offset, std::uint64_t length) const {
+    return std::make_shared<BufferView>(read(offset, length));
+  }
 };
 
 class MemorySource final : public ByteSource {

@@ -29,6 +29,9 @@ class StoreSource final : public ByteSource {
   std::vector<std::uint8_t> read(std::uint64_t offset, std::uint64_t length) const override {
     return store_.read_bytes(offset, length, "index segment");
   }
+  std::shared_ptr<const FileView> view(std::uint64_t offset, std::uint64_t length) const override {
+    return store_.view_bytes(offset, length, "index segment");
+  }
 
  private:
   const store::Store& store_;

@@ -3,9 +3,14 @@
 #include <vector>
 
 #include "memvid/env.hpp"
+#include "io/read_exact.hpp"
 #include "memvid/error.hpp"
 
 namespace memvid {
+
+std::shared_ptr<const FileView> File::view(std::uint64_t offset, std::size_t len, const char* what) {
+  return std::make_shared<BufferView>(io::read_bytes(*this, offset, len, what));
+}
 
 void Env::keep_as(const std::string& path, const std::string& backup) {
   auto in = open(path, OpenMode::ReadOnly);

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,6 +32,35 @@ namespace {
   if (err == ENOENT) code = ErrorCode::NotFound;
   if (err == EEXIST) code = ErrorCode::AlreadyExists;
   throw Error(code, what + ": " + std::strerror(err));
+}
+
+// A mapping of a file range; the kernel keeps the file's pages while it lives, after the
+// descriptor closes too.
+class MappedView final : public FileView {
+ public:
+  MappedView(void* base, std::size_t mapped, std::size_t skip, std::size_t size)
+      : base_(base), mapped_(mapped), data_(static_cast<const std::uint8_t*>(base) + skip), size_(size) {}
+  ~MappedView() override { ::munmap(base_, mapped_); }
+  MappedView(const MappedView&) = delete;
+  MappedView& operator=(const MappedView&) = delete;
+  const std::uint8_t* data() const override { return data_; }
+  std::size_t size() const override { return size_; }
+
+ private:
+  void* base_;
+  std::size_t mapped_;
+  const std::uint8_t* data_;
+  std::size_t size_;
+};
+
+// MEMVID_NO_MMAP=1 reads index parts into memory instead (for file systems where a mapping
+// may lose its pages, such as some network mounts).
+bool mapping_allowed() {
+  static const bool allowed = [] {
+    const char* v = std::getenv("MEMVID_NO_MMAP");
+    return v == nullptr || *v == 0 || std::string_view(v) == "0";
+  }();
+  return allowed;
 }
 
 class PosixFile final : public File {
@@ -93,6 +123,22 @@ class PosixFile final : public File {
     struct flock fl = range(offset, kind == LockKind::Exclusive ? F_WRLCK : F_RDLCK);
     if (::fcntl(fd_, F_OFD_GETLK, &fl) != 0) throw_errno(errno, "query lock on " + path_);
     return fl.l_type != F_UNLCK;
+  }
+
+  std::shared_ptr<const FileView> view(std::uint64_t offset, std::size_t len, const char* what) override {
+    // Small ranges cost less to read than to map and unmap.
+    constexpr std::size_t kMinMapped = 64 * 1024;
+    if (len < kMinMapped || !mapping_allowed()) return File::view(offset, len, what);
+    // A mapping past the end of the file would fault when read: the file must hold the range.
+    if (offset > size() || len > size() - offset)
+      throw Error(ErrorCode::Corrupt, std::string(what) + " at file offset " + std::to_string(offset) + ": " +
+                                          std::to_string(len) + " bytes run past the end of " + path_);
+    static const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    const std::uint64_t start = offset / page * page;
+    const auto skip = static_cast<std::size_t>(offset - start);
+    void* base = ::mmap(nullptr, len + skip, PROT_READ, MAP_SHARED, fd_, static_cast<off_t>(start));
+    if (base == MAP_FAILED) return File::view(offset, len, what);
+    return std::make_shared<MappedView>(base, len + skip, skip, len);
   }
 
  private:

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include <unistd.h>
 
@@ -466,6 +467,13 @@ std::uint64_t Store::file_size() const { return file_->size(); }
 std::vector<std::uint8_t> Store::read_bytes(std::uint64_t offset, std::uint64_t length, const char* what) const {
   if (closed_) throw Error(ErrorCode::Closed, path_ + " is closed");
   return io::read_bytes(*file_, offset, length, what);
+}
+
+std::shared_ptr<const FileView> Store::view_bytes(std::uint64_t offset, std::uint64_t length, const char* what) const {
+  if (closed_) throw Error(ErrorCode::Closed, path_ + " is closed");
+  if (length > std::numeric_limits<std::size_t>::max())
+    throw Error(ErrorCode::Corrupt, std::string(what) + " at file offset " + std::to_string(offset) + " is too long");
+  return file_->view(offset, static_cast<std::size_t>(length), what);
 }
 
 // ---------------------------------------------------------------------------------------

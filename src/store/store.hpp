@@ -86,6 +86,8 @@ class Store {
   // Frames [0, committed_frame_count()) are committed (the rest belong to the open transaction).
   std::uint64_t committed_frame_count() const { return entries_.size(); }
   std::vector<std::uint8_t> read_bytes(std::uint64_t offset, std::uint64_t length, const char* what) const;
+  // Committed bytes in place (File::view): mapped by the POSIX Env.
+  std::shared_ptr<const FileView> view_bytes(std::uint64_t offset, std::uint64_t length, const char* what) const;
   // Where the committed TOC starts: every committed segment lies before it.
   std::uint64_t committed_toc_offset() const { return committed_toc_offset_; }
   const std::vector<std::uint8_t>& manifest_extension() const { return manifest_.extension; }

@@ -143,9 +143,10 @@ struct Built {
   std::vector<std::uint8_t> bytes;
 };
 
-Built build(VecLayout layout, std::size_t rows, std::uint32_t dim, std::uint32_t seed) {
+Built build(VecLayout layout, std::size_t rows, std::uint32_t dim, std::uint32_t seed, std::uint32_t version = 3) {
   Built b{ascending_frames(rows, seed), clustered(rows, dim, seed), dim, {}};
   VecBuildOptions o;
+  o.version = version;
   o.compress = layout == VecLayout::IvfPq;
   o.hnsw_threshold = layout == VecLayout::Hnsw ? 1 : rows + 1;
   b.bytes = encode_vec_segment(keys_of(b.frames), b.vectors, dim, o);
@@ -192,12 +193,12 @@ TEST(VecSegmentTest, FlatRoundTripSearchesExactly) {
   EXPECT_EQ(seg->size(), 1000u);
   EXPECT_EQ(frames_of(seg->keys()), b.frames);
   for (std::size_t r = 0; r < b.frames.size(); ++r) {
-    auto v = seg->exact_vector(vec_key(b.frames[r], 0));
+    auto v = seg->row_vector(vec_key(b.frames[r], 0));
     ASSERT_EQ(v.size(), dim);
     ASSERT_EQ(std::memcmp(v.data(), b.vectors.data() + r * dim, dim * sizeof(float)), 0);
   }
-  EXPECT_TRUE(seg->exact_vector(vec_key(b.frames[10] + 1000000, 0)).empty());
-  EXPECT_TRUE(seg->exact_vector(vec_key(0, 0)).empty());
+  EXPECT_TRUE(seg->row_vector(vec_key(b.frames[10] + 1000000, 0)).empty());
+  EXPECT_TRUE(seg->row_vector(vec_key(0, 0)).empty());
 
   const auto queries = clustered(30, dim, 99);
   for (std::size_t qi = 0; qi < 30; ++qi) {
@@ -234,7 +235,7 @@ TEST(VecSegmentTest, HnswRoundTrip) {
   EXPECT_EQ(seg->size(), 3000u);
   EXPECT_EQ(frames_of(seg->keys()), b.frames);
   for (std::size_t r = 0; r < b.frames.size(); ++r) {
-    auto v = seg->exact_vector(vec_key(b.frames[r], 0));
+    auto v = seg->row_vector(vec_key(b.frames[r], 0));
     ASSERT_EQ(v.size(), 24u);
     ASSERT_EQ(std::memcmp(v.data(), b.vectors.data() + r * 24, 24 * sizeof(float)), 0);
   }
@@ -249,7 +250,7 @@ TEST(VecSegmentTest, HnswRoundTrip) {
     sum += recall(got, want);
     // Scores are the exact inner products: the same kernel as a Flat scan.
     for (const VecHit& h : got) {
-      auto v = seg->exact_vector(vec_key(h.frame, 0));
+      auto v = seg->row_vector(vec_key(h.frame, 0));
       ASSERT_EQ(h.score, vec::dot(q.data(), v.data(), 24));
     }
     // k beyond the row count returns every row.
@@ -301,7 +302,7 @@ TEST(VecSegmentTest, IvfPqRoundTripWithPaddingAndNothingPrinted) {
   EXPECT_EQ(out, "");
   EXPECT_EQ(seg->layout(), VecLayout::IvfPq);
   EXPECT_EQ(frames_of(seg->keys()), b.frames);
-  EXPECT_TRUE(seg->exact_vector(vec_key(b.frames[0], 0)).empty());
+  EXPECT_TRUE(seg->row_vector(vec_key(b.frames[0], 0)).empty());
   const vec::Trailer t = trailer_of(b.bytes);
   EXPECT_EQ(t.params[vec::kPqSubquantizers], 8u);
   EXPECT_EQ(t.params[vec::kPqBits], 6u);  // 3000 rows: fewer than 40 per 8-bit centroid
@@ -390,7 +391,7 @@ TEST(VecSegmentTest, SmallCompressedSegmentStaysFlat) {
   Built b = build(VecLayout::IvfPq, 1023, 16, 6);
   auto seg = open_bytes(b.bytes, 16);
   EXPECT_EQ(seg->layout(), VecLayout::Flat);
-  EXPECT_EQ(seg->exact_vector(vec_key(b.frames[7], 0)).size(), 16u);
+  EXPECT_EQ(seg->row_vector(vec_key(b.frames[7], 0)).size(), 16u);
   Built c = build(VecLayout::IvfPq, 1024, 16, 6);
   EXPECT_EQ(open_bytes(c.bytes, 16)->layout(), VecLayout::IvfPq);
   EXPECT_EQ(trailer_of(c.bytes).params[vec::kPqBits], 4u);
@@ -561,11 +562,114 @@ TEST(VecSegmentTest, ResealedRandomDamageNeverCrashes) {
         for (const VecHit& h : hits) ASSERT_TRUE(std::binary_search(frames.begin(), frames.end(), h.frame));
         expect_sorted(hits);
       }
-      (void)seg->exact_vector(keys[keys.size() / 2]);
+      (void)seg->row_vector(keys[keys.size() / 2]);
     }
   }
   std::cout << "[ vec ] re-sealed random damage: " << rejected << " rejected, " << opened << " opened\n";
   EXPECT_GT(rejected, 0u);
+}
+
+std::shared_ptr<const VecSegment> open_in_place(const std::vector<std::uint8_t>& bytes, std::uint32_t dim) {
+  const format::Checksum16 c = vec_segment_checksum(bytes);
+  return VecSegment::open(std::make_shared<MemorySource>(bytes), 0, bytes.size(), &c, dim, "test vector segment",
+                          VecReadMode::InPlace);
+}
+
+// Reading in place answers exactly as reading the whole segment: keys, rows, searches.
+TEST(VecSegmentTest, InPlaceReadsAnswerAsWholeReads) {
+  const std::vector<float> queries = clustered(40, 16, 77);
+  for (VecLayout layout : {VecLayout::Flat, VecLayout::Hnsw}) {
+    const Built b = build(layout, 1500, 16, 21);
+    auto whole = open_bytes(b.bytes, 16);
+    auto in_place = open_in_place(b.bytes, 16);
+    ASSERT_EQ(in_place->version(), 3u);
+    ASSERT_EQ(in_place->keys(), whole->keys());
+    for (std::size_t r = 0; r < b.frames.size(); r += 37) {
+      const std::uint64_t key = vec_key(b.frames[r], 0);
+      EXPECT_EQ(in_place->row_vector(key), whole->row_vector(key));
+      EXPECT_EQ(in_place->rows_between(key, key), std::make_pair(r, r + 1));
+    }
+    EXPECT_EQ(in_place->rows_between(vec_key(b.frames.back() + 1, 0), ~0ull),
+              std::make_pair(b.frames.size(), b.frames.size()));
+    for (std::size_t i = 0; i < 40; ++i) {
+      const std::span<const float> q(queries.data() + i * 16, 16);
+      const Accept odd = (i % 3 == 0) ? Accept([](std::uint64_t f) { return f % 2 == 1; }) : nullptr;
+      const auto a = whole->search(q, 10, odd, {});
+      const auto c = in_place->search(q, 10, odd, {});
+      ASSERT_EQ(a.size(), c.size());
+      for (std::size_t h = 0; h < a.size(); ++h) {
+        EXPECT_EQ(a[h].frame, c[h].frame);
+        EXPECT_EQ(a[h].score, c[h].score);
+      }
+    }
+  }
+}
+
+// A damaged byte that a whole read would reject is found in place too, when its block is
+// first read: reading every key and row of a Flat segment, or searching the vectors of an
+// HNSW one, gives Corrupt, never an answer built on the damage.
+TEST(VecSegmentTest, InPlaceDamageIsCorruptWhenRead) {
+  std::mt19937 rng(31);
+  const std::vector<float> q = clustered(1, 8, 94);
+  std::size_t at_open = 0, when_read = 0;
+  for (VecLayout layout : {VecLayout::Flat, VecLayout::Hnsw}) {
+    const Built b = build(layout, 900, 8, 23);
+    const vec::Trailer t = trailer_of(b.bytes);
+    for (int i = 0; i < 300; ++i) {
+      std::vector<std::uint8_t> bytes = b.bytes;
+      // Flat: anywhere in the body; Hnsw: the keys and vectors, which every search reads.
+      const std::uint64_t span_end = layout == VecLayout::Flat ? b.bytes.size() - vec::kTrailerSize
+                                                               : t.parts[vec::kVectors].offset + t.parts[vec::kVectors].length;
+      bytes[rng() % span_end] ^= static_cast<std::uint8_t>(1 + rng() % 255);
+      std::shared_ptr<const VecSegment> seg;
+      try {
+        const format::Checksum16 c = vec_segment_checksum(b.bytes);
+        seg = VecSegment::open(std::make_shared<MemorySource>(bytes), 0, bytes.size(), &c, 8, "t", VecReadMode::InPlace);
+      } catch (const Error& e) {
+        ASSERT_EQ(e.code(), ErrorCode::Corrupt) << e.what();
+        ++at_open;
+        continue;
+      }
+      try {
+        for (std::uint64_t key : seg->keys()) (void)seg->row_vector(key);
+        (void)seg->search(q, 900, nullptr, {});
+        ADD_FAILURE() << "damage at iteration " << i << " was read without an error";
+      } catch (const Error& e) {
+        ASSERT_EQ(e.code(), ErrorCode::Corrupt) << e.what();
+        EXPECT_NE(std::string(e.what()).find("fails its checksum"), std::string::npos) << e.what();
+        ++when_read;
+      }
+    }
+  }
+  EXPECT_GT(when_read, 0u);
+  std::cout << "[ vec ] in-place damage: " << at_open << " found at open, " << when_read << " when read\n";
+}
+
+// Re-sealed edits (every checksum recomputed) that a whole read rejects never crash an in-place
+// reader: it gives Corrupt when it meets them, or searches sanely.
+TEST(VecSegmentTest, InPlaceResealedDamageNeverCrashes) {
+  std::mt19937 rng(13);
+  const std::vector<float> q = clustered(1, 8, 95);
+  for (VecLayout layout : {VecLayout::Flat, VecLayout::Hnsw}) {
+    const Built b = build(layout, 400, 8, 24);
+    const std::size_t body = b.bytes.size() - vec::kTrailerSize;
+    for (int i = 0; i < 1500; ++i) {
+      std::vector<std::uint8_t> bytes = b.bytes;
+      for (int f = 0; f < 1 + static_cast<int>(rng() % 3); ++f) bytes[rng() % body] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+      vec::reseal_vec_segment(bytes);
+      try {
+        auto seg = VecSegment::open(std::make_shared<MemorySource>(bytes), 0, bytes.size(), nullptr, 8, "t",
+                                    VecReadMode::InPlace);
+        for (std::size_t k : {1u, 10u, 400u}) {
+          auto hits = seg->search(q, k, (i % 2) ? Accept([](std::uint64_t f) { return f % 2 == 0; }) : nullptr, {});
+          ASSERT_LE(hits.size(), k);
+        }
+        (void)seg->rows_between(0, ~0ull);
+      } catch (const Error& e) {
+        ASSERT_EQ(e.code(), ErrorCode::Corrupt) << e.what();
+      }
+    }
+  }
 }
 
 TEST(VecSegmentTest, HostileStructuresAreCorrupt) {
@@ -591,7 +695,7 @@ TEST(VecSegmentTest, HostileStructuresAreCorrupt) {
     expect_corrupt(with_trailer(b->bytes, [](vec::Trailer& t) { t.rows = ~0ull; }), dim, "huge row count");
     expect_corrupt(with_trailer(b->bytes, [](vec::Trailer& t) { t.dim = 9; }), dim, "trailer dim");
     expect_corrupt(with_trailer(b->bytes, [](vec::Trailer& t) { t.layout = 3; }), dim, "layout 3");
-    expect_corrupt(with_trailer(b->bytes, [](vec::Trailer& t) { t.version = 3; }), dim, "version 3");
+    expect_corrupt(with_trailer(b->bytes, [](vec::Trailer& t) { t.version = 4; }), dim, "version 4");
     expect_corrupt(with_trailer(b->bytes, [](vec::Trailer& t) { t.parts[vec::kFrames].length += 1; }), dim,
                    "section overlap");
     expect_corrupt(with_trailer(b->bytes,
@@ -600,8 +704,15 @@ TEST(VecSegmentTest, HostileStructuresAreCorrupt) {
                                   t.parts[vec::kCodes].length -= std::min<std::uint64_t>(4, t.parts[vec::kCodes].length);
                                 }),
                    dim, "section gap");
-    expect_corrupt(with_section(b->bytes, vec::kFrames, [](std::span<std::uint8_t> s) { s[2] = 0; }), dim,
-                   "repeated frame");
+    const bool fixed_keys = trailer_of(b->bytes).version == 3;
+    expect_corrupt(with_section(b->bytes, vec::kFrames,
+                                [&](std::span<std::uint8_t> s) {
+                                  if (fixed_keys)
+                                    std::memcpy(s.data() + 8, s.data(), 8);
+                                  else
+                                    s[2] = 0;
+                                }),
+                   dim, "repeated frame");
   }
   expect_corrupt(with_trailer(flat.bytes, [](vec::Trailer& t) { t.layout = 1; }), dim, "Flat called Hnsw");
   expect_corrupt(with_trailer(hnsw.bytes, [](vec::Trailer& t) { t.layout = 0; }), dim, "Hnsw called Flat");
@@ -613,45 +724,66 @@ TEST(VecSegmentTest, HostileStructuresAreCorrupt) {
                               }),
                  dim, "infinite vector component");
 
-  // HNSW graph.
-  const vec::Trailer ht = trailer_of(hnsw.bytes);
-  const std::uint32_t m = ht.params[vec::kHnswM];
-  const vec::Part lp = ht.parts[vec::kLevels];
-  std::vector<std::uint64_t> first_slot;
-  std::uint64_t slots = 0;
-  std::size_t tall = SIZE_MAX, short_row = 0;
-  for (std::size_t r = 0; r < 2000; ++r) {
-    first_slot.push_back(slots);
-    const std::uint8_t l = hnsw.bytes[lp.offset + r];
-    slots += vec::hnsw_slots(m, l);
-    if (l >= 2 && tall == SIZE_MAX) tall = r;
-    if (l == 1 && r != 0) short_row = r;
+  // HNSW graph, in both layouts: faiss's (version 2, read from older files) and version 3's.
+  for (std::uint32_t version : {2u, 3u}) {
+    const Built graph = version == 3 ? hnsw : build(VecLayout::Hnsw, 2000, dim, 13, 2);
+    SCOPED_TRACE("version " + std::to_string(version));
+    ASSERT_EQ(trailer_of(graph.bytes).version, version);
+    ASSERT_NO_THROW(open_bytes(graph.bytes, dim));
+    const vec::Trailer ht = trailer_of(graph.bytes);
+    const std::uint32_t m = ht.params[vec::kHnswM];
+    const vec::Part lp = ht.parts[vec::kLevels];
+    // first_slot[r]: row r's level-0 slots; upper_slot[r]: its level-1 slots (tall rows).
+    std::vector<std::uint64_t> first_slot, upper_slot(2000, 0);
+    std::uint64_t slots = 0, upper = 2000ull * 2 * m;
+    std::size_t tall = SIZE_MAX, short_row = 0;
+    for (std::size_t r = 0; r < 2000; ++r) {
+      const std::uint8_t l = graph.bytes[lp.offset + r];
+      if (version == 2) {
+        first_slot.push_back(slots);
+        upper_slot[r] = slots + 2 * m;
+        slots += vec::hnsw_slots(m, l);
+      } else {
+        first_slot.push_back(r * 2 * m);
+        upper_slot[r] = upper;
+        if (l >= 2) upper += std::uint64_t{m} * (l - 1);
+      }
+      if (l >= 2 && tall == SIZE_MAX) tall = r;
+      if (l == 1 && r != 0) short_row = r;
+    }
+    ASSERT_NE(tall, SIZE_MAX);
+    ASSERT_GT(short_row, 0u);
+    auto set_slot = [&](std::uint64_t slot, std::int32_t v) {
+      return with_section(graph.bytes, vec::kNeighbours,
+                          [&](std::span<std::uint8_t> s) { std::memcpy(s.data() + 4 * slot, &v, 4); });
+    };
+    expect_corrupt(set_slot(first_slot[5], 2000), dim, "neighbour = row count");
+    expect_corrupt(set_slot(first_slot[5] + 1, -2), dim, "neighbour -2");
+    expect_corrupt(set_slot(first_slot[5], std::numeric_limits<std::int32_t>::max()), dim, "neighbour INT_MAX");
+    expect_corrupt(set_slot(upper_slot[tall], static_cast<std::int32_t>(short_row)), dim, "level-1 link to a level-0 row");
+    EXPECT_NO_THROW(open_bytes(set_slot(first_slot[5] + 3, -1), dim)) << "an emptied slot is valid";
+    expect_corrupt(with_section(graph.bytes, vec::kLevels, [](std::span<std::uint8_t> s) { s[7] = 0; }), dim, "level 0");
+    expect_corrupt(with_section(graph.bytes, vec::kLevels, [](std::span<std::uint8_t> s) { s[7] = 65; }), dim,
+                   "65 levels");
+    expect_corrupt(with_section(graph.bytes, vec::kLevels, [&](std::span<std::uint8_t> s) { s[short_row] = 2; }), dim,
+                   "levels disagree with the slots");
+    expect_corrupt(with_trailer(graph.bytes, [](vec::Trailer& t) { t.params[vec::kHnswEntry] = 2000; }), dim,
+                   "entry past the rows");
+    expect_corrupt(
+        with_trailer(graph.bytes, [&](vec::Trailer& t) { t.params[vec::kHnswEntry] = static_cast<std::uint32_t>(short_row); }),
+        dim, "entry on level 0");
+    expect_corrupt(with_trailer(graph.bytes, [](vec::Trailer& t) { t.params[vec::kHnswMaxLevel] += 1; }), dim,
+                   "max level too high");
+    expect_corrupt(with_trailer(graph.bytes, [](vec::Trailer& t) { t.params[vec::kHnswM] += 1; }), dim, "M changed");
+    expect_corrupt(with_trailer(graph.bytes, [](vec::Trailer& t) { t.params[vec::kHnswM] = 1000000; }), dim, "huge M");
+    if (version == 3) {
+      const vec::Part up = ht.parts[vec::kUpperIndex];
+      expect_corrupt(with_section(graph.bytes, vec::kUpperIndex, [](std::span<std::uint8_t> s) { s[8] ^= 1; }), dim,
+                     "upper index slot moved");
+      expect_corrupt(with_section(graph.bytes, vec::kUpperIndex, [&](std::span<std::uint8_t> s) { s[up.length - 16] ^= 1; }),
+                     dim, "upper index row changed");
+    }
   }
-  ASSERT_NE(tall, SIZE_MAX);
-  ASSERT_GT(short_row, 0u);
-  auto set_slot = [&](std::uint64_t slot, std::int32_t v) {
-    return with_section(hnsw.bytes, vec::kNeighbours,
-                        [&](std::span<std::uint8_t> s) { std::memcpy(s.data() + 4 * slot, &v, 4); });
-  };
-  expect_corrupt(set_slot(first_slot[5], 2000), dim, "neighbour = row count");
-  expect_corrupt(set_slot(first_slot[5] + 1, -2), dim, "neighbour -2");
-  expect_corrupt(set_slot(first_slot[5], std::numeric_limits<std::int32_t>::max()), dim, "neighbour INT_MAX");
-  expect_corrupt(set_slot(first_slot[tall] + 2 * m, static_cast<std::int32_t>(short_row)), dim,
-                 "level-1 link to a level-0 row");
-  EXPECT_NO_THROW(open_bytes(set_slot(first_slot[5] + 3, -1), dim)) << "an emptied slot is valid";
-  expect_corrupt(with_section(hnsw.bytes, vec::kLevels, [](std::span<std::uint8_t> s) { s[7] = 0; }), dim, "level 0");
-  expect_corrupt(with_section(hnsw.bytes, vec::kLevels, [](std::span<std::uint8_t> s) { s[7] = 65; }), dim,
-                 "65 levels");
-  expect_corrupt(with_section(hnsw.bytes, vec::kLevels, [&](std::span<std::uint8_t> s) { s[short_row] = 2; }), dim,
-                 "levels disagree with the slots");
-  expect_corrupt(with_trailer(hnsw.bytes, [](vec::Trailer& t) { t.params[vec::kHnswEntry] = 2000; }), dim,
-                 "entry past the rows");
-  expect_corrupt(with_trailer(hnsw.bytes, [&](vec::Trailer& t) { t.params[vec::kHnswEntry] = static_cast<std::uint32_t>(short_row); }),
-                 dim, "entry on level 0");
-  expect_corrupt(with_trailer(hnsw.bytes, [](vec::Trailer& t) { t.params[vec::kHnswMaxLevel] += 1; }), dim,
-                 "max level too high");
-  expect_corrupt(with_trailer(hnsw.bytes, [](vec::Trailer& t) { t.params[vec::kHnswM] += 1; }), dim, "M changed");
-  expect_corrupt(with_trailer(hnsw.bytes, [](vec::Trailer& t) { t.params[vec::kHnswM] = 1000000; }), dim, "huge M");
 
   // IVF-PQ.
   for (auto [index, value] : std::vector<std::pair<std::size_t, std::uint32_t>>{

@@ -50,8 +50,8 @@ bool copy_finite(std::span<const std::uint8_t> bytes, RawVector<float>& out) {
 
 std::vector<Cand> VecSegment::Impl::exact(const float* q, std::size_t k, const Accept& accept) const {
   TopK top(k);
-  const auto n = static_cast<std::uint32_t>(rows());
-  for (std::uint32_t r = 0; r < n; ++r) {
+  const auto rows_n = static_cast<std::uint32_t>(rows());
+  for (std::uint32_t r = 0; r < rows_n; ++r) {
     if (!admit(accept, r)) continue;
     top.offer({score(q, r), r});
   }

@@ -41,6 +41,13 @@ struct DotStorage final : faiss::IndexFlatIP {
   }
 };
 
+void set_params(Trailer& t, const VecBuildOptions& o, const faiss::HNSW& h) {
+  t.params[kHnswM] = static_cast<std::uint32_t>(o.hnsw_m);
+  t.params[kHnswEfConstruction] = static_cast<std::uint32_t>(o.hnsw_ef_construction);
+  t.params[kHnswEntry] = static_cast<std::uint32_t>(h.entry_point);
+  t.params[kHnswMaxLevel] = static_cast<std::uint32_t>(h.max_level);
+}
+
 }  // namespace
 
 void build_hnsw(std::span<const float> vectors, std::size_t rows, std::uint32_t dim, const VecBuildOptions& o,
@@ -64,36 +71,50 @@ void build_hnsw(std::span<const float> vectors, std::size_t rows, std::uint32_t 
     s[kLevels][i] = static_cast<std::uint8_t>(l);
   }
   if (h.neighbors.size() != h.offsets[rows]) throw std::logic_error("faiss built an HNSW graph of unexpected shape");
-  put_array(s[kNeighbours], h.neighbors.data(), h.neighbors.size());
-  t.params[kHnswM] = static_cast<std::uint32_t>(o.hnsw_m);
-  t.params[kHnswEfConstruction] = static_cast<std::uint32_t>(o.hnsw_ef_construction);
-  t.params[kHnswEntry] = static_cast<std::uint32_t>(h.entry_point);
-  t.params[kHnswMaxLevel] = static_cast<std::uint32_t>(h.max_level);
+  // Version 3: every row's level-0 slots at a fixed place, then the upper levels of the rows
+  // that have them, found through the upper-level index.
+  if (t.version != kVersion) {
+    put_array(s[kNeighbours], h.neighbors.data(), h.neighbors.size());
+    return set_params(t, o, h);
+  }
+  s[kNeighbours].reserve(h.neighbors.size() * 4);
+  for (std::size_t i = 0; i < rows; ++i) put_array(s[kNeighbours], h.neighbors.data() + h.offsets[i], 2 * m);
+  std::uint64_t first_upper = 0;
+  for (std::size_t i = 0; i < rows; ++i) {
+    const std::uint64_t upper = h.offsets[i + 1] - h.offsets[i] - 2 * m;
+    if (upper == 0) continue;
+    put_array(s[kNeighbours], h.neighbors.data() + h.offsets[i] + 2 * m, static_cast<std::size_t>(upper));
+    const std::uint64_t entry[2] = {i, first_upper};
+    put_array(s[kUpperIndex], entry, 2);
+    first_upper += upper;
+  }
+  set_params(t, o, h);
 }
 
 }  // namespace vec
 
-void VecSegment::Impl::decode_hnsw(const vec::Trailer& t, const std::vector<std::uint8_t>& body, std::uint64_t base) {
+// Versions 1 and 2: faiss's layout, copied and checked link by link.
+void VecSegment::Impl::decode_hnsw(const vec::Trailer& t, const std::vector<std::uint8_t>& body, std::uint64_t base_offset) {
   m = t.params[vec::kHnswM];
   entry = t.params[vec::kHnswEntry];
   max_level = t.params[vec::kHnswMaxLevel];
-  const std::size_t n = rows();
+  const std::size_t n_rows = rows();
   const vec::Part& lp = t.parts[vec::kLevels];
   levels.assign(body.begin() + static_cast<std::ptrdiff_t>(lp.offset),
                 body.begin() + static_cast<std::ptrdiff_t>(lp.offset + lp.length));
-  offsets.resize(n + 1);
+  offsets.resize(n_rows + 1);
   std::uint64_t slots = 0;
   std::uint8_t top = 0;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < n_rows; ++i) {
     const std::uint8_t l = levels[i];
     if (l == 0 || l > kMaxHnswLevels)
-      fail("graph levels at file offset " + std::to_string(base + lp.offset + i) + ": row " + std::to_string(i) +
+      fail("graph levels at file offset " + std::to_string(base_offset + lp.offset + i) + ": row " + std::to_string(i) +
            " has " + std::to_string(l) + " levels");
     top = std::max(top, l);
     offsets[i] = slots;
     slots += vec::hnsw_slots(m, l);
   }
-  offsets[n] = slots;
+  offsets[n_rows] = slots;
   const vec::Part& np = t.parts[vec::kNeighbours];
   if (slots != np.length / 4)
     fail("graph neighbours hold " + std::to_string(np.length / 4) + " slots; the levels call for " +
@@ -104,15 +125,15 @@ void VecSegment::Impl::decode_hnsw(const vec::Trailer& t, const std::vector<std:
   std::memcpy(neighbours.data(), body.data() + np.offset, static_cast<std::size_t>(np.length));
   // A search follows a level-l link only into rows that have level l, and reads a row's
   // slots only within its own span: both hold for every slot checked here.
-  const auto limit = static_cast<std::uint32_t>(n);
+  const auto limit = static_cast<std::uint32_t>(n_rows);
   auto reject = [&](std::size_t i, std::uint64_t j) {
     const std::int32_t v = neighbours[offsets[i] + j];
     const std::uint64_t level = j < 2 * std::uint64_t{m} ? 0 : j / m - 1;
-    fail("graph neighbours at file offset " + std::to_string(base + np.offset + 4 * (offsets[i] + j)) + ": row " +
+    fail("graph neighbours at file offset " + std::to_string(base_offset + np.offset + 4 * (offsets[i] + j)) + ": row " +
          std::to_string(i) + " links to " + std::to_string(v) + " on level " + std::to_string(level) +
          ", which is not a row of that level");
   };
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < n_rows; ++i) {
     const std::int32_t* nb = neighbours.data() + offsets[i];
     // Level 0: every row has it, so a slot is good when it is -1 or a row number; unsigned
     // arithmetic maps -1 to 0 and every other negative past the limit.
@@ -138,19 +159,20 @@ void VecSegment::Impl::decode_hnsw(const vec::Trailer& t, const std::vector<std:
 // are walked through but never returned.
 std::vector<Cand> VecSegment::Impl::hnsw(const float* q, std::size_t k, const Accept& accept,
                                          const VecSearchOptions& o) const {
-  const std::size_t n = rows();
-  const std::size_t ef = std::min(n, std::max(o.ef_search, k));
+  const std::size_t rows_n = rows();
+  const std::size_t ef = std::min(rows_n, std::max(o.ef_search, k));
   std::uint32_t cur = entry;
   float cur_score = score(q, cur);
   for (std::uint32_t level = max_level; level >= 1; --level) {
     for (bool moved = true; moved;) {
       moved = false;
-      const std::int32_t* nb = neighbours.data() + offsets[cur] + vec::hnsw_level_begin(m, level);
-      for (std::uint32_t j = 0; j < m && nb[j] >= 0; ++j) {
-        const auto v = static_cast<std::uint32_t>(nb[j]);
-        const float sv = score(q, v);
+      const std::uint8_t* slots = links(cur, level);
+      for (std::uint32_t j = 0; j < m; ++j) {
+        const std::int64_t v = link(slots, j, level);
+        if (v < 0) break;
+        const float sv = score(q, static_cast<std::uint32_t>(v));
         if (sv > cur_score) {
-          cur = v;
+          cur = static_cast<std::uint32_t>(v);
           cur_score = sv;
           moved = true;
         }
@@ -158,7 +180,7 @@ std::vector<Cand> VecSegment::Impl::hnsw(const float* q, std::size_t k, const Ac
     }
   }
 
-  std::vector<std::uint64_t> visited((n + 63) / 64);
+  std::vector<std::uint64_t> visited((rows_n + 63) / 64);
   std::size_t seen = 0;
   auto visit = [&](std::uint32_t r) {
     std::uint64_t& word = visited[r / 64];
@@ -168,34 +190,35 @@ std::vector<Cand> VecSegment::Impl::hnsw(const float* q, std::size_t k, const Ac
     ++seen;
     return true;
   };
-  auto admit = [&](std::uint32_t r) { return Impl::admit(accept, r); };
+  auto admit_row = [&](std::uint32_t r) { return Impl::admit(accept, r); };
   std::priority_queue<std::pair<float, std::uint32_t>> candidates;  // best on top
   TopK found(ef);                                                 // accepted rows only
   visit(cur);
   candidates.push({cur_score, cur});
-  if (admit(cur)) found.offer({cur_score, cur});
+  if (admit_row(cur)) found.offer({cur_score, cur});
   while (!candidates.empty()) {
     const auto [cs, c] = candidates.top();
     // With a filter, keep walking until ef accepted rows are found: the rejected ones
     // still lead to the rest of the graph.
     if (found.size() > 0 && (found.full() || !accept) && cs < found.worst().score) break;
     candidates.pop();
-    const std::int32_t* nb = neighbours.data() + offsets[c];
-    for (std::uint32_t j = 0; j < 2 * m && nb[j] >= 0; ++j) {
-      const auto v = static_cast<std::uint32_t>(nb[j]);
+    const std::uint8_t* slots = links(c, 0);
+    for (std::uint32_t j = 0; j < 2 * m; ++j) {
+      const std::int64_t link_to = link(slots, j, 0);
+      if (link_to < 0) break;
+      const auto v = static_cast<std::uint32_t>(link_to);
       if (!visit(v)) continue;
       const float sv = score(q, v);
       if (found.full() && !(sv > found.worst().score)) continue;
       candidates.push({sv, v});
-      if (admit(v)) found.offer({sv, v});
+      if (admit_row(v)) found.offer({sv, v});
     }
   }
   std::vector<Cand> out = found.take();
   // The walk reaches only what is linked to the entry point: when it comes back short and
   // rows were left unseen, a scan gives the exact answer instead.
-  if (out.size() < k && seen < n) return exact(q, k, accept);
+  if (out.size() < k && seen < rows_n) return exact(q, k, accept);
   if (out.size() > k) out.resize(k);
   return out;
 }
-
 }  // namespace memvid::index

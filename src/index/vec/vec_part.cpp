@@ -42,8 +42,8 @@ class VecVerifier final : public PartVerifier {
       return;
     }
     if (rec.meta.embedding.empty()) return;
-    const std::span<const float> stored = seg->exact_vector(vec_key(id, 0));
-    if (stored.empty() || !seg->exact_vector(vec_key(id, 1)).empty()) return;  // no row, or passage rows made from text
+    const std::vector<float> stored = seg->row_vector(vec_key(id, 0));
+    if (stored.empty() || !seg->row_vector(vec_key(id, 1)).empty()) return;  // no row, or passage rows made from text
     std::vector<float> unit;
     try {
       unit = normalized(rec.meta.embedding);

@@ -1,26 +1,32 @@
 // Vector segment byte layout (little-endian). Eight sections follow each other with no gaps,
 // in this order, then the trailer; a layout leaves the sections it does not use empty.
+// docs/FORMAT.md ("Vector segment") describes the same.
 //
-//   frames       per row: varint frame id (the first row) or gap to the previous row's
-//                frame (>= 0), then (version 2) varint passage number; rows ascend by
-//                (frame, passage). Version 1: varint frame id or (>= 1) gap only
-//   vectors      Flat, Hnsw: version 2: rows x f32 scale, then rows x dim i8 codes (component
-//                i of a row is code[i] x scale); version 1: rows x dim f32, row order
-//   levels       Hnsw: rows x u8, the number of graph levels of each row (1..64)
-//   neighbours   Hnsw: i32 slots, row by row: 2M on level 0, then M for each level above
-//                (faiss's HNSW arrays); -1 marks an empty slot, a list ends at its first -1
-//   coarse       IvfPq: nlist x dp f32 coarse centroids (dp = dim rounded up to a multiple
+//   0 frames     version 3 ("row keys"): rows x u64 vec_key, ascending. Versions 1 and 2:
+//                per row: varint frame id (the first row) or gap to the previous row's frame
+//                (>= 0), then (version 2) varint passage number; rows ascend by (frame,
+//                passage). Version 1: varint frame id or (>= 1) gap only
+//   1 vectors    Flat, Hnsw: versions 2 and 3: rows x f32 scale, then rows x dim i8 codes
+//                (component i of a row is code[i] x scale); version 1: rows x dim f32
+//   2 levels     Hnsw: rows x u8, the number of graph levels of each row (1..64)
+//   3 neighbours Hnsw: i32 slots; -1 marks an empty slot, a list ends at its first -1.
+//                Version 3: rows x 2M level-0 slots, then for each row with levels above 0,
+//                in row order, M slots per level above 0. Versions 1 and 2: row by row, 2M
+//                on level 0, then M for each level above (faiss's HNSW arrays)
+//   4 coarse     IvfPq: nlist x dp f32 coarse centroids (dp = dim rounded up to a multiple
 //                of dsub; vectors are zero-padded to dp, which leaves inner products as
-//                they are)
-//   pq           IvfPq: M x 2^nbits x dsub f32 product-quantizer centroids
-//   lists        IvfPq: per inverted list: varint count, then count varints: the first row
+//                they are). Version 3 Hnsw ("upper-level index"): per row with levels above
+//                0, ascending: u64 row, u64 its first slot after the level-0 slots
+//   5 pq         IvfPq: M x 2^nbits x dsub f32 product-quantizer centroids
+//   6 lists      IvfPq: per inverted list: varint count, then count varints: the first row
 //                number, then the (>= 1) gap to each next; every row in exactly one list
-//   codes        IvfPq: ceil(M x nbits / 8) bytes per row, lists in order, rows in list
-//                order (faiss's residual PQ codes, inner-product metric)
+//   7 codes      IvfPq: ceil(M x nbits / 8) bytes per row, lists in order, rows in list
+//                order (faiss's residual PQ codes, inner-product metric). Version 3 Flat and
+//                Hnsw ("block checksums"): XXH3-64 of each 4 KiB block of sections 0-6
 //
 //   trailer (256 bytes):
 //     0   magic "MVVECSG1"          8
-//     8   version u32 (2; 1 is read)
+//     8   version u32 (3 for Flat and Hnsw, 2 for IvfPq; 1 and 2 are read)
 //     12  layout u8 (0 Flat, 1 Hnsw, 2 IvfPq), 3 zero bytes
 //     16  dim u32, then u32 0
 //     24  rows u64 (>= 1)
@@ -34,8 +40,10 @@
 // Graphs and product quantizers are built from the vectors as stored (dequantized), so a
 // search scores exactly what a scan would.
 //
-// Reading validates every count, length, row number, neighbour and level before anything
-// uses it (a hostile segment may carry correct checksums), and rebuilds the in-memory
+// Reading validates every count and length in the trailer before anything else is read.
+// Whole reads check every section, row number, neighbour and level before a search (a
+// hostile segment may carry correct checksums); in-place reads (version 3) check each block
+// when it is first read, and each key, scale, level and link as it is used.
 #include <cmath>
 
 #include <faiss/impl/FaissException.h>
@@ -125,22 +133,29 @@ std::vector<std::uint8_t> encode_vec_segment(std::span<const std::uint64_t> fram
   vec::Trailer t;
   t.dim = dim;
   t.rows = rows;
-  vec::Sections s;
-  std::uint64_t prev = 0;
-  s[vec::kFrames].reserve(rows * 2);
-  for (std::size_t i = 0; i < rows; ++i) {
-    if (key_frame(frames[i]) > kMaxVecFrame)
-      throw Error(ErrorCode::InvalidArgument, "vector segment: frame id out of range");
-    put_varint(s[vec::kFrames], key_frame(frames[i]) - key_frame(prev));
-    put_varint(s[vec::kFrames], key_passage(frames[i]));
-    prev = frames[i];
-  }
   VecLayout layout = VecLayout::Flat;
   if (options.compress && rows >= kMinPqRows)
     layout = VecLayout::IvfPq;
   else if (rows >= options.hnsw_threshold)
     layout = VecLayout::Hnsw;
   t.layout = static_cast<std::uint8_t>(layout);
+  if (options.version != vec::kVersion && options.version != vec::kQ8Version)
+    throw Error(ErrorCode::InvalidArgument, "vector segment: version " + std::to_string(options.version) + " cannot be written");
+  t.version = layout == VecLayout::IvfPq ? vec::kQ8Version : options.version;
+  vec::Sections s;
+  std::uint64_t prev = 0;
+  s[vec::kFrames].reserve(t.version == vec::kVersion ? rows * 8 : rows * 2);
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (key_frame(frames[i]) > kMaxVecFrame)
+      throw Error(ErrorCode::InvalidArgument, "vector segment: frame id out of range");
+    if (t.version == vec::kVersion) {
+      put_array(s[vec::kFrames], &frames[i], 1);
+    } else {
+      put_varint(s[vec::kFrames], key_frame(frames[i]) - key_frame(prev));
+      put_varint(s[vec::kFrames], key_passage(frames[i]));
+    }
+    prev = frames[i];
+  }
   try {
     if (layout != VecLayout::IvfPq) {
       put_array(s[vec::kVectors], q8.scales.data(), q8.scales.size());
@@ -163,8 +178,12 @@ std::vector<std::uint8_t> encode_vec_segment(std::span<const std::uint64_t> fram
   std::size_t total = vec::kTrailerSize;
   for (const auto& part : s) total += part.size();
   std::vector<std::uint8_t> out;
-  out.reserve(total);
+  out.reserve(total + (total / vec::kBlockBytes + 1) * 8);
   for (std::size_t i = 0; i < vec::kSectionCount; ++i) {
+    if (i == vec::kBlockSums && t.version == vec::kVersion) {
+      s[i].resize((out.size() + vec::kBlockBytes - 1) / vec::kBlockBytes * 8);
+      vec::fill_block_sums(out, s[i]);
+    }
     t.parts[i] = {out.size(), s[i].size(), vec::section_hash(s[i])};
     out.insert(out.end(), s[i].begin(), s[i].end());
     s[i] = {};
@@ -194,7 +213,7 @@ VecSegment::~VecSegment() = default;
 
 std::shared_ptr<const VecSegment> VecSegment::open(std::shared_ptr<const ByteSource> source, std::uint64_t offset,
                                                    std::uint64_t length, const format::Checksum16* expected,
-                                                   std::uint32_t dim, std::string what) {
+                                                   std::uint32_t dim, std::string what, VecReadMode mode) {
   auto impl = std::make_unique<Impl>();
   Impl& s = *impl;
   s.what = std::move(what);
@@ -203,6 +222,15 @@ std::shared_ptr<const VecSegment> VecSegment::open(std::shared_ptr<const ByteSou
   const std::uint64_t body_end = length - vec::kTrailerSize;
   const std::vector<std::uint8_t> trailer = source->read(offset + body_end, vec::kTrailerSize);
   const vec::Trailer t = s.check_trailer(trailer, expected, dim, body_end);
+  s.nrows = static_cast<std::size_t>(t.rows);
+  if (s.version == vec::kVersion) {
+    std::shared_ptr<const FileView> body = mode == VecReadMode::InPlace
+                                               ? source->view(offset, body_end)
+                                               : std::make_shared<BufferView>(source->read(offset, body_end));
+    if (body->size() != body_end) s.fail("body read short");
+    s.place(t, std::move(body), mode == VecReadMode::Whole);
+    return std::shared_ptr<const VecSegment>(new VecSegment(std::move(impl)));
+  }
   const std::vector<std::uint8_t> body = source->read(offset, body_end);
   if (body.size() != body_end) s.fail("body read short");
   s.check_sections(t, body);
@@ -240,16 +268,109 @@ void VecSegment::Impl::decode_vectors(std::span<const std::uint8_t> bytes) {
     if (!vec::copy_finite(bytes, vectors)) fail("a stored vector holds NaN or infinity");
     return;
   }
-  // check_trailer fixed the section at rows x (4 + dim) bytes.
-  const std::size_t n = rows();
-  q8_scales.resize(n);
-  std::memcpy(q8_scales.data(), bytes.data(), n * sizeof(float));
+  // check_trailer fixed the section at rows x (4 + dim) bytes. Rows are scored from their
+  // codes (vec::dot_q8), never dequantized.
+  const std::size_t rows_n = rows();
+  q8_scales.resize(rows_n);
+  std::memcpy(q8_scales.data(), bytes.data(), rows_n * sizeof(float));
   for (float v : q8_scales)
     if (!std::isfinite(v) || v < 0) fail("a stored vector has a bad scale");
-  q8_codes.resize(n * dim);
-  std::memcpy(q8_codes.data(), bytes.data() + n * sizeof(float), n * dim);
-  vectors.resize(n * dim);
-  for (std::size_t r = 0; r < n; ++r) dequantize_row(&q8_codes[r * dim], q8_scales[r], dim, &vectors[r * dim]);
+  q8_codes.resize(rows_n * dim);
+  std::memcpy(q8_codes.data(), bytes.data() + rows_n * sizeof(float), rows_n * dim);
+}
+
+// ---------------------------------------------------------------------------------------
+// Row access, in place or decoded
+
+void VecSegment::Impl::touch(std::uint64_t at, std::uint64_t len) const {
+  if (len == 0) return;
+  if (at > covered || len > covered - at) fail("a read at segment offset " + std::to_string(at) + " runs past the checked bytes");
+  for (std::uint64_t b = at / vec::kBlockBytes, last = (at + len - 1) / vec::kBlockBytes; b <= last; ++b) {
+    std::atomic<std::uint64_t>& word = checked[b / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (b % 64);
+    if (word.load(std::memory_order_acquire) & bit) continue;
+    const std::uint64_t from = b * vec::kBlockBytes;
+    const std::uint64_t size = std::min<std::uint64_t>(vec::kBlockBytes, covered - from);
+    if (vec::section_hash(std::span(seg_bytes + from, size)) != format::load_u64(block_sums + 8 * b))
+      fail("block " + std::to_string(b) + " (segment offset " + std::to_string(from) + ") fails its checksum");
+    word.fetch_or(bit, std::memory_order_acq_rel);
+  }
+}
+
+std::uint64_t VecSegment::Impl::key(std::size_t row) const {
+  if (!in_place()) return frames[row];
+  touch(keys_at + 8 * std::uint64_t{row}, 8);
+  return format::load_u64(seg_bytes + keys_at + 8 * std::uint64_t{row});
+}
+
+const std::int8_t* VecSegment::Impl::codes(std::uint32_t row, float& scale) const {
+  if (!in_place()) {
+    scale = q8_scales[row];
+    return &q8_codes[std::size_t{row} * dim];
+  }
+  touch(scales_at + 4 * std::uint64_t{row}, 4);
+  std::memcpy(&scale, seg_bytes + scales_at + 4 * std::uint64_t{row}, 4);
+  if (!std::isfinite(scale) || scale < 0) fail("row " + std::to_string(row) + " has a bad vector scale");
+  const std::uint64_t at = codes_at + std::uint64_t{row} * dim;
+  touch(at, dim);
+  return reinterpret_cast<const std::int8_t*>(seg_bytes + at);
+}
+
+float VecSegment::Impl::score(const float* q, std::uint32_t row) const {
+  if (version == vec::kFloatVersion) return vec::dot(q, &vectors[std::size_t{row} * dim], dim);
+  float scale = 0;
+  const std::int8_t* c = codes(row, scale);
+  return vec::dot_q8(q, c, scale, dim);
+}
+
+std::uint32_t VecSegment::Impl::level_count(std::uint32_t row) const {
+  if (!in_place()) return levels[row];
+  touch(levels_at + row, 1);
+  const std::uint8_t l = seg_bytes[levels_at + row];
+  if (l == 0 || l > vec::kMaxHnswLevels) fail("row " + std::to_string(row) + " has " + std::to_string(l) + " graph levels");
+  return l;
+}
+
+const std::uint8_t* VecSegment::Impl::links(std::uint32_t row, std::uint32_t level) const {
+  if (!in_place())
+    return reinterpret_cast<const std::uint8_t*>(neighbours.data() + offsets[row] + vec::hnsw_level_begin(m, level));
+  if (level == 0) {
+    const std::uint64_t at = links_at + std::uint64_t{row} * 2 * m * 4;
+    touch(at, std::uint64_t{2} * m * 4);
+    return seg_bytes + at;
+  }
+  // The upper-level index lists the rows above level 0 in ascending order.
+  std::uint64_t lo = 0, hi = upper_rows;
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    touch(upper_index_at + 16 * mid, 8);
+    if (format::load_u64(seg_bytes + upper_index_at + 16 * mid) < row)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo < upper_rows) touch(upper_index_at + 16 * lo, 16);
+  if (lo == upper_rows || format::load_u64(seg_bytes + upper_index_at + 16 * lo) != row)
+    fail("row " + std::to_string(row) + " is missing from the upper-level index");
+  const std::uint64_t first = format::load_u64(seg_bytes + upper_index_at + 16 * lo + 8);
+  const std::uint32_t levels_of_row = level_count(row);
+  if (level >= levels_of_row) fail("a walk reached level " + std::to_string(level) + " of row " + std::to_string(row));
+  if (first > upper_slots || std::uint64_t{m} * (levels_of_row - 1) > upper_slots - first)
+    fail("row " + std::to_string(row) + "'s upper-level links run past the neighbour section");
+  const std::uint64_t at = upper_links_at + 4 * (first + std::uint64_t{m} * (level - 1));
+  touch(at, std::uint64_t{m} * 4);
+  return seg_bytes + at;
+}
+
+std::int64_t VecSegment::Impl::link(const std::uint8_t* slots, std::uint32_t j, std::uint32_t level) const {
+  std::int32_t v;
+  std::memcpy(&v, slots + 4 * std::size_t{j}, 4);
+  if (v == -1) return -1;
+  if (v < 0 || static_cast<std::uint64_t>(v) >= nrows)
+    fail("a level-" + std::to_string(level) + " link goes to " + std::to_string(v) + ", which is not a row");
+  if (level > 0 && level_count(static_cast<std::uint32_t>(v)) <= level)
+    fail("a level-" + std::to_string(level) + " link goes to row " + std::to_string(v) + ", which is not on that level");
+  return v;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -257,9 +378,34 @@ void VecSegment::Impl::decode_vectors(std::span<const std::uint8_t> bytes) {
 
 VecLayout VecSegment::layout() const { return impl_->layout; }
 std::uint32_t VecSegment::dim() const { return impl_->dim; }
-std::size_t VecSegment::size() const { return impl_->frames.size(); }
-const std::vector<std::uint64_t>& VecSegment::keys() const { return impl_->frames; }
+std::size_t VecSegment::size() const { return impl_->rows(); }
+std::uint64_t VecSegment::key(std::size_t row) const { return impl_->key(row); }
 std::uint32_t VecSegment::version() const { return impl_->version; }
+
+std::vector<std::uint64_t> VecSegment::keys() const {
+  if (!impl_->in_place()) return impl_->frames;
+  std::vector<std::uint64_t> out(impl_->rows());
+  for (std::size_t r = 0; r < out.size(); ++r) out[r] = impl_->key(r);
+  return out;
+}
+
+std::pair<std::size_t, std::size_t> VecSegment::rows_between(std::uint64_t lo, std::uint64_t hi) const {
+  const Impl& s = *impl_;
+  auto first_at_least = [&](std::uint64_t key) {
+    std::size_t a = 0, b = s.rows();
+    while (a < b) {
+      const std::size_t mid = a + (b - a) / 2;
+      if (s.key(mid) < key)
+        a = mid + 1;
+      else
+        b = mid;
+    }
+    return a;
+  };
+  const std::size_t first = first_at_least(lo);
+  const std::size_t end = hi == ~std::uint64_t{0} ? s.rows() : first_at_least(hi + 1);
+  return {first, std::max(first, end)};
+}
 
 std::vector<VecHit> VecSegment::search(std::span<const float> query, std::size_t k, const Accept& accept,
                                        const VecSearchOptions& options) const {
@@ -286,27 +432,44 @@ std::vector<VecHit> VecSegment::search(std::span<const float> query, std::size_t
   }
   std::vector<VecHit> out;
   out.reserve(best.size());
-  for (const Cand& c : best) out.push_back({key_frame(s.frames[c.row]), key_passage(s.frames[c.row]), c.score});
+  for (const Cand& c : best) {
+    const std::uint64_t key = s.key(c.row);
+    out.push_back({key_frame(key), key_passage(key), c.score});
+  }
   return out;
 }
 
-std::span<const float> VecSegment::exact_vector(std::uint64_t key) const {
+namespace {
+
+// The row holding key, or npos.
+std::size_t row_of(const VecSegment& seg, std::uint64_t key) {
+  const auto [first, end] = seg.rows_between(key, key);
+  return first < end ? first : static_cast<std::size_t>(-1);
+}
+
+}  // namespace
+
+std::vector<float> VecSegment::row_vector(std::uint64_t key) const {
   const Impl& s = *impl_;
-  if (s.vectors.empty()) return {};
-  auto it = std::lower_bound(s.frames.begin(), s.frames.end(), key);
-  if (it == s.frames.end() || *it != key) return {};
-  const auto row = static_cast<std::size_t>(it - s.frames.begin());
-  return std::span<const float>(s.vectors).subspan(row * s.dim, s.dim);
+  if (s.layout == VecLayout::IvfPq) return {};
+  const std::size_t row = row_of(*this, key);
+  if (row == static_cast<std::size_t>(-1)) return {};
+  if (s.version == vec::kFloatVersion)
+    return {s.vectors.begin() + static_cast<std::ptrdiff_t>(row * s.dim),
+            s.vectors.begin() + static_cast<std::ptrdiff_t>((row + 1) * s.dim)};
+  float scale = 0;
+  const std::int8_t* c = s.codes(static_cast<std::uint32_t>(row), scale);
+  std::vector<float> out(s.dim);
+  dequantize_row(c, scale, s.dim, out.data());
+  return out;
 }
 
 bool VecSegment::quantized_row(std::uint64_t key, const std::int8_t*& codes, float& scale) const {
   const Impl& s = *impl_;
-  if (s.q8_codes.empty()) return false;
-  auto it = std::lower_bound(s.frames.begin(), s.frames.end(), key);
-  if (it == s.frames.end() || *it != key) return false;
-  const auto row = static_cast<std::size_t>(it - s.frames.begin());
-  codes = &s.q8_codes[row * s.dim];
-  scale = s.q8_scales[row];
+  if (s.layout == VecLayout::IvfPq || s.version == vec::kFloatVersion) return false;
+  const std::size_t row = row_of(*this, key);
+  if (row == static_cast<std::size_t>(-1)) return false;
+  codes = s.codes(static_cast<std::uint32_t>(row), scale);
   return true;
 }
 

@@ -14,6 +14,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "format/checksum.hpp"
@@ -31,6 +32,9 @@ struct VecBuildOptions {
   // 40 gave recall@10 0.917 at ef_search 256 on 50K built-in-model vectors, 100 gives 0.957
   // (build 1.8 s -> 4.7 s, one thread); sentence vectors are hard for HNSW (low contrast).
   int hnsw_ef_construction = 100;
+  // Flat and Hnsw segments are written in version 3; 2 writes the previous layout, which
+  // older files hold (for tests that read it back). IvfPq is always version 2.
+  std::uint32_t version = 3;
 };
 
 struct VecSearchOptions {
@@ -64,32 +68,47 @@ std::vector<std::uint8_t> encode_vec_segment(std::span<const std::uint64_t> keys
 std::vector<std::uint8_t> encode_vec_segment(std::span<const std::uint64_t> keys, std::span<const float> vectors,
                                              std::uint32_t dim, const VecBuildOptions& options);
 
+// How open() reads a segment.
+//   Whole    every byte is read and every structure checked before open returns (verify,
+//            and every segment of versions 1 and 2)
+//   InPlace  a version 3 segment is viewed where it lies (mapped); open checks the trailer
+//            and the block checksums' own checksum, and each 4 KiB block is checked against
+//            its checksum when a search first touches it, each link and scale when it is
+//            followed: a query reads the pages it needs, and damage is still Corrupt
+enum class VecReadMode : std::uint8_t { Whole, InPlace };
+
 class VecSegment {
  public:
-  // Reads and validates the whole segment. expected: the checksum the manifest names (null:
-  // only the segment's own checksums). dim: the memory's dimension; a segment of another
-  // dimension is Corrupt. what names the segment in error messages.
+  // Opens a segment. expected: the checksum the manifest names (null: only the segment's own
+  // checksums). dim: the memory's dimension; a segment of another dimension is Corrupt. what
+  // names the segment in error messages.
   static std::shared_ptr<const VecSegment> open(std::shared_ptr<const ByteSource> source, std::uint64_t offset,
                                                 std::uint64_t length, const format::Checksum16* expected,
-                                                std::uint32_t dim, std::string what);
+                                                std::uint32_t dim, std::string what,
+                                                VecReadMode mode = VecReadMode::Whole);
   ~VecSegment();
 
   VecLayout layout() const;
   std::uint32_t dim() const;
-  std::size_t size() const;                        // rows
-  const std::vector<std::uint64_t>& keys() const;  // ascending vec_key()s
-  // Format version 1 holds one float vector per frame; version 2, 8-bit passage vectors.
+  std::size_t size() const;  // rows
+  // Row r's vec_key(); rows ascend by key.
+  std::uint64_t key(std::size_t row) const;
+  std::vector<std::uint64_t> keys() const;  // all of them, in row order
+  // The rows whose keys lie in [lo, hi], as [first, end).
+  std::pair<std::size_t, std::size_t> rows_between(std::uint64_t lo, std::uint64_t hi) const;
+  // Format version 1 holds one float vector per frame; versions 2 and 3, 8-bit passage vectors.
   std::uint32_t version() const;
 
   // The k best rows for query (dim floats) among frames accept() admits (null: all), best
   // first; equal scores by ascending key. Thread-safe.
   std::vector<VecHit> search(std::span<const float> query, std::size_t k,
                              const std::function<bool(std::uint64_t)>& accept, const VecSearchOptions& options) const;
-  // The stored vector of a row key (Flat, Hnsw; dequantized), or an empty span (IvfPq keeps
-  // no vectors, or the key is not in this segment).
-  std::span<const float> exact_vector(std::uint64_t key) const;
-  // The stored 8-bit row of a key (version 2 Flat and Hnsw), for merges that must carry it
-  // unchanged; false when the segment holds no such row.
+  // The stored vector of a row key (Flat, Hnsw; dequantized), or nothing (IvfPq keeps no
+  // vectors, or the key is not in this segment).
+  std::vector<float> row_vector(std::uint64_t key) const;
+  // The stored 8-bit row of a key (versions 2 and 3, Flat and Hnsw), for merges that must
+  // carry it unchanged; false when the segment holds no such row. codes stay valid while the
+  // segment lives.
   bool quantized_row(std::uint64_t key, const std::int8_t*& codes, float& scale) const;
 
  private:

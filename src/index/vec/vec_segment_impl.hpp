@@ -5,6 +5,7 @@
 // search). Only those files include this header.
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -137,40 +138,73 @@ void build_ivfpq(std::span<const float> vectors, std::size_t rows, std::uint32_t
 
 }  // namespace vec
 
-// A segment as searched: the checked arrays of one layout.
+// A segment as searched. Version 3 Flat and Hnsw segments are read where they lie (view):
+// every access goes through touch(), which checks the blocks it reads against their checksums
+// the first time. Older segments and IvfPq are decoded into the arrays below at open.
 struct VecSegment::Impl {
   std::string what;
   VecLayout layout = VecLayout::Flat;
   std::uint32_t version = vec::kVersion;
   std::uint32_t dim = 0;
-  std::vector<std::uint64_t> frames;  // row keys (vec_key), ascending
-  vec::RawVector<float> vectors;      // Flat, Hnsw: as searched (dequantized in version 2)
-  vec::RawVector<std::int8_t> q8_codes;  // Flat, Hnsw version 2: as stored
+  std::size_t nrows = 0;
+
+  // Version 3, in place.
+  std::shared_ptr<const FileView> view;
+  const std::uint8_t* seg_bytes = nullptr;  // the segment's first byte
+  std::uint64_t keys_at = 0, scales_at = 0, codes_at = 0, levels_at = 0, links_at = 0, upper_links_at = 0;
+  std::uint64_t upper_slots = 0, upper_index_at = 0, upper_rows = 0;
+  std::uint64_t covered = 0;  // bytes the block checksums cover
+  const std::uint8_t* block_sums = nullptr;
+  std::unique_ptr<std::atomic<std::uint64_t>[]> checked;  // a bit per block: its checksum matched
+
+  // Versions 1 and 2, decoded.
+  std::vector<std::uint64_t> frames;     // row keys (vec_key), ascending
+  vec::RawVector<float> vectors;         // version 1: the stored floats
+  vec::RawVector<std::int8_t> q8_codes;  // version 2 Flat, Hnsw: as stored
   std::vector<float> q8_scales;
+  std::vector<std::uint8_t> levels;
+  std::vector<std::uint64_t> offsets;  // each row's first slot in neighbours (faiss's layout)
+  vec::RawVector<std::int32_t> neighbours;
+
   // Hnsw
   std::uint32_t m = 0, entry = 0, max_level = 0;
-  std::vector<std::uint8_t> levels;
-  std::vector<std::uint64_t> offsets;  // each row's first slot in neighbours
-  vec::RawVector<std::int32_t> neighbours;
   // IvfPq
   std::uint32_t padded_dim = 0, nlist = 0;
   std::unique_ptr<faiss::IndexIVFPQ> ivf;
 
   [[noreturn]] void fail(const std::string& why) const { throw Error(ErrorCode::Corrupt, what + ": " + why); }
-  std::size_t rows() const { return frames.size(); }
-  float score(const float* q, std::uint32_t row) const { return vec::dot(q, &vectors[std::size_t{row} * dim], dim); }
-  bool admit(const vec::Accept& accept, std::uint32_t row) const { return !accept || accept(key_frame(frames[row])); }
+  bool in_place() const { return seg_bytes != nullptr; }
+  std::size_t rows() const { return nrows; }
+
+  // Checks the blocks under [at, at + len) of a version 3 segment (once each).
+  void touch(std::uint64_t at, std::uint64_t len) const;
+  std::uint64_t key(std::size_t row) const;
+  // Row r's 8-bit codes and scale (versions 2 and 3); the scale is checked finite and >= 0.
+  const std::int8_t* codes(std::uint32_t row, float& scale) const;
+  float score(const float* q, std::uint32_t row) const;
+  bool admit(const vec::Accept& accept, std::uint32_t row) const { return !accept || accept(key_frame(key(row))); }
+  // Hnsw: row's level count (1..64), and its link slots on a level (2M on level 0, M above)
+  // as little-endian i32s: a list ends at its first -1.
+  std::uint32_t level_count(std::uint32_t row) const;
+  const std::uint8_t* links(std::uint32_t row, std::uint32_t level) const;
+  // The row a slot links to on level, or -1 at the end of the list; Corrupt for a link to a
+  // row that is not on that level.
+  std::int64_t link(const std::uint8_t* slots, std::uint32_t j, std::uint32_t level) const;
 
   // vec_check.cpp: validates the trailer (and sets layout, dim and the IVF-PQ shape), then
   // the body's section checksums.
   vec::Trailer check_trailer(std::span<const std::uint8_t> trailer, const format::Checksum16* expected,
                              std::uint32_t memory_dim, std::uint64_t body_length);
   void check_sections(const vec::Trailer& t, std::span<const std::uint8_t> body) const;
+  // Version 3: sets up the view (the block checksums checked against the trailer), then with
+  // whole = true checks every block and every structure as a decoder would.
+  void place(const vec::Trailer& t, std::shared_ptr<const FileView> bytes, bool whole);
+  void check_everything() const;
 
-  void decode_frames(std::span<const std::uint8_t> bytes, std::uint64_t n, std::uint64_t base);
+  void decode_frames(std::span<const std::uint8_t> bytes, std::uint64_t rows, std::uint64_t base_offset);
   void decode_vectors(std::span<const std::uint8_t> bytes);
-  void decode_hnsw(const vec::Trailer& t, const std::vector<std::uint8_t>& body, std::uint64_t base);
-  void decode_ivfpq(const vec::Trailer& t, const std::vector<std::uint8_t>& body, std::uint64_t base);
+  void decode_hnsw(const vec::Trailer& t, const std::vector<std::uint8_t>& body, std::uint64_t base_offset);
+  void decode_ivfpq(const vec::Trailer& t, const std::vector<std::uint8_t>& body, std::uint64_t base_offset);
 
   std::vector<vec::Cand> exact(const float* q, std::size_t k, const vec::Accept& accept) const;
   std::vector<vec::Cand> hnsw(const float* q, std::size_t k, const vec::Accept& accept,

@@ -136,7 +136,8 @@ std::shared_ptr<const VecSegment> VectorIndex::segment(std::size_t i) const {
     if (const PartRef* r = refs_[i].part(kTag)) {
       segments_[i] = VecSegment::open(file_, r->offset, r->length, &r->checksum, dimension_,
                                       path_ + ": vector segment " + std::to_string(i) + " at file offset " +
-                                          std::to_string(r->offset));
+                                          std::to_string(r->offset),
+                                      VecReadMode::InPlace);
       if (segments_[i]->size() != r->count)
         throw Error(ErrorCode::Corrupt, path_ + ": vector segment " + std::to_string(i) +
                                             " holds a different row count than the TOC says");
@@ -164,7 +165,7 @@ std::vector<std::uint8_t> VectorIndex::build_segment(std::span<const std::size_t
     }
     auto seg = segment(i);
     if (!seg) continue;
-    const auto& seg_keys = seg->keys();
+    const std::vector<std::uint64_t> seg_keys = seg->keys();
     for (std::size_t r = 0; r < seg_keys.size(); ++r) {
       const std::uint64_t key = seg_keys[r], frame = key_frame(key);
       if (live && !live(frame)) continue;
@@ -174,7 +175,7 @@ std::vector<std::uint8_t> VectorIndex::build_segment(std::span<const std::size_t
         take(key, codes, scale);
         continue;
       }
-      if (std::span<const float> v = seg->exact_vector(key); !v.empty()) {  // a version 1 segment
+      if (const std::vector<float> v = seg->row_vector(key); !v.empty()) {  // a version 1 segment
         quantize_row(v, scratch.data(), scale);
         take(key, scratch.data(), scale);
         continue;
@@ -244,11 +245,13 @@ void VectorIndex::for_each_row(std::uint64_t frame,
     if (frame < refs_[i].first_frame || frame >= refs_[i].end_frame) continue;
     auto seg = segment(i);
     if (!seg) return;
-    const auto& keys = seg->keys();
-    auto k = std::lower_bound(keys.begin(), keys.end(), lo);
-    if (k == keys.end() || *k > hi) return;
-    if (!seg->exact_vector(*k).empty()) {
-      for (; k != keys.end() && *k <= hi; ++k) fn(*k, seg->exact_vector(*k));
+    const auto [first, end] = seg->rows_between(lo, hi);
+    if (first == end) return;
+    if (seg->layout() != VecLayout::IvfPq) {
+      for (std::size_t r = first; r < end; ++r) {
+        const std::uint64_t key = seg->key(r);
+        fn(key, seg->row_vector(key));
+      }
       return;
     }
     const Q8Rows from_record = read_record_vector_(frame, dimension_);
@@ -275,15 +278,15 @@ std::optional<VecHit> VectorIndex::best_passage(std::uint64_t frame, std::span<c
 std::uint32_t VectorIndex::row_count(std::uint64_t frame) const {
   if (frame > kMaxVecFrame) return 0;
   const std::uint64_t lo = vec_key(frame, 0), hi = vec_key(frame, kMaxPassage);
-  auto count = [&](const std::vector<std::uint64_t>& keys) {
-    return static_cast<std::uint32_t>(std::upper_bound(keys.begin(), keys.end(), hi) -
-                                      std::lower_bound(keys.begin(), keys.end(), lo));
-  };
-  if (const std::uint32_t n = count(buffer_keys_)) return n;
+  if (const auto n = static_cast<std::uint32_t>(std::upper_bound(buffer_keys_.begin(), buffer_keys_.end(), hi) -
+                                                 std::lower_bound(buffer_keys_.begin(), buffer_keys_.end(), lo)))
+    return n;
   for (std::size_t i = 0; i < refs_.size(); ++i) {
     if (frame < refs_[i].first_frame || frame >= refs_[i].end_frame) continue;
     auto seg = segment(i);
-    return seg ? count(seg->keys()) : 0;
+    if (!seg) return 0;
+    const auto [first, end] = seg->rows_between(lo, hi);
+    return static_cast<std::uint32_t>(end - first);
   }
   return 0;
 }
@@ -302,7 +305,7 @@ std::vector<float> VectorIndex::sample(std::size_t n) const {
   const double step = std::max(1.0, static_cast<double>(rows) / static_cast<double>(n));
   std::uint64_t base = 0;
   double next = 0;
-  auto take_row = [&](std::uint64_t key, std::span<const float> v) {
+  auto take_row = [&](std::uint64_t key, const std::vector<float>& v) {
     if (!v.empty()) {
       out.insert(out.end(), v.begin(), v.end());
       return;
@@ -318,16 +321,16 @@ std::vector<float> VectorIndex::sample(std::size_t n) const {
   for (std::size_t i = 0; i < refs_.size(); ++i) {
     auto seg = segment(i);
     if (!seg) continue;
-    const auto& keys = seg->keys();
-    for (; next < static_cast<double>(base + keys.size()); next += step) {
-      const std::uint64_t key = keys[static_cast<std::size_t>(next) - base];
-      take_row(key, seg->exact_vector(key));
+    for (; next < static_cast<double>(base + seg->size()); next += step) {
+      const std::uint64_t key = seg->key(static_cast<std::size_t>(next) - base);
+      take_row(key, seg->row_vector(key));
     }
-    base += keys.size();
+    base += seg->size();
   }
   for (; next < static_cast<double>(base + buffer_keys_.size()); next += step) {
     const std::size_t r = static_cast<std::size_t>(next) - base;
-    take_row(buffer_keys_[r], std::span(buffer_vectors_).subspan(r * dimension_, dimension_));
+    take_row(buffer_keys_[r], std::vector<float>(buffer_vectors_.begin() + static_cast<std::ptrdiff_t>(r * dimension_),
+                                                  buffer_vectors_.begin() + static_cast<std::ptrdiff_t>((r + 1) * dimension_)));
   }
   return out;
 }
