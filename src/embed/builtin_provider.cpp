@@ -85,7 +85,8 @@ std::shared_ptr<EmbeddingProvider> builtin_embedding_provider(const std::string&
   }
   std::shared_ptr<const embed::WordModel> model;
   try {
-    model = embed::WordModel::open(path);
+    // Checked whole when installed (memvid-model-convert --check); here block by block as read.
+    model = embed::WordModel::open(path, embed::ModelCheck::Lazy);
   } catch (const Error& e) {
     if (e.code() != ErrorCode::NotFound) throw;
     throw Error(ErrorCode::ModelUnavailable, "the built-in embedding model " + path + " does not exist; " + kInstallHint);

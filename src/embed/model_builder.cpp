@@ -150,7 +150,7 @@ std::vector<std::uint8_t> build_word_model(WordTable table, const BuildOptions& 
   mvem::store_u32(h + 32, static_cast<std::uint32_t>(stems.size()));
   mvem::store_u32(h + 36, options.remove_components);
   std::memcpy(h + mvem::kNameOffset, options.name.data(), options.name.size());
-  for (std::size_t s = 0; s < mvem::kSectionCount; ++s) {
+  for (std::size_t s = 0; s < mvem::section_count(mvem::kVersion); ++s) {
     mvem::store_u64(h + mvem::kSectionTableOffset + 24 * s, layout.offset[s]);
     mvem::store_u64(h + mvem::kSectionTableOffset + 24 * s + 8, layout.length[s]);
   }

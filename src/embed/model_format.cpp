@@ -2,6 +2,8 @@
 
 #include <xxhash.h>
 
+#include "format/block_checks.hpp"
+
 namespace memvid::embed::mvem {
 namespace {
 
@@ -9,7 +11,7 @@ std::uint64_t align_up(std::uint64_t v) { return (v + kAlignment - 1) / kAlignme
 
 }  // namespace
 
-Layout plan(const Counts& c) {
+Layout plan(const Counts& c, std::uint32_t version) {
   Layout l;
   l.length[WordOffsets] = (static_cast<std::uint64_t>(c.words) + 1) * 4;
   l.length[WordBytes] = c.word_bytes;
@@ -19,8 +21,9 @@ Layout plan(const Counts& c) {
   l.length[Vectors] = static_cast<std::uint64_t>(c.words) * c.dimension;
   l.length[Source] = c.source_bytes;
   std::uint64_t at = kHeaderSize;
-  for (std::size_t s = 0; s < kSectionCount; ++s) {
+  for (std::size_t s = 0; s < section_count(version); ++s) {
     l.offset[s] = align_up(at);
+    if (s == BlockSums) l.length[s] = format::block_sums_length(l.offset[s] - kHeaderSize);
     at = l.offset[s] + l.length[s];
   }
   l.file_size = at;
@@ -38,7 +41,14 @@ std::uint64_t hash(std::span<const std::uint8_t> bytes) { return XXH3_64bits(byt
 
 void reseal(std::span<std::uint8_t> file) {
   if (file.size() < kHeaderSize) return;
-  for (std::size_t s = 0; s < kSectionCount; ++s) {
+  const std::uint32_t version = load_u32(file.data() + 8);
+  if (version != kWholeCheckedVersion) {
+    const std::uint8_t* entry = file.data() + kSectionTableOffset + 24 * BlockSums;
+    const std::uint64_t offset = load_u64(entry), length = load_u64(entry + 8);
+    if (offset >= kHeaderSize && offset <= file.size() && length <= file.size() - offset)
+      format::fill_block_sums(file.subspan(kHeaderSize, offset - kHeaderSize), file.subspan(offset, length));
+  }
+  for (std::size_t s = 0; s < section_count(version); ++s) {
     std::uint8_t* entry = file.data() + kSectionTableOffset + 24 * s;
     const std::uint64_t offset = load_u64(entry);
     const std::uint64_t length = load_u64(entry + 8);

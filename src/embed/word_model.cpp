@@ -34,7 +34,7 @@ std::string hex(std::uint64_t v) {
 
 }  // namespace
 
-std::shared_ptr<const WordModel> WordModel::open(const std::string& path) {
+std::shared_ptr<const WordModel> WordModel::open(const std::string& path, ModelCheck check) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     const int err = errno;
@@ -57,33 +57,37 @@ std::shared_ptr<const WordModel> WordModel::open(const std::string& path) {
     throw Error(ErrorCode::Corrupt, "model file " + path + ": " + std::to_string(size) + " bytes, shorter than the " +
                                         std::to_string(mvem::kHeaderSize) + "-byte header (truncated?)");
   }
-  // Populating the mapping up front costs less than faulting its pages in one by one while
-  // the checksums read them.
-  void* addr = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  // The header says whether the file can be checked lazily; a whole check reads every page,
+  // and populating the mapping up front costs less than faulting them in one by one.
+  std::uint8_t header[12];
+  const bool whole = check == ModelCheck::Whole || ::pread(fd, header, sizeof header, 0) != sizeof header ||
+                     mvem::load_u32(header + 8) == mvem::kWholeCheckedVersion;
+  void* addr = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | (whole ? MAP_POPULATE : 0), fd, 0);
   const int err = errno;
   ::close(fd);
   if (addr == MAP_FAILED) throw Error(ErrorCode::Io, "model file " + path + ": cannot map: " + std::strerror(err));
   auto mapping = std::make_shared<Mapping>(addr, size);
   std::span<const std::uint8_t> bytes(static_cast<const std::uint8_t*>(addr), size);
-  return std::shared_ptr<const WordModel>(new WordModel(std::move(mapping), bytes, "model file " + path));
+  return std::shared_ptr<const WordModel>(new WordModel(std::move(mapping), bytes, "model file " + path, check));
 }
 
-std::shared_ptr<const WordModel> WordModel::from_bytes(std::vector<std::uint8_t> bytes, std::string what) {
+std::shared_ptr<const WordModel> WordModel::from_bytes(std::vector<std::uint8_t> bytes, std::string what, ModelCheck check) {
   auto owned = std::make_shared<std::vector<std::uint8_t>>(std::move(bytes));
   std::span<const std::uint8_t> view(owned->data(), owned->size());
-  return std::shared_ptr<const WordModel>(new WordModel(std::move(owned), view, std::move(what)));
+  return std::shared_ptr<const WordModel>(new WordModel(std::move(owned), view, std::move(what), check));
 }
 
-WordModel::WordModel(std::shared_ptr<const void> owner, std::span<const std::uint8_t> bytes, std::string what)
+WordModel::WordModel(std::shared_ptr<const void> owner, std::span<const std::uint8_t> bytes, std::string what,
+                     ModelCheck check)
     : owner_(std::move(owner)), bytes_(bytes), what_(std::move(what)) {
-  validate();
+  validate(check);
 }
 
 void WordModel::corrupt(const std::string& field, std::uint64_t offset, const std::string& problem) const {
   throw Error(ErrorCode::Corrupt, what_ + ": " + field + " at offset " + std::to_string(offset) + ": " + problem);
 }
 
-void WordModel::validate() {
+void WordModel::validate(ModelCheck check) {
   const std::uint8_t* b = bytes_.data();
   const std::uint64_t size = bytes_.size();
   if (size < mvem::kHeaderSize)
@@ -95,8 +99,10 @@ void WordModel::validate() {
   if (header_hash != mvem::load_u64(b + mvem::kHeaderHashOffset))
     corrupt("header checksum", mvem::kHeaderHashOffset,
             "stored " + hex(mvem::load_u64(b + mvem::kHeaderHashOffset)) + ", computed " + hex(header_hash));
-  if (const std::uint32_t v = mvem::load_u32(b + 8); v != mvem::kVersion)
-    corrupt("format version", 8, std::to_string(v) + "; this build reads version " + std::to_string(mvem::kVersion));
+  version_ = mvem::load_u32(b + 8);
+  if (version_ != mvem::kVersion && version_ != mvem::kWholeCheckedVersion)
+    corrupt("format version", 8, std::to_string(version_) + "; this build reads versions 1 and " + std::to_string(mvem::kVersion));
+  const std::size_t sections = mvem::section_count(version_);
   if (const std::uint32_t hs = mvem::load_u32(b + 12); hs != mvem::kHeaderSize)
     corrupt("header size", 12, std::to_string(hs) + ", expected " + std::to_string(mvem::kHeaderSize));
 
@@ -132,7 +138,7 @@ void WordModel::validate() {
     if (name[i] != 0) corrupt("model name", mvem::kNameOffset + i, "padding is not zero");
   }
   name_.assign(reinterpret_cast<const char*>(name), name_len);
-  for (std::size_t i = mvem::kSectionTableOffset + 24 * mvem::kSectionCount; i < mvem::kHeaderHashOffset; ++i) {
+  for (std::size_t i = mvem::kSectionTableOffset + 24 * sections; i < mvem::kHeaderHashOffset; ++i) {
     if (b[i] != 0) corrupt("header", i, "reserved byte is not zero");
   }
 
@@ -150,17 +156,47 @@ void WordModel::validate() {
   if (counts.source_bytes > size)
     corrupt("source length", mvem::kSectionTableOffset + 24 * mvem::Source + 8,
             std::to_string(counts.source_bytes) + " exceeds the file (" + std::to_string(size) + " bytes; truncated?)");
-  const mvem::Layout layout = mvem::plan(counts);
+  const mvem::Layout layout = mvem::plan(counts, version_);
   if (layout.file_size != size)
     corrupt("file size", size, std::to_string(size) + " bytes; the header's counts need " + std::to_string(layout.file_size) +
                                    (size < layout.file_size ? " (truncated?)" : " (trailing bytes)"));
-  std::uint64_t previous_end = mvem::kHeaderSize;
-  for (std::size_t s = 0; s < mvem::kSectionCount; ++s) {
+  for (std::size_t s = 0; s < sections; ++s) {
     const std::string field = std::string(mvem::kSectionNames[s]) + " section";
     const std::uint64_t table_at = mvem::kSectionTableOffset + 24 * s;
     if (entry(s, 0) != layout.offset[s] || entry(s, 1) != layout.length[s])
       corrupt(field, table_at, "recorded at " + std::to_string(entry(s, 0)) + " (+" + std::to_string(entry(s, 1)) +
                                    "), expected " + std::to_string(layout.offset[s]) + " (+" + std::to_string(layout.length[s]) + ")");
+  }
+
+  word_offsets_ = b + layout.offset[mvem::WordOffsets];
+  word_bytes_ = b + layout.offset[mvem::WordBytes];
+  word_bytes_size_ = counts.word_bytes;
+  vocabulary_ = b + layout.offset[mvem::Vocabulary];
+  stems_ = b + layout.offset[mvem::Stems];
+  scales_ = b + layout.offset[mvem::Scales];
+  vectors_ = reinterpret_cast<const std::int8_t*>(b + layout.offset[mvem::Vectors]);
+  source_ = b + layout.offset[mvem::Source];
+  source_size_ = layout.length[mvem::Source];
+
+  if (version_ != mvem::kWholeCheckedVersion) {
+    const std::uint64_t sums_at = layout.offset[mvem::BlockSums];
+    const std::uint64_t computed = mvem::hash(bytes_.subspan(sums_at, layout.length[mvem::BlockSums]));
+    if (computed != entry(mvem::BlockSums, 2))
+      corrupt("block checksums section", sums_at,
+              "checksum mismatch: stored " + hex(entry(mvem::BlockSums, 2)) + ", computed " + hex(computed));
+    blocks_ = format::BlockChecks(bytes_.subspan(mvem::kHeaderSize, sums_at - mvem::kHeaderSize), b + sums_at, what_);
+    lazy_ = check == ModelCheck::Lazy;
+  }
+  if (!lazy_) check_whole(layout);
+}
+
+// Every section's checksum and padding, every word offset and scale (and every block).
+void WordModel::check_whole(const mvem::Layout& layout) {
+  const std::uint8_t* b = bytes_.data();
+  auto entry = [&](std::size_t s, int field) { return mvem::load_u64(b + mvem::kSectionTableOffset + 24 * s + 8 * static_cast<std::size_t>(field)); };
+  std::uint64_t previous_end = mvem::kHeaderSize;
+  for (std::size_t s = 0; s < mvem::section_count(version_); ++s) {
+    const std::string field = std::string(mvem::kSectionNames[s]) + " section";
     for (std::uint64_t i = previous_end; i < layout.offset[s]; ++i) {
       if (b[i] != 0) corrupt(field, i, "padding before the section is not zero");
     }
@@ -170,15 +206,7 @@ void WordModel::validate() {
     previous_end = layout.offset[s] + layout.length[s];
   }
 
-  word_offsets_ = b + layout.offset[mvem::WordOffsets];
-  word_bytes_ = b + layout.offset[mvem::WordBytes];
-  vocabulary_ = b + layout.offset[mvem::Vocabulary];
-  stems_ = b + layout.offset[mvem::Stems];
-  scales_ = b + layout.offset[mvem::Scales];
-  vectors_ = reinterpret_cast<const std::int8_t*>(b + layout.offset[mvem::Vectors]);
-  source_ = b + layout.offset[mvem::Source];
-  source_size_ = layout.length[mvem::Source];
-
+  if (version_ != mvem::kWholeCheckedVersion) blocks_.touch_all();
   if (mvem::load_u32(word_offsets_) != 0) corrupt("word offsets", layout.offset[mvem::WordOffsets], "the first is not 0");
   std::uint32_t previous = 0;
   for (std::uint32_t i = 1; i <= words_; ++i) {
@@ -189,9 +217,9 @@ void WordModel::validate() {
                   " bytes (1..255 allowed)");
     previous = off;
   }
-  if (previous != counts.word_bytes)
+  if (previous != word_bytes_size_)
     corrupt("word offsets", layout.offset[mvem::WordOffsets] + 4 * std::size_t{words_},
-            "the words end at " + std::to_string(previous) + ", the word bytes at " + std::to_string(counts.word_bytes));
+            "the words end at " + std::to_string(previous) + ", the word bytes at " + std::to_string(word_bytes_size_));
   for (std::uint32_t i = 0; i < words_; ++i) {
     const float s = mvem::load_f32(scales_ + 4 * std::size_t{i});
     if (!std::isfinite(s) || s < 0)
@@ -199,7 +227,10 @@ void WordModel::validate() {
   }
 }
 
-std::string_view WordModel::source() const { return {reinterpret_cast<const char*>(source_), source_size_}; }
+std::string_view WordModel::source() const {
+  touch(source_, source_size_);
+  return {reinterpret_cast<const char*>(source_), source_size_};
+}
 
 void WordModel::check_id(std::uint32_t id) const {
   if (id >= words_)
@@ -209,18 +240,29 @@ void WordModel::check_id(std::uint32_t id) const {
 
 std::string_view WordModel::word(std::uint32_t id) const {
   check_id(id);
+  touch(word_offsets_ + 4 * std::size_t{id}, 8);
   const std::uint32_t begin = mvem::load_u32(word_offsets_ + 4 * std::size_t{id});
   const std::uint32_t end = mvem::load_u32(word_offsets_ + 4 * (std::size_t{id} + 1));
+  if (lazy_ && (end <= begin || end - begin > mvem::kMaxWordBytes || end > word_bytes_size_))
+    corrupt("word offsets", static_cast<std::uint64_t>(word_offsets_ - bytes_.data()) + 4 * std::uint64_t{id},
+            "word " + std::to_string(id) + " would be bytes " + std::to_string(begin) + ".." + std::to_string(end));
+  touch(word_bytes_ + begin, end - begin);
   return {reinterpret_cast<const char*>(word_bytes_) + begin, end - begin};
 }
 
 float WordModel::scale(std::uint32_t id) const {
   check_id(id);
-  return mvem::load_f32(scales_ + 4 * std::size_t{id});
+  touch(scales_ + 4 * std::size_t{id}, 4);
+  const float s = mvem::load_f32(scales_ + 4 * std::size_t{id});
+  if (lazy_ && !(std::isfinite(s) && s >= 0))
+    corrupt("scales", static_cast<std::uint64_t>(scales_ - bytes_.data()) + 4 * std::uint64_t{id},
+            "scale of word " + std::to_string(id) + " is not finite and >= 0");
+  return s;
 }
 
 std::span<const std::int8_t> WordModel::quantized(std::uint32_t id) const {
   check_id(id);
+  touch(vectors_ + std::size_t{id} * dimension_, dimension_);
   return {vectors_ + std::size_t{id} * dimension_, dimension_};
 }
 
@@ -232,7 +274,7 @@ std::vector<float> WordModel::vector(std::uint32_t id) const {
 
 void WordModel::add_to(std::uint32_t id, float weight, float* acc) const {
   const float f = weight * scale(id);
-  const std::int8_t* q = vectors_ + std::size_t{id} * dimension_;
+  const std::int8_t* q = quantized(id).data();
   for (std::uint32_t j = 0; j < dimension_; ++j) acc[j] += f * static_cast<float>(q[j]);
 }
 
@@ -244,6 +286,7 @@ std::uint32_t WordModel::probe(const std::uint8_t* slots, std::uint32_t slot_cou
   // One pass at most: a forged table without an empty slot must not make this loop forever.
   for (std::uint32_t n = 0; n < slot_count; ++n, s = (s + 1) & mask) {
     const std::uint8_t* slot = slots + std::size_t{s} * mvem::kSlotBytes;
+    touch(slot, mvem::kSlotBytes);
     const std::uint32_t id = mvem::load_u32(slot + 4);
     if (id == mvem::kEmptySlot) return kNotFound;
     if (mvem::load_u32(slot) != tag || id >= words_) continue;

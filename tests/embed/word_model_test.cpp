@@ -348,7 +348,7 @@ TEST(WordModelConvert, LayoutMatchesTheFormatComment) {
   const auto bytes = fixture_model();
   ASSERT_GE(bytes.size(), mvem::kHeaderSize);
   EXPECT_EQ(std::string(bytes.begin(), bytes.begin() + 7), "MVEMBED");
-  EXPECT_EQ(mvem::load_u32(bytes.data() + 8), 1u);
+  EXPECT_EQ(mvem::load_u32(bytes.data() + 8), 2u);
   EXPECT_EQ(mvem::load_u32(bytes.data() + 16), kDim);
   EXPECT_EQ(mvem::load_u32(bytes.data() + 20), fixture_words().size());
   EXPECT_EQ(mvem::load_u32(bytes.data() + 24), 64u);  // 40 words -> >= 60 slots -> 64
@@ -504,12 +504,58 @@ TEST(WordModelLoad, MessagesNameTheFieldAndOffset) {
     EXPECT_NE(std::string(e.what()).find("x.mvem: dimension at offset 16"), std::string::npos) << e.what();
   }
   m = fixture_model();
-  m[m.size() - 1] ^= 1;  // the source section
+  m[mvem::load_u64(m.data() + mvem::kSectionTableOffset + 24 * mvem::Source)] ^= 1;  // the source section
   try {
     WordModel::from_bytes(std::move(m), "model file x.mvem");
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("source section"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("checksum"), std::string::npos) << e.what();
+  }
+}
+
+// A lazily checked model finds every damaged byte that a look-up reads: opening it, or looking
+// up every word, stem, vector, scale and the source, gives Corrupt; nothing reads damage
+// without an error.
+TEST(WordModelLoad, LazyChecksFindDamageWhenRead) {
+  const std::vector<std::uint8_t> good = fixture_model();
+  const auto whole = WordModel::from_bytes(good);
+  ASSERT_NO_THROW(WordModel::from_bytes(good, "lazy", ModelCheck::Lazy));
+  std::size_t at_open = 0, when_read = 0;
+  for (std::size_t at = 0; at < good.size(); at += 7) {
+    std::vector<std::uint8_t> m = good;
+    m[at] ^= 0x21;
+    std::shared_ptr<const WordModel> model;
+    try {
+      model = WordModel::from_bytes(std::move(m), "lazy", ModelCheck::Lazy);
+    } catch (const Error& e) {
+      ASSERT_EQ(e.code(), ErrorCode::Corrupt) << e.what();
+      ++at_open;
+      continue;
+    }
+    try {
+      for (std::uint32_t id = 0; id < model->size(); ++id) {
+        const std::string w(model->word(id));
+        (void)model->find(w);
+        (void)model->find_by_stem(w);
+        (void)model->vector(id);
+      }
+      (void)model->source();
+      // Bytes no look-up reads (zero padding between sections) are covered by the block
+      // checksums, so reading everything around them fails too.
+      ADD_FAILURE() << "a changed byte at offset " << at << " was read without an error";
+    } catch (const Error& e) {
+      ASSERT_EQ(e.code(), ErrorCode::Corrupt) << e.what();
+      ++when_read;
+    }
+  }
+  EXPECT_GT(at_open, 0u);
+  EXPECT_GT(when_read, 0u);
+  // Undamaged, a lazy model answers as a whole-checked one.
+  const auto lazy = WordModel::from_bytes(good, "lazy", ModelCheck::Lazy);
+  for (std::uint32_t id = 0; id < whole->size(); ++id) {
+    EXPECT_EQ(lazy->word(id), whole->word(id));
+    EXPECT_EQ(lazy->vector(id), whole->vector(id));
+    EXPECT_EQ(lazy->find(whole->word(id)), whole->find(whole->word(id)));
   }
 }

@@ -22,7 +22,7 @@ namespace {
 
 // What --version prints. scripts/install-model.sh records it beside an installed model and
 // converts again when it changes: change it whenever a conversion's bytes would change.
-constexpr const char* kConverterVersion = "memvid-model-convert 1 (model format 1, all-but-the-top, int8 rows)";
+constexpr const char* kConverterVersion = "memvid-model-convert 2 (model format 2, all-but-the-top, int8 rows, block checksums)";
 
 void write_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes) {
   const std::string tmp = path + ".tmp-" + std::to_string(::getpid());

@@ -64,7 +64,7 @@ vec::Trailer VecSegment::Impl::check_trailer(std::span<const std::uint8_t> trail
     expect_len(vec::kFrames, t.rows * 8);
     expect_len(vec::kVectors, t.rows * (std::uint64_t{dim} + 4));
     for (Section sec : {vec::kPqCentroids, vec::kLists}) expect_len(sec, 0);
-    expect_len(vec::kBlockSums, (t.parts[vec::kBlockSums].offset + vec::kBlockBytes - 1) / vec::kBlockBytes * 8);
+    expect_len(vec::kBlockSums, format::block_sums_length(t.parts[vec::kBlockSums].offset));
     if (layout == VecLayout::Flat) {
       for (Section sec : {vec::kLevels, vec::kNeighbours, vec::kUpperIndex}) expect_len(sec, 0);
       if (t.params != std::array<std::uint32_t, 4>{}) fail("Flat layout with nonzero parameters");
@@ -147,10 +147,7 @@ void VecSegment::Impl::place(const vec::Trailer& t, std::shared_ptr<const FileVi
   const vec::Part& sums = t.parts[vec::kBlockSums];
   if (vec::section_hash(std::span(seg_bytes + sums.offset, sums.length)) != sums.hash)
     fail("block checksums at segment offset " + std::to_string(sums.offset) + " fail their checksum");
-  block_sums = seg_bytes + sums.offset;
-  covered = sums.offset;
-  const std::uint64_t blocks = sums.length / 8;
-  checked = std::make_unique<std::atomic<std::uint64_t>[]>(static_cast<std::size_t>((blocks + 63) / 64));
+  blocks = format::BlockChecks(std::span(seg_bytes, sums.offset), seg_bytes + sums.offset, what);
   keys_at = t.parts[vec::kFrames].offset;
   scales_at = t.parts[vec::kVectors].offset;
   codes_at = scales_at + 4 * std::uint64_t{nrows};
@@ -168,14 +165,14 @@ void VecSegment::Impl::place(const vec::Trailer& t, std::shared_ptr<const FileVi
       fail("HNSW entry point " + std::to_string(entry) + " is not on the top level " + std::to_string(max_level));
   }
   if (whole) {
-    check_sections(t, std::span(seg_bytes, covered + sums.length));
+    check_sections(t, std::span(seg_bytes, sums.offset + sums.length));
     check_everything();
   }
 }
 
 // What a search would find wrong, found now: every block, key order, scale, level and link.
 void VecSegment::Impl::check_everything() const {
-  touch(0, covered);
+  blocks.touch_all();
   std::uint64_t previous = 0;
   for (std::size_t r = 0; r < nrows; ++r) {
     const std::uint64_t k = key(r);

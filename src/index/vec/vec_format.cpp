@@ -4,6 +4,7 @@
 
 #include <xxhash.h>
 
+#include "format/block_checks.hpp"
 #include "format/bytes.hpp"
 #include "format/checksum.hpp"
 #include "memvid/error.hpp"
@@ -61,14 +62,6 @@ const char* section_name(std::uint32_t version, std::uint8_t layout, Section s) 
   return kSectionNames[s];
 }
 
-void fill_block_sums(std::span<const std::uint8_t> covered, std::span<std::uint8_t> sums) {
-  for (std::size_t b = 0; b * kBlockBytes < covered.size() && 8 * b + 8 <= sums.size(); ++b) {
-    const std::size_t from = b * kBlockBytes;
-    const std::uint64_t h = section_hash(covered.subspan(from, std::min<std::size_t>(kBlockBytes, covered.size() - from)));
-    std::memcpy(sums.data() + 8 * b, &h, 8);  // little-endian hosts only (vec_segment_impl.hpp)
-  }
-}
-
 void reseal_vec_segment(std::span<std::uint8_t> segment) {
   if (segment.size() < kTrailerSize) throw Error(ErrorCode::InvalidArgument, "segment shorter than its trailer");
   const std::size_t at = segment.size() - kTrailerSize;
@@ -76,7 +69,7 @@ void reseal_vec_segment(std::span<std::uint8_t> segment) {
   if (const Part& sums = t.parts[kBlockSums];
       t.version >= kVersion && t.layout != static_cast<std::uint8_t>(VecLayout::IvfPq) && sums.offset <= at &&
       sums.length <= at - sums.offset)
-    fill_block_sums(segment.first(sums.offset), segment.subspan(sums.offset, sums.length));
+    format::fill_block_sums(segment.first(sums.offset), segment.subspan(sums.offset, sums.length));
   for (Part& p : t.parts)
     if (p.offset <= at && p.length <= at - p.offset) p.hash = section_hash(segment.subspan(p.offset, p.length));
   // Keep the magic and padding as they are: a test may have edited those on purpose.

@@ -51,7 +51,6 @@ inline constexpr std::uint32_t kFloatVersion = 1;
 // Version 3 gives two slots that Flat and Hnsw leave empty a meaning of their own.
 inline constexpr Section kUpperIndex = kCoarse;  // Hnsw: per row above level 0, u64 row and u64 first upper slot
 inline constexpr Section kBlockSums = kCodes;    // XXH3-64 of each block of the sections before it
-inline constexpr std::uint64_t kBlockBytes = 4096;
 // A section's name in messages, as the segment's version and layout use the slot.
 const char* section_name(std::uint32_t version, std::uint8_t layout, Section s);
 inline constexpr std::size_t kTrailerBody = 48 + 24 * kSectionCount;
@@ -82,8 +81,7 @@ std::uint64_t section_hash(std::span<const std::uint8_t> bytes);
 // of a whole segment, keeping the rest of the trailer as it reads (for tests that forge
 // well-sealed hostile segments).
 void reseal_vec_segment(std::span<std::uint8_t> segment);
-// XXH3-64 of each kBlockBytes block of covered into sums (8 bytes a block, the last block short).
-void fill_block_sums(std::span<const std::uint8_t> covered, std::span<std::uint8_t> sums);
+
 
 // HNSW slots of a node on `levels` levels (faiss: 2M on level 0, M on each level above).
 inline std::uint64_t hnsw_slots(std::uint64_t m, std::uint64_t levels) { return m * (levels + 1); }

@@ -48,6 +48,7 @@
 
 #include <faiss/impl/FaissException.h>
 
+#include "format/block_checks.hpp"
 #include "format/bytes.hpp"
 #include "format/layout.hpp"
 #include "index/varint.hpp"
@@ -178,11 +179,11 @@ std::vector<std::uint8_t> encode_vec_segment(std::span<const std::uint64_t> fram
   std::size_t total = vec::kTrailerSize;
   for (const auto& part : s) total += part.size();
   std::vector<std::uint8_t> out;
-  out.reserve(total + (total / vec::kBlockBytes + 1) * 8);
+  out.reserve(total + format::block_sums_length(total));
   for (std::size_t i = 0; i < vec::kSectionCount; ++i) {
     if (i == vec::kBlockSums && t.version == vec::kVersion) {
-      s[i].resize((out.size() + vec::kBlockBytes - 1) / vec::kBlockBytes * 8);
-      vec::fill_block_sums(out, s[i]);
+      s[i].resize(format::block_sums_length(out.size()));
+      format::fill_block_sums(out, s[i]);
     }
     t.parts[i] = {out.size(), s[i].size(), vec::section_hash(s[i])};
     out.insert(out.end(), s[i].begin(), s[i].end());
@@ -281,21 +282,6 @@ void VecSegment::Impl::decode_vectors(std::span<const std::uint8_t> bytes) {
 
 // ---------------------------------------------------------------------------------------
 // Row access, in place or decoded
-
-void VecSegment::Impl::touch(std::uint64_t at, std::uint64_t len) const {
-  if (len == 0) return;
-  if (at > covered || len > covered - at) fail("a read at segment offset " + std::to_string(at) + " runs past the checked bytes");
-  for (std::uint64_t b = at / vec::kBlockBytes, last = (at + len - 1) / vec::kBlockBytes; b <= last; ++b) {
-    std::atomic<std::uint64_t>& word = checked[b / 64];
-    const std::uint64_t bit = std::uint64_t{1} << (b % 64);
-    if (word.load(std::memory_order_acquire) & bit) continue;
-    const std::uint64_t from = b * vec::kBlockBytes;
-    const std::uint64_t size = std::min<std::uint64_t>(vec::kBlockBytes, covered - from);
-    if (vec::section_hash(std::span(seg_bytes + from, size)) != format::load_u64(block_sums + 8 * b))
-      fail("block " + std::to_string(b) + " (segment offset " + std::to_string(from) + ") fails its checksum");
-    word.fetch_or(bit, std::memory_order_acq_rel);
-  }
-}
 
 std::uint64_t VecSegment::Impl::key(std::size_t row) const {
   if (!in_place()) return frames[row];

@@ -5,7 +5,6 @@
 // search). Only those files include this header.
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -19,6 +18,7 @@
 #include <faiss/IndexIVFPQ.h>
 #include <omp.h>
 
+#include "format/block_checks.hpp"
 #include "index/vec/vec_format.hpp"
 #include "index/vec/vec_segment.hpp"
 #include "memvid/error.hpp"
@@ -153,9 +153,7 @@ struct VecSegment::Impl {
   const std::uint8_t* seg_bytes = nullptr;  // the segment's first byte
   std::uint64_t keys_at = 0, scales_at = 0, codes_at = 0, levels_at = 0, links_at = 0, upper_links_at = 0;
   std::uint64_t upper_slots = 0, upper_index_at = 0, upper_rows = 0;
-  std::uint64_t covered = 0;  // bytes the block checksums cover
-  const std::uint8_t* block_sums = nullptr;
-  std::unique_ptr<std::atomic<std::uint64_t>[]> checked;  // a bit per block: its checksum matched
+  format::BlockChecks blocks;  // over sections 0-6
 
   // Versions 1 and 2, decoded.
   std::vector<std::uint64_t> frames;     // row keys (vec_key), ascending
@@ -177,7 +175,7 @@ struct VecSegment::Impl {
   std::size_t rows() const { return nrows; }
 
   // Checks the blocks under [at, at + len) of a version 3 segment (once each).
-  void touch(std::uint64_t at, std::uint64_t len) const;
+  void touch(std::uint64_t at, std::uint64_t len) const { blocks.touch(at, len); }
   std::uint64_t key(std::size_t row) const;
   // Row r's 8-bit codes and scale (versions 2 and 3); the scale is checked finite and >= 0.
   const std::int8_t* codes(std::uint32_t row, float& scale) const;
