@@ -38,6 +38,10 @@ std::uint64_t append_wal_record(std::vector<std::uint8_t>& out, std::uint64_t sa
   return chain;
 }
 
+std::size_t wal_record_extent(std::span<const std::uint8_t> header) {
+  return header.size() < kWalRecordHeaderSize ? kWalRecordHeaderSize : wal_record_size(load_u32(header.data() + 20));
+}
+
 bool read_wal_record(std::span<const std::uint8_t> bytes, std::uint64_t salt, std::uint64_t seq,
                      std::uint64_t prev_chain, WalRecordView& out) {
   if (bytes.size() < kWalRecordHeaderSize) return false;

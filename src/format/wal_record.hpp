@@ -31,6 +31,10 @@ struct WalRecordView {
   std::size_t size;  // bytes the record occupies, padding included
 };
 
+// The bytes the record starting at header (at least kWalRecordHeaderSize bytes) occupies,
+// as its header says, padding included; whether it is a valid record is read_wal_record's to say.
+std::size_t wal_record_extent(std::span<const std::uint8_t> header);
+
 // Decodes the record at the start of bytes if it continues the chain (salt, seq, prev_chain);
 // returns false for anything else: end of the epoch, a torn record, or bytes from an old lap.
 bool read_wal_record(std::span<const std::uint8_t> bytes, std::uint64_t salt, std::uint64_t seq,

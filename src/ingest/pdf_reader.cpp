@@ -2,33 +2,13 @@
 // pages into one text. Poppler is not linked into the library because loading it costs every
 // process ~7 ms at start, whether or not it ever sees a PDF.
 //
-// Where the plugin is looked for, first match wins:
-//   1. $MEMVID_PDF_PLUGIN, the path of the plugin file itself (then nothing else is tried);
-//   2. next to the binary that holds this code (the CLI, a test binary, a Python or Node
-//      module), and in its lib/memvid/ and ../lib/memvid/ (an install prefix's bin/ or a
-//      package's directory);
-//   3. the install directory (MEMVID_PDF_PLUGIN_INSTALL_DIR, <libdir>/memvid);
-//   4. the build tree (MEMVID_PDF_PLUGIN_BUILD_DIR), so that binaries run from it find it.
-#include <dlfcn.h>
-#include <link.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cstdlib>
-#include <filesystem>
+// The plugin is found as io/plugins.hpp says ($MEMVID_PDF_PLUGIN first).
 #include <string>
-#include <vector>
 
 #include "ingest/extracted.hpp"
 #include "ingest/pdf_plugin_abi.h"
 #include "base/utf8.hpp"
-
-#ifndef MEMVID_PDF_PLUGIN_INSTALL_DIR
-#define MEMVID_PDF_PLUGIN_INSTALL_DIR ""
-#endif
-#ifndef MEMVID_PDF_PLUGIN_BUILD_DIR
-#define MEMVID_PDF_PLUGIN_BUILD_DIR ""
-#endif
+#include "io/plugins.hpp"
 
 namespace memvid::ingest {
 namespace {
@@ -44,95 +24,17 @@ struct Plugin {
   std::string error;  // why extract is null
 };
 
-// The directory of the binary this function was linked into: the executable for the CLI and
-// the tests, the extension module for the bindings.
-std::string own_directory() {
-  Dl_info info{};
-  link_map* map = nullptr;
-  if (::dladdr1(reinterpret_cast<void*>(&own_directory), &info, reinterpret_cast<void**>(&map), RTLD_DL_LINKMAP) ==
-      0) {
-    return {};
-  }
-  std::string path;
-  if (map != nullptr && map->l_name != nullptr && map->l_name[0] != '\0') {
-    path = map->l_name;
-  } else {
-    // The main program, for which the loader only knows argv[0] (maybe relative, maybe
-    // found through PATH): ask the kernel.
-    std::string buffer(4096, '\0');
-    const ssize_t n = ::readlink("/proc/self/exe", buffer.data(), buffer.size());
-    if (n <= 0 || static_cast<std::size_t>(n) >= buffer.size()) return {};
-    path.assign(buffer.data(), static_cast<std::size_t>(n));
-  }
-  const std::size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return {};
-  return path.substr(0, slash + 1);
-}
-
-std::vector<std::string> candidates() {
-  std::vector<std::string> paths;
-  const std::string file = MEMVID_PDF_PLUGIN_FILE;
-  if (const std::string own = own_directory(); !own.empty()) {
-    for (const char* sub : {"", "lib/memvid/", "../lib/memvid/"}) {
-      paths.push_back(std::filesystem::path(own + sub + file).lexically_normal().string());
-    }
-  }
-  for (const std::string dir : {MEMVID_PDF_PLUGIN_INSTALL_DIR, MEMVID_PDF_PLUGIN_BUILD_DIR}) {
-    if (dir.empty()) continue;
-    std::string path = std::filesystem::path(dir + "/" + file).lexically_normal().string();
-    // The tests' ../lib/memvid is the build directory: each place once.
-    if (std::find(paths.begin(), paths.end(), path) == paths.end()) paths.push_back(std::move(path));
-  }
-  return paths;
-}
-
-// The plugin at `path`, or why it cannot be used (without a "could not be loaded" prefix).
-Plugin open_plugin(const std::string& path) {
+Plugin load() {
+  const io::Plugin found = io::load_plugin(MEMVID_PDF_PLUGIN_FILE, "MEMVID_PDF_PLUGIN", "PDF support", {MEMVID_PDF_EXTRACT_SYMBOL});
   Plugin plugin;
-  void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (handle == nullptr) {
-    const char* why = ::dlerror();
-    plugin.error = why ? why : path + ": cannot be loaded";
-    return plugin;
-  }
-  // Never dlclosed once found: poppler keeps global state, and the function may be in use on
-  // another thread until the process ends.
-  plugin.extract = reinterpret_cast<memvid_pdf_extract_v1_fn>(::dlsym(handle, MEMVID_PDF_EXTRACT_SYMBOL));
-  if (plugin.extract == nullptr) {
-    plugin.error = path + " has no " MEMVID_PDF_EXTRACT_SYMBOL " (a plugin of another version?)";
-    ::dlclose(handle);
-  }
+  plugin.error = found.error;
+  if (!found.symbols.empty()) plugin.extract = reinterpret_cast<memvid_pdf_extract_v1_fn>(found.symbols[0]);
   return plugin;
-}
-
-Plugin load_plugin() {
-  if (const char* env = std::getenv("MEMVID_PDF_PLUGIN"); env != nullptr && env[0] != '\0') {
-    Plugin plugin = open_plugin(env);
-    if (!plugin.extract) {
-      plugin.error = "PDF support could not be loaded from $MEMVID_PDF_PLUGIN (" + plugin.error + ")";
-    }
-    return plugin;
-  }
-  std::string looked_in;
-  for (const std::string& path : candidates()) {
-    // A plugin that exists but does not load (a missing poppler, say) is reported as such,
-    // not as "not installed".
-    if (::access(path.c_str(), F_OK) != 0) {
-      looked_in += (looked_in.empty() ? "" : ", ") + path.substr(0, path.rfind('/'));
-      continue;
-    }
-    Plugin plugin = open_plugin(path);
-    if (!plugin.extract) plugin.error = "PDF support could not be loaded (" + plugin.error + ")";
-    return plugin;
-  }
-  Plugin missing;
-  missing.error = "PDF support is not installed (" MEMVID_PDF_PLUGIN_FILE " not found: looked in " + looked_in + ")";
-  return missing;
 }
 
 const Plugin& plugin() {
   // Loaded once, on the first PDF, however many threads ask at once.
-  static const Plugin loaded = load_plugin();
+  static const Plugin loaded = load();
   return loaded;
 }
 

@@ -1,7 +1,7 @@
-// JSON POSTs to OpenAI-compatible model endpoints over cpp-httplib (TLS via OpenSSL).
+// JSON POSTs to OpenAI-compatible model endpoints over cpp-httplib (TLS via OpenSSL), which
+// the HTTP plugin holds (io/http_plugin_abi.h): it is loaded on the first request.
 #include "io/http_client.hpp"
 
-#include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "io/http_plugin_abi.h"
+#include "io/plugins.hpp"
 #include "memvid/error.hpp"
 #include "memvid/version.hpp"
 
@@ -165,41 +167,69 @@ ServerError read_server_error(const std::string& body) {
 }
 
 // The transport failures worth another attempt: the network or the server may recover.
-bool transient(httplib::Error e) {
-  switch (e) {
-    case httplib::Error::Connection:
-    case httplib::Error::ConnectionTimeout:
-    case httplib::Error::Read:
-    case httplib::Error::Write:
-    case httplib::Error::SSLConnection:
-    case httplib::Error::Unknown:
+bool transient(int outcome) {
+  switch (outcome) {
+    case MEMVID_HTTP_CONNECTION:
+    case MEMVID_HTTP_CONNECT_TIMEOUT:
+    case MEMVID_HTTP_READ:
+    case MEMVID_HTTP_WRITE:
+    case MEMVID_HTTP_TLS_HANDSHAKE:
+    case MEMVID_HTTP_UNKNOWN:
       return true;
     default:
       return false;
   }
 }
 
-std::string describe(httplib::Error e, int timeout_ms) {
+std::string describe(int outcome, const char* other, int timeout_ms) {
   const std::string limit = std::to_string(timeout_ms) + " ms";
-  switch (e) {
-    case httplib::Error::Connection:
+  switch (outcome) {
+    case MEMVID_HTTP_CONNECTION:
       return "could not connect (refused, unreachable or unknown host)";
-    case httplib::Error::ConnectionTimeout:
+    case MEMVID_HTTP_CONNECT_TIMEOUT:
       return "connecting timed out after " + limit;
-    case httplib::Error::Read:
+    case MEMVID_HTTP_READ:
       return "no answer within " + limit + ", or the connection was lost while reading it";
-    case httplib::Error::Write:
+    case MEMVID_HTTP_WRITE:
       return "sending the request failed (timed out after " + limit + " or the connection was lost)";
-    case httplib::Error::SSLConnection:
+    case MEMVID_HTTP_TLS_HANDSHAKE:
       return "the TLS handshake failed (is the endpoint really https?)";
-    case httplib::Error::SSLServerVerification:
+    case MEMVID_HTTP_TLS_VERIFICATION:
       return "the server's TLS certificate could not be verified";
-    case httplib::Error::SSLLoadingCerts:
+    case MEMVID_HTTP_TLS_CERTIFICATES:
       return "the system's CA certificates could not be loaded";
     default:
-      return "transport error " + httplib::to_string(e);
+      return "transport error " + std::string(other);
   }
 }
+
+// The plugin's entry points, loaded on the first request of the process.
+struct HttpPlugin {
+  memvid_http_open_v1_fn open = nullptr;
+  memvid_http_post_v1_fn post = nullptr;
+  memvid_http_close_v1_fn close = nullptr;
+  std::string error;
+};
+
+const HttpPlugin& http_plugin() {
+  static const HttpPlugin loaded = [] {
+    const Plugin found = load_plugin(MEMVID_HTTP_PLUGIN_FILE, "MEMVID_HTTP_PLUGIN", "HTTP support (model endpoints)",
+                                     {MEMVID_HTTP_OPEN_SYMBOL, MEMVID_HTTP_POST_SYMBOL, MEMVID_HTTP_CLOSE_SYMBOL});
+    HttpPlugin p;
+    p.error = found.error;
+    if (found.symbols.size() == 3) {
+      p.open = reinterpret_cast<memvid_http_open_v1_fn>(found.symbols[0]);
+      p.post = reinterpret_cast<memvid_http_post_v1_fn>(found.symbols[1]);
+      p.close = reinterpret_cast<memvid_http_close_v1_fn>(found.symbols[2]);
+    }
+    return p;
+  }();
+  return loaded;
+}
+
+struct ClientClose {
+  void operator()(memvid_http_client* c) const { http_plugin().close(c); }
+};
 
 std::string byte_size(std::size_t n) {
   constexpr std::size_t kMiB = std::size_t{1} << 20;
@@ -209,11 +239,12 @@ std::string byte_size(std::size_t n) {
 }  // namespace
 
 struct JsonHttpClient::Impl {
-  using Client = std::unique_ptr<httplib::ClientImpl>;
+  using Client = std::unique_ptr<memvid_http_client, ClientClose>;
 
   Impl(EndpointUrl u, JsonHttpOptions o) : url(std::move(u)), options(std::move(o)) {
     headers = {{"Accept", "application/json"}, {"User-Agent", "memvid-cpp/" + std::string(kVersion)}};
-    if (!options.api_key.empty()) headers.emplace("Authorization", "Bearer " + options.api_key);
+    if (!options.api_key.empty()) headers.emplace_back("Authorization", "Bearer " + options.api_key);
+    headers.emplace_back("Content-Type", "application/json");
   }
 
   [[noreturn]] void fail(const std::string& what) const {
@@ -231,60 +262,71 @@ struct JsonHttpClient::Impl {
 
   std::string post(const std::string& body) {
     Client client = acquire();
-    std::string answer = post_with_retries(*client, body);
+    std::string answer = post_with_retries(client.get(), body);
     release(std::move(client));
     return answer;
   }
 
-  std::string post_with_retries(httplib::ClientImpl& client, const std::string& body) const {
+  struct Receiver {
+    std::string received;
+    std::size_t limit = 0;  // 0: none
+    bool too_large = false;
+  };
+
+  static int receive(void* ctx, const char* data, std::size_t size) noexcept {
+    auto& r = *static_cast<Receiver*>(ctx);
+    if (r.limit != 0 && size > r.limit - r.received.size()) {
+      r.too_large = true;
+      return 1;
+    }
+    try {
+      r.received.append(data, size);
+      return 0;
+    } catch (...) {
+      r.too_large = true;
+      return 1;
+    }
+  }
+
+  std::string post_with_retries(memvid_http_client* client, const std::string& body) const {
+    std::vector<const char*> names, values;
+    for (const auto& [name, value] : headers) {
+      names.push_back(name.c_str());
+      values.push_back(value.c_str());
+    }
     const int attempts = options.retries + 1;
     for (int attempt = 1;; ++attempt) {
       std::string failure;
       bool retry = false;
       std::optional<milliseconds> asked;
       {
-        // The answer is read here rather than into the Response: that is where its size is
+        // The answer is read here rather than by the transport: that is where its size is
         // capped, decompressed bytes included.
-        std::string received;
-        bool too_large = false;
-        httplib::Request req;
-        req.method = "POST";
-        req.path = url.target;
-        req.headers = headers;
-        req.headers.emplace("Content-Type", "application/json");
-        req.body = body;
-        req.content_receiver = [&](const char* data, std::size_t size, std::uint64_t, std::uint64_t) {
-          if (options.max_response_bytes != 0 && size > options.max_response_bytes - received.size()) {
-            too_large = true;
-            return false;
-          }
-          received.append(data, size);
-          return true;
-        };
-        httplib::Response res;
-        httplib::Error error = httplib::Error::Success;
-        bool sent = false;
+        Receiver receiver;
+        receiver.limit = options.max_response_bytes;
+        memvid_http_answer_v1 answer{};
+        int outcome = MEMVID_HTTP_OTHER;
         {
           SigpipeBlock no_sigpipe;
-          sent = client.send(req, res, error);
+          outcome = http_plugin().post(client, url.target.c_str(), names.data(), values.data(), names.size(),
+                                       body.data(), body.size(), &receiver, &Impl::receive, &answer);
         }
-        if (too_large) {
+        if (receiver.too_large) {
           fail("the answer is larger than " + byte_size(options.max_response_bytes) + " (HTTP " +
-               std::to_string(res.status) + ")");
-        } else if (!sent) {
-          failure = describe(error, options.timeout_ms);
-          retry = transient(error);
-        } else if (res.status >= 200 && res.status < 300) {
-          return received;
+               std::to_string(answer.status) + ")");
+        } else if (outcome != MEMVID_HTTP_ANSWERED) {
+          failure = describe(outcome, answer.error, options.timeout_ms);
+          retry = transient(outcome);
+        } else if (answer.status >= 200 && answer.status < 300) {
+          return std::move(receiver.received);
         } else {
-          const int status = res.status;
-          const ServerError e = read_server_error(received);
+          const int status = answer.status;
+          const ServerError e = read_server_error(receiver.received);
           failure = "HTTP " + std::to_string(status) + ": " + quote(e.message);
-          if (status >= 300 && status < 400 && res.has_header("Location"))
-            failure += " (redirected to " + quote(res.get_header_value("Location")) + "; set base_url to it)";
+          if (status >= 300 && status < 400 && answer.location[0] != '\0')
+            failure += " (redirected to " + quote(answer.location) + "; set base_url to it)";
           retry = (status == 408 || status == 429 || status >= 500) && !e.quota_exhausted;
-          asked = requested_retry_delay(res.get_header_value("retry-after-ms"), res.get_header_value("Retry-After"),
-                                        std::chrono::system_clock::now());
+          asked = requested_retry_delay(answer.retry_after_ms, answer.retry_after, std::chrono::system_clock::now());
         }
       }
       if (!retry || attempt >= attempts) {
@@ -300,7 +342,7 @@ struct JsonHttpClient::Impl {
     return milliseconds(static_cast<std::int64_t>(std::min(ms, static_cast<double>(kMaxRetryDelay.count()))));
   }
 
-  // One client per concurrent call: httplib clients are not safe to share between threads.
+  // One client per concurrent call: a transport client is not safe to share between threads.
   // Idle ones are kept so later calls reuse their keep-alive connection (a TLS handshake
   // costs a round trip or two).
   Client acquire() {
@@ -312,20 +354,11 @@ struct JsonHttpClient::Impl {
         return c;
       }
     }
-    Client c;
-    if (url.https)
-      c = std::make_unique<httplib::SSLClient>(url.host, url.port);
-    else
-      c = std::make_unique<httplib::ClientImpl>(url.host, url.port);
-    if (!c->is_valid()) fail("could not set up an " + std::string(url.https ? "https" : "http") + " client");
-    const milliseconds timeout(options.timeout_ms);
-    c->set_connection_timeout(timeout);
-    c->set_read_timeout(timeout);
-    c->set_write_timeout(timeout);
-    c->set_keep_alive(true);
-    // httplib writes the headers and the body separately; with Nagle's algorithm the body of
-    // a request on a reused connection waits for the peer's delayed ACK (~40-200 ms).
-    c->set_tcp_nodelay(true);
+    const HttpPlugin& plugin = http_plugin();
+    if (!plugin.open) fail(plugin.error);
+    char error[256] = {};
+    Client c(plugin.open(url.https ? 1 : 0, url.host.c_str(), url.port, options.timeout_ms, error, sizeof error));
+    if (!c) fail(error[0] != '\0' ? error : "could not set up a client");
     return c;
   }
 
@@ -338,7 +371,7 @@ struct JsonHttpClient::Impl {
 
   const EndpointUrl url;
   const JsonHttpOptions options;
-  httplib::Headers headers;
+  std::vector<std::pair<std::string, std::string>> headers;
   std::mutex pool_mutex;
   std::vector<Client> idle;
 };

@@ -1,8 +1,8 @@
 #pragma once
 // The transport shared by the OpenAI-compatible model endpoints (embeddings, chat
 // completions): the base URL grammar, a JSON POST with timeouts, retries and the wait a
-// server asks for, and error messages that name the endpoint. httplib.h stays inside
-// http_client.cpp: it is heavy.
+// server asks for, and error messages that name the endpoint. The transport (cpp-httplib and
+// OpenSSL) is the HTTP plugin, loaded on the first request (io/http_plugin_abi.h).
 //
 // Behaviour a caller can rely on:
 //   - Retries (with doubling backoff, or the wait a 429/503 asks for, capped at a minute)

@@ -15,19 +15,36 @@ void Wal::reset(std::uint64_t salt) {
 
 std::vector<WalRecord> Wal::scan(File& file, std::uint64_t salt) {
   reset(salt);
-  // The ring is read in one go: its size was checked against kMaxWalSize and the file size.
-  std::vector<std::uint8_t> ring(size_);
-  std::size_t got = 0;
-  while (got < ring.size()) {
-    std::size_t n = file.read_at(offset_ + got, ring.data() + got, ring.size() - got);
-    if (n == 0) break;
-    got += n;
-  }
-  ring.resize(got);
+  // The ring is read as far as its records go, in 64 KiB steps: a checkpointed memory's WAL
+  // holds few records or none, and its ring (up to kMaxWalSize) need not be read to know that.
+  constexpr std::size_t kStep = 64 * 1024;
+  std::vector<std::uint8_t> ring;
+  bool ended = false;
+  auto have = [&](std::size_t want) {
+    want = static_cast<std::size_t>(std::min<std::uint64_t>(want, size_));
+    while (ring.size() < want && !ended) {
+      const std::size_t at = ring.size();
+      const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(std::max(kStep, want - at), size_ - at));
+      ring.resize(at + take);
+      std::size_t got = 0;
+      while (got < take) {
+        const std::size_t n = file.read_at(offset_ + at + got, ring.data() + at + got, take - got);
+        if (n == 0) break;
+        got += n;
+      }
+      ring.resize(at + got);
+      ended = got < take || ring.size() >= size_;
+    }
+  };
   std::vector<WalRecord> out;
   format::WalRecordView view{};
-  std::span<const std::uint8_t> rest(ring);
-  while (format::read_wal_record(rest.subspan(used_), salt_, seq_ + 1, chain_, view)) {
+  for (;;) {
+    have(used_ + format::kWalRecordHeaderSize);
+    if (ring.size() >= used_ + format::kWalRecordHeaderSize)
+      have(used_ + format::wal_record_extent(std::span(ring).subspan(used_)));
+    if (!format::read_wal_record(std::span<const std::uint8_t>(ring).subspan(std::min<std::size_t>(used_, ring.size())),
+                                 salt_, seq_ + 1, chain_, view))
+      break;
     used_ += view.size;
     out.push_back({view.type, std::vector<std::uint8_t>(view.payload.begin(), view.payload.end()), view.chain, used_});
     ++seq_;
