@@ -28,6 +28,12 @@ struct OpenOptions {
   // when possible (the built-in model; "openai:<model>" and "ollama:<model>" endpoints, at
   // $MEMVID_EMBEDDING_URL when set). Its model() must be the memory's (ModelMismatch).
   std::shared_ptr<EmbeddingProvider> embedder;
+  // Vector index segments of at least this many rows get an HNSW graph, built by the
+  // checkpoint or merge that writes them (~0.1 ms a row, one thread); smaller ones are
+  // searched by an exact scan of their 8-bit rows (~30 ns a row, read in place). Lower it
+  // to trade ingest time for query time on large memories; it changes how this handle's
+  // checkpoints write segments, not what a search finds beyond the graph's recall.
+  std::size_t vector_graph_min_rows = 100000;
 };
 
 struct CreateOptions {

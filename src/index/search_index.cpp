@@ -54,6 +54,8 @@ SearchIndex::SearchIndex(store::Store& store) : store_(store), file_source_(std:
 
 SearchIndex::~SearchIndex() { store_.set_participant(nullptr); }
 
+void SearchIndex::set_vector_graph_min_rows(std::size_t rows) { vectors_->set_graph_min_rows(rows); }
+
 std::vector<std::uint8_t> SearchIndex::initial_extension(const IndexSettings& settings) {
   text::Analyzer check(settings.language);  // throws for an unknown language
   if (settings.language.size() > 64) throw Error(ErrorCode::InvalidArgument, "language name too long");

@@ -79,6 +79,8 @@ class SearchIndex final : public store::CheckpointParticipant {
   // passage vectors from their text instead (a rebuild of a memory written before passage
   // vectors, whose vectors the built-in model can make again).
   void set_prefer_text_vectors(bool prefer) { prefer_text_vectors_ = prefer; }
+  // Vector segments of at least this many rows get an HNSW graph (OpenOptions).
+  void set_vector_graph_min_rows(std::size_t rows);
 
   // Every lexical segment a search must read, the buffer last (encoded if it changed).
   std::vector<std::shared_ptr<const LexSegment>> lex_segments() const;

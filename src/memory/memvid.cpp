@@ -499,6 +499,7 @@ Memvid Memvid::create_new(const std::string& path, const CreateOptions& options)
     throw Error(ErrorCode::ModelMismatch, "embedding model " + settings.embedding_model + " requested, but the embedder given is " +
                                               options.open.embedder->model());
   impl->embedder = Embedder(options.open.embedder);
+  impl->vector_graph_min_rows = options.open.vector_graph_min_rows;
   impl->attach(store::Store::create(path, config, wal, index::SearchIndex::initial_extension(settings)));
   impl->start_poller(options.open.nudge_poll_ms);
   return Memvid(std::move(impl));
@@ -510,6 +511,7 @@ Memvid Memvid::open_existing(const std::string& path, const OpenOptions& options
   impl->env = config.env;
   refuse_sidecars(path, *impl->env);
   impl->embedder = Embedder(options.embedder);
+  impl->vector_graph_min_rows = options.vector_graph_min_rows;
   impl->attach(store::Store::open(path, config));
   // A session opened by another handle (an earlier CLI command) records this one's work too.
   impl->recording = session::find_open(*impl->store);

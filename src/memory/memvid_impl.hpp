@@ -37,6 +37,7 @@ struct Memvid::Impl {
   mutable MetadataCache metadata_cache;    // filled by metadata filters
   mutable Embedder embedder{nullptr};
   std::shared_ptr<Env> env;
+  std::size_t vector_graph_min_rows = OpenOptions{}.vector_graph_min_rows;
   mutable std::mutex mu;
   bool closed = false;
   // The open session this writable handle records into (memvid/sessions.hpp); replaying
@@ -61,6 +62,7 @@ struct Memvid::Impl {
     if (store) store->close();
     store = std::move(fresh);
     index = std::make_unique<index::SearchIndex>(*store);
+    index->set_vector_graph_min_rows(vector_graph_min_rows);
     index->set_passage_embedder([this](std::string_view title, std::string_view text,
                                        std::span<const text::ChunkRange> passages) {
       return embed_for_index(title, text, passages);

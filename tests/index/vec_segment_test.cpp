@@ -267,7 +267,9 @@ TEST(VecSegmentTest, HnswRecallAtDefaultOptions) {
   testing::internal::CaptureStderr();
   testing::internal::CaptureStdout();
   const auto t0 = std::chrono::steady_clock::now();
-  const auto bytes = encode_vec_segment(keys_of(frames), vectors, dim, {});
+  VecBuildOptions graph;  // the default M and efConstruction, a graph at any size
+  graph.hnsw_threshold = 1;
+  const auto bytes = encode_vec_segment(keys_of(frames), vectors, dim, graph);
   const auto t1 = std::chrono::steady_clock::now();
   auto seg = open_bytes(bytes, dim);
   const auto t2 = std::chrono::steady_clock::now();

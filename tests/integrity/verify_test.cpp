@@ -190,6 +190,7 @@ TEST(VerifyHealthy, LargeMemoryWithHnswAndMergedSegmentsPassesDeep) {
   c.open.nudge_poll_ms = 0;
   c.open.sync = SyncMode::Off;
   c.embedding_model = "custom:test";
+  c.open.vector_graph_min_rows = 10000;  // so that the merged segment gets a graph
   std::uint64_t next = 0;
   {
     Memvid m = Memvid::create(path, c);

@@ -200,6 +200,7 @@ std::vector<std::uint8_t> VectorIndex::build_segment(std::span<const std::size_t
   if (keys.empty()) return {};
   VecBuildOptions options;
   options.compress = settings_.vector_compression;
+  options.hnsw_threshold = graph_min_rows_;
   return encode_vec_segment(keys, rows, dimension_, options);
 }
 

@@ -4,6 +4,7 @@
 // searched exactly. A row is one passage of a frame (vec_key); vectors are L2-normalized and
 // quantized to 8 bits when added, so inner product is the cosine, and the buffer scores
 // exactly as the segment it becomes.
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -70,6 +71,9 @@ class VectorIndex final : public IndexPart {
   // memory" where a query's similarity must be judged against the typical one.
   std::vector<float> sample(std::size_t n) const;
 
+  // Segments built from now on get an HNSW graph from this many rows (VecBuildOptions).
+  void set_graph_min_rows(std::size_t rows) { graph_min_rows_ = std::max<std::size_t>(rows, 1); }
+
   // The segment of ref i, opened on first use (null when it holds no vectors).
   std::shared_ptr<const VecSegment> segment(std::size_t i) const;
 
@@ -82,6 +86,7 @@ class VectorIndex final : public IndexPart {
   std::string path_;
   RecordVectorReader read_record_vector_;
   IndexSettings settings_;
+  std::size_t graph_min_rows_ = VecBuildOptions{}.hnsw_threshold;
   std::vector<IndexSegmentRef> refs_;
   mutable std::vector<std::shared_ptr<const VecSegment>> segments_;
   mutable std::vector<bool> opened_;
