@@ -1,12 +1,14 @@
 // The Flat layout: the stored floats (checked finite as they are copied) and an exact scan.
 // Both other layouts fall back to these: HNSW keeps the floats too, and scans when its
 // graph walk comes back short.
+#include <cmath>
 #include <cstring>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
+#include "format/bytes.hpp"
 #include "index/vec/vec_segment_impl.hpp"
 
 namespace memvid::index {
@@ -51,9 +53,24 @@ bool copy_finite(std::span<const std::uint8_t> bytes, RawVector<float>& out) {
 std::vector<Cand> VecSegment::Impl::exact(const float* q, std::size_t k, const Accept& accept) const {
   TopK top(k);
   const auto rows_n = static_cast<std::uint32_t>(rows());
+  if (!in_place()) {
+    for (std::uint32_t r = 0; r < rows_n; ++r) {
+      if (!admit(accept, r)) continue;
+      top.offer({score(q, r), r});
+    }
+    return top.take();
+  }
+  // A scan reads every row: its blocks are checked in one pass, then the rows are read
+  // directly (each scale still checked as it is used).
+  if (accept) touch(keys_at, 8 * std::uint64_t{rows_n});
+  touch(scales_at, std::uint64_t{rows_n} * (4 + std::uint64_t{dim}));
   for (std::uint32_t r = 0; r < rows_n; ++r) {
-    if (!admit(accept, r)) continue;
-    top.offer({score(q, r), r});
+    if (accept && !accept(key_frame(format::load_u64(seg_bytes + keys_at + 8 * std::uint64_t{r})))) continue;
+    float scale;
+    std::memcpy(&scale, seg_bytes + scales_at + 4 * std::uint64_t{r}, 4);
+    if (!std::isfinite(scale) || scale < 0) fail("row " + std::to_string(r) + " has a bad vector scale");
+    const auto* c = reinterpret_cast<const std::int8_t*>(seg_bytes + codes_at + std::uint64_t{r} * dim);
+    top.offer({vec::dot_q8(q, c, scale, dim), r});
   }
   return top.take();
 }
