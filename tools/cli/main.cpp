@@ -5,10 +5,71 @@
 #include <exception>
 #include <new>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "commands.hpp"
 #include "output.hpp"
 #include "version.hpp"
+
+namespace {
+
+using Adder = void (*)(CLI::App&, memvid::cli::GlobalOptions&, memvid::cli::Registry&);
+
+// Every command, with the top-level names it registers, in `memvid --help` order. Building
+// CLI11's parser for all of them costs a short command about a millisecond, so a command line
+// that names one registers that one alone; anything else (help, --version, a name not listed
+// here) registers them all, so that help and error messages list every command.
+struct CommandEntry {
+  std::string_view names;  // separated by spaces
+  Adder add;
+};
+
+bool names_command(const CommandEntry& entry, std::string_view word) {
+  for (std::string_view rest = entry.names; !rest.empty();) {
+    const std::size_t space = rest.find(' ');
+    if (rest.substr(0, space) == word) return true;
+    rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+  }
+  return false;
+}
+
+const std::vector<CommandEntry>& command_table() {
+  using namespace memvid::cli;
+  static const std::vector<CommandEntry> table = {
+      {"create", add_create_command},
+      {"put", add_put_command},
+      {"put-many", add_put_many_command},
+      {"view", add_view_command},
+      {"update", add_update_command},
+      {"delete", add_delete_command},
+      {"find", add_find_command},
+      {"ask", add_ask_command},
+      {"vec-search", add_vec_search_command},
+      {"timeline", add_timeline_command},
+      {"when", add_when_command},
+      {"session", add_session_commands},
+      {"audit", add_audit_command},
+      {"memories state facts export enrich correct schema follow", add_facts_commands},
+      {"stats", add_stats_command},
+      {"verify-single-file", add_verify_single_file_command},
+      {"verify", add_verify_command},
+      {"inspect", add_inspect_command},
+      {"dump-catalog", add_dump_catalog_command},
+      {"doctor", add_doctor_command},
+      {"compact", add_compact_command},
+      {"snapshot", add_snapshot_command},
+      {"restore", add_restore_command},
+      {"who", add_who_command},
+      {"nudge", add_nudge_command},
+      {"lock", add_lock_command},
+      {"unlock", add_unlock_command},
+      {"version", add_version_command},
+  };
+  return table;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace memvid::cli;
@@ -19,34 +80,15 @@ int main(int argc, char** argv) {
 
   GlobalOptions global;
   Registry registry;
-  add_create_command(app, global, registry);
-  add_put_command(app, global, registry);
-  add_put_many_command(app, global, registry);
-  add_view_command(app, global, registry);
-  add_update_command(app, global, registry);
-  add_delete_command(app, global, registry);
-  add_find_command(app, global, registry);
-  add_ask_command(app, global, registry);
-  add_vec_search_command(app, global, registry);
-  add_timeline_command(app, global, registry);
-  add_when_command(app, global, registry);
-  add_session_commands(app, global, registry);
-  add_audit_command(app, global, registry);
-  add_facts_commands(app, global, registry);
-  add_stats_command(app, global, registry);
-  add_verify_single_file_command(app, global, registry);
-  add_verify_command(app, global, registry);
-  add_inspect_command(app, global, registry);
-  add_dump_catalog_command(app, global, registry);
-  add_doctor_command(app, global, registry);
-  add_compact_command(app, global, registry);
-  add_snapshot_command(app, global, registry);
-  add_restore_command(app, global, registry);
-  add_who_command(app, global, registry);
-  add_nudge_command(app, global, registry);
-  add_lock_command(app, global, registry);
-  add_unlock_command(app, global, registry);
-  add_version_command(app, global, registry);
+  const std::string_view named = argc > 1 ? std::string_view(argv[1]) : std::string_view();
+  const CommandEntry* only = nullptr;
+  for (const CommandEntry& entry : command_table())
+    if (!named.empty() && names_command(entry, named)) only = &entry;
+  if (only != nullptr) {
+    only->add(app, global, registry);
+  } else {
+    for (const CommandEntry& entry : command_table()) entry.add(app, global, registry);
+  }
 
   try {
     app.parse(argc, argv);
