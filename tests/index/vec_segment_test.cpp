@@ -178,6 +178,27 @@ std::vector<std::uint8_t> with_section(std::vector<std::uint8_t> bytes, vec::Sec
 
 }  // namespace
 
+// The scan's kernel (AVX2 where the processor has it) gives the bits of dot() with the
+// dequantized row, for every length (the 8-, 4- and 1-wide parts) and extreme codes.
+TEST(VecSegmentTest, ScanKernelHasTheBitsOfTheFloatDot) {
+  std::mt19937 rng(41);
+  std::normal_distribution<float> nd;
+  const vec::DotQ8 fast = vec::fastest_dot_q8();
+  for (std::size_t n = 1; n <= 300; ++n) {
+    for (int trial = 0; trial < 5; ++trial) {
+      std::vector<float> q(n), row(n);
+      std::vector<std::int8_t> codes(n);
+      for (float& x : q) x = nd(rng);
+      for (std::size_t i = 0; i < n; ++i) codes[i] = static_cast<std::int8_t>(trial == 4 ? (i % 2 ? 127 : -127) : static_cast<int>(rng() % 255) - 127);
+      const float scale = 0.001f + static_cast<float>(rng() % 1000) / 7919.0f;
+      dequantize_row(codes.data(), scale, n, row.data());
+      const float want = vec::dot(q.data(), row.data(), n);
+      ASSERT_EQ(fast(q.data(), codes.data(), scale, n), want) << "n " << n;
+      ASSERT_EQ(vec::dot_q8(q.data(), codes.data(), scale, n), want) << "n " << n;
+    }
+  }
+}
+
 TEST(VecSegmentTest, FlatRoundTripSearchesExactly) {
   const std::uint32_t dim = 37;  // not a multiple of the kernel's 8 lanes
   Built b = build(VecLayout::Flat, 1000, dim, 1);

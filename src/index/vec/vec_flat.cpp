@@ -2,10 +2,14 @@
 // Both other layouts fall back to these: HNSW keeps the floats too, and scans when its
 // graph walk comes back short.
 #include <cmath>
+#include <limits>
 #include <cstring>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__)
+#include <immintrin.h>
 #endif
 
 #include "format/bytes.hpp"
@@ -48,6 +52,49 @@ bool copy_finite(std::span<const std::uint8_t> bytes, RawVector<float>& out) {
   return ok;
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+namespace {
+
+// dot_q8 with the two 4-float accumulators of the SSE path as the halves of one AVX register:
+// each lane sees the same products in the same order, so the result has the same bits.
+__attribute__((target("avx2"))) float dot_q8_avx2(const float* q, const std::int8_t* codes, float scale,
+                                                  std::size_t n) {
+  std::size_t i = 0;
+  const __m256 s8 = _mm256_set1_ps(scale);
+  __m256 acc = _mm256_setzero_ps();
+  for (; i + 8 <= n; i += 8) {
+    std::int64_t eight;
+    std::memcpy(&eight, codes + i, 8);
+    const __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_cvtsi64_si128(eight))), s8);
+    acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_loadu_ps(q + i), v));
+  }
+  __m128 acc0 = _mm256_castps256_ps128(acc);
+  const __m128 acc1 = _mm256_extractf128_ps(acc, 1);
+  if (i + 4 <= n) {
+    std::int32_t four;
+    std::memcpy(&four, codes + i, 4);
+    const __m128 v = _mm_mul_ps(_mm_cvtepi32_ps(_mm_cvtepi8_epi32(_mm_cvtsi32_si128(four))), _mm_set1_ps(scale));
+    acc0 = _mm_add_ps(acc0, _mm_mul_ps(_mm_loadu_ps(q + i), v));
+    i += 4;
+  }
+  acc0 = _mm_add_ps(acc0, acc1);
+  alignas(16) float lane[4];
+  _mm_store_ps(lane, acc0);
+  float s = (lane[0] + lane[1]) + (lane[2] + lane[3]);
+  for (; i < n; ++i) s += q[i] * (static_cast<float>(codes[i]) * scale);
+  return s == s ? s : -std::numeric_limits<float>::infinity();
+}
+
+}  // namespace
+
+DotQ8 fastest_dot_q8() {
+  static const DotQ8 chosen = __builtin_cpu_supports("avx2") ? &dot_q8_avx2 : &dot_q8;
+  return chosen;
+}
+#else
+DotQ8 fastest_dot_q8() { return &dot_q8; }
+#endif
+
 }  // namespace vec
 
 std::vector<Cand> VecSegment::Impl::exact(const float* q, std::size_t k, const Accept& accept) const {
@@ -64,13 +111,14 @@ std::vector<Cand> VecSegment::Impl::exact(const float* q, std::size_t k, const A
   // directly (each scale still checked as it is used).
   if (accept) touch(keys_at, 8 * std::uint64_t{rows_n});
   touch(scales_at, std::uint64_t{rows_n} * (4 + std::uint64_t{dim}));
+  const vec::DotQ8 dot = vec::fastest_dot_q8();
   for (std::uint32_t r = 0; r < rows_n; ++r) {
     if (accept && !accept(key_frame(format::load_u64(seg_bytes + keys_at + 8 * std::uint64_t{r})))) continue;
     float scale;
     std::memcpy(&scale, seg_bytes + scales_at + 4 * std::uint64_t{r}, 4);
     if (!std::isfinite(scale) || scale < 0) fail("row " + std::to_string(r) + " has a bad vector scale");
     const auto* c = reinterpret_cast<const std::int8_t*>(seg_bytes + codes_at + std::uint64_t{r} * dim);
-    top.offer({vec::dot_q8(q, c, scale, dim), r});
+    top.offer({dot(q, c, scale, dim), r});
   }
   return top.take();
 }

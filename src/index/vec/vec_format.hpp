@@ -172,4 +172,9 @@ inline float dot_q8(const float* q, const std::int8_t* codes, float scale, std::
   return s == s ? s : -std::numeric_limits<float>::infinity();
 }
 
+// dot_q8, computed with AVX2 where the processor has it (the same lanes in one register, so
+// the same bits): the kernel of exact scans, chosen once per process.
+using DotQ8 = float (*)(const float* q, const std::int8_t* codes, float scale, std::size_t n);
+DotQ8 fastest_dot_q8();
+
 }  // namespace memvid::index::vec
