@@ -1,14 +1,7 @@
 // TOC entry, 48 bytes: 0 frame id u64 | 8 record offset u64 | 16 timestamp ms i64 |
 //   24 superseded-by frame id u64 (all ones: none) | 32 record length u32 |
 //   36 payload length u32 | 40 status u8 | 41 kind u8 | 42 reserved [6].
-// TOC segment: 0 magic "MVTS" | 4 version u8 (2), 3 reserved | 8 entry count u64 |
-//   16 entries, strictly ascending frame id, each as varints relative to the entry before
-//   (the first relative to an all-zero entry):
-//     frame id delta (>= 1, except the first) | record offset: zigzag of (offset - previous
-//     offset - previous record length) | record length | payload length |
-//     timestamp: zigzag of (timestamp - previous timestamp) | flags: status (bits 0-1),
-//     kind (bits 2-3), has superseded-by (bit 4) | superseded-by frame id, if flagged
-//   then checksum BLAKE3(preceding bytes)[0..16].
+// TOC segments: format/toc_segment.cpp.
 // Manifest ("TOC"): 0 magic "MV2TOC\0\0" | 8 generation u64 | 16 next frame id u64 |
 //   24 previous footer offset u64 | 32 segment count u32 | 36 reserved u32 |
 //   40 per segment: offset u64, length u64, entry count u64, segment checksum [16].
@@ -20,10 +13,10 @@
 
 #include "format/bytes.hpp"
 #include "format/layout.hpp"
+#include "format/toc_segment.hpp"
 
 namespace memvid::format {
 namespace {
-constexpr char kSegmentMagic[4] = {'M', 'V', 'T', 'S'};
 constexpr char kManifestMagic[8] = {'M', 'V', '2', 'T', 'O', 'C', '\0', '\0'};
 constexpr char kFooterMagic[8] = {'M', 'V', '2', 'F', 'O', 'O', 'T', '\0'};
 constexpr std::size_t kSegmentRefSize = 40;
@@ -55,90 +48,6 @@ TocEntry TocEntry::decode_from(const std::uint8_t* in) {
   e.status = in[40];
   e.kind = in[41];
   return e;
-}
-
-namespace {
-std::uint64_t zigzag(std::int64_t v) {
-  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
-}
-std::int64_t unzigzag(std::uint64_t v) { return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1); }
-constexpr std::uint8_t kSegmentVersion = 2;
-constexpr std::uint8_t kHasSupersededBy = 0x10;
-}  // namespace
-
-std::vector<std::uint8_t> encode_toc_segment(std::span<const TocEntry> entries) {
-  ByteWriter w;
-  w.buffer().reserve(kTocSegmentOverhead + entries.size() * 12);
-  w.bytes(kSegmentMagic, 4);
-  w.u8(kSegmentVersion);
-  w.zeros(3);
-  w.u64(entries.size());
-  TocEntry prev{};
-  prev.record_length = 0;
-  for (const TocEntry& e : entries) {
-    w.varint(e.frame_id - prev.frame_id);
-    // Wrapping arithmetic on purpose: the zigzag of the two's-complement difference
-    // round-trips every pair of offsets.
-    w.varint(zigzag(static_cast<std::int64_t>(e.record_offset - prev.record_offset - prev.record_length)));
-    w.varint(e.record_length);
-    w.varint(e.payload_length);
-    w.varint(zigzag(static_cast<std::int64_t>(static_cast<std::uint64_t>(e.timestamp_ms) -
-                                              static_cast<std::uint64_t>(prev.timestamp_ms))));
-    const bool superseded = e.superseded_by != kNoFrame;
-    w.u8(static_cast<std::uint8_t>((e.status & 3) | ((e.kind & 3) << 2) | (superseded ? kHasSupersededBy : 0)));
-    if (superseded) w.varint(e.superseded_by);
-    prev = e;
-  }
-  w.bytes(checksum16(w.buffer()));
-  return w.take();
-}
-
-std::vector<TocEntry> decode_toc_segment(std::span<const std::uint8_t> bytes, std::uint64_t file_offset) {
-  std::vector<TocEntry> out;
-  decode_toc_segment(bytes, file_offset, [&](const TocEntry& e) { out.push_back(e); });
-  return out;
-}
-
-void decode_toc_segment(std::span<const std::uint8_t> bytes, std::uint64_t file_offset,
-                        const std::function<void(const TocEntry&)>& fn) {
-  ByteReader r(bytes, "TOC segment", file_offset);
-  if (bytes.size() < kTocSegmentOverhead) r.fail("shorter than an empty segment");
-  if (!checksum_matches(bytes.first(bytes.size() - 16), bytes.data() + bytes.size() - 16))
-    r.fail("checksum mismatch");
-  if (std::memcmp(r.bytes(4).data(), kSegmentMagic, 4) != 0) r.fail("bad magic");
-  if (r.u8() != kSegmentVersion) r.fail("unknown segment version");
-  r.skip(3);
-  const std::uint64_t count = r.u64();
-  if (!toc_segment_length_plausible(bytes.size(), count))
-    r.fail("entry count " + std::to_string(count) + " cannot fit a segment of " + std::to_string(bytes.size()) + " bytes");
-  ByteReader body(bytes.subspan(16, bytes.size() - kTocSegmentOverhead), "TOC segment entries", file_offset + 16);
-  auto u32_field = [&](const char* what) {
-    std::uint64_t v = body.varint();
-    if (v > 0xFFFFFFFFull) body.fail(std::string(what) + " does not fit 32 bits");
-    return static_cast<std::uint32_t>(v);
-  };
-  TocEntry prev{};
-  for (std::uint64_t i = 0; i < count; ++i) {
-    TocEntry e;
-    e.frame_id = prev.frame_id + body.varint();  // wraps for a descending pair, caught below
-    if (i > 0 && e.frame_id <= prev.frame_id) {
-      throw Error(ErrorCode::InvalidToc, "TOC segment at file offset " + std::to_string(file_offset) +
-                                             ": entries not in ascending frame order at entry " + std::to_string(i));
-    }
-    e.record_offset = prev.record_offset + prev.record_length + static_cast<std::uint64_t>(unzigzag(body.varint()));
-    e.record_length = u32_field("record length");
-    e.payload_length = u32_field("payload length");
-    e.timestamp_ms = static_cast<std::int64_t>(static_cast<std::uint64_t>(prev.timestamp_ms) +
-                                               static_cast<std::uint64_t>(unzigzag(body.varint())));
-    const std::uint8_t flags = body.u8();
-    if (flags & ~0x1F) body.fail("unknown entry flags " + std::to_string(flags));
-    e.status = flags & 3;
-    e.kind = (flags >> 2) & 3;
-    e.superseded_by = (flags & kHasSupersededBy) ? body.varint() : kNoFrame;
-    fn(e);
-    prev = e;
-  }
-  if (!body.done()) body.fail(std::to_string(body.remaining()) + " bytes left after the last entry");
 }
 
 std::vector<std::uint8_t> Manifest::encode() const {

@@ -3,7 +3,6 @@
 // listing the live segments, and the commit footer that seals the manifest.
 #include <array>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <span>
 #include <vector>
@@ -34,21 +33,6 @@ struct TocEntry {
   static TocEntry decode_from(const std::uint8_t* in);
   bool operator==(const TocEntry&) const = default;
 };
-
-// A TOC segment: magic, count, entries sorted by frame id and delta-encoded as varints
-// (about 9 bytes an entry instead of 48: open time and merge cost scale with this), checksum.
-std::vector<std::uint8_t> encode_toc_segment(std::span<const TocEntry> entries);
-std::vector<TocEntry> decode_toc_segment(std::span<const std::uint8_t> bytes, std::uint64_t file_offset);
-// The same, handing each entry to fn: open decodes straight into its table, because an
-// intermediate copy of a large TOC costs a page fault per 4 KiB in a fresh process.
-void decode_toc_segment(std::span<const std::uint8_t> bytes, std::uint64_t file_offset,
-                        const std::function<void(const TocEntry&)>& fn);
-inline constexpr std::uint64_t kTocSegmentOverhead = 32;     // header 16 + checksum 16
-inline constexpr std::uint64_t kMinEncodedTocEntry = 6;      // six one-byte fields
-// Whether a segment of this length can hold this many entries (checked before decoding).
-inline constexpr bool toc_segment_length_plausible(std::uint64_t length, std::uint64_t entries) {
-  return length >= kTocSegmentOverhead && entries <= (length - kTocSegmentOverhead) / kMinEncodedTocEntry;
-}
 
 struct SegmentRef {
   std::uint64_t offset = 0;

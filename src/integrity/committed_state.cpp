@@ -7,6 +7,7 @@
 #include "format/checksum.hpp"
 #include "format/frame_record.hpp"
 #include "format/layout.hpp"
+#include "format/toc_segment.hpp"
 #include "format/wal_record.hpp"
 #include "io/read_exact.hpp"
 #include "memvid/error.hpp"

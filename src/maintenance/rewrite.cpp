@@ -9,6 +9,7 @@
 #include "format/checksum.hpp"
 #include "format/header.hpp"
 #include "format/layout.hpp"
+#include "format/toc_segment.hpp"
 #include "index/search_index.hpp"
 #include "store/store.hpp"
 

@@ -11,6 +11,7 @@
 #include "format/header.hpp"
 #include "format/layout.hpp"
 #include "format/toc.hpp"
+#include "format/toc_segment.hpp"
 #include "format/wal_record.hpp"
 #include "index/index_manifest.hpp"
 #include "index/search_index.hpp"

@@ -162,15 +162,15 @@ std::vector<Event> read_events(const store::Store& s) {
 
 std::optional<Recording> find_open(const store::Store& s) {
   std::uint64_t id = s.committed_frame_count();
-  std::size_t binary_read = 0;
+  std::size_t walked = 0;
   while (id-- > 0) {
+    // While a session is open every write ends with a session frame, so the newest session
+    // frame is among the newest frames. Opening a memory of many frames (a million
+    // documents, many images) must not read them all.
+    if (++walked > kOpenSessionLookback) return std::nullopt;
     const format::TocEntry& e = s.entry(id);
     if (e.status != static_cast<std::uint8_t>(FrameStatus::Active)) continue;
     if (e.kind != static_cast<std::uint8_t>(FrameKind::Binary)) continue;
-    // While a session is open every write records a session frame after it, so the newest
-    // session frame is among the newest binary frames. Opening a memory of many binary frames
-    // (images, attachments) must not read them all.
-    if (++binary_read > kOpenSessionLookback) return std::nullopt;
     const std::vector<Event> events = events_of(s, e);
     if (events.empty()) continue;
     const Event* ev = &events.back();

@@ -53,8 +53,8 @@ std::vector<Event> read_events(const store::Store& s);
 
 // The open session, found by walking back from the newest frame to the newest event of an
 // active session frame: open when that event is not an end. Only the newest
-// kOpenSessionLookback binary frames are read: a session whose last record is older than
-// that (its writer died and other, unrecorded writes followed) counts as ended.
+// kOpenSessionLookback frames are looked at: a session whose last record is older than that
+// (its writer died and other, unrecorded writes followed) counts as ended.
 inline constexpr std::size_t kOpenSessionLookback = 256;
 std::optional<Recording> find_open(const store::Store& s);
 

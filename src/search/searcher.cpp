@@ -280,27 +280,19 @@ class TopK {
 
 }  // namespace
 
-const std::vector<bool>& Searcher::live_docs(const std::shared_ptr<const LexSegment>& segment,
-                                             const FrameFacts& facts) {
+Searcher::LiveCache& Searcher::live_docs(const std::shared_ptr<const LexSegment>& segment, const FrameFacts& facts) {
   LiveCache& c = live_cache_[segment.get()];
-  if (c.segment.lock() != segment || c.counter != facts.change_counter || c.live.size() != segment->doc_count()) {
+  if (c.segment.lock() != segment || c.counter != facts.change_counter || c.state.size() != segment->doc_count()) {
     c.segment = segment;
     c.counter = facts.change_counter;
-    c.live.assign(segment->doc_count(), false);
-    std::uint64_t prev = ~0ull;
-    bool prev_live = false;
-    for (std::uint32_t d = 0; d < segment->doc_count(); ++d) {
-      const std::uint64_t f = segment->frame_of(d);
-      if (f != prev) prev_live = facts.live(f), prev = f;
-      c.live[d] = prev_live;
-    }
+    c.state.assign(segment->doc_count(), 0);
   }
   // Drop entries for segments that no longer exist.
   if (live_cache_.size() > 64) {
     for (auto it = live_cache_.begin(); it != live_cache_.end();)
       it = it->second.segment.expired() ? live_cache_.erase(it) : std::next(it);
   }
-  return c.live;
+  return c;
 }
 
 SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts& facts, const SearchRequest& req) {
@@ -397,7 +389,7 @@ SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts&
       Compiled c = compiler.compile(*x->children.front());
       if (c.kind == Compiled::Kind::Scorer) excl.push_back(std::move(c.scorer));
     }
-    const std::vector<bool>& live = live_docs(seg_ptr, facts);
+    std::vector<std::uint8_t>& live = live_docs(seg_ptr, facts).state;
 
     std::sort(cl.begin(), cl.end(), [](const Clause& a, const Clause& b) { return a.max < b.max; });
     // Bounds on a score before its frame's boost: scaled by the largest boost to bound after.
@@ -432,8 +424,9 @@ SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts&
       if (!pending || ranks_before(key, *pending)) pending = key;
     };
     auto gate = [&](std::uint32_t doc) {
-      if (!live[doc]) return false;
       const std::uint64_t frame = seg.frame_of(doc);
+      if (live[doc] == 0) live[doc] = facts.live(frame) ? 1 : 2;
+      if (live[doc] != 1) return false;
       if (req.as_of_frame && frame > *req.as_of_frame) return false;
       if (req.as_of_ms && facts.timestamp(frame) > *req.as_of_ms) return false;
       if (req.since_ms && facts.timestamp(frame) < *req.since_ms) return false;
@@ -471,7 +464,6 @@ SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts&
         // Otherwise bound this one document: clauses not on it contribute nothing.
         skip = doc_ub + kEpsilon <= top.threshold();
       }
-      if (!skip) skip = !gate(doc);
       if (!skip) {
         std::fill(contrib.begin(), contrib.end(), 0.0);
         double partial = 0;
@@ -496,7 +488,9 @@ SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts&
           double score = 0;
           for (double c : contrib) score += c;
           if (req.boost) score *= req.boost(seg.frame_of(doc));
-          offer(doc, score);
+          // The gate (liveness, time, filters) asks the memory about the frame: only for a
+          // document whose score could still enter the top k.
+          if (!(top.full() && score + kEpsilon <= top.threshold()) && gate(doc)) offer(doc, score);
         }
       }
       for (std::size_t i = essential; i < cl.size(); ++i)

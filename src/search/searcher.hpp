@@ -73,12 +73,15 @@ class Searcher {
   SearchResult search(const index::SearchIndex& index, const FrameFacts& facts, const SearchRequest& request);
 
  private:
-  const std::vector<bool>& live_docs(const std::shared_ptr<const index::LexSegment>& segment, const FrameFacts& facts);
+  // Whether a document's frame is live, asked of the memory the first time a query reaches
+  // the document and kept until liveness may have changed: a query on a large memory asks
+  // about its candidates, not about every document.
   struct LiveCache {
     std::uint64_t counter = 0;
     std::weak_ptr<const index::LexSegment> segment;
-    std::vector<bool> live;
+    std::vector<std::uint8_t> state;  // 0 not asked yet, 1 live, 2 not live
   };
+  LiveCache& live_docs(const std::shared_ptr<const index::LexSegment>& segment, const FrameFacts& facts);
   std::unordered_map<const index::LexSegment*, LiveCache> live_cache_;
 };
 

@@ -20,6 +20,7 @@
 #include "format/blake3.hpp"
 #include "format/bytes.hpp"
 #include "format/layout.hpp"
+#include "format/toc_segment.hpp"
 #include "io/identify.hpp"
 #include "io/owner.hpp"
 #include "io/warnings.hpp"
@@ -287,37 +288,16 @@ void Store::load_committed(const format::Header& h, std::uint64_t size) {
                           std::to_string(listed) + " entries",
                       footer->toc_offset));
   }
-  std::vector<TocEntry> entries(manifest.next_frame_id);
-  std::vector<bool> seen(manifest.next_frame_id, false);
-  for (const auto& ref : manifest.segments) {
-    if (ref.offset < data_start) invalid_toc(where("TOC segment inside the WAL region", ref.offset));
-    auto bytes = io::read_bytes(*file_, ref.offset, ref.length, "TOC segment");
-    if (!std::equal(ref.checksum.begin(), ref.checksum.end(), bytes.end() - 16))
-      throw Error(ErrorCode::Corrupt, where("TOC segment is not the one the TOC names (checksum differs)", ref.offset));
-    format::decode_toc_segment(bytes, ref.offset, [&](const TocEntry& e) {
-      if (e.frame_id >= manifest.next_frame_id)
-        invalid_toc(where("TOC segment names frame " + std::to_string(e.frame_id) + " beyond the frame count", ref.offset));
-      if (!is_known_status(e.status) || !is_known_kind(e.kind))
-        invalid_toc(where("frame " + std::to_string(e.frame_id) + " has an unknown status or kind", ref.offset));
-      if (e.record_removed()) {
-        if (e.status == static_cast<std::uint8_t>(FrameStatus::Active) || e.payload_length != 0)
-          invalid_toc(where("active frame " + std::to_string(e.frame_id) + " has no record", ref.offset));
-      } else if (e.record_offset < data_start || e.record_offset > footer->toc_offset ||
-                 e.record_length > footer->toc_offset - e.record_offset ||
-                 e.record_length < format::kFrameRecordHeaderSize + 16) {
-        invalid_toc(where("frame " + std::to_string(e.frame_id) + " points outside the data region", ref.offset));
-      }
-      entries[e.frame_id] = e;
-      seen[e.frame_id] = true;
-    });
-  }
-  for (std::uint64_t id = 0; id < seen.size(); ++id)
-    if (!seen[id]) invalid_toc(where("frame " + std::to_string(id) + " has no TOC entry", footer->toc_offset));
-
+  SegmentReaders segments = open_segments(manifest, data_start, footer->toc_offset, {});
+  // The segments the newest checkpoint wrote are checked whole now: a checkpoint torn by a
+  // crash is found here, where open can still fall back to the commit before it. Older ones
+  // are checked block by block as look-ups read them.
+  for (const auto& seg : segments)
+    if (seg->file_offset() > manifest.prev_footer_offset) seg->check_blocks();
   header_ = h;
+  toc_.reset(manifest.next_frame_id, std::move(segments), path_);
   manifest_ = std::move(manifest);
   committed_toc_offset_ = footer->toc_offset;
-  entries_ = std::move(entries);
   dirty_.clear();
   append_pos_ = h.footer_offset + format::Footer::kEncodedSize;
   wal_ = io::Wal(h.wal_offset, h.wal_size);
@@ -329,7 +309,7 @@ void Store::replay_wal(std::uint64_t size) {
   // The log is kept only up to the last Commit whose transaction checks out.
   std::uint64_t kept_end = 0, kept_seq = 0, kept_chain = header_.wal_salt;
   std::uint64_t data_end = append_pos_;
-  std::uint64_t next_id = entries_.size();
+  std::uint64_t next_id = toc_.size();
   std::vector<TocEntry> pending;
   std::uint64_t pending_next = next_id;
   std::uint64_t seq = 0;
@@ -404,11 +384,17 @@ const TocEntry& Store::entry(std::uint64_t id) const {
     auto it = txn_latest_.find(id);
     if (it != txn_latest_.end()) return txn_entries_[it->second];
   }
-  if (id >= entries_.size()) {
+  if (id >= toc_.size()) {
     throw Error(ErrorCode::NotFound, "frame " + std::to_string(id) + " does not exist in " + path_ + " (it has " +
                                          std::to_string(frame_count()) + " frames)");
   }
-  return entries_[id];
+  return toc_.at(id);
+}
+
+const TocEntry& Store::committed_entry(std::uint64_t id) const {
+  if (id >= toc_.size())
+    throw Error(ErrorCode::NotFound, "frame " + std::to_string(id) + " is not committed in " + path_);
+  return toc_.at(id);
 }
 
 void Store::require_record(const TocEntry& e) const {
@@ -448,18 +434,18 @@ std::array<std::uint8_t, 32> Store::read_content_hash(const TocEntry& e) const {
 }
 
 void Store::visit_entries(const std::function<void(const TocEntry&)>& fn) const {
-  for (const TocEntry& e : entries_) {
+  toc_.visit([&](const TocEntry& e) {
     if (txn_active_) {
       auto it = txn_latest_.find(e.frame_id);
       if (it != txn_latest_.end()) {
         fn(txn_entries_[it->second]);
-        continue;
+        return;
       }
     }
     fn(e);
-  }
+  });
   if (!txn_active_) return;
-  for (std::uint64_t id = entries_.size(); id < frame_count(); ++id) fn(txn_entries_[txn_latest_.at(id)]);
+  for (std::uint64_t id = toc_.size(); id < frame_count(); ++id) fn(txn_entries_[txn_latest_.at(id)]);
 }
 
 std::uint64_t Store::file_size() const { return file_->size(); }
@@ -564,22 +550,18 @@ void Store::rollback_transaction() {
 
 Store::Undo Store::apply(std::span<const TocEntry> changes) {
   Undo u;
-  u.old_size = entries_.size();
+  u.old_size = toc_.size();
   for (const TocEntry& e : changes) {
-    if (e.frame_id == entries_.size()) {
-      entries_.push_back(e);
-    } else {
-      if (e.frame_id < u.old_size) u.replaced.push_back(entries_[e.frame_id]);
-      entries_[e.frame_id] = e;
-    }
+    if (e.frame_id < u.old_size) u.replaced.push_back(toc_.at(e.frame_id));
+    toc_.put(e);
     if (dirty_.insert(e.frame_id).second) u.newly_dirty.push_back(e.frame_id);
   }
   return u;
 }
 
 void Store::undo(const Undo& u) {
-  for (auto it = u.replaced.rbegin(); it != u.replaced.rend(); ++it) entries_[it->frame_id] = *it;
-  entries_.resize(u.old_size);
+  for (auto it = u.replaced.rbegin(); it != u.replaced.rend(); ++it) toc_.put(*it);
+  toc_.truncate(u.old_size);
   for (std::uint64_t id : u.newly_dirty) dirty_.erase(id);
 }
 
@@ -635,11 +617,47 @@ void Store::commit_transaction() {
 // ---------------------------------------------------------------------------------------
 // Checkpoint
 
-std::vector<std::uint64_t> Store::segment_ids(const format::SegmentRef& ref) const {
-  auto bytes = io::read_bytes(*file_, ref.offset, ref.length, "TOC segment");
-  std::vector<std::uint64_t> ids;
-  format::decode_toc_segment(bytes, ref.offset, [&](const TocEntry& e) { ids.push_back(e.frame_id); });
-  return ids;
+SegmentReaders Store::open_segments(const format::Manifest& manifest, std::uint64_t data_start,
+                                   std::uint64_t toc_offset, const SegmentReaders& current,
+                                   const std::vector<std::uint8_t>* unwritten, std::uint64_t unwritten_at) const {
+  const std::uint64_t frames = manifest.next_frame_id;
+  const std::string path = path_;
+  // What open once checked of every entry, now checked of each as its block is decoded.
+  format::TocEntryCheck check = [path, frames, data_start, toc_offset](const TocEntry& e, std::uint64_t seg) {
+    auto where = [&](const std::string& what) { return path + ": " + what + " at file offset " + std::to_string(seg); };
+    if (e.frame_id >= frames) invalid_toc(where("TOC segment names frame " + std::to_string(e.frame_id) + " beyond the frame count"));
+    if (!is_known_status(e.status) || !is_known_kind(e.kind))
+      invalid_toc(where("frame " + std::to_string(e.frame_id) + " has an unknown status or kind"));
+    if (e.record_removed()) {
+      if (e.status == static_cast<std::uint8_t>(FrameStatus::Active) || e.payload_length != 0)
+        invalid_toc(where("active frame " + std::to_string(e.frame_id) + " has no record"));
+    } else if (e.record_offset < data_start || e.record_offset > toc_offset || e.record_length > toc_offset - e.record_offset ||
+               e.record_length < format::kFrameRecordHeaderSize + 16) {
+      invalid_toc(where("frame " + std::to_string(e.frame_id) + " points outside the data region"));
+    }
+  };
+  SegmentReaders out;
+  for (const auto& ref : manifest.segments) {
+    auto kept = std::find_if(current.begin(), current.end(), [&](const auto& r) { return r->file_offset() == ref.offset; });
+    if (kept != current.end()) {
+      out.push_back(*kept);
+      continue;
+    }
+    if (ref.offset < data_start)
+      invalid_toc(path_ + ": TOC segment inside the WAL region at file offset " + std::to_string(ref.offset));
+    std::shared_ptr<const FileView> bytes;
+    if (unwritten && ref.offset >= unwritten_at) {
+      const auto from = unwritten->begin() + static_cast<std::ptrdiff_t>(ref.offset - unwritten_at);
+      bytes = std::make_shared<BufferView>(std::vector<std::uint8_t>(from, from + static_cast<std::ptrdiff_t>(ref.length)));
+    } else {
+      bytes = file_->view(ref.offset, ref.length, "TOC segment");
+    }
+    out.push_back(std::make_shared<const format::TocSegmentReader>(std::move(bytes), ref.offset, ref.checksum, check));
+    if (out.back()->entry_count() != ref.entry_count)
+      invalid_toc(path_ + ": TOC segment at file offset " + std::to_string(ref.offset) + " holds " +
+                  std::to_string(out.back()->entry_count()) + " entries; the TOC says " + std::to_string(ref.entry_count));
+  }
+  return out;
 }
 
 void Store::checkpoint(bool even_if_unchanged) {
@@ -674,17 +692,16 @@ void Store::checkpoint_now(bool even_if_unchanged) {
       if (src == new_index) {
         ids.insert(ids.end(), dirty_.begin(), dirty_.end());
       } else {
-        auto more = segment_ids(manifest_.segments[src]);
-        ids.insert(ids.end(), more.begin(), more.end());
+        toc_.segments()[src]->visit([&](const TocEntry& e) { ids.push_back(e.frame_id); });
       }
     }
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    // Every id's newest state is entries_[id]: writing it into a merged (possibly older)
+    // Every id's newest state is toc_.at(id): writing it into a merged (possibly older)
     // segment cannot change what later segments say, because they say the same.
     std::vector<TocEntry> seg_entries;
     seg_entries.reserve(ids.size());
-    for (std::uint64_t id : ids) seg_entries.push_back(entries_[id]);
+    for (std::uint64_t id : ids) seg_entries.push_back(toc_.at(id));
     std::vector<std::uint8_t> seg = format::encode_toc_segment(seg_entries);
     format::SegmentRef ref;
     ref.offset = append_pos_ + out.size();
@@ -696,11 +713,15 @@ void Store::checkpoint_now(bool even_if_unchanged) {
   }
   format::Manifest manifest;
   manifest.generation = header_.generation + 1;
-  manifest.next_frame_id = entries_.size();
+  manifest.next_frame_id = toc_.size();
   manifest.prev_footer_offset = header_.footer_offset;
   manifest.segments = std::move(refs);
   manifest.extension =
       participant_ ? participant_->prepare_checkpoint(append_pos_, out) : manifest_.extension;
+  // Readers of the new segments, from the bytes about to be written: nothing is left to fail
+  // once the checkpoint is committed.
+  SegmentReaders readers = open_segments(manifest, header_.wal_offset + header_.wal_size, append_pos_ + out.size(),
+                                         toc_.segments(), &out, append_pos_);
   std::vector<std::uint8_t> toc = manifest.encode();
   format::Footer footer{append_pos_ + out.size(), toc.size(), manifest.generation, format::checksum16(toc)};
   out.insert(out.end(), toc.begin(), toc.end());
@@ -735,6 +756,7 @@ void Store::checkpoint_now(bool even_if_unchanged) {
   }
   header_ = h;
   manifest_ = std::move(manifest);
+  toc_.replace_segments(std::move(readers));
   committed_toc_offset_ = footer.toc_offset;
   dirty_.clear();
   wal_.reset(h.wal_salt);

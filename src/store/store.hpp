@@ -18,6 +18,7 @@
 #include "format/owner_record.hpp"
 #include "format/toc.hpp"
 #include "io/wal.hpp"
+#include "store/toc_table.hpp"
 #include "memvid/results.hpp"
 #include "memvid/env.hpp"
 #include "memvid/error.hpp"
@@ -72,10 +73,10 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   // Reads see the committed state plus this handle's open transaction.
-  std::uint64_t frame_count() const { return entries_.size() + txn_new_frames_; }
+  std::uint64_t frame_count() const { return toc_.size() + txn_new_frames_; }
   const format::TocEntry& entry(std::uint64_t id) const;
   // The committed state of a frame, ignoring the open transaction (id < committed_frame_count()).
-  const format::TocEntry& committed_entry(std::uint64_t id) const { return entries_.at(id); }
+  const format::TocEntry& committed_entry(std::uint64_t id) const;
   // The committed data end: every committed frame record lies before it.
   std::uint64_t committed_data_end() const { return in_transaction() ? txn_start_append_pos_ : append_pos_; }
   format::FrameRecord read_record(const format::TocEntry& entry) const;
@@ -84,7 +85,7 @@ class Store {
   std::array<std::uint8_t, 32> read_content_hash(const format::TocEntry& entry) const;
   void visit_entries(const std::function<void(const format::TocEntry&)>& fn) const;
   // Frames [0, committed_frame_count()) are committed (the rest belong to the open transaction).
-  std::uint64_t committed_frame_count() const { return entries_.size(); }
+  std::uint64_t committed_frame_count() const { return toc_.size(); }
   std::vector<std::uint8_t> read_bytes(std::uint64_t offset, std::uint64_t length, const char* what) const;
   // Committed bytes in place (File::view): mapped by the POSIX Env.
   std::shared_ptr<const FileView> view_bytes(std::uint64_t offset, std::uint64_t length, const char* what) const;
@@ -142,7 +143,11 @@ class Store {
   void checkpoint_now(bool even_if_unchanged = false);
   void warn_checkpoint_failed(const Error& e) const;
   void require_record(const format::TocEntry& e) const;
-  std::vector<std::uint64_t> segment_ids(const format::SegmentRef& ref) const;
+  // Readers of the manifest's segments: kept ones reused, new ones opened in place.
+  // Segments at or past unwritten_at are read from *unwritten (a checkpoint's bytes).
+  SegmentReaders open_segments(const format::Manifest& manifest, std::uint64_t data_start, std::uint64_t toc_offset,
+                               const SegmentReaders& current, const std::vector<std::uint8_t>* unwritten = nullptr,
+                               std::uint64_t unwritten_at = 0) const;
   void write_header(const format::Header& header);
   void take_writer_lock();
   void lock_current_file();
@@ -163,7 +168,7 @@ class Store {
   std::uint64_t newest_sequence_ = 0;  // of the newest valid header copy seen at load
   format::Manifest manifest_;
   io::Wal wal_{0, 0};
-  std::vector<format::TocEntry> entries_;  // committed view, indexed by frame id
+  TocTable toc_;                           // committed view, by frame id
   std::set<std::uint64_t> dirty_;          // ids changed since the last checkpoint
   std::uint64_t append_pos_ = 0;           // where the next data record goes
   std::uint64_t txns_since_checkpoint_ = 0;

@@ -23,6 +23,7 @@
 #include "format/header.hpp"
 #include "format/layout.hpp"
 #include "format/toc.hpp"
+#include "format/toc_segment.hpp"
 #include "format/wal_record.hpp"
 #include "integrity/committed_state.hpp"
 #include "integrity/integrity_fixture.hpp"

@@ -5,6 +5,7 @@
 
 #include <random>
 
+#include "format/bytes.hpp"
 #include "format/checksum.hpp"
 #include "format/header.hpp"
 #include "format/layout.hpp"
@@ -304,4 +305,63 @@ TEST(Corruption, LeftoverTailIsReportedByReadersAndCutByWriters) {
     EXPECT_EQ(w.recovery_info().bytes_truncated, 5000u);
   }
   EXPECT_EQ(env->contents(kPath).size(), committed);
+}
+
+// The TOC is read block by block: a damaged byte in a segment an older checkpoint wrote is
+// found when a read needs its block (and by verify), while the rest of the memory answers.
+TEST(Corruption, ADamagedOlderTocBlockFailsTheFramesItHoldsOnly) {
+  auto env = std::make_shared<FaultEnv>();
+  {
+    CreateOptions c;
+    c.open.env = env;
+    c.embedding_model = "none";
+    Memvid m = Memvid::create(kPath, c);
+    std::vector<Document> docs;
+    for (int i = 0; i < 2000; ++i) {
+      Document d;
+      d.payload = payload_for(i);
+      d.timestamp_ms = i;
+      docs.push_back(d);
+    }
+    m.put_many(docs);
+    m.commit();
+    Document d;
+    d.payload = "a later frame";
+    m.put(d);
+    m.close();
+  }
+  auto image = env->contents(kPath);
+  const auto h = newest_header(image);
+  const auto footer = *format::Footer::decode(std::span(image).subspan(h.footer_offset, 64));
+  const auto manifest = format::Manifest::decode(
+      std::span(image).subspan(footer.toc_offset, h.footer_offset - footer.toc_offset), footer.toc_offset, image.size());
+  ASSERT_EQ(manifest.segments.size(), 2u);
+  const format::SegmentRef old = manifest.segments[0];
+  ASSERT_EQ(old.entry_count, 2000u);
+  ASSERT_LT(old.offset, manifest.prev_footer_offset);  // not written by the newest checkpoint
+  // Frame 1500's block: its offset in the body is in the block index (16 bytes a block).
+  const std::size_t block = 1500 / 128;
+  const std::uint64_t blocks = format::load_u32(image.data() + old.offset + 16);
+  const std::uint64_t at = old.offset + 48 + 16 * blocks +
+                           format::load_u64(image.data() + old.offset + 48 + 16 * block + 8) + 2;
+  image[at] ^= 0x10;
+
+  auto damaged = env_holding(image);
+  Memvid m = Memvid::open_read_only(kPath, options_for(damaged));
+  EXPECT_EQ(m.frame_count(), 2001u);
+  EXPECT_EQ(m.frame(3).payload, payload_for(3));
+  EXPECT_EQ(m.frame(2000).payload, "a later frame");
+  try {
+    m.frame_info(1500);
+    FAIL() << "frame 1500 was read from a damaged TOC block";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Corrupt);
+    EXPECT_NE(std::string(e.what()).find("TOC segment"), std::string::npos) << e.what();
+  }
+  try {
+    (void)m.stats();  // reads every entry
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Corrupt);
+  }
 }
