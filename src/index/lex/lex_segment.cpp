@@ -185,20 +185,21 @@ std::shared_ptr<const LexSegment> LexSegment::open(std::shared_ptr<const ByteSou
   s->dict_offset_ = off[0];
   s->dict_length_ = len[0];
 
-  auto columns = s->source_->read(offset + off[1], body_end - off[1]);
+  s->columns_ = s->source_->view(offset + off[1], body_end - off[1]);
+  const std::span<const std::uint8_t> columns(s->columns_->data(), s->columns_->size());
   if (hash64(columns) != columns_hash) s->fail("columns fail their checksum");
   const std::uint8_t* p = columns.data();
   format::ByteReader frames(std::span(p, len[1]), s->what_ + " frame column", offset + off[1]);
-  s->frames_.resize(doc_count);
+  s->frames_.reserve(doc_count);  // not resized: zeroing first costs a pass over fresh pages
   std::uint64_t prev = 0;
   for (std::uint64_t i = 0; i < doc_count; ++i) {
     const std::uint64_t v = frames.varint();
     prev = (i == 0) ? v : prev + v;
     if (prev > (1ull << 48)) frames.fail("frame id out of range");
-    s->frames_[i] = prev;
+    s->frames_.push_back(prev);
   }
   if (!frames.done()) frames.fail("bytes left after the last document");
-  s->norms_.assign(p + len[1], p + len[1] + len[2]);
+  s->norms_ = p + len[1];
   format::ByteReader index(std::span(p + len[1] + len[2], len[3]), s->what_ + " block index", offset + off[3]);
   const std::uint64_t n_blocks = index.varint();
   if (n_blocks > len[3] / 4 || n_blocks * kTermsPerBlock < s->term_count_ ||

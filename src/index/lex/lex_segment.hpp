@@ -115,7 +115,9 @@ class LexSegment {
   std::uint64_t term_count_ = 0, sum_body_ = 0, sum_title_ = 0;
   std::uint64_t dict_offset_ = 0, dict_length_ = 0;
   std::vector<std::uint64_t> frames_;
-  std::vector<std::uint8_t> norms_;
+  // The columns in place (mapped where the source can): the norms are read there.
+  std::shared_ptr<const FileView> columns_;
+  const std::uint8_t* norms_ = nullptr;
   std::vector<BlockRef> blocks_;
 };
 
