@@ -23,6 +23,7 @@
 #include "format/frame_record.hpp"
 #include "index/index_manifest.hpp"
 #include "index/mentions/mention_segment.hpp"
+#include "index/term_table.hpp"
 #include "index/vec/q8.hpp"
 #include "memvid/integrity.hpp"
 #include "text/analyzer.hpp"
@@ -39,8 +40,9 @@ class ByteSource;
 // second thread during put_many).
 struct AnalyzedFrame {
   std::uint64_t id = 0;
-  std::vector<text::Token> title;
-  std::vector<std::vector<text::Token>> chunks;  // one per passage (index/passages.hpp)
+  TermTable vocabulary;                // the terms of title and chunks
+  TermPositions title;
+  std::vector<TermPositions> chunks;  // one per passage (index/passages.hpp)
   std::vector<std::string> keywords;
   Q8Rows vectors;  // a unit vector per passage (or one for the whole frame); none: no vector
   std::vector<facts::FactRow> facts;  // what the rules engine read in its text

@@ -162,10 +162,13 @@ AnalyzedFrame SearchIndex::analyze_frame(const FrameText& f) const {
   if (!f.facts_off)
     a.facts = facts::rules_fact_rows(
         f.payload, f.id, f.timestamp_ms, facts::is_correction(f.labels));
-  analyzer_->analyze(f.title, a.title);
+  std::vector<text::Token> scratch;
+  analyze_into(*analyzer_, f.title, a.vocabulary, a.title, scratch);
+  a.chunks.reserve(ranges.size());
   for (const text::ChunkRange& c : ranges) {
     a.chunks.emplace_back();
-    analyzer_->analyze(f.payload.substr(c.begin, c.end - c.begin), a.chunks.back());
+    analyze_into(*analyzer_, std::string_view(f.payload).substr(c.begin, c.end - c.begin), a.vocabulary, a.chunks.back(),
+                 scratch);
   }
   return a;
 }

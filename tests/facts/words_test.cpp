@@ -67,6 +67,28 @@ TEST(SentenceParts, ATextWithoutBlankLinesIsOnePart) {
   EXPECT_EQ(paragraph_parts("", 100).size(), 1u);
 }
 
+TEST(SentenceParts, PartsStayBoundedWithoutBlankLines) {
+  // A log of single lines, then a stretch with no line end at all, with multi-byte letters.
+  std::string text;
+  for (int i = 0; text.size() < 300'000; ++i) text += "line " + std::to_string(i) + " of a log without blank lines\n";
+  const std::size_t unbroken = text.size();
+  for (int i = 0; i < 40'000; ++i) text += "\xc3\xa9t\xc3\xa9 ";
+  const std::size_t limit = paragraph_part_limit(1000);
+  const std::vector<TextPart> parts = paragraph_parts(text, 1000);
+  ASSERT_GT(parts.size(), text.size() / limit);
+  std::size_t next = 0;
+  for (const TextPart& p : parts) {
+    EXPECT_EQ(p.base, next);
+    EXPECT_LE(p.text.size(), limit);
+    next = p.base + p.text.size();
+    if (next < unbroken) {
+      EXPECT_EQ(p.text.back(), '\n');  // cut after a line end where the text has them
+    }
+    EXPECT_NE(static_cast<unsigned char>(p.text.front()) & 0xC0, 0x80) << "a part starts inside a character";
+  }
+  EXPECT_EQ(next, text.size());
+}
+
 TEST(SentenceParts, ALongTextStatesTheFactsItsParagraphsState) {
   // The same paragraph many times over: every copy's facts, with offsets into the whole text.
   const std::string paragraph = "Alice Smith works at Acme Corp. She lives in Oslo.\n\n";

@@ -119,15 +119,20 @@ TEST(PostingsTest, DamagedListsThrowCorrupt) {
 
 TEST(LexSegmentTest, BuildLookupScanMergeAndHostileBytes) {
   LexBuilder b;
-  auto tok = [](std::vector<std::string> words) {
-    std::vector<text::Token> out;
-    for (std::uint32_t i = 0; i < words.size(); ++i) out.push_back({words[i], i, 0, 0});
+  auto tok = [](TermTable& vocabulary, std::vector<std::string> words) {
+    TermPositions out;
+    for (std::uint32_t i = 0; i < words.size(); ++i) {
+      out.terms.push_back(vocabulary.intern(words[i]));
+      out.positions.push_back(i);
+    }
     return out;
   };
   for (std::uint64_t f = 0; f < 300; ++f) {
     std::vector<std::string> kw = {std::string(kTagPrefix) + (f % 2 ? "odd" : "even"),
                                    std::string(kUriPrefix) + "mv2://d/" + std::to_string(f)};
-    b.add(f, tok({"title"}), tok({"common", "w" + std::to_string(f % 10), "common"}), kw);
+    TermTable vocabulary;
+    const TermPositions title = tok(vocabulary, {"title"});
+    b.add(f, vocabulary, title, tok(vocabulary, {"common", "w" + std::to_string(f % 10), "common"}), kw);
   }
   auto bytes = b.encode();
   const auto size = bytes.size();

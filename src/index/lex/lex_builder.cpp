@@ -8,48 +8,26 @@
 
 namespace memvid::index {
 
-std::uint32_t TermTable::intern(std::string_view term) {
-  if ((spans_.size() + 1) * 2 > slots_.size()) grow();
-  const std::uint64_t h = XXH3_64bits(term.data(), term.size());
-  const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-    const std::uint32_t s = slots_[i];
-    if (s == 0) {
-      const auto id = static_cast<std::uint32_t>(spans_.size());
-      spans_.emplace_back(static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(term.size()));
-      arena_.append(term);
-      hashes_.push_back(h);
-      slots_[i] = id + 1;
-      return id;
-    }
-    if (hashes_[s - 1] == h && this->term(s - 1) == term) return s - 1;
-  }
-}
-
-void TermTable::grow() {
-  std::vector<std::uint32_t> slots(std::max<std::size_t>(1024, slots_.size() * 2), 0);
-  const std::size_t mask = slots.size() - 1;
-  for (std::uint32_t id = 0; id < spans_.size(); ++id) {
-    std::size_t i = hashes_[id] & mask;
-    while (slots[i] != 0) i = (i + 1) & mask;
-    slots[i] = id + 1;
-  }
-  slots_ = std::move(slots);
-}
-
-void LexBuilder::add(std::uint64_t frame_id, std::span<const text::Token> title, std::span<const text::Token> body,
-                     std::span<const std::string> keywords) {
+void LexBuilder::add(std::uint64_t frame_id, const TermTable& vocabulary, const TermPositions& title,
+                     const TermPositions& body, std::span<const std::string> keywords) {
   const auto doc = static_cast<std::uint32_t>(docs_.size());
   // Group this document's tokens by term: intern each token, then sort 64-bit keys
   // (term id, field, position) and walk the runs; titles sort before bodies, as the
   // posting stores them.
   scratch_.clear();
-  auto key = [&](const text::Token& t, std::uint64_t field) -> std::uint64_t {
-    if (t.term.empty() || t.term.size() > kMaxTermBytes) return ~0ull;
-    return (std::uint64_t{terms_.intern(t.term)} << 32) | (field << 31) | (t.position & 0x7FFFFFFFu);
+  auto add_keys = [&](const TermPositions& words, std::uint64_t field) {
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      const std::string_view term = vocabulary.term(words.terms[i]);
+      if (term.empty() || term.size() > kMaxTermBytes) {
+        scratch_.push_back(~0ull);
+        continue;
+      }
+      const std::uint32_t id = terms_.intern(term, vocabulary.hash(words.terms[i]));
+      scratch_.push_back((std::uint64_t{id} << 32) | (field << 31) | (words.positions[i] & 0x7FFFFFFFu));
+    }
   };
-  for (const auto& t : title) scratch_.push_back(key(t, 0));
-  for (const auto& t : body) scratch_.push_back(key(t, 1));
+  add_keys(title, 0);
+  add_keys(body, 1);
   std::sort(scratch_.begin(), scratch_.end());
   for (std::size_t i = 0; i < scratch_.size() && scratch_[i] != ~0ull;) {
     const auto id = static_cast<std::uint32_t>(scratch_[i] >> 32);

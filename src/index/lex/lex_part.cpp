@@ -52,7 +52,7 @@ void LexPart::reset(const IndexManifest& manifest) {
 
 void LexPart::add(const AnalyzedFrame& a) {
   buffer_changed_ = true;
-  for (const auto& body : a.chunks) buffer_.add(a.id, a.title, body, a.keywords);
+  for (const auto& body : a.chunks) buffer_.add(a.id, a.vocabulary, a.title, body, a.keywords);
 }
 
 void LexPart::forget_from(std::uint64_t frame_end) {
