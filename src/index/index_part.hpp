@@ -72,8 +72,10 @@ class IndexPart {
   // The committed segments: at open and reload, and when a checkpoint committed (the parts
   // build() made for it may be kept rather than read back).
   virtual void reset(const IndexManifest& manifest) = 0;
-  // A frame written after every buffered one.
-  virtual void add(const AnalyzedFrame& frame) = 0;
+  // A frame written after every buffered one. A part may release what only it reads of the
+  // frame (the lexical part lets go of each passage's words once indexed, so that a 100 MB
+  // text's words are not held twice); the chunk count stays.
+  virtual void add(AnalyzedFrame& frame) = 0;
   // Buffered frames from frame_end on are gone (rolled back).
   virtual void forget_from(std::uint64_t frame_end) = 0;
   // At a checkpoint, once per segment of the new list that is not carried unchanged, in

@@ -173,12 +173,15 @@ AnalyzedFrame SearchIndex::analyze_frame(const FrameText& f) const {
   return a;
 }
 
-void SearchIndex::add_analyzed(const AnalyzedFrame& a) const {
+void SearchIndex::add_analyzed(AnalyzedFrame& a) const {
   buffer_end_ = a.id + 1;
   for (const auto& part : parts_) part->add(a);
 }
 
-void SearchIndex::index_frame(const FrameText& f) const { add_analyzed(analyze_frame(f)); }
+void SearchIndex::index_frame(const FrameText& f) const {
+  AnalyzedFrame a = analyze_frame(f);
+  add_analyzed(a);
+}
 
 void SearchIndex::add_frames(std::span<const FrameText> frames,
                              const std::function<void(std::size_t, std::size_t)>& before_each_window) {
@@ -189,6 +192,11 @@ void SearchIndex::add_frames(std::span<const FrameText> frames,
   // (before_each_window) and adds the analyzed window to the buffer, in frame order: the
   // same bytes as one thread, in much less time.
   constexpr std::size_t kWindow = 256, kAhead = 3;
+  // A very large text is analyzed here instead, when its turn comes: the lexical part lets go
+  // of its words as it indexes them, and memory freed on this thread is what the index's
+  // growth on this thread reuses (another thread's malloc arena would keep it).
+  constexpr std::size_t kAnalyzeInTurn = 8u << 20;
+  constexpr std::uint64_t kInTurn = ~0ull;
   const std::size_t n_windows = (frames.size() + kWindow - 1) / kWindow;
   std::vector<std::vector<AnalyzedFrame>> slots(n_windows);
   std::mutex mu;
@@ -205,8 +213,13 @@ void SearchIndex::add_frames(std::span<const FrameText> frames,
       }
       std::vector<AnalyzedFrame> out;
       try {
-        for (std::size_t i = w * kWindow; i < std::min(frames.size(), (w + 1) * kWindow); ++i)
-          out.push_back(analyze_frame(frames[i]));
+        for (std::size_t i = w * kWindow; i < std::min(frames.size(), (w + 1) * kWindow); ++i) {
+          if (frames[i].payload.size() >= kAnalyzeInTurn) {
+            out.emplace_back().id = kInTurn;
+          } else {
+            out.push_back(analyze_frame(frames[i]));
+          }
+        }
       } catch (...) {
         std::lock_guard lock(mu);
         failure = std::current_exception();
@@ -231,8 +244,11 @@ void SearchIndex::add_frames(std::span<const FrameText> frames,
         if (failure) std::rethrow_exception(failure);
         window = std::move(slots[w]);
       }
-      for (const AnalyzedFrame& a : window)
+      for (std::size_t k = 0; k < window.size(); ++k) {
+        AnalyzedFrame& a = window[k];
+        if (a.id == kInTurn) a = analyze_frame(frames[begin + k]);
         if (a.id == buffer_end_) add_analyzed(a);
+      }
       std::lock_guard lock(mu);
       consumed = w + 1;
       cv.notify_all();

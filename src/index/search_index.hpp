@@ -104,7 +104,7 @@ class SearchIndex final : public store::CheckpointParticipant {
   void catch_up(std::uint64_t frame_end) const;
   void forget_frames_from(std::uint64_t frame_end);
   AnalyzedFrame analyze_frame(const FrameText& frame) const;
-  void add_analyzed(const AnalyzedFrame& frame) const;
+  void add_analyzed(AnalyzedFrame& frame) const;
   void index_frame(const FrameText& frame) const;
 
   store::Store& store_;

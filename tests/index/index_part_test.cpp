@@ -71,7 +71,7 @@ class PassageCountPart final : public IndexPart {
     refs_ = manifest.segments;
     buffer_.clear();
   }
-  void add(const AnalyzedFrame& f) override { buffer_.push_back({f.id, static_cast<std::uint32_t>(f.chunks.size())}); }
+  void add(AnalyzedFrame& f) override { buffer_.push_back({f.id, static_cast<std::uint32_t>(f.chunks.size())}); }
   void forget_from(std::uint64_t end) override {
     while (!buffer_.empty() && buffer_.back().first >= end) buffer_.pop_back();
   }

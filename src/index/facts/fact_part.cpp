@@ -68,7 +68,7 @@ void FactPart::reset(const IndexManifest& manifest) {
   pending_.clear();
 }
 
-void FactPart::add(const AnalyzedFrame& frame) { buffer_.insert(buffer_.end(), frame.facts.begin(), frame.facts.end()); }
+void FactPart::add(AnalyzedFrame& frame) { buffer_.insert(buffer_.end(), frame.facts.begin(), frame.facts.end()); }
 
 void FactPart::forget_from(std::uint64_t frame_end) {
   while (!buffer_.empty() && buffer_.back().frame >= frame_end) buffer_.pop_back();

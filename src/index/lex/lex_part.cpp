@@ -50,9 +50,12 @@ void LexPart::reset(const IndexManifest& manifest) {
   buffer_changed_ = true;
 }
 
-void LexPart::add(const AnalyzedFrame& a) {
+void LexPart::add(AnalyzedFrame& a) {
   buffer_changed_ = true;
-  for (const auto& body : a.chunks) buffer_.add(a.id, a.vocabulary, a.title, body, a.keywords);
+  for (auto& body : a.chunks) {
+    buffer_.add(a.id, a.vocabulary, a.title, body, a.keywords);
+    body = TermPositions{};  // indexed: only this part reads the words
+  }
 }
 
 void LexPart::forget_from(std::uint64_t frame_end) {

@@ -21,7 +21,7 @@ class LexPart final : public IndexPart {
   explicit LexPart(const PartHost& host) : host_(host) {}
 
   void reset(const IndexManifest& manifest) override;
-  void add(const AnalyzedFrame& frame) override;
+  void add(AnalyzedFrame& frame) override;
   void forget_from(std::uint64_t frame_end) override;
   BuiltPart build(std::span<const std::size_t> inputs, std::uint64_t first, std::uint64_t end, const LiveFn& live) override;
   void abandon() override { pending_.clear(); }

@@ -57,7 +57,7 @@ void MentionPart::reset(const IndexManifest& manifest) {
   pending_.clear();
 }
 
-void MentionPart::add(const AnalyzedFrame& frame) {
+void MentionPart::add(AnalyzedFrame& frame) {
   buffer_.insert(buffer_.end(), frame.mentions.begin(), frame.mentions.end());
 }
 

@@ -21,7 +21,7 @@ class TimePart final : public IndexPart {
   explicit TimePart(const PartHost& host) : host_(host) {}
 
   void reset(const IndexManifest& manifest) override;
-  void add(const AnalyzedFrame&) override {}  // the store's entries hold the timestamps
+  void add(AnalyzedFrame&) override {}  // the store's entries hold the timestamps
   void forget_from(std::uint64_t) override {}
   BuiltPart build(std::span<const std::size_t> inputs, std::uint64_t first, std::uint64_t end, const LiveFn& live) override;
   void abandon() override { pending_.clear(); }

@@ -67,7 +67,7 @@ void VectorIndex::reset(const IndexManifest& manifest) {
   buffer_vectors_.clear();
 }
 
-void VectorIndex::add(const AnalyzedFrame& frame) {
+void VectorIndex::add(AnalyzedFrame& frame) {
   if (frame.vectors.rows() > 0) add(frame.id, frame.vectors);
 }
 

@@ -37,7 +37,7 @@ class VectorIndex final : public IndexPart {
 
   // IndexPart: the committed segments (opened lazily), the buffer, checkpoints.
   void reset(const IndexManifest& manifest) override;
-  void add(const AnalyzedFrame& frame) override;
+  void add(AnalyzedFrame& frame) override;
   void forget_from(std::uint64_t frame) override;
   BuiltPart build(std::span<const std::size_t> inputs, std::uint64_t first, std::uint64_t end, const LiveFn& live) override;
   void abandon() override {}
