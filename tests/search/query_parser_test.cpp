@@ -485,7 +485,7 @@ TEST(QueryParser, QueryLengthLimit) {
   const std::string huge(100'000, 'a');
   const auto start = std::chrono::steady_clock::now();
   const std::string message = E(huge);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(100));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
   EXPECT_NE(message.find("100000 bytes"), std::string::npos) << message;
   EXPECT_NE(message.find("10000 bytes"), std::string::npos) << message;
   EXPECT_NE(E(std::string(kMaxQueryBytes + 1, ' ')).find("10001 bytes"), std::string::npos);
@@ -531,7 +531,7 @@ TEST(QueryParser, AdversarialInputsAtTheSizeLimitParseQuickly) {
     } catch (const Error& e) {
       EXPECT_EQ(e.code(), ErrorCode::InvalidQuery);
     }
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(200)) << input.substr(0, 20);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1)) << input.substr(0, 20);
   }
 }
 

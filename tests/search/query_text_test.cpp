@@ -229,7 +229,9 @@ TEST(QueryText, LongQueriesAreCutAtACodePointBoundary) {
   const std::string huge(50'000'000, '(');
   const auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(T(huge), "<empty>");
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(50));
+  // A guard against a hang, not a speed test (benchmarks measure speed): a few milliseconds
+  // in an optimized build, far less than a second in a sanitizer build on a busy machine.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
 TEST(QueryText, DeepNestingIsFlattened) {
@@ -295,8 +297,10 @@ TEST(QueryText, HostileInputsAtTheSizeLimitParseQuickly) {
     const auto start = std::chrono::steady_clock::now();
     const Query q = parse_query_text(input);
     if (q.root) (void)to_debug_string(*q.root), (void)is_free_text(*q.root);
-    // Well under 10 ms in an optimized build; the margin is for the sanitizer builds.
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(50)) << input.substr(0, 20);
+    // A guard against backtracking, not a speed test: well under 10 ms in an optimized build;
+    // the margin is for sanitizer builds on a busy machine (a parser that backtracked over
+    // these inputs would take minutes).
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1)) << input.substr(0, 20);
   }
 }
 
