@@ -1,9 +1,10 @@
 // TOC segment, version 3 (written now):
 //   0 magic "MVTS" | 4 version u8 (3) | 5 reserved [3] | 8 entry count n u64 |
-//   16 block count u32 (ceil(n / 128)) | 20 reserved u32 | 24 first frame id u64 |
+//   16 block count u32 (ceil(n / e)) | 20 entries per block e u32 (32 written; 1-4096
+//   read) | 24 first frame id u64 |
 //   32 last frame id u64 | 40 body length u64 |
 //   48 block index: per block, its first frame id u64 and its offset in the body u64 |
-//   body: blocks of 128 entries (the last may be shorter), each entry delta-encoded against
+//   body: blocks of e entries (the last may be shorter), each entry delta-encoded against
 //     the one before it in its block, the first against an all-zero entry (below) |
 //   block checksums: XXH3-64 per 4 KiB of every byte before them |
 //   checksum: BLAKE3(the 48 header bytes, then the block checksums)[0..16].
@@ -97,7 +98,8 @@ class BorrowedView final : public FileView {
 
 }  // namespace
 
-std::vector<std::uint8_t> encode_toc_segment(std::span<const TocEntry> entries, std::uint8_t version) {
+std::vector<std::uint8_t> encode_toc_segment(std::span<const TocEntry> entries, std::uint8_t version,
+                                             std::uint32_t per_block) {
   ByteWriter w;
   w.buffer().reserve(kHeaderBytes + entries.size() * 12);
   w.bytes(kSegmentMagic, 4);
@@ -112,16 +114,16 @@ std::vector<std::uint8_t> encode_toc_segment(std::span<const TocEntry> entries, 
   ByteWriter body;
   body.buffer().reserve(entries.size() * 10);
   std::vector<std::uint64_t> firsts, offsets;
-  for (std::size_t b = 0; b < entries.size(); b += kTocBlockEntries) {
+  for (std::size_t b = 0; b < entries.size(); b += per_block) {
     firsts.push_back(entries[b].frame_id);
     offsets.push_back(body.buffer().size());
-    encode_run(body, entries.subspan(b, std::min<std::size_t>(kTocBlockEntries, entries.size() - b)));
+    encode_run(body, entries.subspan(b, std::min<std::size_t>(per_block, entries.size() - b)));
   }
   w.u8(kBlockVersion);
   w.zeros(3);
   w.u64(entries.size());
   w.u32(static_cast<std::uint32_t>(firsts.size()));
-  w.u32(0);
+  w.u32(per_block);
   w.u64(entries.empty() ? 0 : entries.front().frame_id);
   w.u64(entries.empty() ? 0 : entries.back().frame_id);
   w.u64(body.buffer().size());
@@ -194,13 +196,15 @@ TocSegmentReader::TocSegmentReader(std::shared_ptr<const FileView> bytes, std::u
   r.skip(3);
   count_ = r.u64();
   const std::uint32_t blocks = r.u32();
-  if (r.u32() != 0) r.fail("reserved field is not zero");
+  per_block_ = r.u32();
+  if (per_block_ == 0 || per_block_ > kMaxTocBlockEntries)
+    r.fail("entries per block " + std::to_string(per_block_) + " out of range");
   first_id_ = r.u64();
   last_id_ = r.u64();
   body_length_ = r.u64();
   if (!toc_segment_length_plausible(all.size(), count_))
     r.fail("entry count " + std::to_string(count_) + " cannot fit a segment of " + std::to_string(all.size()) + " bytes");
-  if (blocks != (count_ + kTocBlockEntries - 1) / kTocBlockEntries)
+  if (blocks != (count_ + per_block_ - 1) / per_block_)
     r.fail("block count " + std::to_string(blocks) + " does not fit " + std::to_string(count_) + " entries");
   body_at_ = kHeaderBytes + kIndexEntryBytes * std::uint64_t{blocks};
   if (body_length_ > all.size() || body_at_ + body_length_ > all.size())
@@ -234,11 +238,11 @@ TocSegmentReader::TocSegmentReader(std::shared_ptr<const FileView> bytes, std::u
   for (std::uint32_t b = 0; b < blocks; ++b) {
     block_first_[b] = index.u64();
     block_at_[b] = index.u64();
-    const std::uint64_t in_block = std::min<std::uint64_t>(kTocBlockEntries, count_ - std::uint64_t{b} * kTocBlockEntries);
+    const std::uint64_t in_block = std::min<std::uint64_t>(per_block_, count_ - std::uint64_t{b} * per_block_);
     const bool ids_ok = b == 0 ? block_first_[b] == first_id_
                                : block_first_[b] > block_first_[b - 1] &&
-                                     block_first_[b] - block_first_[b - 1] >= kTocBlockEntries;
-    const bool at_ok = b == 0 ? block_at_[b] == 0 : block_at_[b] >= block_at_[b - 1] + kTocBlockEntries * kMinEncodedTocEntry;
+                                     block_first_[b] - block_first_[b - 1] >= per_block_;
+    const bool at_ok = b == 0 ? block_at_[b] == 0 : block_at_[b] >= block_at_[b - 1] + per_block_ * kMinEncodedTocEntry;
     if (!ids_ok || block_first_[b] > last_id_ || last_id_ - block_first_[b] < in_block - 1)
       throw Error(ErrorCode::InvalidToc, "TOC segment at file offset " + std::to_string(file_offset) + ": block " +
                                              std::to_string(b) + " starts at frame " + std::to_string(block_first_[b]) +
@@ -258,12 +262,12 @@ const TocSegmentReader::Block& TocSegmentReader::block(std::size_t b) const {
   const std::uint64_t at = block_at_[b];
   const std::uint64_t end = b + 1 < block_at_.size() ? block_at_[b + 1] : body_length_;
   checks_.touch(body_at_ + at, end - at);
-  const std::uint64_t in_block = std::min<std::uint64_t>(kTocBlockEntries, count_ - std::uint64_t{b} * kTocBlockEntries);
+  const std::uint64_t in_block = std::min<std::uint64_t>(per_block_, count_ - std::uint64_t{b} * per_block_);
   auto decoded = std::make_unique<Block>();
   decoded->reserve(static_cast<std::size_t>(in_block));
   ByteReader body(std::span(view_->data() + body_at_ + at, static_cast<std::size_t>(end - at)), "TOC segment entries",
                   file_offset_ + body_at_ + at);
-  decode_run(body, in_block, file_offset_, b * std::uint64_t{kTocBlockEntries},
+  decode_run(body, in_block, file_offset_, b * std::uint64_t{per_block_},
              [&](const TocEntry& e) {
                if (check_) check_(e, file_offset_);
                decoded->push_back(e);
@@ -271,7 +275,7 @@ const TocSegmentReader::Block& TocSegmentReader::block(std::size_t b) const {
   const std::uint64_t next = b + 1 < block_first_.size() ? block_first_[b + 1] : last_id_ + 1;
   if (decoded->front().frame_id != block_first_[b] || decoded->back().frame_id >= next ||
       (b + 1 == block_first_.size() && decoded->back().frame_id != last_id_))
-    not_ascending(file_offset_, b * std::uint64_t{kTocBlockEntries});
+    not_ascending(file_offset_, b * std::uint64_t{per_block_});
   const Block* expected = nullptr;
   if (blocks_[b].compare_exchange_strong(expected, decoded.get(), std::memory_order_acq_rel)) return *decoded.release();
   return *expected;  // another thread decoded it first

@@ -1,6 +1,6 @@
 #pragma once
 // TOC segments: a checkpoint's frame entries, sorted by frame id. Version 3 is read in place:
-// entries sit in blocks of 128 with an index of each block's first frame id, and an XXH3-64
+// entries sit in blocks of 32 with an index of each block's first frame id, and an XXH3-64
 // per 4 KiB checks a block the first time a look-up reads it, so that opening a memory of a
 // million frames reads a few kilobytes of its TOC instead of decoding all of it. Version 2
 // (one delta-coded run and one checksum) is still read, decoded whole.
@@ -19,11 +19,13 @@
 
 namespace memvid::format {
 
-inline constexpr std::uint32_t kTocBlockEntries = 128;
+inline constexpr std::uint32_t kTocBlockEntries = 32;      // what the writer puts in a block
+inline constexpr std::uint32_t kMaxTocBlockEntries = 4096;  // what a reader accepts
 
-// Encodes a version 3 segment (entries strictly ascending by frame id); version 2 for tests
-// of the older layout.
-std::vector<std::uint8_t> encode_toc_segment(std::span<const TocEntry> entries, std::uint8_t version = 3);
+// Encodes a version 3 segment (entries strictly ascending by frame id) with per_block entries
+// a block; version 2 for tests of the older layout.
+std::vector<std::uint8_t> encode_toc_segment(std::span<const TocEntry> entries, std::uint8_t version = 3,
+                                             std::uint32_t per_block = kTocBlockEntries);
 // Decodes a whole segment of either version, checking every checksum and structure first.
 std::vector<TocEntry> decode_toc_segment(std::span<const std::uint8_t> bytes, std::uint64_t file_offset);
 // The same, handing each entry to fn in frame order.
@@ -76,6 +78,7 @@ class TocSegmentReader {
   std::uint64_t file_offset_ = 0;
   TocEntryCheck check_;
   std::uint64_t count_ = 0, first_id_ = 0, last_id_ = 0;
+  std::uint32_t per_block_ = 0;  // entries per block
   std::uint64_t body_at_ = 0, body_length_ = 0;
   std::vector<std::uint64_t> block_first_;  // each block's first frame id
   std::vector<std::uint64_t> block_at_;     // each block's offset in the body

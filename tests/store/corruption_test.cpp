@@ -10,6 +10,7 @@
 #include "format/header.hpp"
 #include "format/layout.hpp"
 #include "format/toc.hpp"
+#include "format/toc_segment.hpp"
 #include "memvid/memvid.hpp"
 #include "support/fault_env.hpp"
 
@@ -340,7 +341,7 @@ TEST(Corruption, ADamagedOlderTocBlockFailsTheFramesItHoldsOnly) {
   ASSERT_EQ(old.entry_count, 2000u);
   ASSERT_LT(old.offset, manifest.prev_footer_offset);  // not written by the newest checkpoint
   // Frame 1500's block: its offset in the body is in the block index (16 bytes a block).
-  const std::size_t block = 1500 / 128;
+  const std::size_t block = 1500 / format::kTocBlockEntries;
   const std::uint64_t blocks = format::load_u32(image.data() + old.offset + 16);
   const std::uint64_t at = old.offset + 48 + 16 * blocks +
                            format::load_u64(image.data() + old.offset + 48 + 16 * block + 8) + 2;

@@ -58,6 +58,8 @@ class TopK {
   std::size_t size() const { return heap_.size(); }
   bool full() const { return heap_.size() >= k_; }
   const Cand& worst() const { return heap_.front(); }
+  // Whether offer(c) would keep c: a filter need only be asked about such candidates.
+  bool would_take(const Cand& c) const { return heap_.size() < k_ || (k_ > 0 && better(c, heap_.front())); }
   void offer(const Cand& c) {
     if (heap_.size() < k_) {
       heap_.push_back(c);
