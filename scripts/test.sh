@@ -25,16 +25,17 @@ if [ "${MEMVID_SKIP_SANITIZE:-0}" != 1 ]; then
   cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMEMVID_SANITIZE=ON -DMEMVID_BUILD_BENCH=OFF \
     -DPython_EXECUTABLE="$(command -v python3)" >/dev/null
   cmake --build build/asan -j "$jobs"
-  # MEMVID_SHORT_KILL_LOOPS=1: the kill loops that rewrite or re-enrich a whole memory per
-  # round run at their smallest size (every process is several times slower here); the
-  # store's own crash loop is cheap and keeps its 200 rounds.
+  # MEMVID_SHORT_LOOPS=1: the kill loops that rewrite or re-enrich a whole memory per round,
+  # and the sweeps that flip a byte or fail a write at many places of a file, run at a
+  # smaller sample (every process and every open is several times slower here); the store's
+  # own crash loop is cheap and keeps its 200 rounds.
   # intercept_tls_get_addr=0: with glibc 2.36, LeakSanitizer's bookkeeping of the dynamic TLS
   # of dlopen()ed libraries (the PDF plugin and poppler) can record a bogus block, and its
   # tracer then segfaults at exit ("Tracer caught signal 11", seen after a passing ingest test,
   # depending on the build path); not intercepting __tls_get_addr avoids that bookkeeping.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:intercept_tls_get_addr=0 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    MEMVID_CRASH_ROUNDS=200 MEMVID_SHORT_KILL_LOOPS=1 ctest --test-dir build/asan --output-on-failure -j "$jobs"
+    MEMVID_CRASH_ROUNDS=200 MEMVID_SHORT_LOOPS=1 ctest --test-dir build/asan --output-on-failure -j "$jobs"
 fi
 
 if [ "${MEMVID_SKIP_FUZZ:-0}" != 1 ]; then

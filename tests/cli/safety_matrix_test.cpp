@@ -41,7 +41,7 @@
 #include "memvid/integrity.hpp"
 #include "memvid/memvid.hpp"
 #include "support/cli_process.hpp"
-#include "support/kill_loops.hpp"
+#include "support/loop_sizes.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {
@@ -479,7 +479,7 @@ std::map<std::string, std::string> run_column(Column column) {
       lay_out_inputs(probe.path());
       lay_out_subject(column, probe.path());
       const double full_ms = std::max(1.0, mt::run_memvid(probe.path(), args, kEnv).elapsed_ms);
-      const int kMaxKills = mt::short_kill_loops() ? 2 : 4;
+      const int kMaxKills = mt::short_loops() ? 2 : 4;
       for (int k = 0; k < kMaxKills; ++k) {
         mt::TempDir round;
         lay_out_inputs(round.path());

@@ -22,7 +22,7 @@
 #include "memvid/files.hpp"
 #include "memvid/integrity.hpp"
 #include "memvid/memvid.hpp"
-#include "support/kill_loops.hpp"
+#include "support/loop_sizes.hpp"
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
 
@@ -32,7 +32,7 @@ namespace mt = memvid::testing;
 namespace {
 
 int rounds_from_env() {
-  if (mt::short_kill_loops()) return 6;
+  if (mt::short_loops()) return 6;
   const char* v = std::getenv("MEMVID_CRASH_ROUNDS");
   const int n = v ? std::atoi(v) : 12;
   return std::clamp(n, 6, 30);

@@ -22,7 +22,7 @@
 
 #include "integrity/integrity_fixture.hpp"
 #include "memvid/memvid.hpp"
-#include "support/kill_loops.hpp"
+#include "support/loop_sizes.hpp"
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
 
@@ -33,7 +33,7 @@ namespace fs = std::filesystem;
 namespace {
 
 int rounds_from_env() {
-  if (mt::short_kill_loops()) return 5;
+  if (mt::short_loops()) return 5;
   const char* v = std::getenv("MEMVID_CRASH_ROUNDS");
   int n = v ? std::atoi(v) : 50;
   if (n > 50) n = 50;  // each round rewrites a whole memory: keep the test short

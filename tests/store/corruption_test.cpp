@@ -13,6 +13,7 @@
 #include "format/toc_segment.hpp"
 #include "memvid/memvid.hpp"
 #include "support/fault_env.hpp"
+#include "support/loop_sizes.hpp"
 
 using namespace memvid;
 using memvid::testing::FaultEnv;
@@ -125,7 +126,7 @@ TEST(Corruption, ByteFlipsInEveryRegionGiveTypedErrorsOrCorrectData) {
     for (const Region& r : regions(original)) {
       if (r.begin >= r.end || r.end > original.size()) continue;
       const std::size_t len = r.end - r.begin;
-      const std::size_t samples = std::min<std::size_t>(len, 160);
+      const std::size_t samples = std::min<std::size_t>(len, memvid::testing::short_loops() ? 48 : 160);
       for (std::size_t i = 0; i < samples; ++i) {
         std::size_t at = r.begin + (samples == len ? i : rng() % len);
         auto image = original;

@@ -8,6 +8,7 @@
 
 #include "memvid/memvid.hpp"
 #include "support/fault_env.hpp"
+#include "support/loop_sizes.hpp"
 
 using namespace memvid;
 using memvid::testing::FaultEnv;
@@ -220,7 +221,7 @@ TEST(FaultInjection, TornWriteAtEveryWriteThenPowerCut) {
   std::mt19937_64 rng(7);
   for (int k = 0; k < total; ++k) {
     // The 900 data writes of the big put_many are alike: sample them, test everything else.
-    if (k > 40 && k < total - 40 && k % 37 != 0) continue;
+    if (!memvid::testing::sweep_takes(k, total, 40, 37)) continue;
     auto env = std::make_shared<FaultEnv>();
     env->set_stop_after_fault(true);
     env->fail_write_at(k, ErrorCode::Io, static_cast<std::size_t>(rng() % 600));
@@ -276,7 +277,7 @@ TEST(FaultInjection, DiskFullFailsTheOperationAndLosesNothing) {
   const auto ops = workload();
   const int total = count_writes(ops);
   for (int k = 0; k < total; ++k) {
-    if (k > 40 && k < total - 40 && k % 29 != 0) continue;
+    if (!memvid::testing::sweep_takes(k, total, 40, 29)) continue;
     auto env = std::make_shared<FaultEnv>();
     env->fail_write_at(k, ErrorCode::NoSpace, static_cast<std::size_t>(k * 17 % 300));
     Model expected;

@@ -31,6 +31,9 @@ from mvtest_util import TempDirCase
 HERE = os.path.dirname(os.path.abspath(__file__))
 DOC = os.path.join(HERE, "..", "..", "..", "docs", "SAFETY.md")
 CLI = os.environ.get("MEMVID_CLI")
+# MEMVID_SHORT_LOOPS=1 (the sanitizer run, where every child process starts slowly): one kill
+# per row instead of three, and a coarser sweep of free space.
+SHORT_LOOPS = os.environ.get("MEMVID_SHORT_LOOPS") == "1"
 ENV = dict(os.environ, MEMVID_PASSWORD="matrix", MEMVID_CAPSULE_KDF="min")
 
 COLUMNS = ["memory", "missing", "text file", "PDF", "empty file", "directory", "capsule",
@@ -366,7 +369,7 @@ class SafetyMatrix(unittest.TestCase):
             full = max(time.monotonic() - start, 0.05)
         finally:
             shutil.rmtree(probe, ignore_errors=True)
-        for _ in range(3):
+        for _ in range(1 if SHORT_LOOPS else 3):
             d = tempfile.mkdtemp(prefix="memvid_py_kill_")
             try:
                 s = lay_out(d, column)
@@ -492,7 +495,7 @@ class FullDiskTest(TempDirCase):
                      for _ in range(5000)]
             docs = [{"text": " ".join(rng.choice(words) for _ in range(300))} for _ in range(300)]
             outcomes = set()
-            for margin in range(50_000, 1_000_000, 50_000):
+            for margin in range(50_000, 1_000_000, 150_000 if SHORT_LOOPS else 50_000):
                 p = os.path.join(t.path, "m.mv2")
                 if os.path.exists(p):
                     os.unlink(p)
