@@ -251,6 +251,9 @@ TocSegmentReader::TocSegmentReader(std::shared_ptr<const FileView> bytes, std::u
       r.fail("block " + std::to_string(b) + " at body offset " + std::to_string(block_at_[b]) + " is out of place");
   }
   blocks_ = std::make_unique<std::atomic<const Block*>[]>(blocks);
+  // Every id from first to last present (the usual segment, one checkpoint's new frames): the
+  // checks above then pin block b to first_id + b * per_block.
+  dense_ = count_ > 0 && last_id_ >= first_id_ && last_id_ - first_id_ == count_ - 1;
 }
 
 void TocSegmentReader::check_blocks() const {
@@ -289,7 +292,9 @@ std::size_t TocSegmentReader::block_of(std::uint64_t id) const {
 const TocEntry* TocSegmentReader::find(std::uint64_t id) const {
   if (count_ == 0 || id < first_id_ || id > last_id_) return nullptr;
   std::size_t b = 0;
-  if (!block_at_.empty()) {
+  if (!block_at_.empty() && dense_) {
+    b = static_cast<std::size_t>((id - first_id_) / per_block_);
+  } else if (!block_at_.empty()) {
     // Look-ups mostly come in frame order (a query walks its postings), so the block of the
     // last look-up is tried first.
     b = last_block_.load(std::memory_order_relaxed);

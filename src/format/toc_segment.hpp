@@ -79,6 +79,7 @@ class TocSegmentReader {
   TocEntryCheck check_;
   std::uint64_t count_ = 0, first_id_ = 0, last_id_ = 0;
   std::uint32_t per_block_ = 0;  // entries per block
+  bool dense_ = false;           // every id from first_id_ to last_id_: blocks found by division
   std::uint64_t body_at_ = 0, body_length_ = 0;
   std::vector<std::uint64_t> block_first_;  // each block's first frame id
   std::vector<std::uint64_t> block_at_;     // each block's offset in the body

@@ -97,7 +97,29 @@ DotQ8 fastest_dot_q8() { return &dot_q8; }
 
 }  // namespace vec
 
+// A filter's question costs a table-of-contents look-up in a large memory, more than
+// scoring the row, and a filtered scan asks it about every row that would rank (k plus about
+// k ln(rows / k) of them). So the scan runs without it first, keeping a few spare rows, and
+// the filter is asked about those in order: when k pass, they are the k best rows that pass
+// (every row left out scores below all of them), the same answer a filtered scan gives. Only
+// when too many of the best rows fail does the scan run again with the filter.
 std::vector<Cand> VecSegment::Impl::exact(const float* q, std::size_t k, const Accept& accept) const {
+  if (accept) {
+    const std::size_t spare = std::min(rows(), k + k / 2 + 8);
+    const std::vector<Cand> best = scan(q, spare, nullptr);
+    std::vector<Cand> out;
+    out.reserve(k);
+    for (const Cand& c : best) {
+      if (!admit(accept, c.row)) continue;
+      out.push_back(c);
+      if (out.size() == k) return out;
+    }
+    if (best.size() == rows()) return out;  // every row was asked about
+  }
+  return scan(q, k, accept);
+}
+
+std::vector<Cand> VecSegment::Impl::scan(const float* q, std::size_t k, const Accept& accept) const {
   TopK top(k);
   const auto rows_n = static_cast<std::uint32_t>(rows());
   if (!in_place()) {

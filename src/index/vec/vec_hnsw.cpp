@@ -156,11 +156,11 @@ void VecSegment::Impl::decode_hnsw(const vec::Trailer& t, const std::vector<std:
 // level 0 with a candidate list of ef), written here rather than taken from faiss 1.7.3,
 // whose search sizes its candidate heap from the shared hnsw.efSearch field and ignores the
 // per-call efSearch: a per-query ef would mean mutating shared state. Rows accept() rejects
-// are walked through but never returned.
-std::vector<Cand> VecSegment::Impl::hnsw(const float* q, std::size_t k, const Accept& accept,
-                                         const VecSearchOptions& o) const {
+// are walked through but never returned. Returns the ef best rows found, best first, and
+// sets seen to the number of rows the walk scored.
+std::vector<Cand> VecSegment::Impl::hnsw_walk(const float* q, std::size_t ef, const Accept& accept,
+                                              std::size_t& seen) const {
   const std::size_t rows_n = rows();
-  const std::size_t ef = std::min(rows_n, std::max(o.ef_search, k));
   std::uint32_t cur = entry;
   float cur_score = score(q, cur);
   for (std::uint32_t level = max_level; level >= 1; --level) {
@@ -181,7 +181,7 @@ std::vector<Cand> VecSegment::Impl::hnsw(const float* q, std::size_t k, const Ac
   }
 
   std::vector<std::uint64_t> visited((rows_n + 63) / 64);
-  std::size_t seen = 0;
+  seen = 0;
   auto visit = [&](std::uint32_t r) {
     std::uint64_t& word = visited[r / 64];
     const std::uint64_t bit = std::uint64_t{1} << (r % 64);
@@ -214,7 +214,31 @@ std::vector<Cand> VecSegment::Impl::hnsw(const float* q, std::size_t k, const Ac
       if (admit_row(v)) found.offer({sv, v});
     }
   }
-  std::vector<Cand> out = found.take();
+  return found.take();
+}
+
+// A filter is asked about rows only after a walk without it: the walk's best rows, in order,
+// until k pass. A filtered walk asks about every row it keeps (ef of them and more), and a
+// filter's question costs a table-of-contents look-up in a large memory, more than scoring
+// the row; most filters (liveness of an append-mostly memory) pass nearly every row. Only
+// when fewer than k of the ef best rows pass does the walk run again with the filter, so
+// that a filter passing few rows still finds what the graph links to.
+std::vector<Cand> VecSegment::Impl::hnsw(const float* q, std::size_t k, const Accept& accept,
+                                         const VecSearchOptions& o) const {
+  const std::size_t rows_n = rows();
+  const std::size_t ef = std::min(rows_n, std::max(o.ef_search, k));
+  std::size_t seen = 0;
+  if (accept) {
+    std::vector<Cand> best = hnsw_walk(q, ef, nullptr, seen);
+    std::vector<Cand> out;
+    out.reserve(k);
+    for (const Cand& c : best) {
+      if (!admit(accept, c.row)) continue;
+      out.push_back(c);
+      if (out.size() == k) return out;
+    }
+  }
+  std::vector<Cand> out = hnsw_walk(q, ef, accept, seen);
   // The walk reaches only what is linked to the entry point: when it comes back short and
   // rows were left unseen, a scan gives the exact answer instead.
   if (out.size() < k && seen < rows_n) return exact(q, k, accept);

@@ -149,6 +149,7 @@ struct VecSegment::Impl {
   std::uint32_t version = vec::kVersion;
   std::uint32_t dim = 0;
   std::size_t nrows = 0;
+  vec::DotQ8 dot_q8 = vec::fastest_dot_q8();  // the same bits as vec::dot_q8, faster where it can
 
   // Version 3, in place.
   std::shared_ptr<const FileView> view;
@@ -207,6 +208,8 @@ struct VecSegment::Impl {
   void decode_ivfpq(const vec::Trailer& t, const std::vector<std::uint8_t>& body, std::uint64_t base_offset);
 
   std::vector<vec::Cand> exact(const float* q, std::size_t k, const vec::Accept& accept) const;
+  std::vector<vec::Cand> scan(const float* q, std::size_t k, const vec::Accept& accept) const;  // every row
+  std::vector<vec::Cand> hnsw_walk(const float* q, std::size_t ef, const vec::Accept& accept, std::size_t& seen) const;
   std::vector<vec::Cand> hnsw(const float* q, std::size_t k, const vec::Accept& accept,
                               const VecSearchOptions& o) const;
   std::vector<vec::Cand> ivfpq(const float* q, std::size_t k, const vec::Accept& accept,
