@@ -468,6 +468,27 @@ TEST(VecSegmentTest, AcceptFilterIsRespected) {
   }
 }
 
+// A filter's question costs the memory a table-of-contents look-up: when it passes the best
+// rows, it is asked about those only, not about every row a scan or walk keeps on the way.
+TEST(VecSegmentTest, AFilterPassingTheBestRowsIsAskedAboutThoseOnly) {
+  const std::uint32_t dim = 16;
+  for (VecLayout layout : {VecLayout::Flat, VecLayout::Hnsw}) {
+    Built b = build(layout, 3000, dim, 11);
+    auto seg = open_bytes(b.bytes, dim);
+    ASSERT_EQ(seg->layout(), layout);
+    const auto queries = clustered(10, dim, 95);
+    for (std::size_t qi = 0; qi < 10; ++qi) {
+      std::span<const float> q(queries.data() + qi * dim, dim);
+      std::size_t asked = 0;
+      auto hits = seg->search(q, 10, [&](std::uint64_t) { return ++asked, true; }, {});
+      ASSERT_EQ(hits.size(), 10u);
+      EXPECT_LE(asked, 10u) << "layout " << static_cast<int>(layout) << ", query " << qi;
+      const auto unfiltered = seg->search(q, 10, nullptr, {});
+      for (std::size_t i = 0; i < hits.size(); ++i) EXPECT_EQ(hits[i].frame, unfiltered[i].frame);
+    }
+  }
+}
+
 TEST(VecSegmentTest, BytesAreDeterministic) {
   const int threads_before = omp_get_max_threads();
   for (VecLayout layout : {VecLayout::Flat, VecLayout::Hnsw, VecLayout::IvfPq}) {
