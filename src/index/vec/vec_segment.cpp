@@ -436,10 +436,15 @@ std::size_t row_of(const VecSegment& seg, std::uint64_t key) {
 }  // namespace
 
 std::vector<float> VecSegment::row_vector(std::uint64_t key) const {
-  const Impl& s = *impl_;
-  if (s.layout == VecLayout::IvfPq) return {};
+  if (impl_->layout == VecLayout::IvfPq) return {};
   const std::size_t row = row_of(*this, key);
   if (row == static_cast<std::size_t>(-1)) return {};
+  return row_vector_at(row);
+}
+
+std::vector<float> VecSegment::row_vector_at(std::size_t row) const {
+  const Impl& s = *impl_;
+  if (s.layout == VecLayout::IvfPq || row >= s.rows()) return {};
   if (s.version == vec::kFloatVersion)
     return {s.vectors.begin() + static_cast<std::ptrdiff_t>(row * s.dim),
             s.vectors.begin() + static_cast<std::ptrdiff_t>((row + 1) * s.dim)};

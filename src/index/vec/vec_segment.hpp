@@ -106,6 +106,8 @@ class VecSegment {
   // The stored vector of a row key (Flat, Hnsw; dequantized), or nothing (IvfPq keeps no
   // vectors, or the key is not in this segment).
   std::vector<float> row_vector(std::uint64_t key) const;
+  // The same for the row at a position (0 .. size()-1), without looking its key up.
+  std::vector<float> row_vector_at(std::size_t row) const;
   // The stored 8-bit row of a key (versions 2 and 3, Flat and Hnsw), for merges that must
   // carry it unchanged; false when the segment holds no such row. codes stay valid while the
   // segment lives.

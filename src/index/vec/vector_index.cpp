@@ -323,8 +323,11 @@ std::vector<float> VectorIndex::sample(std::size_t n) const {
     auto seg = segment(i);
     if (!seg) continue;
     for (; next < static_cast<double>(base + seg->size()); next += step) {
-      const std::uint64_t key = seg->key(static_cast<std::size_t>(next) - base);
-      take_row(key, seg->row_vector(key));
+      // A row read by position touches one block of codes; its key (a second block) only
+      // when the segment keeps no vector for it.
+      const std::size_t row = static_cast<std::size_t>(next) - base;
+      const std::vector<float> v = seg->row_vector_at(row);
+      take_row(v.empty() ? seg->key(row) : 0, v);
     }
     base += seg->size();
   }
