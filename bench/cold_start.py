@@ -198,6 +198,9 @@ def main():
     ap.add_argument("--reps", type=int, default=11)
     ap.add_argument("--big-mb", type=int, default=100)
     ap.add_argument("--batch", type=int, default=0, help="put-many batches of this many documents (0: one batch)")
+    ap.add_argument("--reuse", action="store_true",
+                    help="with --work: time the queries on the memories and databases a previous run left there "
+                         "(no ingest figures; rebuild after a format change)")
     ap.add_argument("--verify", action="store_true", help="also time `memvid verify` and `compact` of the default memory")
     ap.add_argument("--work", default=None, help="directory for the memories (default: a temporary one)")
     ap.add_argument("--json", default=None)
@@ -224,13 +227,18 @@ def main():
         batches = []
         for b in range(0, n, step):
             part = os.path.join(work, f"docs{n}_{b // step}.jsonl")
-            write_jsonl(docs[b:b + step], part)
+            if not (a.reuse and os.path.exists(part)):
+                write_jsonl(docs[b:b + step], part)
             batches.append(part)
         raw = sum(len(d["text"].encode()) + len(d.get("title", "").encode()) for d in docs)
         r["raw_text_mb"] = raw / 1e6
         mem = {}
         for kind, extra in (("default", []), ("lexical", ["--embedding", "none"])):
             f = os.path.join(work, f"{kind}{n}.mv2")
+            if a.reuse and os.path.exists(f):
+                mem[kind] = f
+                r[f"file_{kind}_mb"] = os.path.getsize(f) / 1e6
+                continue
             if os.path.exists(f):
                 os.remove(f)
             run([ours, "create", f] + extra)
@@ -250,14 +258,16 @@ def main():
             r["verify_deep_s"], r["verify_deep_peak_mb"] = wall, peak
             log(f"{n}: verify {r['verify_s']:.1f} s, --deep {r['verify_deep_s']:.1f} s")
         db = os.path.join(work, f"fts{n}.db")
-        if os.path.exists(db):
-            os.remove(db)
-        r["ingest_fts5_s"] = fts5_build(docs, db)
+        if not (a.reuse and os.path.exists(db)):
+            if os.path.exists(db):
+                os.remove(db)
+            r["ingest_fts5_s"] = fts5_build(docs, db)
+            log(f"{n}: FTS5 ingest {r['ingest_fts5_s']:.2f} s")
         r["file_fts5_mb"] = os.path.getsize(db) / 1e6
-        log(f"{n}: FTS5 ingest {r['ingest_fts5_s']:.2f} s")
         peer_mem = None
         if peer and n <= a.peer_max:
             peer_mem = os.path.join(work, f"peer{n}.mv2")
+        if peer_mem and not (a.reuse and os.path.exists(peer_mem)):
             if os.path.exists(peer_mem):
                 os.remove(peer_mem)
             run([peer, "create", peer_mem])
