@@ -55,6 +55,7 @@ struct Args {
   std::size_t snippet_chars = 200;  // FindOptions default
   std::string json_out;
   bool keep = false;
+  std::string memory;  // --memory: time the queries on this memory instead of building one
   std::size_t num_queries = 300;
   std::uint64_t seed = 20240531;
   std::size_t batch = 10000;  // documents per put_many (1: one transaction per document)
@@ -77,7 +78,8 @@ struct Args {
          "  --batch N            documents per put_many call (default 10000; 1 = a commit per document)\n"
          "  --mode M             FindOptions::mode: auto (default, the library default), lex or sem\n"
          "  --json OUT           also write every figure as JSON\n"
-         "  --keep               keep the scratch directory and its memories\n";
+         "  --keep               keep the scratch directory and its memories\n"
+         "  --memory PATH        time the queries on an existing memory (no ingest; --sizes ignored)\n";
   std::exit(2);
 }
 
@@ -135,6 +137,8 @@ Args parse_args(int argc, char** argv) {
       a.batch = std::max<std::size_t>(1, std::stoul(value()));
     } else if (arg == "--keep") {
       a.keep = true;
+    } else if (arg == "--memory") {
+      a.memory = value();
     } else if (arg == "--help" || arg == "-h") {
       usage(nullptr);
     } else {
@@ -358,12 +362,8 @@ std::vector<memvid::Document> make_docs(const std::vector<CorpusDoc>& corpus, st
   return docs;
 }
 
-SizeResult measure_size(const Args& args, const std::vector<CorpusDoc>& corpus, std::size_t n,
-                        const std::vector<bench::MixQuery>& queries, const fs::path& dir) {
-  SizeResult r;
-  r.docs = n;
-  auto docs = make_docs(corpus, n, &r.raw_bytes);
-  const std::string path = (dir / ("find_" + std::to_string(n) + ".mv2")).string();
+// Puts docs into a new memory at path in batches of --batch, timing each batch, the commit and the seal.
+void ingest(const Args& args, std::vector<memvid::Document>& docs, const std::string& path, std::size_t n, SizeResult& r) {
   std::fprintf(stderr, "[%zu] ingest ...\n", n);
   const auto t0 = bench::Clock::now();
   {
@@ -388,6 +388,16 @@ SizeResult measure_size(const Args& args, const std::vector<CorpusDoc>& corpus, 
     r.seal_ms = bench::ms_since(ts);
   }
   r.ingest_ms = bench::ms_since(t0);
+}
+
+SizeResult measure_size(const Args& args, const std::vector<CorpusDoc>& corpus, std::size_t n,
+                        const std::vector<bench::MixQuery>& queries, const fs::path& dir) {
+  SizeResult r;
+  r.docs = n;
+  const bool reuse = !args.memory.empty();
+  auto docs = reuse ? std::vector<memvid::Document>{} : make_docs(corpus, n, &r.raw_bytes);
+  const std::string path = reuse ? args.memory : (dir / ("find_" + std::to_string(n) + ".mv2")).string();
+  if (!reuse) ingest(args, docs, path, n, r);
   docs.clear();
   docs.shrink_to_fit();
   r.file_bytes = fs::file_size(path);
@@ -397,6 +407,7 @@ SizeResult measure_size(const Args& args, const std::vector<CorpusDoc>& corpus, 
   const auto t1 = bench::Clock::now();
   auto mem = memvid::Memvid::open_read_only(path);
   r.open_ms = bench::ms_since(t1);
+  if (reuse) r.docs = mem.frame_count();
 
   memvid::FindOptions opts;
   opts.k = args.k;
@@ -443,7 +454,7 @@ SizeResult measure_size(const Args& args, const std::vector<CorpusDoc>& corpus, 
   std::sort(r.slowest.begin(), r.slowest.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   if (r.slowest.size() > 5) r.slowest.resize(5);
   mem.close();
-  if (!args.keep) fs::remove(path);
+  if (!args.keep && !reuse) fs::remove(path);
   return r;
 }
 
@@ -572,7 +583,10 @@ int run(const Args& args) {
     std::fprintf(stderr, "scratch dir (kept): %s\n", scratch.path().c_str());
   }
   std::vector<SizeResult> results;
-  for (std::size_t n : args.sizes) {
+  if (!args.memory.empty()) {
+    results.push_back(measure_size(args, corpus, 0, queries, scratch.path()));
+  }
+  for (std::size_t n : args.memory.empty() ? args.sizes : std::vector<std::size_t>{}) {
     if (n > corpus.size() && n % corpus.size() != 0) {
       std::fprintf(stderr, "note: %zu is not a multiple of the corpus size %zu; the last copy is partial\n", n,
                    corpus.size());
