@@ -102,6 +102,19 @@ std::uint32_t PhraseScorer::count_in(const std::vector<std::vector<std::uint32_t
   return n;
 }
 
+double PhraseScorer::upper_bound() const {
+  // A phrase occurs in a field at most as often as each of its words does there.
+  std::uint32_t body = std::numeric_limits<std::uint32_t>::max(), title = body;
+  for (const auto& c : cursors_) {
+    body = std::min(body, c.tf_body());
+    title = std::min(title, c.tf_title());
+  }
+  const double w = bm25_.title_weight;
+  const double tf = (field_ == TermField::Both ? body : 0) + w * title;
+  const double len = segment_.body_length(doc_) + w * segment_.title_length(doc_);
+  return idf_ * bm25_.tf_part(tf, len);
+}
+
 bool PhraseScorer::count_matches() {
   for (std::size_t i = 0; i < cursors_.size(); ++i) cursors_[i].positions(title_pos_[i], body_pos_[i]);
   title_freq_ = count_in(title_pos_);
@@ -134,7 +147,9 @@ std::uint32_t PhraseScorer::seek(std::uint32_t target) {
     }
     if (d == kNoDoc) return doc_ = kNoDoc;
     doc_ = d;
-    if (count_matches()) return doc_;
+    // Two phases: the words' counts bound the phrase's score before its positions are read;
+    // a document the searcher would turn away anyway is passed over unread.
+    if (upper_bound() > min_competitive_ && count_matches()) return doc_;
     t = d + 1;
   }
 }

@@ -3,6 +3,7 @@
 // to bound its scores from above (globally and per posting block): the pieces a query is
 // compiled into, and what the top-k loop prunes with.
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -45,6 +46,11 @@ class Scorer {
     return max_score();
   }
   virtual std::uint64_t cost() const = 0;  // about how many documents match
+  // From the searcher, as its k-th score rises: a matching document whose score here is at
+  // most `score` cannot enter the results, so advance() may pass over it when telling it
+  // apart costs more than finding it (a phrase's positions). Never given to a scorer used as
+  // a filter or an exclusion, whose matches must all be seen.
+  virtual void set_min_competitive(double score) { (void)score; }
 };
 
 enum class TermField { Both, TitleOnly };
@@ -84,9 +90,11 @@ class PhraseScorer final : public Scorer {
   double max_score() const override;
   double block_max(std::uint32_t target, std::uint32_t& block_end) override;
   std::uint64_t cost() const override;
+  void set_min_competitive(double score) override { min_competitive_ = score; }
 
  private:
   std::uint32_t seek(std::uint32_t target);
+  double upper_bound() const;  // of score() at the document every cursor sits on
   bool count_matches();
   std::uint32_t count_in(const std::vector<std::vector<std::uint32_t>>& lists) const;
   std::vector<index::PostingCursor> cursors_;
@@ -98,6 +106,7 @@ class PhraseScorer final : public Scorer {
   std::uint32_t doc_ = 0;
   std::uint32_t title_freq_ = 0, body_freq_ = 0;
   std::vector<std::vector<std::uint32_t>> title_pos_, body_pos_;
+  double min_competitive_ = -std::numeric_limits<double>::infinity();
 };
 
 // A fixed, sorted set of documents that scores nothing (filters: tags, dates, ...).

@@ -399,9 +399,15 @@ SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts&
     std::vector<double> contrib(clauses.size(), 0.0);
 
     std::size_t essential = 0;
+    double told = -std::numeric_limits<double>::infinity();  // the threshold the clauses last heard
     auto update_essential = [&] {
       const double theta = top.threshold();
       while (top.full() && essential < cl.size() && prefix[essential] + kEpsilon <= theta) ++essential;
+      if (!top.full() || theta == told) return;
+      told = theta;
+      // A clause scoring s lifts a document to at most (s + every other clause's max) x grow:
+      // at most the threshold (with twice the slack the loop allows) means it cannot enter.
+      for (auto& c : cl) c.s->set_min_competitive((theta - 2 * kEpsilon) / grow - (prefix.back() / grow - c.max));
     };
     update_essential();
 

@@ -257,6 +257,28 @@ TEST(FindTest, PrunedTopKEqualsBruteForceAcrossSegmentLayouts) {
       expect_same_ranking(small.find(q, o), want, k, "small: " + q);
     }
   }
+  // A phrase beside a word: the phrase passes over documents that its words' counts show
+  // cannot enter the results beside the word's best score, and the ranking stays exact.
+  for (int i = 0; i < 60; ++i) {
+    const std::string a = corpus.word(), b = corpus.word(), c = corpus.word();
+    if (c == a || c == b) continue;
+    std::map<FrameId, double> sum;
+    for (const auto& [score, id] : phrase_rank(ref, a, b)) sum[id] += score;
+    for (const auto& [score, id] : ref.rank({c})) sum[id] += score;
+    std::vector<std::pair<double, FrameId>> want;
+    for (const auto& [id, score] : sum) want.emplace_back(score, id);
+    std::sort(want.begin(), want.end(), [](const auto& x, const auto& y) {
+      return x.first != y.first ? x.first > y.first : x.second < y.second;
+    });
+    for (std::size_t k : {1u, 10u}) {
+      FindOptions o;
+      o.k = k;
+      o.snippet_chars = 0;
+      const std::string q = "\"" + a + " " + b + "\" " + c;
+      expect_same_ranking(batch.find(q, o), want, k, "batch: " + q);
+      expect_same_ranking(small.find(q, o), want, k, "small: " + q);
+    }
+  }
 }
 
 TEST(FindTest, ResultsIdenticalAfterMergeReopenAndTenThousandCommits) {
