@@ -444,6 +444,12 @@ SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts&
       return true;
     };
 
+    // The block-max window last computed: [window_begin, window_end], each clause's bound
+    // over it (already times grow) and their sum. It holds for every document inside it, so
+    // the documents of one window share one computation.
+    std::vector<double> bound_of(cl.size(), 0.0);
+    double window_ub = 0;
+    std::uint32_t window_begin = 1, window_end = 0;  // empty
     while (essential < cl.size()) {
       std::uint32_t doc = kNoDoc;
       for (std::size_t i = essential; i < cl.size(); ++i) doc = std::min(doc, cl[i].s->doc());
@@ -453,14 +459,16 @@ SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts&
         // Block-max: the posting blocks that hold `doc` bound every document up to the
         // earliest of their ends. If even that bound cannot beat the k-th score, skip the
         // whole window without decoding it.
-        double window_ub = 0, doc_ub = 0;
-        std::uint32_t window_end = kNoDoc - 1;
-        for (std::size_t i = 0; i < cl.size(); ++i) {
-          std::uint32_t block_end = kNoDoc - 1;
-          const double bound = cl[i].s->block_max(doc, block_end);
-          window_ub += bound * grow;
-          window_end = std::min(window_end, block_end);
-          if (i < essential || cl[i].s->doc() == doc) doc_ub += bound * grow;
+        if (doc < window_begin || doc > window_end) {
+          window_ub = 0;
+          window_begin = doc;
+          window_end = kNoDoc - 1;
+          for (std::size_t i = 0; i < cl.size(); ++i) {
+            std::uint32_t block_end = kNoDoc - 1;
+            bound_of[i] = cl[i].s->block_max(doc, block_end) * grow;
+            window_ub += bound_of[i];
+            window_end = std::min(window_end, block_end);
+          }
         }
         if (window_ub + kEpsilon <= top.threshold()) {
           const std::uint32_t next = window_end + 1;  // kNoDoc when the window runs to the end
@@ -468,6 +476,9 @@ SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts&
           continue;
         }
         // Otherwise bound this one document: clauses not on it contribute nothing.
+        double doc_ub = 0;
+        for (std::size_t i = 0; i < cl.size(); ++i)
+          if (i < essential || cl[i].s->doc() == doc) doc_ub += bound_of[i];
         skip = doc_ub + kEpsilon <= top.threshold();
       }
       if (!skip) {
