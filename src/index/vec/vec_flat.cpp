@@ -107,16 +107,21 @@ std::vector<Cand> VecSegment::Impl::exact(const float* q, std::size_t k, const A
   if (accept) {
     const std::size_t spare = std::min(rows(), k + k / 2 + 8);
     const std::vector<Cand> best = scan(q, spare, nullptr);
-    std::vector<Cand> out;
-    out.reserve(k);
-    for (const Cand& c : best) {
-      if (!admit(accept, c.row)) continue;
-      out.push_back(c);
-      if (out.size() == k) return out;
-    }
-    if (best.size() == rows()) return out;  // every row was asked about
+    std::vector<Cand> out = first_admitted(best, k, accept);
+    if (out.size() == k || best.size() == rows()) return out;  // k passed, or every row was asked about
   }
   return scan(q, k, accept);
+}
+
+std::vector<Cand> VecSegment::Impl::first_admitted(const std::vector<Cand>& best, std::size_t k,
+                                                   const Accept& accept) const {
+  std::vector<Cand> out;
+  out.reserve(k);
+  for (const Cand& c : best) {
+    if (out.size() == k) break;
+    if (admit(accept, c.row)) out.push_back(c);
+  }
+  return out;
 }
 
 std::vector<Cand> VecSegment::Impl::scan(const float* q, std::size_t k, const Accept& accept) const {

@@ -229,14 +229,8 @@ std::vector<Cand> VecSegment::Impl::hnsw(const float* q, std::size_t k, const Ac
   const std::size_t ef = std::min(rows_n, std::max(o.ef_search, k));
   std::size_t seen = 0;
   if (accept) {
-    std::vector<Cand> best = hnsw_walk(q, ef, nullptr, seen);
-    std::vector<Cand> out;
-    out.reserve(k);
-    for (const Cand& c : best) {
-      if (!admit(accept, c.row)) continue;
-      out.push_back(c);
-      if (out.size() == k) return out;
-    }
+    std::vector<Cand> out = first_admitted(hnsw_walk(q, ef, nullptr, seen), k, accept);
+    if (out.size() == k) return out;
   }
   std::vector<Cand> out = hnsw_walk(q, ef, accept, seen);
   // The walk reaches only what is linked to the entry point: when it comes back short and

@@ -209,6 +209,8 @@ struct VecSegment::Impl {
 
   std::vector<vec::Cand> exact(const float* q, std::size_t k, const vec::Accept& accept) const;
   std::vector<vec::Cand> scan(const float* q, std::size_t k, const vec::Accept& accept) const;  // every row
+  // The first k rows of best (best first) that accept() admits, asking in that order.
+  std::vector<vec::Cand> first_admitted(const std::vector<vec::Cand>& best, std::size_t k, const vec::Accept& accept) const;
   std::vector<vec::Cand> hnsw_walk(const float* q, std::size_t ef, const vec::Accept& accept, std::size_t& seen) const;
   std::vector<vec::Cand> hnsw(const float* q, std::size_t k, const vec::Accept& accept,
                               const VecSearchOptions& o) const;
