@@ -33,6 +33,9 @@ export interface OpenOptions {
   sync?: 'full' | 'normal' | 'off';
   /** default, auto_truncate (replay the WAL, cut torn tails) or strict (never modify). */
   recovery?: 'default' | 'auto_truncate' | 'strict';
+  /** Vector index parts this handle writes get an HNSW graph from this many rows (default
+   * 100000; smaller ones are scanned exactly): lower it to trade ingest time for query time. */
+  vectorGraphMinRows?: number;
   // Creation only:
   /** Snowball stemmer language ("english" by default, "none" for no stemming). */
   language?: string;

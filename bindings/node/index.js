@@ -264,7 +264,7 @@ const INGEST_KEYS = new Set([
 const OPEN_KEYS = new Set([
   'mode', 'readOnly', 'lockTimeoutMs', 'sync', 'recovery', 'language', 'chunkSize', 'chunkOverlap',
   'embeddingModel', 'embeddingDimension', 'vectorCompression', 'capacityBytes', 'walBytes', 'extractFacts',
-  'indexTimeMentions',
+  'indexTimeMentions', 'vectorGraphMinRows',
 ]);
 const FACTS_KEYS = new Set(['entity', 'slot', 'value', 'history', 'at', 'limit']);
 const FOLLOW_KEYS = new Set(['link', 'hops', 'direction']);

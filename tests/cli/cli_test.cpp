@@ -308,6 +308,31 @@ TEST_F(Cli, PutManyFromFileAndStdin) {
   EXPECT_EQ(explicit_dash["frames"], 1);
 }
 
+TEST_F(Cli, VectorGraphMinRowsGivesSmallerPartsAGraph) {
+  // The default scans a 300-row vector part; --vector-graph-min-rows 1 gives it an HNSW graph
+  // (more bytes), and semantic search finds the same frames.
+  std::vector<std::uint64_t> sizes;
+  std::vector<json> hits;
+  for (const std::string& file : {std::string("scan.mv2"), std::string("graph.mv2")}) {
+    create(file);
+    if (!memvid_json({"stats", file}).value("semantic_unavailable", std::string()).empty())
+      GTEST_SKIP() << "no built-in model here";
+    std::vector<std::string> put = {"put-many", file, "--sync", "off"};
+    if (file == "graph.mv2") put.insert(put.end(), {"--vector-graph-min-rows", "1"});
+    memvid_json(put, jsonl_batch(300));
+    sizes.push_back(fs::file_size(path(file)));
+    json found = memvid_json({"find", file, "-q", "record about topic 3", "--mode", "sem", "-k", "5"});
+    json ids = json::array();
+    for (const json& h : found["hits"]) ids.push_back(h["id"]);
+    hits.push_back(ids);
+  }
+  EXPECT_GT(sizes[1], sizes[0]);
+  EXPECT_EQ(hits[1].size(), 5u);
+  EXPECT_EQ(hits[1], hits[0]);
+  const CliRun bad = memvid({"put-many", "graph.mv2", "--vector-graph-min-rows", "-1"}, jsonl_batch(1));
+  EXPECT_EQ(bad.code, 2) << bad;
+}
+
 TEST_F(Cli, MalformedJsonlCommitsNothing) {
   create();
   const std::string input = "{\"text\":\"good\"}\n{\"text\":\"also good\"}\n{\"text\": oops}\n{\"text\":\"never\"}\n";

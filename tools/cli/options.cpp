@@ -36,6 +36,12 @@ void add_open_flags(CLI::App& cmd, GlobalOptions& global) {
                  "$MEMVID_EMBEDDING_URL, else api.openai.com/v1 or 127.0.0.1:11434/v1)");
   cmd.add_option("--embedding-key-env", global.embedding_key_env,
                  "Environment variable holding the endpoint's API key (default OPENAI_API_KEY for openai:)");
+  cmd.add_option("--vector-graph-min-rows", global.vector_graph_min_rows,
+                 "Vector index parts this command writes get an HNSW graph from this many rows (smaller ones are "
+                 "scanned exactly): lower it to trade ingest time for query time on a large memory")
+      ->type_name("ROWS")
+      ->default_val(OpenOptions{}.vector_graph_min_rows)
+      ->check(non_negative_integer());
   cmd.add_option("--model-path", global.model_path, "The built-in embedding model file (default: see `memvid model`)");
 }
 
@@ -46,6 +52,7 @@ OpenOptions open_options(const GlobalOptions& global) {
   if (!global.model_path.empty()) ::setenv("MEMVID_MODEL", global.model_path.c_str(), 1);
   OpenOptions o;
   o.lock_timeout_ms = global.lock_timeout_ms;
+  o.vector_graph_min_rows = global.vector_graph_min_rows;
   o.sync = global.sync == "off" ? SyncMode::Off : global.sync == "normal" ? SyncMode::Normal : SyncMode::Full;
   // A CLI command is over in moments and releases its lock at exit: no poller thread.
   o.nudge_poll_ms = 0;

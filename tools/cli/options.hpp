@@ -18,6 +18,7 @@ struct GlobalOptions {
   int lock_timeout_ms = 250;
   std::string sync = "full";  // checked by CLI11: full, normal or off
   std::string embedding_url, embedding_key_env, model_path;
+  std::size_t vector_graph_min_rows = OpenOptions{}.vector_graph_min_rows;
 };
 
 void add_json_flag(CLI::App& cmd, GlobalOptions& global);

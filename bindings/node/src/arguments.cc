@@ -197,6 +197,7 @@ memvid::Document ToDocument(Napi::Env env, const Napi::Value& value) {
 memvid::OpenOptions ToOpenOptions(Napi::Env env, const Napi::Object& o) {
   memvid::OpenOptions opt;
   if (auto n = OptUInt(o, "lockTimeoutMs", kMaxI32)) opt.lock_timeout_ms = static_cast<int>(*n);
+  if (auto n = OptUInt(o, "vectorGraphMinRows", kMaxU32)) opt.vector_graph_min_rows = static_cast<std::size_t>(*n);
   if (auto s = OptString(o, "sync")) {
     if (*s == "full") opt.sync = memvid::SyncMode::Full;
     else if (*s == "normal") opt.sync = memvid::SyncMode::Normal;

@@ -362,6 +362,33 @@ describe('find', () => {
     assert.equal(s.vectors, 3);
   });
 
+  test('vectorGraphMinRows gives smaller vector parts a graph; search finds the same frames', async (t) => {
+    const dir = tmpdir(t);
+    const docs = Array.from({ length: 300 }, (_, i) => ({ text: `note ${i}: rivers, mountains and the sea; item ${(i * 7919) % 1000}` }));
+    const sizes = {};
+    const hits = {};
+    for (const rows of [undefined, 1]) {
+      const file = path.join(dir, `graph_${rows}.mv2`);
+      const mem = await memvid.create(file, rows === undefined ? { sync: 'off' } : { sync: 'off', vectorGraphMinRows: rows });
+      if ((await mem.stats()).semanticUnavailable) {
+        await mem.close();
+        t.skip('semantic search unavailable');
+        return;
+      }
+      await mem.putMany(docs);
+      await mem.close();
+      sizes[rows] = fs.statSync(file).size;
+      const r = await memvid.use('basic', file, { mode: 'read_only' });
+      hits[rows] = (await r.find('rivers and the sea', { mode: 'sem', k: 5 })).hits.map((h) => h.id);
+      await r.close();
+    }
+    assert.ok(sizes[1] > sizes[undefined], `${sizes[1]} > ${sizes[undefined]}`);
+    assert.equal(hits[1].length, 5);
+    assert.deepEqual(hits[1], hits[undefined]);
+    await assert.rejects(memvid.create(path.join(dir, 'bad.mv2'), { vectorGraphMinRows: -1 }),
+      (e) => e.code === 'InvalidArgument');
+  });
+
   test('semantic search with the built-in model', async (t) => {
     const dir = tmpdir(t);
     const mem = await memvid.create(path.join(dir, 'sem.mv2'), { sync: 'off' });

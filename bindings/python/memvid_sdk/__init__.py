@@ -84,7 +84,8 @@ __all__ = [
 
 SUPPORTED_KINDS = ("basic",)
 
-_OPEN_OPTIONS = frozenset({"lock_timeout_ms", "sync", "recovery", "nudge_poll_ms", "command"})
+_OPEN_OPTIONS = frozenset({"lock_timeout_ms", "sync", "recovery", "nudge_poll_ms", "command",
+                           "vector_graph_min_rows"})
 _CREATE_OPTIONS = frozenset({"language", "chunk_size", "chunk_overlap", "embedding_model",
                              "embedding_dimension", "vector_compression", "capacity_bytes",
                              "wal_bytes", "extract_facts", "index_time_mentions"})
@@ -974,7 +975,9 @@ def use(kind: str, path: PathLike, *, mode: str = "auto", read_only: bool = Fals
     'read_only' (same as read_only=True: many readers may run beside one writer).
 
     Options: lock_timeout_ms, sync ('full'|'normal'|'off'), recovery ('default'|
-    'auto_truncate'|'strict'), nudge_poll_ms, and for creation language, chunk_size,
+    'auto_truncate'|'strict'), nudge_poll_ms, vector_graph_min_rows (vector index parts this
+    handle writes get an HNSW graph from this many rows, default 100000; smaller ones are
+    scanned exactly), and for creation language, chunk_size,
     chunk_overlap, embedding_model ('builtin'|'none'|'provider:model'), embedding_dimension,
     vector_compression, capacity_bytes, wal_bytes, extract_facts (read facts from texts as
     they are put; default True). Unknown names raise TypeError.

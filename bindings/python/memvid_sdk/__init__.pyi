@@ -301,6 +301,7 @@ def use(kind: Literal["basic"], path: PathLike, *, mode: OpenMode = "auto",
         read_only: bool = False, lock_timeout_ms: Optional[int] = ...,
         sync: Optional[SyncMode] = ..., recovery: Optional[RecoveryMode] = ...,
         nudge_poll_ms: Optional[int] = ..., command: Optional[str] = ...,
+        vector_graph_min_rows: Optional[int] = ...,
         language: Optional[str] = ..., chunk_size: Optional[int] = ...,
         chunk_overlap: Optional[int] = ..., embedding_model: Optional[str] = ...,
         embedding_dimension: Optional[int] = ..., vector_compression: Optional[bool] = ...,
@@ -313,6 +314,7 @@ def use(kind: Literal["basic"], path: PathLike, *, mode: OpenMode = "auto",
 def create(path: PathLike, *, lock_timeout_ms: Optional[int] = ...,
            sync: Optional[SyncMode] = ..., recovery: Optional[RecoveryMode] = ...,
            nudge_poll_ms: Optional[int] = ..., command: Optional[str] = ...,
+           vector_graph_min_rows: Optional[int] = ...,
            language: Optional[str] = ..., chunk_size: Optional[int] = ...,
            chunk_overlap: Optional[int] = ..., embedding_model: Optional[str] = ...,
            embedding_dimension: Optional[int] = ..., vector_compression: Optional[bool] = ...,
@@ -324,7 +326,7 @@ def create(path: PathLike, *, lock_timeout_ms: Optional[int] = ...,
 
 def open_memory(path: PathLike, *, read_only: bool = False, lock_timeout_ms: Optional[int] = ...,
                 sync: Optional[SyncMode] = ..., recovery: Optional[RecoveryMode] = ...,
-                nudge_poll_ms: Optional[int] = ...) -> Memvid:
+                nudge_poll_ms: Optional[int] = ..., vector_graph_min_rows: Optional[int] = ...) -> Memvid:
     """Opens an existing memory (NotFoundError if missing)."""
     ...
 

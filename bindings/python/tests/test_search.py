@@ -1,6 +1,7 @@
 """find and ask through memvid_sdk."""
 
 import json
+import os
 import unittest
 
 import memvid_sdk as mv
@@ -73,6 +74,25 @@ class FindTest(TempDirCase):
             mem.find(b"log")
         with self.assertRaises(TypeError):
             mem.find("log", bogus=1)
+
+    def test_vector_graph_min_rows_builds_graphs_for_smaller_parts(self):
+        # The default scans a part this small; a threshold of one row gives it an HNSW graph,
+        # which takes room in the file, and search finds the same nearest frames.
+        docs = [{"text": f"note {i}: rivers, mountains and the sea; item {i * 7919 % 1000}"} for i in range(300)]
+        sizes, hits = {}, {}
+        for rows in (None, 1):
+            p = self.path(f"graph_{rows}.mv2")
+            opts = {} if rows is None else {"vector_graph_min_rows": rows}
+            with mv.use("basic", p, mode="create", **opts) as m:
+                m.put_many(docs)
+            sizes[rows] = os.path.getsize(p)
+            with mv.use("basic", p, mode="read_only") as m:
+                hits[rows] = [h.id for h in m.find("rivers and the sea", k=5, mode="sem").hits]
+        self.assertGreater(sizes[1], sizes[None])
+        self.assertEqual(len(hits[1]), 5)
+        self.assertEqual(hits[1], hits[None])
+        with self.assertRaises(mv.InvalidArgumentError):
+            mv.use("basic", self.path("bad.mv2"), mode="create", vector_graph_min_rows=-1)
 
     def test_pagination(self):
         mem = self.new_memory()
