@@ -138,13 +138,12 @@ std::vector<Cand> VecSegment::Impl::scan(const float* q, std::size_t k, const Ac
   // directly (each scale still checked as it is used).
   if (accept) touch(keys_at, 8 * std::uint64_t{rows_n});
   touch(scales_at, std::uint64_t{rows_n} * (4 + std::uint64_t{dim}));
-  const vec::DotQ8 dot = vec::fastest_dot_q8();
   for (std::uint32_t r = 0; r < rows_n; ++r) {
     float scale;
     std::memcpy(&scale, seg_bytes + scales_at + 4 * std::uint64_t{r}, 4);
     if (!std::isfinite(scale) || scale < 0) fail("row " + std::to_string(r) + " has a bad vector scale");
     const auto* c = reinterpret_cast<const std::int8_t*>(seg_bytes + codes_at + std::uint64_t{r} * dim);
-    const Cand cand{dot(q, c, scale, dim), r};
+    const Cand cand{fast_dot_q8(q, c, scale, dim), r};
     // The filter asks the memory about the row's frame: only for rows that would rank.
     if (!top.would_take(cand)) continue;
     if (accept && !accept(key_frame(format::load_u64(seg_bytes + keys_at + 8 * std::uint64_t{r})))) continue;

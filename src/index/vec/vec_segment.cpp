@@ -306,7 +306,7 @@ float VecSegment::Impl::score(const float* q, std::uint32_t row) const {
   if (version == vec::kFloatVersion) return vec::dot(q, &vectors[std::size_t{row} * dim], dim);
   float scale = 0;
   const std::int8_t* c = codes(row, scale);
-  return dot_q8(q, c, scale, dim);
+  return fast_dot_q8(q, c, scale, dim);
 }
 
 std::uint32_t VecSegment::Impl::level_count(std::uint32_t row) const {

@@ -149,7 +149,7 @@ struct VecSegment::Impl {
   std::uint32_t version = vec::kVersion;
   std::uint32_t dim = 0;
   std::size_t nrows = 0;
-  vec::DotQ8 dot_q8 = vec::fastest_dot_q8();  // the same bits as vec::dot_q8, faster where it can
+  vec::DotQ8 fast_dot_q8 = vec::fastest_dot_q8();  // the bits of vec::dot_q8, with AVX2 where it can
 
   // Version 3, in place.
   std::shared_ptr<const FileView> view;
