@@ -292,7 +292,7 @@ std::size_t TocSegmentReader::block_of(std::uint64_t id) const {
 const TocEntry* TocSegmentReader::find(std::uint64_t id) const {
   if (count_ == 0 || id < first_id_ || id > last_id_) return nullptr;
   std::size_t b = 0;
-  if (!block_at_.empty() && dense_) {
+  if (dense_) {  // set by version 3 only, whose segments of entries have blocks
     b = static_cast<std::size_t>((id - first_id_) / per_block_);
   } else if (!block_at_.empty()) {
     // Look-ups mostly come in frame order (a query walks its postings), so the block of the
