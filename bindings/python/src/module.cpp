@@ -162,10 +162,8 @@ memvid::OpenOptions open_options(const py::dict& d) {
   if (auto v = opt<std::string>(d, "recovery")) o.recovery = parse_recovery(*v);
   if (auto v = opt<int>(d, "nudge_poll_ms")) o.nudge_poll_ms = *v;
   if (auto v = opt<std::string>(d, "command")) o.command = *v;
-  if (auto v = opt<long long>(d, "vector_graph_min_rows")) {
-    if (*v < 0) invalid("vector_graph_min_rows must not be negative");
-    o.vector_graph_min_rows = static_cast<std::size_t>(*v);
-  }
+  if (auto v = opt<long long>(d, "vector_graph_min_rows"))
+    o.vector_graph_min_rows = checked_u32<std::size_t>(*v, "vector_graph_min_rows");
   return o;
 }
 
