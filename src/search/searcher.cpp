@@ -307,11 +307,15 @@ SearchResult Searcher::search(const index::SearchIndex& index, const FrameFacts&
   // segment holds it.
   Bm25 bm25;
   bm25.title_weight = req.title_weight;
-  double sum_len = 0;
+  // Summed as integers and weighted once, so that the result does not depend on how the
+  // documents are split into segments (the in-memory tail is split as searches come).
+  std::uint64_t sum_body = 0, sum_title = 0;
   for (const auto& s : segments) {
     bm25.total_docs += s->doc_count();
-    sum_len += static_cast<double>(s->sum_body_length()) + req.title_weight * static_cast<double>(s->sum_title_length());
+    sum_body += s->sum_body_length();
+    sum_title += s->sum_title_length();
   }
+  const double sum_len = static_cast<double>(sum_body) + req.title_weight * static_cast<double>(sum_title);
   if (bm25.total_docs == 0) return result;
   bm25.avg_length = std::max(sum_len / bm25.total_docs, 1e-9);
 

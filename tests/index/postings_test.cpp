@@ -190,3 +190,97 @@ TEST(TimeSegmentTest, RoundTripAndDamage) {
   bytes.pop_back();
   EXPECT_THROW(decode_time_segment(bytes, 0, nullptr), Error);
 }
+
+namespace {
+
+TermPositions words_at(TermTable& vocabulary, const std::vector<std::string>& words) {
+  TermPositions out;
+  for (std::uint32_t i = 0; i < words.size(); ++i) {
+    out.terms.push_back(vocabulary.intern(words[i]));
+    out.positions.push_back(i);
+  }
+  return out;
+}
+
+void add_random_doc(LexBuilder& b, std::uint64_t frame, std::mt19937& rng) {
+  TermTable vocabulary;
+  std::vector<std::string> body;
+  for (std::size_t i = 0, n = 1 + rng() % 12; i < n; ++i) body.push_back("w" + std::to_string(rng() % 40));
+  const std::vector<std::string> kw = {std::string(kTagPrefix) + (rng() % 2 ? "odd" : "even")};
+  b.add(frame, vocabulary, words_at(vocabulary, {"t" + std::to_string(rng() % 5)}), words_at(vocabulary, body), kw);
+}
+
+std::shared_ptr<const LexSegment> open_bytes(const std::vector<std::uint8_t>& bytes) {
+  return LexSegment::open(std::make_shared<MemorySource>(bytes), 0, bytes.size(), nullptr, "piece");
+}
+
+// What a search can read of a segment, in one string: its documents' frames, norms and
+// lengths summed, then every term with its postings (frame, term frequencies, positions) and
+// the bounds block-max pruning uses.
+std::string searchable_content(const LexSegment& seg) {
+  std::string out = "docs";
+  for (std::uint32_t d = 0; d < seg.doc_count(); ++d)
+    out += " " + std::to_string(seg.frame_of(d)) + "/" + std::to_string(seg.title_length(d)) + "/" +
+           std::to_string(seg.body_length(d));
+  out += "; sums " + std::to_string(seg.sum_title_length()) + " " + std::to_string(seg.sum_body_length()) + "\n";
+  seg.scan("", [&](std::string_view term, const TermInfo& info) {
+    out += std::string(term) + " df " + std::to_string(info.df) + ":";
+    PostingCursor c = seg.cursor(info, term);
+    std::vector<std::uint32_t> tp, bp;
+    for (std::uint32_t d = c.doc(); d != kNoDoc; d = c.next()) {
+      out += " " + std::to_string(seg.frame_of(d)) + "(" + std::to_string(c.tf_title()) + "," + std::to_string(c.tf_body());
+      if (c.tf_title() + c.tf_body() > 0) {
+        c.positions(tp, bp);
+        for (auto p : tp) out += " t" + std::to_string(p);
+        for (auto p : bp) out += " b" + std::to_string(p);
+      }
+      out += ")";
+    }
+    out += "\n";
+    return true;
+  });
+  return out;
+}
+
+}  // namespace
+
+// A search after every write reads the buffer as pieces sealed one after another
+// (encode_unsealed). Together the pieces must hold exactly what the buffer encoded whole
+// holds, also after a rollback that cut into sealed documents and one that cut only unsealed
+// ones.
+TEST(LexSegmentTest, SealedPiecesHoldWhatTheWholeBufferHolds) {
+  for (unsigned seed = 1; seed <= 20; ++seed) {
+    std::mt19937 rng(seed);
+    LexBuilder b;
+    std::vector<std::shared_ptr<const LexSegment>> pieces;
+    std::uint64_t frame = 0;
+    for (int step = 0; step < 60; ++step) {
+      const unsigned what = rng() % 10;
+      if (what < 6) {
+        add_random_doc(b, frame++, rng);
+      } else if (what < 9) {
+        if (b.unsealed_docs() > 0) pieces.push_back(open_bytes(b.encode_unsealed()));
+        ASSERT_EQ(b.unsealed_docs(), 0u);
+      } else if (frame > 0) {
+        const std::uint64_t cut = frame - 1 - rng() % std::min<std::uint64_t>(frame, 4);
+        std::uint32_t sealed = 0;
+        for (const auto& p : pieces) sealed += p->doc_count();
+        const bool cut_sealed = b.drop_frames_from(cut);
+        EXPECT_EQ(cut_sealed, cut < sealed) << "seed " << seed << " step " << step;
+        if (cut_sealed) pieces.clear();
+        frame = cut;
+      }
+    }
+    if (b.unsealed_docs() > 0) pieces.push_back(open_bytes(b.encode_unsealed()));
+    if (b.doc_count() == 0) continue;
+    std::uint32_t docs = 0;
+    for (const auto& p : pieces) docs += p->doc_count();
+    EXPECT_EQ(docs, b.doc_count()) << "seed " << seed;
+    const auto merged = open_bytes(merge_lex_segments(pieces, [](std::uint64_t) { return true; }));
+    const auto whole = open_bytes(b.encode());
+    EXPECT_EQ(searchable_content(*merged), searchable_content(*whole)) << "seed " << seed << ", " << pieces.size() << " pieces";
+    if (pieces.size() == 1) {
+      EXPECT_EQ(searchable_content(*pieces[0]), searchable_content(*whole)) << "seed " << seed;
+    }
+  }
+}

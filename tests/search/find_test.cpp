@@ -464,6 +464,53 @@ TEST(FindTest, DeletedAndSupersededFramesNeverMatch) {
   EXPECT_FALSE(has(r, 4));
 }
 
+// An agent's loop: a search after every write. The writer reads the frames since the last
+// checkpoint as pieces sealed as its searches come and merged as they grow; a reader opening
+// the file reads the same frames as one piece. Both must rank every query the same, ids and
+// scores to the bit, through rollbacks (of searched and of unsearched writes) and deletes.
+TEST(FindTest, SearchingAfterEveryWriteRanksAsAFreshReader) {
+  TempDir dir;
+  const std::string path = dir.file("loop.mv2");
+  Memvid mem = Memvid::create(path, plain_create());
+  std::mt19937 rng(11);
+  auto text = [&] {
+    std::string t;
+    for (std::size_t i = 0, n = 3 + rng() % 20; i < n; ++i) t += "w" + std::to_string(rng() % 30) + " ";
+    return t;
+  };
+  const std::vector<std::string> queries = {"w1", "w2 w3", "\"w4 w5\"", "w6 OR w7 OR w8", "w9 -w10", "title:t1 w11"};
+  FindOptions o;
+  o.k = 8;
+  o.snippet_chars = 0;
+  std::size_t compared = 0;
+  std::set<FrameId> deleted;
+  for (int round = 0; round < 160; ++round) {
+    const unsigned what = rng() % 10;
+    if (what < 7) {
+      mem.put(doc(text(), "t" + std::to_string(rng() % 3)));
+    } else if (what < 9) {
+      mem.begin();
+      mem.put(doc(text()));
+      if (what == 7) mem.find(queries[rng() % queries.size()], o);  // seals the pending write first
+      mem.rollback();
+    } else if (mem.frame_count() > 0) {
+      const FrameId victim = rng() % mem.frame_count();
+      if (deleted.insert(victim).second) mem.delete_frame(victim);
+    }
+    for (const auto& q : queries) mem.find(q, o);
+    if (round % 8 != 7) continue;
+    Memvid reader = Memvid::open_read_only(path, plain_open());
+    for (const auto& q : queries) {
+      const FindResult mine = mem.find(q, o), theirs = reader.find(q, o);
+      ASSERT_EQ(ids_of(mine), ids_of(theirs)) << "round " << round << " query " << q;
+      for (std::size_t i = 0; i < mine.hits.size(); ++i)
+        EXPECT_EQ(mine.hits[i].score, theirs.hits[i].score) << "round " << round << " query " << q << " hit " << i;
+      compared += mine.hits.size();
+    }
+  }
+  EXPECT_GT(compared, 500u);
+}
+
 TEST(FindTest, OwnTransactionIsSearchableAndRollbackForgetsIt) {
   TempDir dir;
   Memvid mem = Memvid::create(dir.file("t.mv2"), plain_create());

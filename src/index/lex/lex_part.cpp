@@ -46,12 +46,10 @@ void LexPart::reset(const IndexManifest& manifest) {
   opened_ = std::move(opened);
   pending_.clear();
   buffer_.clear();
-  buffer_segment_.reset();
-  buffer_changed_ = true;
+  tail_.clear();
 }
 
 void LexPart::add(AnalyzedFrame& a) {
-  buffer_changed_ = true;
   for (auto& body : a.chunks) {
     buffer_.add(a.id, a.vocabulary, a.title, body, a.keywords);
     body = TermPositions{};  // indexed: only this part reads the words
@@ -59,8 +57,7 @@ void LexPart::add(AnalyzedFrame& a) {
 }
 
 void LexPart::forget_from(std::uint64_t frame_end) {
-  buffer_.drop_frames_from(frame_end);
-  buffer_changed_ = true;
+  if (buffer_.drop_frames_from(frame_end)) tail_.clear();
 }
 
 std::shared_ptr<const LexSegment> LexPart::committed_segment(std::size_t i) const {
@@ -71,21 +68,28 @@ std::shared_ptr<const LexSegment> LexPart::committed_segment(std::size_t i) cons
   return opened_[i];
 }
 
-std::shared_ptr<const LexSegment> LexPart::buffer_segment() const {
-  if (buffer_changed_ || !buffer_segment_) {
-    auto bytes = buffer_.encode();
-    const std::uint64_t size = bytes.size();
-    buffer_segment_ = LexSegment::open(std::make_shared<MemorySource>(std::move(bytes)), 0, size, nullptr,
-                                       host_.store.path() + ": in-memory index buffer");
-    buffer_changed_ = false;
+std::shared_ptr<const LexSegment> LexPart::open_buffer_bytes(std::vector<std::uint8_t> bytes, const char* what) const {
+  const std::uint64_t size = bytes.size();
+  return LexSegment::open(std::make_shared<MemorySource>(std::move(bytes)), 0, size, nullptr,
+                          host_.store.path() + ": " + what);
+}
+
+void LexPart::catch_up_tail() const {
+  if (buffer_.unsealed_docs() == 0) return;
+  tail_.push_back(open_buffer_bytes(buffer_.encode_unsealed(), "in-memory index buffer"));
+  while (tail_.size() >= 2 && tail_[tail_.size() - 2]->doc_count() <= tail_.back()->doc_count()) {
+    const std::shared_ptr<const LexSegment> pair[] = {tail_[tail_.size() - 2], tail_.back()};
+    tail_.pop_back();
+    tail_.back() = open_buffer_bytes(merge_lex_segments(pair, [](std::uint64_t) { return true; }),
+                                     "in-memory index buffer");
   }
-  return buffer_segment_;
 }
 
 std::vector<std::shared_ptr<const LexSegment>> LexPart::segments() const {
   std::vector<std::shared_ptr<const LexSegment>> out;
   for (std::size_t i = 0; i < refs_.size(); ++i) out.push_back(committed_segment(i));
-  if (buffer_.doc_count() > 0) out.push_back(buffer_segment());
+  catch_up_tail();
+  out.insert(out.end(), tail_.begin(), tail_.end());
   return out;
 }
 
@@ -95,7 +99,8 @@ BuiltPart LexPart::build(std::span<const std::size_t> inputs, std::uint64_t firs
     built.bytes = buffer_.encode();
   } else {
     std::vector<std::shared_ptr<const LexSegment>> segs;
-    for (std::size_t i : inputs) segs.push_back(i < refs_.size() ? committed_segment(i) : buffer_segment());
+    for (std::size_t i : inputs)
+      segs.push_back(i < refs_.size() ? committed_segment(i) : open_buffer_bytes(buffer_.encode(), "index buffer"));
     built.bytes = merge_lex_segments(segs, live);
   }
   built.count = encoded_doc_count(built.bytes);

@@ -27,19 +27,23 @@ class LexPart final : public IndexPart {
   void abandon() override { pending_.clear(); }
 
   // Every segment a search reads: the committed ones (opened on first use; a damaged one
-  // makes this throw Corrupt naming it), then the buffer's when it holds documents.
+  // makes this throw Corrupt naming it), then the buffer's pieces.
   std::vector<std::shared_ptr<const LexSegment>> segments() const;
 
  private:
   std::shared_ptr<const LexSegment> committed_segment(std::size_t i) const;
-  std::shared_ptr<const LexSegment> buffer_segment() const;
+  std::shared_ptr<const LexSegment> open_buffer_bytes(std::vector<std::uint8_t> bytes, const char* what) const;
+  void catch_up_tail() const;
 
   PartHost host_;
   std::vector<IndexSegmentRef> refs_;
   mutable std::vector<std::shared_ptr<const LexSegment>> opened_;
-  LexBuilder buffer_;
-  mutable std::shared_ptr<const LexSegment> buffer_segment_;  // the buffer encoded, while it is unchanged
-  mutable bool buffer_changed_ = true;
+  // The frames since the last checkpoint. A checkpoint encodes them whole; searches read
+  // them as tail_: pieces sealed as searches come, the newest smallest, merged as a binary
+  // counter merges (a piece into the one before it when that one is no larger), so that
+  // there are O(log n) pieces and each document is re-encoded O(log n) times in all.
+  mutable LexBuilder buffer_;
+  mutable std::vector<std::shared_ptr<const LexSegment>> tail_;
   std::map<std::uint64_t, std::pair<format::Checksum16, std::shared_ptr<const LexSegment>>> pending_;
 };
 
