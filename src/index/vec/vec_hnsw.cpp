@@ -1,13 +1,11 @@
-// The Hnsw layout: the floats plus a graph built by faiss's HNSW, stored as faiss keeps it
-// (levels per row, neighbour slots per level), checked link by link when read, and walked
-// by a search written here (see Impl::hnsw for why).
+// The Hnsw layout: the floats plus a graph built by faiss's HNSW (in the vector-index
+// plugin), stored as faiss keeps it (levels per row, neighbour slots per level), checked link
+// by link when read, and walked by a search written here (see Impl::hnsw for why).
 #include <algorithm>
 #include <queue>
 #include <stdexcept>
 
-#include <faiss/IndexFlat.h>
-#include <faiss/IndexHNSW.h>
-
+#include "index/vec/faiss_plugin.hpp"
 #include "index/vec/vec_segment_impl.hpp"
 
 namespace memvid::index {
@@ -18,77 +16,39 @@ using vec::TopK;
 using vec::kMaxHnswLevels;
 
 namespace vec {
-namespace {
-
-// The packaged faiss 1.7.3 scores inner products with its scalar reference loop; an HNSW
-// build spends nearly all its time there. This storage hands the graph builder vec::dot.
-struct DotComputer final : faiss::DistanceComputer {
-  DotComputer(const float* b, std::size_t dimension) : base(b), d(dimension) {}
-  void set_query(const float* x) override { q = x; }
-  float operator()(idx_t i) override { return vec::dot(q, base + static_cast<std::size_t>(i) * d, d); }
-  float symmetric_dis(idx_t i, idx_t j) override {
-    return vec::dot(base + static_cast<std::size_t>(i) * d, base + static_cast<std::size_t>(j) * d, d);
-  }
-  const float* base;
-  std::size_t d;
-  const float* q = nullptr;
-};
-
-struct DotStorage final : faiss::IndexFlatIP {
-  explicit DotStorage(idx_t dimension) : faiss::IndexFlatIP(dimension) {}
-  faiss::DistanceComputer* get_distance_computer() const override {
-    return new DotComputer(get_xb(), static_cast<std::size_t>(d));
-  }
-};
-
-void set_params(Trailer& t, const VecBuildOptions& o, const faiss::HNSW& h) {
-  t.params[kHnswM] = static_cast<std::uint32_t>(o.hnsw_m);
-  t.params[kHnswEfConstruction] = static_cast<std::uint32_t>(o.hnsw_ef_construction);
-  t.params[kHnswEntry] = static_cast<std::uint32_t>(h.entry_point);
-  t.params[kHnswMaxLevel] = static_cast<std::uint32_t>(h.max_level);
-}
-
-}  // namespace
 
 void build_hnsw(std::span<const float> vectors, std::size_t rows, std::uint32_t dim, const VecBuildOptions& o,
                 Trailer& t, Sections& s) {
-  OneOmpThread one;
-  DotStorage storage(static_cast<idx_t>(dim));
-  faiss::IndexHNSW index(&storage, o.hnsw_m);
-  index.own_fields = false;
-  index.hnsw.efConstruction = o.hnsw_ef_construction;
-  index.add(static_cast<idx_t>(rows), vectors.data());
-  const faiss::HNSW& h = index.hnsw;
   const auto m = static_cast<std::uint64_t>(o.hnsw_m);
-  if (h.levels.size() != rows || h.offsets.size() != rows + 1)
-    throw std::logic_error("faiss built an HNSW graph of unexpected shape");
-  s[kLevels].resize(rows);
-  for (std::size_t i = 0; i < rows; ++i) {
-    const int l = h.levels[i];
-    if (l < 1 || l > static_cast<int>(kMaxHnswLevels) ||
-        h.offsets[i + 1] - h.offsets[i] != hnsw_slots(m, static_cast<std::uint64_t>(l)))
-      throw std::logic_error("faiss built an HNSW graph of unexpected shape");
-    s[kLevels][i] = static_cast<std::uint8_t>(l);
-  }
-  if (h.neighbors.size() != h.offsets[rows]) throw std::logic_error("faiss built an HNSW graph of unexpected shape");
-  // Version 3: every row's level-0 slots at a fixed place, then the upper levels of the rows
-  // that have them, found through the upper-level index.
-  if (t.version != kVersion) {
-    put_array(s[kNeighbours], h.neighbors.data(), h.neighbors.size());
-    return set_params(t, o, h);
-  }
-  s[kNeighbours].reserve(h.neighbors.size() * 4);
-  for (std::size_t i = 0; i < rows; ++i) put_array(s[kNeighbours], h.neighbors.data() + h.offsets[i], 2 * m);
-  std::uint64_t first_upper = 0;
-  for (std::size_t i = 0; i < rows; ++i) {
-    const std::uint64_t upper = h.offsets[i + 1] - h.offsets[i] - 2 * m;
-    if (upper == 0) continue;
-    put_array(s[kNeighbours], h.neighbors.data() + h.offsets[i] + 2 * m, static_cast<std::size_t>(upper));
-    const std::uint64_t entry[2] = {i, first_upper};
-    put_array(s[kUpperIndex], entry, 2);
-    first_upper += upper;
-  }
-  set_params(t, o, h);
+  faiss_build_hnsw(vectors.data(), rows, dim, o.hnsw_m, o.hnsw_ef_construction,
+                   [&](const std::int32_t* levels, const std::size_t* offsets, const std::int32_t* neighbors,
+                       std::int32_t entry, std::int32_t max_level) {
+    s[kLevels].resize(rows);
+    for (std::size_t i = 0; i < rows; ++i) {
+      const int l = levels[i];
+      if (l < 1 || l > static_cast<int>(kMaxHnswLevels) || offsets[i + 1] - offsets[i] != hnsw_slots(m, static_cast<std::uint64_t>(l)))
+        throw std::logic_error("faiss built an HNSW graph of unexpected shape");
+      s[kLevels][i] = static_cast<std::uint8_t>(l);
+    }
+    t.params[kHnswM] = static_cast<std::uint32_t>(o.hnsw_m);
+    t.params[kHnswEfConstruction] = static_cast<std::uint32_t>(o.hnsw_ef_construction);
+    t.params[kHnswEntry] = static_cast<std::uint32_t>(entry);
+    t.params[kHnswMaxLevel] = static_cast<std::uint32_t>(max_level);
+    // Version 3: every row's level-0 slots at a fixed place, then the upper levels of the rows
+    // that have them, found through the upper-level index.
+    if (t.version != kVersion) return put_array(s[kNeighbours], neighbors, offsets[rows]);
+    s[kNeighbours].reserve(offsets[rows] * 4);
+    for (std::size_t i = 0; i < rows; ++i) put_array(s[kNeighbours], neighbors + offsets[i], 2 * m);
+    std::uint64_t first_upper = 0;
+    for (std::size_t i = 0; i < rows; ++i) {
+      const std::uint64_t upper = offsets[i + 1] - offsets[i] - 2 * m;
+      if (upper == 0) continue;
+      put_array(s[kNeighbours], neighbors + offsets[i] + 2 * m, static_cast<std::size_t>(upper));
+      const std::uint64_t entry_at[2] = {i, first_upper};
+      put_array(s[kUpperIndex], entry_at, 2);
+      first_upper += upper;
+    }
+  });
 }
 
 }  // namespace vec

@@ -46,7 +46,6 @@
 // when it is first read, and each key, scale, level and link as it is used.
 #include <cmath>
 
-#include <faiss/impl/FaissException.h>
 
 #include "format/block_checks.hpp"
 #include "format/bytes.hpp"
@@ -157,23 +156,19 @@ std::vector<std::uint8_t> encode_vec_segment(std::span<const std::uint64_t> fram
     }
     prev = frames[i];
   }
-  try {
-    if (layout != VecLayout::IvfPq) {
-      put_array(s[vec::kVectors], q8.scales.data(), q8.scales.size());
-      put_array(s[vec::kVectors], q8.codes.data(), q8.codes.size());
-    }
-    switch (layout) {
-      case VecLayout::Flat:
-        break;
-      case VecLayout::Hnsw:
-        vec::build_hnsw(vectors, rows, dim, options, t, s);
-        break;
-      case VecLayout::IvfPq:
-        vec::build_ivfpq(vectors, rows, dim, t, s);
-        break;
-    }
-  } catch (const faiss::FaissException& e) {
-    throw Error(ErrorCode::InvalidArgument, std::string("vector segment: faiss failed to build the index: ") + e.what());
+  if (layout != VecLayout::IvfPq) {
+    put_array(s[vec::kVectors], q8.scales.data(), q8.scales.size());
+    put_array(s[vec::kVectors], q8.codes.data(), q8.codes.size());
+  }
+  switch (layout) {
+    case VecLayout::Flat:
+      break;
+    case VecLayout::Hnsw:
+      vec::build_hnsw(vectors, rows, dim, options, t, s);
+      break;
+    case VecLayout::IvfPq:
+      vec::build_ivfpq(vectors, rows, dim, t, s);
+      break;
   }
 
   std::size_t total = vec::kTrailerSize;

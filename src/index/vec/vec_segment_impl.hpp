@@ -15,10 +15,8 @@
 #include <string>
 #include <vector>
 
-#include <faiss/IndexIVFPQ.h>
-#include <omp.h>
-
 #include "format/block_checks.hpp"
+#include "index/vec/faiss_plugin.hpp"
 #include "index/vec/vec_format.hpp"
 #include "index/vec/vec_segment.hpp"
 #include "memvid/error.hpp"
@@ -40,7 +38,6 @@ constexpr int kMaxHnswM = 256;
 // faiss's HNSW numbers rows with int.
 constexpr std::uint64_t kMaxRows = static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max());
 
-using idx_t = faiss::Index::idx_t;
 using Accept = std::function<bool(std::uint64_t)>;
 
 struct Cand {
@@ -78,20 +75,6 @@ class TopK {
  private:
   std::size_t k_;
   std::vector<Cand> heap_;
-};
-
-// faiss parallelizes builds with OpenMP, and a multi-threaded HNSW or k-means build depends
-// on thread timing. libgomp keeps the thread count per calling thread, so this pins only
-// the thread that builds, and gives it back its setting afterwards.
-class OneOmpThread {
- public:
-  OneOmpThread() : saved_(omp_get_max_threads()) { omp_set_num_threads(1); }
-  ~OneOmpThread() { omp_set_num_threads(saved_); }
-  OneOmpThread(const OneOmpThread&) = delete;
-  OneOmpThread& operator=(const OneOmpThread&) = delete;
-
- private:
-  int saved_;
 };
 
 // Leaves resized elements uninitialized: the big arrays of a segment are filled by a copy
@@ -171,7 +154,7 @@ struct VecSegment::Impl {
   std::uint32_t m = 0, entry = 0, max_level = 0;
   // IvfPq
   std::uint32_t padded_dim = 0, nlist = 0;
-  std::unique_ptr<faiss::IndexIVFPQ> ivf;
+  std::unique_ptr<vec::FaissIvfPq> ivf;
 
   [[noreturn]] void fail(const std::string& why) const { throw Error(ErrorCode::Corrupt, what + ": " + why); }
   bool in_place() const { return seg_bytes != nullptr; }
