@@ -43,7 +43,7 @@ if [ "${MEMVID_SKIP_FUZZ:-0}" != 1 ]; then
   CXX=clang++ CC=clang cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMVID_FUZZ=ON \
     -DMEMVID_BUILD_TESTS=OFF -DMEMVID_BUILD_BENCH=OFF >/dev/null
   cmake --build build/fuzz -j "$jobs" --target memvid_open_fuzzer memvid_reader_fuzzer memvid_query_fuzzer memvid_time_fuzzer \
-    memvid_fuzz_seeds
+    memvid_fuzz_seeds memvid_faiss  # the seeds include IVF-PQ memories, built by the vector-index plugin
   corpus="$(mktemp -d)"
   build/fuzz/fuzz/memvid_fuzz_seeds "$corpus"
   find fuzz/regressions -maxdepth 1 -type f ! -name README.md -exec cp {} "$corpus"/ \; 2>/dev/null || true
