@@ -2,7 +2,9 @@
 // cannot load it says which and why, and commands that need none never load it.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
+#include <vector>
 
 #include "support/cli_process.hpp"
 #include "support/temp_dir.hpp"
@@ -35,6 +37,55 @@ TEST(PluginsCli, TheCliLoadsNoTransportAtStart) {
   EXPECT_EQ(r.err.find("libssl"), std::string::npos) << r.err.substr(0, 2000);
   EXPECT_EQ(r.err.find("libcpp-httplib"), std::string::npos);
   EXPECT_NE(r.err.find("libstdc++"), std::string::npos) << "LD_DEBUG=libs printed nothing the test can read";
+}
+
+// Building a vector graph needs the vector-index plugin. Without it the write is committed
+// (in the write-ahead log, found by every search) and the checkpoint that would build the
+// graph is reported as a warning naming the plugin; the next writer that has it checkpoints.
+TEST(PluginsCli, AMissingVectorIndexPluginDelaysOnlyTheCheckpoint) {
+  mt::TempDir dir;
+  ASSERT_EQ(mt::run_memvid(dir.path(), {"create", "m.mv2"}).code, 0);
+  const std::map<std::string, std::string> missing = {{"MEMVID_FAISS_PLUGIN", "/nonexistent/libmemvid_faiss.so"}};
+  const mt::CliOutcome put = mt::run_memvid(
+      dir.path(), {"put", "m.mv2", "--text", "a lighthouse keeper logs the storm", "--vector-graph-min-rows", "1", "--json"},
+      missing);
+  ASSERT_EQ(put.code, 0) << put.err;
+  EXPECT_NE(put.out.find("\"step\": \"checkpoint\""), std::string::npos) << put.out;
+  EXPECT_NE(put.out.find("Vector index support (faiss) could not be loaded from $MEMVID_FAISS_PLUGIN"), std::string::npos)
+      << put.out;
+  const mt::CliOutcome found = mt::run_memvid(dir.path(), {"find", "m.mv2", "-q", "storm keeper", "--mode", "sem", "--json"});
+  ASSERT_EQ(found.code, 0) << found.err;
+  EXPECT_NE(found.out.find("\"id\": 0"), std::string::npos) << found.out;
+  // A writer that finds the plugin folds the write in, graph and all.
+  ASSERT_EQ(mt::run_memvid(dir.path(), {"put", "m.mv2", "--text", "second", "--vector-graph-min-rows", "1"}).code, 0);
+  const mt::CliOutcome stats = mt::run_memvid(dir.path(), {"stats", "m.mv2", "--json"});
+  EXPECT_NE(stats.out.find("\"wal_used_bytes\": 0"), std::string::npos) << stats.out;
+  const mt::CliOutcome verify = mt::run_memvid(dir.path(), {"verify", "m.mv2", "--deep"});
+  EXPECT_EQ(verify.code, 0) << verify.out << verify.err;
+}
+
+TEST(PluginsCli, SearchingAStoredGraphLoadsNoVectorIndexLibraries) {
+  // faiss, OpenMP and OpenBLAS come with the vector-index plugin, which builds graphs; a
+  // search walks a stored graph with the library's own code and never loads them.
+  mt::TempDir dir;
+  // The same text with and without a graph: the graph makes the vector part larger.
+  auto vec_part_length = [&](const std::string& file, const std::string& graph_min_rows) {
+    EXPECT_EQ(mt::run_memvid(dir.path(), {"create", file}).code, 0);
+    EXPECT_EQ(mt::run_memvid(dir.path(), {"put", file, "--text", "a lighthouse keeper logs the storm",
+                                          "--vector-graph-min-rows", graph_min_rows}).code, 0);
+    const std::string catalog = mt::run_memvid(dir.path(), {"dump-catalog", file}).out;
+    const std::size_t at = catalog.find("length ", catalog.find("vec "));
+    return at == std::string::npos ? 0ul : std::stoul(catalog.substr(at + 7));
+  };
+  ASSERT_GT(vec_part_length("m.mv2", "1"), vec_part_length("plain.mv2", "100000"));
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"version"}, {"find", "m.mv2", "-q", "storm keeper", "--mode", "sem"}, {"find", "m.mv2", "-q", "storm"}}) {
+    const mt::CliOutcome r = mt::run_memvid(dir.path(), args, {{"LD_DEBUG", "libs"}});
+    ASSERT_EQ(r.code, 0) << r.err;
+    for (const char* lib : {"libmemvid_faiss", "libgomp", "libopenblas", "libgfortran"})
+      EXPECT_EQ(r.err.find(lib), std::string::npos) << args[0] << " loaded " << lib;
+    EXPECT_NE(r.err.find("libstdc++"), std::string::npos) << "LD_DEBUG=libs printed nothing the test can read";
+  }
 }
 
 }  // namespace
