@@ -111,6 +111,17 @@ auto run(const std::string& path, Fn&& fn) -> decltype(fn()) {
 // ---- Python -> C++ ------------------------------------------------------------------------
 
 template <typename T>
+const char* python_type_name() {
+  if constexpr (std::is_same_v<T, bool>) return "a bool";
+  else if constexpr (std::is_integral_v<T>) return "an int";
+  else if constexpr (std::is_floating_point_v<T>) return "a number";
+  else if constexpr (std::is_same_v<T, std::string>) return "a str";
+  else if constexpr (std::is_same_v<T, std::vector<std::string>>) return "a list of str";
+  else if constexpr (std::is_same_v<T, std::vector<float>>) return "a list of numbers";
+  else return "of another type";
+}
+
+template <typename T>
 std::optional<T> opt(const py::dict& d, const char* key) {
   if (!d.contains(key)) return std::nullopt;
   py::object v = d[key];
@@ -118,8 +129,13 @@ std::optional<T> opt(const py::dict& d, const char* key) {
   try {
     return v.cast<T>();
   } catch (const py::cast_error&) {
-    // Out of the C++ type's range (the Python layer has checked the Python type).
-    invalid(std::string(key) + ": " + py::repr(v).cast<std::string>() + " is out of range");
+    // An int that does not fit is a value error; anything else ('5', 1.5, [5]) is the wrong
+    // type, as Python's own functions and the Node SDK report it.
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      if (py::isinstance<py::int_>(v)) invalid(std::string(key) + ": " + py::repr(v).cast<std::string>() + " is out of range");
+    }
+    throw py::type_error(std::string(key) + " must be " + python_type_name<T>() + ", not " +
+                         py::str(py::type::of(v).attr("__name__")).cast<std::string>());
   }
 }
 

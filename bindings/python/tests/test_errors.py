@@ -80,6 +80,21 @@ class ErrorTest(TempDirCase):
         with self.assertRaises(mv.InvalidArgumentError):
             mem.put("x", vector=[float("nan")])
 
+    def test_wrong_types_are_type_errors_naming_the_option(self):
+        """A str or float where an int goes is a TypeError (as in Node), not 'out of range'."""
+        for bad, kind in (("100", "str"), (1.5, "float"), ([1], "list")):
+            with self.assertRaises(TypeError) as cm:
+                mv.use("basic", self.path("typed.mv2"), mode="create", vector_graph_min_rows=bad)
+            self.assertIn("vector_graph_min_rows must be an int, not " + kind, str(cm.exception))
+            self.assertFalse(os.path.exists(self.path("typed.mv2")))
+        mem = self.new_memory()
+        with self.assertRaises(TypeError) as cm:
+            mem.find("x", k="3")
+        self.assertIn("k must be an int, not str", str(cm.exception))
+        with self.assertRaises(TypeError) as cm:
+            mv.use("basic", self.path("other.mv2"), lock_timeout_ms="soon")
+        self.assertIn("lock_timeout_ms", str(cm.exception))
+
     def test_already_exists_and_not_found(self):
         p = self._memory_file()
         with self.assertRaises(mv.AlreadyExistsError) as cm:
