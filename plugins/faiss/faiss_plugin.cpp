@@ -2,7 +2,7 @@
 // index/vec/faiss_plugin_abi.h. It lives in its own shared object because faiss brings
 // OpenMP, OpenBLAS, gfortran and quadmath, which every process would otherwise load and
 // initialize at start; libmemvid loads this on the first graph or IVF-PQ index it builds, or
-// the first IVF-PQ segment it opens. Built with hidden visibility: the entry points are its
+// the first IVF-PQ segment it searches. Built with hidden visibility: the entry points are its
 // only exported symbols.
 #include <omp.h>
 

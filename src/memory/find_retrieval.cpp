@@ -361,37 +361,15 @@ class DuplicateCollapse {
   std::vector<Ranked> unique_;
 };
 
-}  // namespace
-
-Retrieval retrieve(const Memvid::Impl& impl, std::string_view query, const FindOptions& options,
-                   const std::optional<search::RankKey>& after, std::size_t base_rank) {
-  Retrieval result;
-  TimeContext time;
-  time.zone = options.time_zone;
-  time.anchor_ms = options.time_anchor_ms ? *options.time_anchor_ms : impl.env->now_ms();
-  check_time_zone(time.zone);  // a bad zone is the caller's error, not a date: clause read as words
-  const search::Query parsed = options.strict && options.mode != SearchMode::Sem ? search::parse_query(query, time)
-                                                                                  : search::parse_query_text(query, time);
-  const bool ranks_by_words = !parsed.root || has_ranking_words(*parsed.root);
-  SearchMode mode = options.mode;
-  std::string note;
-  if (!ranks_by_words && mode != SearchMode::Lex) {
-    // Nothing to embed: the filters' matches rank as lex ranks them, in every mode.
-    mode = SearchMode::Lex;
-    note = "a query of filters only ranks lexically";
-  }
-  QueryVector qv = query_vector(impl, query, options, mode);
-  if (mode == SearchMode::Sem && qv.unit.empty() && !qv.unavailable.empty())
-    throw Error(qv.unavailable_code, "semantic search is unavailable: " + qv.unavailable);
-  if (mode == SearchMode::Auto && !qv.unavailable.empty()) {
-    mode = SearchMode::Lex;
-    note = "auto: " + qv.unavailable + "; lexical search was used";
-  }
+// Ranks the page `retrieve` asks for in `mode` (its note and mode recorded) into result.
+void rank_page(const Memvid::Impl& impl, std::string_view query, const FindOptions& options,
+                    const search::Query& parsed, const std::optional<search::RankKey>& after, std::size_t base_rank,
+                    SearchMode mode, const std::string& note, std::vector<float> unit, Retrieval& result) {
   if (parsed.note.empty() || mode == SearchMode::Sem) result.note = note;
   else result.note = parsed.note + (note.empty() ? "" : "; " + note);
   result.mode_used = mode;
 
-  Ranking ranking(impl, options, std::move(qv.unit));
+  Ranking ranking(impl, options, std::move(unit));
   if (mode != SearchMode::Lex) result.semantic_floor = ranking.floor();
   // Without collapsing, BM25 pages itself from a cursor's key: a page stays right when
   // frames are added between pages.
@@ -399,7 +377,7 @@ Retrieval retrieve(const Memvid::Impl& impl, std::string_view query, const FindO
     ranking.lexical_page(parsed, after, result);
     result.total_hits = base_rank + result.page.size() + (result.more ? 1 : 0);
     result.total_exact = !result.more;
-    return result;
+    return;
   }
 
   // Rank, collapse copies, and go a tier deeper until the page and one more hit are there.
@@ -429,6 +407,45 @@ Retrieval retrieve(const Memvid::Impl& impl, std::string_view query, const FindO
   result.more = end < all.size();
   result.page.assign(std::make_move_iterator(all.begin() + static_cast<std::ptrdiff_t>(begin)),
                      std::make_move_iterator(all.begin() + static_cast<std::ptrdiff_t>(end)));
+}
+
+}  // namespace
+
+Retrieval retrieve(const Memvid::Impl& impl, std::string_view query, const FindOptions& options,
+                   const std::optional<search::RankKey>& after, std::size_t base_rank) {
+  Retrieval result;
+  TimeContext time;
+  time.zone = options.time_zone;
+  time.anchor_ms = options.time_anchor_ms ? *options.time_anchor_ms : impl.env->now_ms();
+  check_time_zone(time.zone);  // a bad zone is the caller's error, not a date: clause read as words
+  const search::Query parsed = options.strict && options.mode != SearchMode::Sem ? search::parse_query(query, time)
+                                                                                  : search::parse_query_text(query, time);
+  const bool ranks_by_words = !parsed.root || has_ranking_words(*parsed.root);
+  SearchMode mode = options.mode;
+  std::string note;
+  if (!ranks_by_words && mode != SearchMode::Lex) {
+    // Nothing to embed: the filters' matches rank as lex ranks them, in every mode.
+    mode = SearchMode::Lex;
+    note = "a query of filters only ranks lexically";
+  }
+  QueryVector qv = query_vector(impl, query, options, mode);
+  if (mode == SearchMode::Sem && qv.unit.empty() && !qv.unavailable.empty())
+    throw Error(qv.unavailable_code, "semantic search is unavailable: " + qv.unavailable);
+  if (mode == SearchMode::Auto && !qv.unavailable.empty()) {
+    mode = SearchMode::Lex;
+    note = "auto: " + qv.unavailable + "; lexical search was used";
+  }
+  // Auto degrades to lexical search when the vector index cannot be searched here (an IVF-PQ
+  // part without the vector-index plugin), as it does without a model.
+  const Retrieval start = result;
+  try {
+    rank_page(impl, query, options, parsed, after, base_rank, mode, note, std::move(qv.unit), result);
+  } catch (const Error& e) {
+    if (mode != SearchMode::Auto || e.code() != ErrorCode::ModelUnavailable) throw;
+    result = start;
+    rank_page(impl, query, options, parsed, after, base_rank, SearchMode::Lex,
+              std::string("auto: ") + e.what() + "; lexical search was used", {}, result);
+  }
   return result;
 }
 

@@ -2,6 +2,7 @@
 // cannot load it says which and why, and commands that need none never load it.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -86,6 +87,35 @@ TEST(PluginsCli, SearchingAStoredGraphLoadsNoVectorIndexLibraries) {
       EXPECT_EQ(r.err.find(lib), std::string::npos) << args[0] << " loaded " << lib;
     EXPECT_NE(r.err.find("libstdc++"), std::string::npos) << "LD_DEBUG=libs printed nothing the test can read";
   }
+}
+
+// An IVF-PQ memory opens, verifies and searches lexically without the vector-index plugin;
+// auto search says why it ranked lexically, and semantic search says what is missing.
+TEST(PluginsCli, ProductQuantizedMemoryWithoutThePluginDegradesToLexical) {
+  mt::TempDir dir;
+  {
+    std::ofstream jsonl(dir.path() / "docs.jsonl");
+    for (int i = 0; i < 1100; ++i)  // IVF-PQ from 1,024 rows
+      jsonl << "{\"text\": \"note " << i << ": tides, harbours and the lighthouse keeper's log, entry " << i * 7919 % 1000
+            << "\"}\n";
+  }
+  ASSERT_EQ(mt::run_memvid(dir.path(), {"create", "pq.mv2", "--vector-compression"}).code, 0);
+  ASSERT_EQ(mt::run_memvid(dir.path(), {"put-many", "pq.mv2", "--jsonl", "docs.jsonl"}).code, 0);
+  const std::map<std::string, std::string> missing = {{"MEMVID_FAISS_PLUGIN", "/nonexistent/libmemvid_faiss.so"}};
+  const mt::CliOutcome verify = mt::run_memvid(dir.path(), {"verify", "pq.mv2", "--deep"}, missing);
+  EXPECT_EQ(verify.code, 0) << verify.out << verify.err;
+  EXPECT_NE(verify.out.find("1 IVF-PQ"), std::string::npos) << verify.out;
+  const mt::CliOutcome in_auto = mt::run_memvid(dir.path(), {"find", "pq.mv2", "-q", "lighthouse", "--json"}, missing);
+  ASSERT_EQ(in_auto.code, 0) << in_auto.err;
+  EXPECT_NE(in_auto.out.find("Vector index support (faiss) could not be loaded"), std::string::npos) << in_auto.out;
+  EXPECT_NE(in_auto.out.find("lexical search was used"), std::string::npos) << in_auto.out;
+  EXPECT_NE(in_auto.out.find("\"id\""), std::string::npos) << in_auto.out;
+  const mt::CliOutcome in_sem =
+      mt::run_memvid(dir.path(), {"find", "pq.mv2", "-q", "lighthouse", "--mode", "sem", "--json"}, missing);
+  EXPECT_EQ(in_sem.error_code(), "ModelUnavailable") << in_sem.err;
+  // With the plugin, the same memory searches semantically.
+  const mt::CliOutcome with = mt::run_memvid(dir.path(), {"find", "pq.mv2", "-q", "lighthouse", "--mode", "sem"});
+  EXPECT_EQ(with.code, 0) << with.err;
 }
 
 }  // namespace

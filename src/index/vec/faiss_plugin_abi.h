@@ -1,8 +1,8 @@
 #ifndef MEMVID_INDEX_VEC_FAISS_PLUGIN_ABI_H_
 #define MEMVID_INDEX_VEC_FAISS_PLUGIN_ABI_H_
 /* The contract between libmemvid and the vector-index plugin (libmemvid_faiss.so), which the
- * library loads with dlopen when it first builds an HNSW graph or an IVF-PQ index, or opens an
- * IVF-PQ segment. faiss links OpenMP, OpenBLAS, gfortran and quadmath, whose loading and
+ * library loads with dlopen when it first builds an HNSW graph or an IVF-PQ index, or searches
+ * an IVF-PQ part (opening and verifying one need only the library's own checks). faiss links OpenMP, OpenBLAS, gfortran and quadmath, whose loading and
  * initialization cost every process ~0.4 ms at start; most commands (a search walking a
  * stored graph, a lexical find, version) never need them. Plain C types only, and a change of
  * contract gets new symbol names (..._v2). No function throws; each reports a failure as a

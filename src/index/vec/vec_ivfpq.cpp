@@ -151,9 +151,27 @@ void VecSegment::Impl::decode_ivfpq(const vec::Trailer& t, const std::vector<std
   if (!r.done()) r.fail("bytes left after the last list");
   if (filled != n) fail("inverted lists hold " + std::to_string(filled) + " of " + std::to_string(n) + " rows");
 
-  ivf = std::make_unique<vec::FaissIvfPq>(vec::IvfPqShape{padded_dim, nlist, pq_m, nbits, padded_dim / pq_m},
-                                         coarse.data(), pq.data(), pq.size(), list_sizes.data(), ids.data(),
-                                         body.data() + t.parts[vec::kCodes].offset, n, what);
+  auto arrays = std::make_unique<IvfPqArrays>();
+  arrays->shape = {padded_dim, nlist, pq_m, nbits, padded_dim / pq_m};
+  arrays->coarse = std::move(coarse);
+  arrays->pq = std::move(pq);
+  arrays->list_sizes = std::move(list_sizes);
+  arrays->ids = std::move(ids);
+  const auto codes = section(vec::kCodes);
+  arrays->codes.assign(codes.begin(), codes.end());
+  ivf_arrays = std::move(arrays);
+}
+
+const vec::FaissIvfPq& VecSegment::Impl::ivf_index() const {
+  // A failure (the plugin missing, faiss refusing the arrays) leaves the flag unset: the next
+  // search tries again and reports the same error.
+  std::call_once(ivf_built, [&] {
+    const IvfPqArrays& a = *ivf_arrays;
+    ivf = std::make_unique<vec::FaissIvfPq>(a.shape, a.coarse.data(), a.pq.data(), a.pq.size(), a.list_sizes.data(),
+                                            a.ids.data(), a.codes.data(), rows(), what);
+    ivf_arrays.reset();
+  });
+  return *ivf;
 }
 
 std::vector<Cand> VecSegment::Impl::ivfpq(const float* q, std::size_t k, const Accept& accept,
@@ -167,12 +185,13 @@ std::vector<Cand> VecSegment::Impl::ivfpq(const float* q, std::size_t k, const A
              accept(key_frame(frames[static_cast<std::size_t>(row)]));
     };
   }
+  const vec::FaissIvfPq& index = ivf_index();
   std::size_t nprobe = std::clamp<std::size_t>(o.nprobe, 1, nlist);
   std::vector<std::int64_t> labels(k);
   std::vector<float> scores(k);
   std::vector<Cand> out;
   for (;;) {
-    ivf->search(query.data(), k, nprobe, admit, scores.data(), labels.data());
+    index.search(query.data(), k, nprobe, admit, scores.data(), labels.data());
     out.clear();
     for (std::size_t j = 0; j < k; ++j) {
       const std::int64_t row = labels[j];

@@ -11,6 +11,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -154,7 +155,19 @@ struct VecSegment::Impl {
   std::uint32_t m = 0, entry = 0, max_level = 0;
   // IvfPq
   std::uint32_t padded_dim = 0, nlist = 0;
-  std::unique_ptr<vec::FaissIvfPq> ivf;
+  // The checked arrays faiss's index is built from on the first search (so that opening and
+  // verifying an IVF-PQ part never need the vector-index plugin), then released.
+  struct IvfPqArrays {
+    vec::IvfPqShape shape{};
+    vec::RawVector<float> coarse, pq;
+    std::vector<std::uint32_t> list_sizes;
+    std::vector<std::int64_t> ids;
+    std::vector<std::uint8_t> codes;
+  };
+  mutable std::unique_ptr<IvfPqArrays> ivf_arrays;
+  mutable std::once_flag ivf_built;
+  mutable std::unique_ptr<vec::FaissIvfPq> ivf;
+  const vec::FaissIvfPq& ivf_index() const;
 
   [[noreturn]] void fail(const std::string& why) const { throw Error(ErrorCode::Corrupt, what + ": " + why); }
   bool in_place() const { return seg_bytes != nullptr; }
