@@ -112,6 +112,14 @@ std::vector<std::uint8_t> LexBuilder::encode_unsealed() {
   return bytes;
 }
 
+std::vector<std::uint8_t> LexBuilder::encode_sealing_all() {
+  auto bytes = encode();
+  sealed_docs_ = doc_count();
+  touched_.clear();
+  ++epoch_;
+  return bytes;
+}
+
 std::vector<std::uint8_t> LexBuilder::encode_from(std::uint32_t first_doc,
                                               std::vector<std::pair<std::uint32_t, std::size_t>> term_starts) const {
   std::sort(term_starts.begin(), term_starts.end(),

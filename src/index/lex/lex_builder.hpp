@@ -31,6 +31,8 @@ class LexBuilder {
   // re-encode all the writes before it.
   std::vector<std::uint8_t> encode_unsealed();
   std::uint32_t unsealed_docs() const { return doc_count() - sealed_docs_; }
+  // Every document as one segment (encode()), all of them sealed after.
+  std::vector<std::uint8_t> encode_sealing_all();
   void clear() { *this = LexBuilder{}; }
 
  private:

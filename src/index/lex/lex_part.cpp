@@ -76,6 +76,15 @@ std::shared_ptr<const LexSegment> LexPart::open_buffer_bytes(std::vector<std::ui
 
 void LexPart::catch_up_tail() const {
   if (buffer_.unsealed_docs() == 0) return;
+  // When the merges below would fold every piece into one, encoding the builder whole gives
+  // that piece at a fraction of the cost of decoding and merging the pieces.
+  std::uint64_t merged = buffer_.unsealed_docs();
+  std::size_t left = tail_.size();
+  while (left > 0 && tail_[left - 1]->doc_count() <= merged) merged += tail_[--left]->doc_count();
+  if (left == 0 && !tail_.empty()) {
+    tail_.assign(1, open_buffer_bytes(buffer_.encode_sealing_all(), "in-memory index buffer"));
+    return;
+  }
   tail_.push_back(open_buffer_bytes(buffer_.encode_unsealed(), "in-memory index buffer"));
   while (tail_.size() >= 2 && tail_[tail_.size() - 2]->doc_count() <= tail_.back()->doc_count()) {
     const std::shared_ptr<const LexSegment> pair[] = {tail_[tail_.size() - 2], tail_.back()};
