@@ -1,7 +1,7 @@
 // The IvfPq layout: faiss's IVF-PQ (inner product, residual codes; in the vector-index
 // plugin), trained on an even sample of the rows with one thread and fixed seeds so a build is
-// deterministic; stored as coarse centroids, PQ centroids, inverted lists and codes, and
-// rebuilt into a faiss index from the checked arrays when read.
+// deterministic; stored as coarse centroids, PQ centroids, inverted lists and codes, checked
+// when read, and rebuilt into a faiss index from the checked arrays on the first search.
 #include <algorithm>
 #include <exception>
 #include <stdexcept>
