@@ -46,11 +46,16 @@ std::ostream& operator<<(std::ostream& os, const CliRun& r) {
 // Runs the CLI in `cwd` with `input` on its stdin. Polls all three pipes together so a
 // child that writes a lot before reading its stdin (or the reverse) cannot deadlock us.
 CliRun run_cli(const fs::path& cwd, const std::vector<std::string>& args, const std::string& input = {}) {
+  // A child that exits before reading all of its stdin (a usage error) must not kill the
+  // test with SIGPIPE: the write fails with EPIPE instead, and the child gets the default back.
+  static const bool pipe_ignored = ::signal(SIGPIPE, SIG_IGN) != SIG_ERR;
+  (void)pipe_ignored;
   int in[2], out[2], err[2];
   if (::pipe(in) != 0 || ::pipe(out) != 0 || ::pipe(err) != 0) std::abort();
   const pid_t pid = ::fork();
   if (pid < 0) std::abort();
   if (pid == 0) {
+    ::signal(SIGPIPE, SIG_DFL);
     ::dup2(in[0], STDIN_FILENO);
     ::dup2(out[1], STDOUT_FILENO);
     ::dup2(err[1], STDERR_FILENO);
