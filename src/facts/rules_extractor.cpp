@@ -56,6 +56,12 @@ std::string_view lemma(std::string_view w) {
       {"eating", "eat"},       {"teaches", "teach"},  {"taught", "teach"},
   };
   static const std::unordered_map<std::string_view, std::string_view> kMap(std::begin(kForms), std::end(kForms));
+  static const FirstLastBytes kFormEnds([] {
+    std::vector<std::string_view> forms;
+    for (const auto& f : kForms) forms.push_back(f.first);
+    return forms;
+  }());
+  if (!kFormEnds.may_hold(w)) return w;
   auto it = kMap.find(w);
   return it == kMap.end() ? w : it->second;
 }
@@ -70,7 +76,8 @@ bool starts_verb_phrase(std::string_view l) {
       "enjoy", "adore", "prefer", "hate", "dislike", "detest", "loathe", "despise", "stand", "eat", "fan", "speak",
       "fluent", "code", "program", "write", "visit", "travel", "fly", "go", "reach", "email", "contact", "call",
       "she's", "he's", "i'm", "i\xE2\x80\x99m", "im"};
-  return kStarts.count(l) > 0;
+  static const FirstLastBytes kStartEnds(kStarts);
+  return kStartEnds.may_hold(l) && kStarts.count(l) > 0;
 }
 
 bool is_negation(const Word& w) {
@@ -111,19 +118,33 @@ struct FrameContext {
   const std::vector<TextPart>& parts;
   bool any_at = false;
   Entity last_person;
-  std::optional<std::unordered_set<std::string>> lower_words;
+  // The sentences of a text of one part, which the reader already holds: the lower-case
+  // words are read from them instead of splitting the text again (most frames are one part).
+  const SplitText* only_part = nullptr;
+  std::optional<std::unordered_set<std::string_view>> lower_words;
+  std::vector<std::string> lower_word_store;  // the words' bytes when read from several parts
 
   // "Use the zone ..." opens a sentence with a capital, but the frame writes "use" too: a
   // word written in lower case elsewhere is no name when it stands alone at the start.
   bool written_in_lower_case(std::string_view folded) {
     if (!lower_words) {
       lower_words.emplace();
-      for (const TextPart& part : parts)
-        for (const Sentence& s : split_sentences(part.text, part.base, any_at))
+      auto lower = [](const Word& w) { return !w.punct && !w.capital && !w.caseless_letter && !w.digit; };
+      if (only_part) {
+        for (const Sentence& s : *only_part)
           for (const Word& w : s)
-            if (!w.punct && !w.capital && !w.caseless_letter && !w.digit) lower_words->insert(w.folded);
+            if (lower(w)) lower_words->insert(w.folded);
+      } else {
+        std::unordered_set<std::string> owned;
+        for (const TextPart& part : parts)
+          for (const Sentence& s : split_sentences(part.text, part.base, any_at))
+            for (const Word& w : s)
+              if (lower(w)) owned.insert(w.folded);
+        lower_word_store.reserve(owned.size());
+        for (const std::string& w : owned) lower_words->insert(lower_word_store.emplace_back(w));
+      }
     }
-    return lower_words->find(std::string(folded)) != lower_words->end();
+    return lower_words->count(folded) > 0;
   }
 };
 
@@ -1245,9 +1266,11 @@ std::vector<ExtractedFact> extract_facts_by_rules(std::string_view text, std::in
   // on), so its words are held for one part, not for the whole text: the same facts, in
   // bounded memory.
   const std::vector<TextPart> parts = paragraph_parts(text, kTextPartBytes);
-  FrameContext frame{parts, text.find('@') != std::string_view::npos, {}, std::nullopt};
+  FrameContext frame{parts, text.find('@') != std::string_view::npos, {}, nullptr, std::nullopt, {}};
   for (const TextPart& part : parts) {
-    for (const Sentence& s : split_sentences(part.text, part.base, frame.any_at)) {
+    const SplitText sentences = split_sentences(part.text, part.base, frame.any_at);
+    if (parts.size() == 1) frame.only_part = &sentences;
+    for (const Sentence& s : sentences) {
       SentenceReader reader(text, s, frame_ms, frame, out);
       reader.read();
     }

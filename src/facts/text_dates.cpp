@@ -108,6 +108,7 @@ std::optional<std::pair<std::int64_t, std::size_t>> date_at(const Sentence& s, s
 }  // namespace
 
 int small_number(std::string_view f) {
+  if (f.size() > 6) return -1;  // "eleven", "twelve", or up to three digits
   if (const int n = calendar::number_word(f); n >= 0) return n;
   int n = -1;
   auto [p, ec] = std::from_chars(f.data(), f.data() + f.size(), n);

@@ -82,13 +82,15 @@ bool is_title_abbreviation(std::string_view folded) {
 }  // namespace
 
 std::string fold_text(std::string_view text) {
-  bool ascii = true;
-  for (char c : text) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-  if (ascii) {
-    std::string out(text);
-    for (char& c : out)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
+  {
+    std::string out(text.size(), '\0');
+    std::size_t k = 0;
+    for (; k < text.size(); ++k) {
+      const char c = text[k];
+      if (static_cast<unsigned char>(c) >= 0x80) break;
+      out[k] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    if (k == text.size()) return out;
   }
   utf8proc_uint8_t* folded = nullptr;
   const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
@@ -105,13 +107,15 @@ std::string fold_text(std::string_view text) {
   return out;
 }
 
-std::vector<Sentence> split_sentences(std::string_view text) {
+SplitText split_sentences(std::string_view text) {
   return split_sentences(text, 0, text.find('@') != std::string_view::npos);
 }
 
-std::vector<Sentence> split_sentences(std::string_view text, std::size_t base, bool any_at) {
-  std::vector<Word> words;
-  std::vector<bool> break_before;  // a blank line or a list item starts before this word
+SplitText split_sentences(std::string_view text, std::size_t base, bool any_at) {
+  SplitText split;
+  std::vector<Word>& words = split.words;
+  words.reserve(text.size() / 6 + 8);  // English runs about 6 bytes a word with its space
+  std::vector<std::uint8_t> break_before;  // a blank line or a list item starts before this word
   bool pending_break = false;
   std::size_t i = 0;
   bool line_start = true;
@@ -144,7 +148,7 @@ std::vector<Sentence> split_sentences(std::string_view text, std::size_t base, b
     }
     line_start = false;
     newlines = 0;
-    Word w;
+    Word& w = words.emplace_back();
     w.begin = static_cast<std::uint32_t>(i);
     if (std::size_t e = any_at ? email_length(text, i) : 0) {
       w.email = true;
@@ -196,7 +200,6 @@ std::vector<Sentence> split_sentences(std::string_view text, std::size_t base, b
     w.folded = w.punct ? std::string(w.text) : fold_text(w.text);
     w.begin += static_cast<std::uint32_t>(base);
     w.end += static_cast<std::uint32_t>(base);
-    words.push_back(std::move(w));
     break_before.push_back(pending_break);
     pending_break = false;
   }
@@ -216,17 +219,24 @@ std::vector<Sentence> split_sentences(std::string_view text, std::size_t base, b
     const bool continues = after && !after->punct && !after->capital && !after->caseless_letter && !break_before[k + 1];
     if (title || continues) ends[k] = false;
   }
-  std::vector<Sentence> sentences(1);
+  // A sentence is a run of words: it closes before a break and at its ending punctuation,
+  // which it does not keep.
+  std::size_t start = 0;
+  auto close = [&](std::size_t end) {
+    if (end > start) split.sentences.emplace_back(words.data() + start, end - start);
+  };
   for (std::size_t k = 0; k < words.size(); ++k) {
-    if (break_before[k] && !sentences.back().empty()) sentences.emplace_back();
-    if (ends[k]) {
-      if (!sentences.back().empty()) sentences.emplace_back();
-      continue;
+    if (break_before[k]) {
+      close(k);
+      start = k;
     }
-    sentences.back().push_back(std::move(words[k]));
+    if (ends[k]) {
+      close(k);
+      start = k + 1;
+    }
   }
-  if (sentences.back().empty()) sentences.pop_back();
-  return sentences;
+  close(words.size());
+  return split;
 }
 
 }  // namespace memvid::facts

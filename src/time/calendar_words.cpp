@@ -3,6 +3,7 @@
 namespace memvid::calendar {
 
 int month_number(std::string_view w, bool* abbreviated) {
+  if (w.size() < 3 || w.size() > 9) return 0;  // "may" .. "september"
   for (int m = 0; m < 12; ++m) {
     const std::string_view name = kMonthNames[static_cast<std::size_t>(m)];
     const bool full = w == name;

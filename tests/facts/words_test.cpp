@@ -30,7 +30,7 @@ std::string long_text() {
   return text;
 }
 
-std::string describe(const std::vector<Sentence>& sentences) {
+std::string describe(const SplitText& sentences) {
   std::string out;
   for (const Sentence& s : sentences) {
     for (const Word& w : s) out += std::to_string(w.begin) + ":" + std::to_string(w.end) + ":" + w.folded + " ";
@@ -48,16 +48,15 @@ TEST(SentenceParts, PartsSplitLikeTheWholeText) {
     if (min_bytes <= 4096) {
       EXPECT_GT(parts.size(), 10u);
     }
-    std::vector<Sentence> joined;
+    std::string joined;
     std::size_t next = 0;
     for (const TextPart& p : parts) {
       EXPECT_EQ(p.base, next);  // the parts tile the text
       next = p.base + p.text.size();
-      for (Sentence& s : split_sentences(p.text, p.base, text.find('@') != std::string::npos))
-        joined.push_back(std::move(s));
+      joined += describe(split_sentences(p.text, p.base, text.find('@') != std::string::npos));
     }
     EXPECT_EQ(next, text.size());
-    EXPECT_EQ(describe(joined), whole) << "parts of at least " << min_bytes << " bytes";
+    EXPECT_EQ(joined, whole) << "parts of at least " << min_bytes << " bytes";
   }
 }
 
