@@ -151,7 +151,9 @@ AnalyzedFrame SearchIndex::analyze_frame(const FrameText& f) const {
   const bool from_text =
       f.vectors_from_text || (prefer_text_vectors_ && !f.vectors && !f.embedding.empty() && ranges.size() > 1);
   if (from_text && embed_passages_) {
+    std::unique_lock turn(embed_mu_);
     Q8Rows made = embed_passages_(f.title, f.payload, ranges);
+    turn.unlock();
     if (made.rows() > 0) a.vectors = std::move(made);
   }
   for (const auto& t : f.tags) a.keywords.push_back(kTagPrefix + text::Analyzer::fold(t));
@@ -187,6 +189,11 @@ void SearchIndex::add_frames(std::span<const FrameText> frames,
                              const std::function<void(std::size_t, std::size_t)>& before_each_window) {
   if (frames.empty()) return;
   catch_up(frames.front().id);
+  analyze_and_add(frames, before_each_window);
+}
+
+void SearchIndex::analyze_and_add(std::span<const FrameText> frames,
+                                  const std::function<void(std::size_t, std::size_t)>& before_each_window) const {
   // Analysis (segmentation, normalization, stemming) is a pure function of the text, so a
   // second thread runs it a few windows ahead while this thread stores each window's frames
   // (before_each_window) and adds the analyzed window to the buffer, in frame order: the
@@ -198,14 +205,19 @@ void SearchIndex::add_frames(std::span<const FrameText> frames,
   constexpr std::size_t kAnalyzeInTurn = 8u << 20;
   constexpr std::uint64_t kInTurn = ~0ull;
   const std::size_t n_windows = (frames.size() + kWindow - 1) / kWindow;
+  // Two analysis threads take alternate windows: analysis costs more than storing and
+  // adding, so one thread would leave this one waiting (on two cores too, since this one
+  // is idle much of the time).
+  const std::size_t n_workers = n_windows > 1 ? 2 : 1;
   std::vector<std::vector<AnalyzedFrame>> slots(n_windows);
+  std::vector<char> ready(n_windows, 0);
+  std::vector<std::exception_ptr> failures(n_windows);  // a window's analysis that threw
   std::mutex mu;
   std::condition_variable cv;
-  std::size_t analyzed = 0, consumed = 0;
+  std::size_t consumed = 0;
   bool stop = false;
-  std::exception_ptr failure;
-  std::thread worker([&] {
-    for (std::size_t w = 0; w < n_windows; ++w) {
+  auto analyze_windows = [&](std::size_t first) {
+    for (std::size_t w = first; w < n_windows; w += n_workers) {
       {
         std::unique_lock lock(mu);
         cv.wait(lock, [&] { return stop || w < consumed + kAhead; });
@@ -221,27 +233,39 @@ void SearchIndex::add_frames(std::span<const FrameText> frames,
           }
         }
       } catch (...) {
+        // The worker stops here: the storing thread waits for windows in order, so it meets
+        // this one before any later window of this worker and rethrows the error there.
         std::lock_guard lock(mu);
-        failure = std::current_exception();
-        analyzed = n_windows;
+        failures[w] = std::current_exception();
+        ready[w] = 1;
         cv.notify_all();
         return;
       }
       std::lock_guard lock(mu);
       slots[w] = std::move(out);
-      analyzed = w + 1;
+      ready[w] = 1;
       cv.notify_all();
     }
-  });
+  };
+  std::vector<std::thread> workers;
+  auto stop_workers = [&] {
+    {
+      std::lock_guard lock(mu);
+      stop = true;
+      cv.notify_all();
+    }
+    for (std::thread& t : workers) t.join();
+  };
   try {
+    for (std::size_t j = 0; j < n_workers; ++j) workers.emplace_back(analyze_windows, j);
     for (std::size_t w = 0; w < n_windows; ++w) {
       const std::size_t begin = w * kWindow, end = std::min(frames.size(), begin + kWindow);
       if (before_each_window) before_each_window(begin, end);
       std::vector<AnalyzedFrame> window;
       {
         std::unique_lock lock(mu);
-        cv.wait(lock, [&] { return analyzed > w; });
-        if (failure) std::rethrow_exception(failure);
+        cv.wait(lock, [&] { return ready[w] != 0; });
+        if (failures[w]) std::rethrow_exception(failures[w]);
         window = std::move(slots[w]);
       }
       for (std::size_t k = 0; k < window.size(); ++k) {
@@ -254,15 +278,10 @@ void SearchIndex::add_frames(std::span<const FrameText> frames,
       cv.notify_all();
     }
   } catch (...) {
-    {
-      std::lock_guard lock(mu);
-      stop = true;
-      cv.notify_all();
-    }
-    worker.join();
+    stop_workers();
     throw;
   }
-  worker.join();
+  stop_workers();
 }
 
 void SearchIndex::add_frame(const FrameText& frame) {
@@ -271,44 +290,68 @@ void SearchIndex::add_frame(const FrameText& frame) {
   index_frame(frame);
 }
 
+namespace {
+
+// A frame read back from its record, holding what its FrameText points at.
+struct ReadBack {
+  format::FrameRecord record;
+  std::vector<std::uint8_t> payload;
+  Q8Rows stored;
+};
+
+}  // namespace
+
 void SearchIndex::catch_up(std::uint64_t frame_end) const {
   // Frames the store replayed from the WAL (or that an older version wrote without an
-  // index) are indexed from their records.
+  // index, or a rewrite) are indexed from their records, read a batch at a time (bounded in
+  // frames and bytes) and analyzed on two threads as put_many's are.
+  constexpr std::size_t kBatchFrames = 4096;
+  constexpr std::size_t kBatchBytes = 64u << 20;
   while (buffer_end_ < frame_end) {
-    const format::TocEntry& e = store_.entry(buffer_end_);
-    if (e.record_removed()) {
-      // Vacuumed away: nothing to search, but it keeps its place in the time index.
-      FrameText gone;
-      gone.id = e.frame_id;
-      gone.kind = static_cast<std::uint8_t>(FrameKind::Binary);
-      index_frame(gone);
-      continue;
+    std::vector<ReadBack> read;
+    std::vector<FrameText> batch;
+    read.reserve(std::min<std::uint64_t>(kBatchFrames, frame_end - buffer_end_));
+    std::size_t bytes = 0;
+    for (std::uint64_t id = buffer_end_; id < frame_end && read.size() < kBatchFrames && bytes < kBatchBytes; ++id) {
+      const format::TocEntry& e = store_.entry(id);
+      ReadBack& r = read.emplace_back();
+      if (e.record_removed()) {
+        // Vacuumed away: nothing to search, but it keeps its place in the time index.
+        r.record.frame_id = e.frame_id;
+        r.record.kind = static_cast<std::uint8_t>(FrameKind::Binary);
+        continue;
+      }
+      r.record = store_.read_record(e);
+      if (has_passages(r.record.kind) || is_fact_record_frame(r.record.kind, r.record.meta.labels))
+        r.payload = format::frame_payload(r.record, e.record_offset);
+      r.record.stored_payload = {};  // the payload is what analysis reads
+      bytes += r.payload.size() + e.record_length;
+      r.record.frame_id = e.frame_id;
     }
-    format::FrameRecord rec = store_.read_record(e);
-    std::vector<std::uint8_t> payload;
-    if (has_passages(rec.kind) || is_fact_record_frame(rec.kind, rec.meta.labels))
-      payload = format::frame_payload(rec, e.record_offset);
-    FrameText f;
-    f.id = e.frame_id;
-    f.kind = rec.kind;
-    f.payload = std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size());
-    f.title = rec.meta.title;
-    f.uri = rec.meta.uri;
-    f.tags = rec.meta.tags;
-    f.labels = rec.meta.labels;
-    f.embedding = rec.meta.embedding;
-    Q8Rows stored;
-    if (!rec.meta.passage_scales.empty()) {
-      stored.codes = std::move(rec.meta.passage_codes);
-      stored.scales = std::move(rec.meta.passage_scales);
-      f.vectors = &stored;
+    batch.reserve(read.size());
+    for (ReadBack& r : read) {
+      FrameText& f = batch.emplace_back();
+      format::FrameRecord& rec = r.record;
+      f.id = rec.frame_id;
+      f.kind = rec.kind;
+      f.payload = std::string_view(reinterpret_cast<const char*>(r.payload.data()), r.payload.size());
+      f.title = rec.meta.title;
+      f.uri = rec.meta.uri;
+      f.tags = rec.meta.tags;
+      f.labels = rec.meta.labels;
+      f.embedding = rec.meta.embedding;
+      if (!rec.meta.passage_scales.empty()) {
+        r.stored.codes = std::move(r.record.meta.passage_codes);
+        r.stored.scales = std::move(r.record.meta.passage_scales);
+        f.vectors = &r.stored;
+      }
+      f.vectors_from_text = rec.meta.vectors_from_text;
+      f.chunk_bytes = rec.meta.chunk_bytes;
+      f.chunk_overlap = rec.meta.chunk_overlap;
+      f.timestamp_ms = rec.timestamp_ms;
+      f.facts_off = rec.meta.facts_off;
     }
-    f.vectors_from_text = rec.meta.vectors_from_text;
-    f.chunk_bytes = rec.meta.chunk_bytes;
-    f.chunk_overlap = rec.meta.chunk_overlap;
-    f.timestamp_ms = rec.timestamp_ms;
-    f.facts_off = rec.meta.facts_off;
-    index_frame(f);
+    analyze_and_add(batch, {});
   }
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -102,6 +103,10 @@ class SearchIndex final : public store::CheckpointParticipant {
  private:
   void reset_from_store();
   void catch_up(std::uint64_t frame_end) const;
+  // Analyzes frames (the next ones to index, in order) on two threads and adds them to the
+  // buffer in order on this one, running before_each_window before each window is added.
+  void analyze_and_add(std::span<const FrameText> frames,
+                       const std::function<void(std::size_t begin, std::size_t end)>& before_each_window) const;
   void forget_frames_from(std::uint64_t frame_end);
   AnalyzedFrame analyze_frame(const FrameText& frame) const;
   void add_analyzed(AnalyzedFrame& frame) const;
@@ -120,6 +125,9 @@ class SearchIndex final : public store::CheckpointParticipant {
   mutable std::uint64_t buffer_end_ = 0;
   std::optional<IndexManifest> pending_;  // the manifest of the checkpoint being written
   PassageEmbedder embed_passages_;
+  // Analysis runs on two threads at once (add_frames); an embedder need not be thread-safe,
+  // so its calls take turns.
+  mutable std::mutex embed_mu_;
   bool prefer_text_vectors_ = false;
 };
 
