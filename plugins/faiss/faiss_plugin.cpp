@@ -102,14 +102,49 @@ struct DotStorage final : faiss::IndexFlatIP {
   memvid_faiss_dot_fn dot;
 };
 
+struct PriorGraph {
+  std::size_t rows;
+  const std::int32_t* levels;
+  const std::int32_t* neighbors;
+  std::int32_t entry, max_level;
+};
+
+// Puts a graph built earlier over the first prior.rows vectors into index (checked first:
+// faiss trusts its graph), so that adding the other rows extends it.
+void place_prior(faiss::IndexHNSW& index, DotStorage& storage, const float* vectors, const PriorGraph& prior) {
+  faiss::HNSW& h = index.hnsw;
+  const auto top = static_cast<std::int32_t>(h.cum_nneighbor_per_level.size()) - 1;  // levels faiss can hold
+  h.levels.resize(prior.rows);
+  h.offsets.assign(1, 0);
+  h.offsets.reserve(prior.rows + 1);
+  for (std::size_t i = 0; i < prior.rows; ++i) {
+    const std::int32_t l = prior.levels[i];
+    if (l < 1 || l > top) throw std::invalid_argument("a prior graph row has " + std::to_string(l) + " levels");
+    h.levels[i] = l;
+    h.offsets.push_back(h.offsets.back() + static_cast<std::size_t>(h.cum_nb_neighbors(l)));
+  }
+  h.neighbors.assign(prior.neighbors, prior.neighbors + h.offsets.back());
+  const auto limit = static_cast<std::int64_t>(prior.rows);
+  for (const faiss::HNSW::storage_idx_t v : h.neighbors)
+    if (v < -1 || v >= limit) throw std::invalid_argument("a prior graph links to a row it does not hold");
+  if (prior.entry < 0 || prior.entry >= limit || prior.max_level != h.levels[static_cast<std::size_t>(prior.entry)] - 1)
+    throw std::invalid_argument("a prior graph's entry point is not a row of its top level");
+  h.entry_point = prior.entry;
+  h.max_level = prior.max_level;
+  storage.add(static_cast<idx_t>(prior.rows), vectors);
+  index.ntotal = storage.ntotal;
+}
+
 int hnsw_build(const float* vectors, std::size_t rows, std::uint32_t dim, std::int32_t m, std::int32_t ef_construction,
-               memvid_faiss_dot_fn dot, void* ctx, memvid_faiss_graph_fn on_graph) {
+               const PriorGraph& prior, memvid_faiss_dot_fn dot, void* ctx, memvid_faiss_graph_fn on_graph) {
   OneOmpThread one;
   DotStorage storage(static_cast<idx_t>(dim), dot);
   faiss::IndexHNSW index(&storage, m);
   index.own_fields = false;
   index.hnsw.efConstruction = ef_construction;
-  index.add(static_cast<idx_t>(rows), vectors);
+  if (prior.rows > rows) throw std::invalid_argument("a prior graph holds more rows than the build");
+  if (prior.rows > 0) place_prior(index, storage, vectors, prior);
+  index.add(static_cast<idx_t>(rows - prior.rows), vectors + prior.rows * dim);
   const faiss::HNSW& h = index.hnsw;
   if (h.levels.size() != rows || h.offsets.size() != rows + 1 || h.neighbors.size() != h.offsets[rows])
     throw std::logic_error("faiss built an HNSW graph of unexpected shape");
@@ -330,11 +365,16 @@ int ivfpq_search(const faiss::IndexIVFPQ& ivf, const float* query, std::size_t k
 
 #define MEMVID_FAISS_EXPORT extern "C" __attribute__((visibility("default")))
 
-MEMVID_FAISS_EXPORT int memvid_faiss_hnsw_build_v1(const float* vectors, size_t rows, uint32_t dim, int32_t m,
-                                                   int32_t ef_construction, memvid_faiss_dot_fn dot, void* ctx,
-                                                   memvid_faiss_graph_fn on_graph, char* error, size_t error_capacity) {
-  return guarded(error, error_capacity,
-                 [&] { return hnsw_build(vectors, rows, dim, m, ef_construction, dot, ctx, on_graph); });
+MEMVID_FAISS_EXPORT int memvid_faiss_hnsw_build_v2(const float* vectors, size_t rows, uint32_t dim, int32_t m,
+                                                   int32_t ef_construction, size_t prior_rows,
+                                                   const int32_t* prior_levels, const int32_t* prior_neighbors,
+                                                   int32_t prior_entry, int32_t prior_max_level,
+                                                   memvid_faiss_dot_fn dot, void* ctx, memvid_faiss_graph_fn on_graph,
+                                                   char* error, size_t error_capacity) {
+  return guarded(error, error_capacity, [&] {
+    const PriorGraph prior{prior_rows, prior_levels, prior_neighbors, prior_entry, prior_max_level};
+    return hnsw_build(vectors, rows, dim, m, ef_construction, prior, dot, ctx, on_graph);
+  });
 }
 
 MEMVID_FAISS_EXPORT int memvid_faiss_ivfpq_build_v1(const float* x, size_t rows, const float* sample, size_t train_rows,
@@ -373,7 +413,7 @@ MEMVID_FAISS_EXPORT int memvid_faiss_ivfpq_search_v1(const void* index, const fl
 MEMVID_FAISS_EXPORT void memvid_faiss_ivfpq_close_v1(void* index) { delete static_cast<faiss::IndexIVFPQ*>(index); }
 
 // The contract's types and the definitions must agree; a mismatch fails the build here.
-[[maybe_unused]] static constexpr memvid_faiss_hnsw_build_v1_fn kHnswBuildCheck = &memvid_faiss_hnsw_build_v1;
+[[maybe_unused]] static constexpr memvid_faiss_hnsw_build_v2_fn kHnswBuildCheck = &memvid_faiss_hnsw_build_v2;
 [[maybe_unused]] static constexpr memvid_faiss_ivfpq_build_v1_fn kIvfpqBuildCheck = &memvid_faiss_ivfpq_build_v1;
 [[maybe_unused]] static constexpr memvid_faiss_ivfpq_open_v1_fn kIvfpqOpenCheck = &memvid_faiss_ivfpq_open_v1;
 [[maybe_unused]] static constexpr memvid_faiss_ivfpq_search_v1_fn kIvfpqSearchCheck = &memvid_faiss_ivfpq_search_v1;

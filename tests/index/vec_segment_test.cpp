@@ -153,6 +153,12 @@ Built build(VecLayout layout, std::size_t rows, std::uint32_t dim, std::uint32_t
   return b;
 }
 
+std::shared_ptr<const VecSegment> open_in_place(const std::vector<std::uint8_t>& bytes, std::uint32_t dim) {
+  const format::Checksum16 c = vec_segment_checksum(bytes);
+  return VecSegment::open(std::make_shared<MemorySource>(bytes), 0, bytes.size(), &c, dim, "test vector segment",
+                          VecReadMode::InPlace);
+}
+
 vec::Trailer trailer_of(const std::vector<std::uint8_t>& bytes) {
   return vec::decode_trailer(std::span(bytes).subspan(bytes.size() - vec::kTrailerSize));
 }
@@ -308,6 +314,64 @@ TEST(VecSegmentTest, HnswRecallAtDefaultOptions) {
             << std::chrono::duration<double, std::milli>(t1 - t0).count() << " ms, open "
             << std::chrono::duration<double, std::milli>(t2 - t1).count() << " ms, " << bytes.size() << " bytes\n";
   EXPECT_GE(r, 0.95);
+}
+
+TEST(VecSegmentTest, AGraphExtendedByMoreRowsSearchesAsWellAsOneBuiltWhole) {
+  // Merges extend their first input's graph: the graph a segment gives back must be the one
+  // it was written with, and extending it must search as well as building over every row.
+  const std::uint32_t dim = 64;
+  const std::size_t n0 = 3000, n = 6000, n_queries = 100;
+  const auto frames = ascending_frames(n, 11);
+  const auto vectors = clustered(n, dim, 11);
+  const auto keys = keys_of(frames);
+  const std::span<const std::uint64_t> first_keys(keys.data(), n0);
+  const std::span<const float> first_vectors(vectors.data(), n0 * dim);
+  testing::internal::CaptureStdout();
+  VecBuildOptions graph;
+  graph.hnsw_threshold = 1;
+  const auto first = encode_vec_segment(first_keys, first_vectors, dim, graph);
+  for (bool in_place : {false, true}) {
+    auto seg = in_place ? open_in_place(first, dim) : open_bytes(first, dim);
+    const std::optional<vec::HnswGraph> prior = seg->hnsw_graph();
+    ASSERT_TRUE(prior.has_value());
+    EXPECT_EQ(prior->levels.size(), n0);
+    EXPECT_EQ(prior->m, 16u);
+    // Extended by no rows, the graph read back writes the same bytes.
+    VecBuildOptions again = graph;
+    again.prior_graph = &*prior;
+    EXPECT_TRUE(encode_vec_segment(first_keys, first_vectors, dim, again) == first) << "in place " << in_place;
+  }
+  const std::optional<vec::HnswGraph> prior = open_bytes(first, dim)->hnsw_graph();
+  VecBuildOptions extend = graph;
+  extend.prior_graph = &*prior;
+  const auto whole = encode_vec_segment(keys, vectors, dim, graph);
+  const auto extended = encode_vec_segment(keys, vectors, dim, extend);
+  EXPECT_FALSE(whole == extended);  // the prior graph was used
+  EXPECT_TRUE(encode_vec_segment(keys, vectors, dim, extend) == extended);  // deterministically
+  // A prior graph of another M is not used: the build is the one without it.
+  VecBuildOptions other_m = graph;
+  other_m.hnsw_m = 8;
+  const auto m8 = encode_vec_segment(keys, vectors, dim, other_m);
+  other_m.prior_graph = &*prior;
+  EXPECT_TRUE(encode_vec_segment(keys, vectors, dim, other_m) == m8);
+  EXPECT_EQ(testing::internal::GetCapturedStdout(), "");
+
+  const auto queries = clustered(n_queries, dim, 98);
+  double sum_whole = 0, sum_extended = 0;
+  auto seg_whole = open_bytes(whole, dim), seg_extended = open_bytes(extended, dim);
+  ASSERT_EQ(seg_extended->layout(), VecLayout::Hnsw);
+  for (std::size_t qi = 0; qi < n_queries; ++qi) {
+    std::span<const float> q(queries.data() + qi * dim, dim);
+    const auto truth = brute_force(frames, vectors, dim, q, 10);
+    VecSearchOptions narrow;  // a short candidate list, so that graph quality shows
+    narrow.ef_search = 12;
+    sum_whole += recall(seg_whole->search(q, 10, nullptr, narrow), truth);
+    sum_extended += recall(seg_extended->search(q, 10, nullptr, narrow), truth);
+  }
+  std::cout << "[ vec ] recall@10 built whole " << sum_whole / n_queries << ", extended " << sum_extended / n_queries
+            << "\n";
+  EXPECT_GE(sum_extended / n_queries, 0.8);
+  EXPECT_GE(sum_extended / n_queries, sum_whole / n_queries - 0.03);
 }
 
 TEST(VecSegmentTest, IvfPqRoundTripWithPaddingAndNothingPrinted) {
@@ -613,11 +677,6 @@ TEST(VecSegmentTest, ResealedRandomDamageNeverCrashes) {
   EXPECT_GT(rejected, 0u);
 }
 
-std::shared_ptr<const VecSegment> open_in_place(const std::vector<std::uint8_t>& bytes, std::uint32_t dim) {
-  const format::Checksum16 c = vec_segment_checksum(bytes);
-  return VecSegment::open(std::make_shared<MemorySource>(bytes), 0, bytes.size(), &c, dim, "test vector segment",
-                          VecReadMode::InPlace);
-}
 
 // Reading in place answers exactly as reading the whole segment: keys, rows, searches.
 TEST(VecSegmentTest, InPlaceReadsAnswerAsWholeReads) {

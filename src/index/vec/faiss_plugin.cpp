@@ -12,7 +12,7 @@ namespace memvid::index::vec {
 namespace {
 
 struct Api {
-  memvid_faiss_hnsw_build_v1_fn hnsw_build = nullptr;
+  memvid_faiss_hnsw_build_v2_fn hnsw_build = nullptr;
   memvid_faiss_ivfpq_build_v1_fn ivfpq_build = nullptr;
   memvid_faiss_ivfpq_open_v1_fn ivfpq_open = nullptr;
   memvid_faiss_ivfpq_search_v1_fn ivfpq_search = nullptr;
@@ -28,7 +28,7 @@ Api load() {
   Api api;
   api.error = found.error;
   if (found.symbols.size() != 5) return api;
-  api.hnsw_build = reinterpret_cast<memvid_faiss_hnsw_build_v1_fn>(found.symbols[0]);
+  api.hnsw_build = reinterpret_cast<memvid_faiss_hnsw_build_v2_fn>(found.symbols[0]);
   api.ivfpq_build = reinterpret_cast<memvid_faiss_ivfpq_build_v1_fn>(found.symbols[1]);
   api.ivfpq_open = reinterpret_cast<memvid_faiss_ivfpq_open_v1_fn>(found.symbols[2]);
   api.ivfpq_search = reinterpret_cast<memvid_faiss_ivfpq_search_v1_fn>(found.symbols[3]);
@@ -50,7 +50,7 @@ float host_dot(const float* a, const float* b, std::size_t n) { return dot(a, b,
 }  // namespace
 
 void faiss_build_hnsw(const float* vectors, std::size_t rows, std::uint32_t dim, int m, int ef_construction,
-                      const HnswGraphFn& use) {
+                      const HnswGraph* prior, const HnswGraphFn& use) {
   struct Context {
     const HnswGraphFn* use;
     std::exception_ptr error;
@@ -67,8 +67,10 @@ void faiss_build_hnsw(const float* vectors, std::size_t rows, std::uint32_t dim,
     }
   };
   char error[kErrorCapacity] = {};
-  const int rc = api().hnsw_build(vectors, rows, dim, m, ef_construction, &host_dot, &context, on_graph, error,
-                                  sizeof error);
+  const int rc = api().hnsw_build(vectors, rows, dim, m, ef_construction, prior ? prior->levels.size() : 0,
+                                  prior ? prior->levels.data() : nullptr, prior ? prior->neighbors.data() : nullptr,
+                                  prior ? prior->entry : 0, prior ? prior->max_level : 0, &host_dot, &context,
+                                  on_graph, error, sizeof error);
   if (context.error) std::rethrow_exception(context.error);
   if (rc != MEMVID_FAISS_OK)
     throw Error(ErrorCode::InvalidArgument, std::string("vector segment: faiss failed to build the index: ") + error);

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace memvid::index::vec {
 
@@ -14,8 +15,17 @@ namespace memvid::index::vec {
 // faiss's layout, to use (see memvid_faiss_graph_fn). InvalidArgument when faiss fails.
 using HnswGraphFn = std::function<void(const std::int32_t* levels, const std::size_t* offsets,
                                        const std::int32_t* neighbors, std::int32_t entry, std::int32_t max_level)>;
+// An HNSW graph in faiss's layout over a segment's rows, for a build that extends it.
+struct HnswGraph {
+  std::uint32_t m = 0, ef_construction = 0;
+  std::int32_t entry = 0, max_level = 0;
+  std::vector<std::int32_t> levels;     // per row: 1 + its top level
+  std::vector<std::int32_t> neighbors;  // per row: 2M level-0 slots, then M per upper level; -1 ends a list
+};
+// prior (may be null): a graph over the first prior->levels.size() rows, built with the same
+// M and ef_construction, which the build extends by the other rows.
 void faiss_build_hnsw(const float* vectors, std::size_t rows, std::uint32_t dim, int m, int ef_construction,
-                      const HnswGraphFn& use);
+                      const HnswGraph* prior, const HnswGraphFn& use);
 
 struct IvfPqShape {
   std::uint32_t padded_dim, nlist, m, nbits, dsub;

@@ -15,7 +15,7 @@ extern "C" {
 #endif
 
 #define MEMVID_FAISS_PLUGIN_FILE "libmemvid_faiss.so"
-#define MEMVID_FAISS_HNSW_BUILD_SYMBOL "memvid_faiss_hnsw_build_v1"
+#define MEMVID_FAISS_HNSW_BUILD_SYMBOL "memvid_faiss_hnsw_build_v2"
 #define MEMVID_FAISS_IVFPQ_BUILD_SYMBOL "memvid_faiss_ivfpq_build_v1"
 #define MEMVID_FAISS_IVFPQ_OPEN_SYMBOL "memvid_faiss_ivfpq_open_v1"
 #define MEMVID_FAISS_IVFPQ_SEARCH_SYMBOL "memvid_faiss_ivfpq_search_v1"
@@ -38,9 +38,15 @@ typedef int (*memvid_faiss_graph_fn)(void* ctx, const int32_t* levels, const siz
                                      int32_t entry_point, int32_t max_level);
 
 /* Builds an HNSW graph over rows x dim floats on the calling thread only (deterministic),
- * with M links per level (2M on level 0) and ef_construction, then hands it to on_graph. */
-typedef int (*memvid_faiss_hnsw_build_v1_fn)(const float* vectors, size_t rows, uint32_t dim, int32_t m,
-                                             int32_t ef_construction, memvid_faiss_dot_fn dot, void* ctx,
+ * with M links per level (2M on level 0) and ef_construction, then hands it to on_graph.
+ * With prior_rows > 0 the first prior_rows rows already have a graph built with the same M
+ * and ef_construction, in faiss's layout (prior_levels[prior_rows], prior_neighbors with
+ * each row's slots in order, the entry point and top level): the graph is extended by the
+ * other rows instead of built anew (a merge that keeps its largest input's graph). */
+typedef int (*memvid_faiss_hnsw_build_v2_fn)(const float* vectors, size_t rows, uint32_t dim, int32_t m,
+                                             int32_t ef_construction, size_t prior_rows, const int32_t* prior_levels,
+                                             const int32_t* prior_neighbors, int32_t prior_entry,
+                                             int32_t prior_max_level, memvid_faiss_dot_fn dot, void* ctx,
                                              memvid_faiss_graph_fn on_graph, char* error, size_t error_capacity);
 
 /* Trains an IVF-PQ index (inner product, residual codes) on train_rows x padded_dim floats

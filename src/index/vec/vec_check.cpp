@@ -153,6 +153,7 @@ void VecSegment::Impl::place(const vec::Trailer& t, std::shared_ptr<const FileVi
   codes_at = scales_at + 4 * std::uint64_t{nrows};
   if (layout == VecLayout::Hnsw) {
     m = t.params[vec::kHnswM];
+    ef_construction = t.params[vec::kHnswEfConstruction];
     entry = t.params[vec::kHnswEntry];
     max_level = t.params[vec::kHnswMaxLevel];
     levels_at = t.parts[vec::kLevels].offset;

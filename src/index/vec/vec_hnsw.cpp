@@ -20,7 +20,13 @@ namespace vec {
 void build_hnsw(std::span<const float> vectors, std::size_t rows, std::uint32_t dim, const VecBuildOptions& o,
                 Trailer& t, Sections& s) {
   const auto m = static_cast<std::uint64_t>(o.hnsw_m);
-  faiss_build_hnsw(vectors.data(), rows, dim, o.hnsw_m, o.hnsw_ef_construction,
+  // A prior graph is used only when it was built as this build would build it.
+  const HnswGraph* prior = o.prior_graph;
+  if (prior && (prior->m != static_cast<std::uint32_t>(o.hnsw_m) ||
+                prior->ef_construction != static_cast<std::uint32_t>(o.hnsw_ef_construction) ||
+                prior->levels.empty() || prior->levels.size() > rows))
+    prior = nullptr;
+  faiss_build_hnsw(vectors.data(), rows, dim, o.hnsw_m, o.hnsw_ef_construction, prior,
                    [&](const std::int32_t* levels, const std::size_t* offsets, const std::int32_t* neighbors,
                        std::int32_t entry, std::int32_t max_level) {
     s[kLevels].resize(rows);
@@ -53,9 +59,34 @@ void build_hnsw(std::span<const float> vectors, std::size_t rows, std::uint32_t 
 
 }  // namespace vec
 
+std::optional<vec::HnswGraph> VecSegment::hnsw_graph() const {
+  const Impl& g = *impl_;
+  if (g.layout != VecLayout::Hnsw) return std::nullopt;
+  vec::HnswGraph out;
+  out.m = g.m;
+  out.ef_construction = g.ef_construction;
+  out.entry = static_cast<std::int32_t>(g.entry);
+  out.max_level = static_cast<std::int32_t>(g.max_level);
+  const std::size_t n = g.rows();
+  out.levels.resize(n);
+  out.neighbors.reserve(n * 2 * g.m + n / 4);
+  for (std::size_t r = 0; r < n; ++r) {
+    const auto row = static_cast<std::uint32_t>(r);
+    const std::uint32_t levels = g.level_count(row);
+    out.levels[r] = static_cast<std::int32_t>(levels);
+    for (std::uint32_t level = 0; level < levels; ++level) {
+      const std::uint8_t* slots = g.links(row, level);
+      const std::uint32_t count = level == 0 ? 2 * g.m : g.m;
+      for (std::uint32_t j = 0; j < count; ++j) out.neighbors.push_back(static_cast<std::int32_t>(g.link(slots, j, level)));
+    }
+  }
+  return out;
+}
+
 // Versions 1 and 2: faiss's layout, copied and checked link by link.
 void VecSegment::Impl::decode_hnsw(const vec::Trailer& t, const std::vector<std::uint8_t>& body, std::uint64_t base_offset) {
   m = t.params[vec::kHnswM];
+  ef_construction = t.params[vec::kHnswEfConstruction];
   entry = t.params[vec::kHnswEntry];
   max_level = t.params[vec::kHnswMaxLevel];
   const std::size_t n_rows = rows();

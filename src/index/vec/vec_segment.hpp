@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -19,6 +20,7 @@
 
 #include "format/checksum.hpp"
 #include "index/lex/lex_segment.hpp"  // ByteSource
+#include "index/vec/faiss_plugin.hpp"  // HnswGraph
 #include "index/vec/q8.hpp"
 
 namespace memvid::index {
@@ -35,6 +37,9 @@ struct VecBuildOptions {
   // Flat and Hnsw segments are written in version 3; 2 writes the previous layout, which
   // older files hold (for tests that read it back). IvfPq is always version 2.
   std::uint32_t version = 3;
+  // A graph over the first rows (a merge's first input), built with these M and
+  // ef_construction: an Hnsw build extends it by the other rows instead of building anew.
+  const vec::HnswGraph* prior_graph = nullptr;
 };
 
 struct VecSearchOptions {
@@ -112,6 +117,9 @@ class VecSegment {
   // carry it unchanged; false when the segment holds no such row. codes stay valid while the
   // segment lives.
   bool quantized_row(std::uint64_t key, const std::int8_t*& codes, float& scale) const;
+  // An Hnsw segment's graph in faiss's layout, every link checked as a walk checks it
+  // (Corrupt otherwise); nothing for the other layouts.
+  std::optional<vec::HnswGraph> hnsw_graph() const;
 
  private:
   struct Impl;

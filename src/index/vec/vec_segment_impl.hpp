@@ -152,7 +152,7 @@ struct VecSegment::Impl {
   vec::RawVector<std::int32_t> neighbours;
 
   // Hnsw
-  std::uint32_t m = 0, entry = 0, max_level = 0;
+  std::uint32_t m = 0, entry = 0, max_level = 0, ef_construction = 0;
   // IvfPq
   std::uint32_t padded_dim = 0, nlist = 0;
   // The checked arrays faiss's index is built from on the first search (so that opening and

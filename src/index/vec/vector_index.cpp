@@ -156,6 +156,7 @@ std::vector<std::uint8_t> VectorIndex::build_segment(std::span<const std::size_t
     rows.scales.push_back(scale);
   };
   std::vector<std::int8_t> scratch(dimension_);
+  std::size_t first_rows = 0;  // rows the first input gave
   for (std::size_t i : inputs) {
     if (i == refs_.size()) {
       for (std::size_t r = 0; r < buffer_keys_.size(); ++r)
@@ -196,11 +197,21 @@ std::vector<std::uint8_t> VectorIndex::build_segment(std::span<const std::size_t
       }
       r += n - 1;
     }
+    if (i == inputs.front()) first_rows = keys.size();
   }
   if (keys.empty()) return {};
   VecBuildOptions options;
   options.compress = settings_.vector_compression;
   options.hnsw_threshold = graph_min_rows_;
+  // A merge whose first input (the oldest and, by the merge policy, the largest) has a graph
+  // and loses none of its rows extends that graph by the other inputs' rows, where building
+  // one over all the rows would insert every row again: each merge costs the rows it adds.
+  std::optional<vec::HnswGraph> prior;
+  if (inputs.size() > 1 && inputs.front() != refs_.size() && !options.compress && keys.size() >= options.hnsw_threshold) {
+    if (auto first = segment(inputs.front()); first && first->layout() == VecLayout::Hnsw && first->size() == first_rows)
+      prior = first->hnsw_graph();
+  }
+  if (prior) options.prior_graph = &*prior;
   return encode_vec_segment(keys, rows, dimension_, options);
 }
 
