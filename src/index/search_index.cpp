@@ -186,14 +186,16 @@ void SearchIndex::index_frame(const FrameText& f) const {
 }
 
 void SearchIndex::add_frames(std::span<const FrameText> frames,
-                             const std::function<void(std::size_t, std::size_t)>& before_each_window) {
+                             const std::function<void(std::size_t, std::size_t)>& before_each_window,
+                             const std::function<void(std::size_t)>& prepare) {
   if (frames.empty()) return;
   catch_up(frames.front().id);
-  analyze_and_add(frames, before_each_window);
+  analyze_and_add(frames, before_each_window, prepare);
 }
 
 void SearchIndex::analyze_and_add(std::span<const FrameText> frames,
-                                  const std::function<void(std::size_t, std::size_t)>& before_each_window) const {
+                                  const std::function<void(std::size_t, std::size_t)>& before_each_window,
+                                  const std::function<void(std::size_t)>& prepare) const {
   // Analysis (segmentation, normalization, stemming) is a pure function of the text, so a
   // second thread runs it a few windows ahead while this thread stores each window's frames
   // (before_each_window) and adds the analyzed window to the buffer, in frame order: the
@@ -226,6 +228,7 @@ void SearchIndex::analyze_and_add(std::span<const FrameText> frames,
       std::vector<AnalyzedFrame> out;
       try {
         for (std::size_t i = w * kWindow; i < std::min(frames.size(), (w + 1) * kWindow); ++i) {
+          if (prepare) prepare(i);
           if (frames[i].payload.size() >= kAnalyzeInTurn) {
             out.emplace_back().id = kInTurn;
           } else {
@@ -260,7 +263,6 @@ void SearchIndex::analyze_and_add(std::span<const FrameText> frames,
     for (std::size_t j = 0; j < n_workers; ++j) workers.emplace_back(analyze_windows, j);
     for (std::size_t w = 0; w < n_windows; ++w) {
       const std::size_t begin = w * kWindow, end = std::min(frames.size(), begin + kWindow);
-      if (before_each_window) before_each_window(begin, end);
       std::vector<AnalyzedFrame> window;
       {
         std::unique_lock lock(mu);
@@ -268,6 +270,8 @@ void SearchIndex::analyze_and_add(std::span<const FrameText> frames,
         if (failures[w]) std::rethrow_exception(failures[w]);
         window = std::move(slots[w]);
       }
+      // After the window's analysis (and its prepare calls), while the next windows are analyzed.
+      if (before_each_window) before_each_window(begin, end);
       for (std::size_t k = 0; k < window.size(); ++k) {
         AnalyzedFrame& a = window[k];
         if (a.id == kInTurn) a = analyze_frame(frames[begin + k]);

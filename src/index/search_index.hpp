@@ -62,11 +62,15 @@ class SearchIndex final : public store::CheckpointParticipant {
 
   // A frame just appended to the store (committed or in the open transaction).
   void add_frame(const FrameText& frame);
-  // Several consecutive frames (put_many), analyzed on a second thread. The caller may
+  // Several consecutive frames (put_many), analyzed on two other threads. The caller may
   // store them window by window in before_each_window(begin, end), which runs on this
-  // thread while the next windows are analyzed.
+  // thread once the window is analyzed, while the next windows are. prepare(i), when given,
+  // runs on an analysis thread just before frame i is analyzed (the caller's own per-frame
+  // work, such as encoding its record), and before frame i's window is stored; calls for
+  // different frames run at once.
   void add_frames(std::span<const FrameText> frames,
-                  const std::function<void(std::size_t begin, std::size_t end)>& before_each_window = {});
+                  const std::function<void(std::size_t begin, std::size_t end)>& before_each_window = {},
+                  const std::function<void(std::size_t i)>& prepare = {});
   // Forgets buffered frames the store no longer has (after a rollback or failed commit).
   void sync_with_store();
 
@@ -106,7 +110,8 @@ class SearchIndex final : public store::CheckpointParticipant {
   // Analyzes frames (the next ones to index, in order) on two threads and adds them to the
   // buffer in order on this one, running before_each_window before each window is added.
   void analyze_and_add(std::span<const FrameText> frames,
-                       const std::function<void(std::size_t begin, std::size_t end)>& before_each_window) const;
+                       const std::function<void(std::size_t begin, std::size_t end)>& before_each_window,
+                       const std::function<void(std::size_t i)>& prepare = {}) const;
   void forget_frames_from(std::uint64_t frame_end);
   AnalyzedFrame analyze_frame(const FrameText& frame) const;
   void add_analyzed(AnalyzedFrame& frame) const;

@@ -565,14 +565,23 @@ std::vector<FrameId> Memvid::put_many(const std::vector<Document>& docs) {
     texts.reserve(docs.size());
     for (std::size_t i = 0; i < docs.size(); ++i)
       texts.push_back(frame_text(first + i, static_cast<std::uint8_t>(docs[i].kind), docs[i], vectors[i], ctx));
-    impl_->index->add_frames(texts, [&](std::size_t begin, std::size_t end) {
+    // The records are encoded (compressed, hashed) on the analysis threads, a window or more
+    // ahead of the store writing them in order on this one.
+    std::vector<store::NewFrame> frames(docs.size());
+    auto prepare = [&](std::size_t i) {
+      store::NewFrame& f = frames[i];
+      f = to_new_frame(docs[i], ctx);
+      vectors[i].store_in(f.meta);
+      f.encoded = format::encode_frame_record(first + i, f.timestamp_ms, f.kind, f.meta, f.payload);
+    };
+    auto store_window = [&](std::size_t begin, std::size_t end) {
       for (std::size_t i = begin; i < end; ++i) {
-        store::NewFrame f = to_new_frame(docs[i], ctx);
-        vectors[i].store_in(f.meta);
-        ids.push_back(s.append_frame(f));
+        ids.push_back(s.append_frame(frames[i]));
+        frames[i] = {};
         if (ids.back() != first + i) throw Error(ErrorCode::Io, "frame ids out of sequence");
       }
-    });
+    };
+    impl_->index->add_frames(texts, store_window, prepare);
     if (impl_->recording) {
       std::string hashes;
       for (const Document& d : docs) hashes += session::hash_inputs({d.payload});

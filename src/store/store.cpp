@@ -506,7 +506,13 @@ void Store::begin(bool explicit_transaction) {
 std::uint64_t Store::append_frame(const NewFrame& frame) {
   if (!txn_active_) throw Error(ErrorCode::TransactionState, "append_frame outside a transaction");
   const std::uint64_t id = frame_count();
-  std::vector<std::uint8_t> record = format::encode_frame_record(id, frame.timestamp_ms, frame.kind, frame.meta, frame.payload);
+  std::vector<std::uint8_t> encoded;
+  if (frame.encoded.empty()) {
+    encoded = format::encode_frame_record(id, frame.timestamp_ms, frame.kind, frame.meta, frame.payload);
+  } else if (frame.encoded.size() < format::kFrameRecordHeaderSize || format::load_u64(frame.encoded.data() + 8) != id) {
+    throw Error(ErrorCode::Io, path_ + ": a record encoded ahead was made for another frame id than " + std::to_string(id));
+  }
+  const std::vector<std::uint8_t>& record = frame.encoded.empty() ? encoded : frame.encoded;
   file_->write_at(append_pos_, record.data(), record.size());
   TocEntry e;
   e.frame_id = id;

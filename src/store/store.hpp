@@ -40,6 +40,10 @@ struct NewFrame {
   std::uint8_t kind = 0;
   format::FrameMeta meta;
   std::span<const std::uint8_t> payload;
+  // The record already encoded from the fields above for the id the frame is about to get
+  // (format::encode_frame_record), so that a batch compresses and hashes its records on other
+  // threads; empty: append_frame encodes it.
+  std::vector<std::uint8_t> encoded;
 };
 
 inline constexpr std::uint64_t kCheckpointEveryTransactions = 1000;
