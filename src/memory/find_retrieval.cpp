@@ -13,6 +13,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "index/vec/vec_format.hpp"
@@ -27,6 +28,10 @@ namespace {
 
 // The deepest ranking a page may need (FindOptions: offset up to 100000, k up to 10000).
 constexpr std::size_t kMaxDepth = 110001;
+// From this many vector rows, auto mode runs its lexical and semantic retrievers on two
+// threads: below it a semantic search takes well under a millisecond and a thread's start
+// would be a noticeable share of it.
+constexpr std::uint64_t kParallelRetrievalRows = 20000;
 
 // The semantic side of a query: a unit vector, or why there is none.
 struct QueryVector {
@@ -188,7 +193,35 @@ class Ranking {
     request_.offset = 0;
     request_.after.reset();
     request_.collapse_chunks = true;  // fusion ranks documents
-    search::SearchResult found = impl_.searcher.search(*impl_.index, facts_, request_);
+    // A constrained query (filters, AND, NOT...) keeps its result set: the semantic side then
+    // only re-scores the lexical candidates.
+    const bool free_text = parsed.root && search::is_free_text(*parsed.root);
+    std::vector<index::VecHit> nearest;
+    search::SearchResult found;
+    if (free_text && !where_ && vectors_.vector_count() >= kParallelRetrievalRows) {
+      // The two retrievers at once: they share only reads that are safe from two threads
+      // (the table of contents, mapped segments, the file). The metadata cache a where
+      // filter fills is not, so such a query runs them in turn.
+      std::exception_ptr semantic_error;
+      std::thread semantic([&] {
+        try {
+          nearest = semantic_ranking(n, true);
+        } catch (...) {
+          semantic_error = std::current_exception();
+        }
+      });
+      try {
+        found = impl_.searcher.search(*impl_.index, facts_, request_);
+      } catch (...) {
+        semantic.join();
+        throw;
+      }
+      semantic.join();
+      if (semantic_error) std::rethrow_exception(semantic_error);
+    } else {
+      found = impl_.searcher.search(*impl_.index, facts_, request_);
+      if (free_text) nearest = semantic_ranking(n, true);
+    }
     match_terms = std::move(found.match_terms);
     std::vector<search::RankedCandidate> lexical;
     std::unordered_map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> best_chunk;  // frame -> (chunk, count)
@@ -196,10 +229,6 @@ class Ranking {
       lexical.push_back({h.frame, h.score});
       best_chunk[h.frame] = {h.chunk, h.chunk_count};
     }
-    // A constrained query (filters, AND, NOT...) keeps its result set: the semantic side then
-    // only re-scores the lexical candidates.
-    const bool free_text = parsed.root && search::is_free_text(*parsed.root);
-    const auto nearest = free_text ? semantic_ranking(n, true) : std::vector<index::VecHit>{};
     std::vector<search::RankedCandidate> semantic;
     std::unordered_map<std::uint64_t, std::uint32_t> nearest_passage;  // frame -> passage
     for (const index::VecHit& h : nearest) {

@@ -505,6 +505,46 @@ TEST(SemanticFindTest, HybridFusesAndKeepsQueryFilters) {
   EXPECT_THROW(mem.find("heat pump", o), Error);
 }
 
+TEST(SemanticFindTest, AutoOnALargeMemoryRanksAsWithTheRetrieversInTurn) {
+  // From 20,000 vector rows auto runs its lexical and semantic retrievers on two threads; a
+  // where filter (here one every frame passes) makes them run in turn. Same hits, same scores.
+  TempDir dir;
+  auto embedder = std::make_shared<HashEmbedder>();
+  CreateOptions c = custom_create();
+  c.embedding_model.clear();
+  c.open.embedder = embedder;
+  Memvid mem = Memvid::create(dir.file("big.mv2"), c);
+  std::mt19937_64 rng(12);
+  std::vector<Document> docs;
+  for (int i = 0; i < 20500; ++i) {
+    Document d;
+    for (int w = 0; w < 6; ++w) d.payload += "w" + std::to_string(rng() % 300) + " ";
+    d.metadata_json = "{\"n\":" + std::to_string(i) + "}";
+    d.timestamp_ms = 1'700'000'000'000;
+    docs.push_back(std::move(d));
+  }
+  mem.put_many(docs);
+  mem.commit();
+  FindOptions parallel;
+  parallel.mode = SearchMode::Auto;
+  parallel.k = 10;
+  FindOptions in_turn = parallel;
+  in_turn.where = R"({"n":{"$gte":0}})";
+  for (int t = 0; t < 12; ++t) {
+    const std::string q = "w" + std::to_string(rng() % 300) + " w" + std::to_string(rng() % 300);
+    const FindResult a = mem.find(q, parallel), b = mem.find(q, in_turn);
+    EXPECT_EQ(a.mode_used, SearchMode::Auto) << a.note;
+    ASSERT_EQ(a.hits.size(), b.hits.size()) << q;
+    ASSERT_FALSE(a.hits.empty()) << q;
+    for (std::size_t k = 0; k < a.hits.size(); ++k) {
+      EXPECT_EQ(a.hits[k].id, b.hits[k].id) << q << " #" << k;
+      EXPECT_EQ(a.hits[k].score, b.hits[k].score) << q << " #" << k;
+      EXPECT_EQ(a.hits[k].lexical_match, b.hits[k].lexical_match) << q << " #" << k;
+      EXPECT_EQ(a.hits[k].semantic_match, b.hits[k].semantic_match) << q << " #" << k;
+    }
+  }
+}
+
 TEST(SemanticFindTest, HnswAndCompressedIndexesFindTheNearest) {
   TempDir dir;
   std::mt19937_64 rng(5);
