@@ -5,7 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <exception>
+#include <iterator>
 #include <limits>
+#include <thread>
 
 #include "memvid/timestamp.hpp"
 
@@ -142,12 +145,13 @@ Document record_to_document(const json& record, const RecordDefaults& defaults, 
 
 }  // namespace
 
-std::vector<Document> parse_jsonl_records(std::string_view text, const std::string& source, const RecordDefaults& defaults,
-                                          const RecordFields& fields) {
-  // A byte-order mark is not JSON, but editors on some systems add one.
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+namespace {
+
+// The records of whole lines; line numbers in messages count from first_line + 1.
+std::vector<Document> parse_lines(std::string_view text, std::size_t first_line, const std::string& source,
+                                  const RecordDefaults& defaults, const RecordFields& fields) {
   std::vector<Document> docs;
-  std::size_t line_no = 0;
+  std::size_t line_no = first_line;
   while (!text.empty()) {
     ++line_no;
     const std::size_t nl = text.find('\n');
@@ -167,6 +171,41 @@ std::vector<Document> parse_jsonl_records(std::string_view text, const std::stri
     }
     docs.push_back(record_to_document(record, defaults, fields, where));
   }
+  return docs;
+}
+
+}  // namespace
+
+std::vector<Document> parse_jsonl_records(std::string_view text, const std::string& source, const RecordDefaults& defaults,
+                                          const RecordFields& fields) {
+  // A byte-order mark is not JSON, but editors on some systems add one.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  // A large file is parsed as two halves at once, cut at a line end; when both have a bad
+  // line, the first half's error is the one reported, as one pass would report it.
+  constexpr std::size_t kTwoThreadBytes = 4u << 20;
+  const std::size_t cut = text.size() >= kTwoThreadBytes ? text.find('\n', text.size() / 2) : std::string_view::npos;
+  if (cut == std::string_view::npos) return parse_lines(text, 0, source, defaults, fields);
+  const std::string_view first = text.substr(0, cut + 1), second = text.substr(cut + 1);
+  const auto first_lines = static_cast<std::size_t>(std::count(first.begin(), first.end(), '\n'));
+  std::vector<Document> docs, rest;
+  std::exception_ptr rest_error;
+  std::thread other([&] {
+    try {
+      rest = parse_lines(second, first_lines, source, defaults, fields);
+    } catch (...) {
+      rest_error = std::current_exception();
+    }
+  });
+  try {
+    docs = parse_lines(first, 0, source, defaults, fields);
+  } catch (...) {
+    other.join();
+    throw;
+  }
+  other.join();
+  if (rest_error) std::rethrow_exception(rest_error);
+  docs.reserve(docs.size() + rest.size());
+  std::move(rest.begin(), rest.end(), std::back_inserter(docs));
   return docs;
 }
 
