@@ -196,10 +196,10 @@ void SearchIndex::add_frames(std::span<const FrameText> frames,
 void SearchIndex::analyze_and_add(std::span<const FrameText> frames,
                                   const std::function<void(std::size_t, std::size_t)>& before_each_window,
                                   const std::function<void(std::size_t)>& prepare) const {
-  // Analysis (segmentation, normalization, stemming) is a pure function of the text, so a
-  // second thread runs it a few windows ahead while this thread stores each window's frames
-  // (before_each_window) and adds the analyzed window to the buffer, in frame order: the
-  // same bytes as one thread, in much less time.
+  // Analysis (segmentation, normalization, stemming, facts) is a pure function of the text,
+  // so two other threads run it a few windows ahead while this thread stores each analyzed
+  // window's frames (before_each_window) and adds the window to the buffer, in frame order:
+  // the same bytes as one thread, in much less time.
   constexpr std::size_t kWindow = 256, kAhead = 3;
   // A very large text is analyzed here instead, when its turn comes: the lexical part lets go
   // of its words as it indexes them, and memory freed on this thread is what the index's
